@@ -1,0 +1,158 @@
+//! The declaration as submitted: loosely typed, so that one validation pass can report every
+//! problem with a JSON pointer instead of stopping at the first.
+//!
+//! Unknown fields are refused by name. Amounts are decimal strings (`"1250.50"`); plain JSON
+//! numbers are accepted too and read digit for digit, never through a float.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A decimal amount as written by the sender: a JSON string, or a JSON number kept as its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(value_type = String, example = "1250.50")]
+pub struct DecimalText(pub String);
+
+impl<'de> Deserialize<'de> for DecimalText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(Self(s)),
+            serde_json::Value::Number(n) => Ok(Self(n.to_string())),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a decimal number as a string, found {other}"
+            ))),
+        }
+    }
+}
+
+/// A goods declaration as lodged (WCO Data Model, simplified; see the README for the mapping).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationDraft {
+    /// IM import, EX export, TR transit (WCO DM 1/1).
+    #[serde(rename = "type")]
+    #[schema(example = "IM")]
+    pub declaration_type: Option<String>,
+    /// Additional declaration type (1/2): A standard, B/C simplified, D pre-lodged standard, ...
+    #[schema(example = "A")]
+    pub additional_type: Option<String>,
+    /// Local Reference Number, the declarant's own unique reference.
+    #[schema(example = "LRN-2026-000123")]
+    pub lrn: Option<String>,
+    /// YYYY-MM-DD; defaults to today (UTC). Decides the HS edition in force.
+    #[schema(example = "2026-11-20")]
+    pub lodgement_date: Option<String>,
+    pub declarant: Option<PartyDraft>,
+    pub importer: Option<PartyDraft>,
+    pub exporter: Option<PartyDraft>,
+    pub representative: Option<PartyDraft>,
+    /// UN/LOCODE of the customs office of lodgement.
+    #[schema(example = "UZTAS")]
+    pub customs_office: Option<String>,
+    #[schema(example = "CN")]
+    pub country_of_dispatch: Option<String>,
+    #[schema(example = "UZ")]
+    pub country_of_destination: Option<String>,
+    pub border_transport: Option<TransportDraft>,
+    #[serde(default)]
+    pub containers: Vec<String>,
+    pub invoice: Option<InvoiceDraft>,
+    /// Incoterms 2020 code.
+    #[schema(example = "CIF")]
+    pub incoterm: Option<String>,
+    /// Freight to the border, in the invoice currency.
+    pub freight: Option<DecimalText>,
+    /// Insurance to the border, in the invoice currency.
+    pub insurance: Option<DecimalText>,
+    #[serde(default)]
+    pub documents: Vec<DocumentDraft>,
+    #[serde(default)]
+    pub items: Vec<ItemDraft>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyDraft {
+    /// TIN or EORI-style identifier.
+    #[schema(example = "UZ305123456")]
+    pub id: Option<String>,
+    pub name: Option<String>,
+    #[schema(example = "UZ")]
+    pub country: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransportDraft {
+    /// Mode of transport at the border, UN/ECE Recommendation 19 (1 sea, 2 rail, 3 road, 4 air, ...).
+    #[schema(example = "3")]
+    pub mode: Option<String>,
+    /// Identity of the means of transport: plate, flight, train or vessel number.
+    #[schema(example = "01A123BC")]
+    pub identification: Option<String>,
+    #[schema(example = "UZ")]
+    pub nationality: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceDraft {
+    #[schema(example = "USD")]
+    pub currency: Option<String>,
+    pub amount: Option<DecimalText>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDraft {
+    /// Document type code, e.g. N380 invoice, N954 certificate of origin ST-1.
+    #[serde(rename = "type")]
+    #[schema(example = "N380")]
+    pub document_type: Option<String>,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDraft {
+    /// Goods item number, 1 to 999, unique within the declaration.
+    pub sequence: Option<i64>,
+    pub description: Option<String>,
+    /// 6 to 10 digits: the HS subheading and national subdivisions.
+    #[schema(example = "8471300000")]
+    pub commodity_code: Option<String>,
+    /// Country of origin.
+    #[schema(example = "CN")]
+    pub origin: Option<String>,
+    #[schema(example = "100")]
+    pub preference: Option<String>,
+    #[schema(example = "4000")]
+    pub procedure: Option<String>,
+    pub packages: Option<PackagesDraft>,
+    /// Net mass in kilograms.
+    pub net_mass: Option<DecimalText>,
+    /// Gross mass in kilograms.
+    pub gross_mass: Option<DecimalText>,
+    pub supplementary_quantity: Option<QuantityDraft>,
+    /// Item price in the invoice currency.
+    pub price: Option<DecimalText>,
+    #[serde(default)]
+    pub documents: Vec<DocumentDraft>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackagesDraft {
+    pub count: Option<i64>,
+    #[schema(example = "CT")]
+    pub kind: Option<String>,
+    pub marks: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuantityDraft {
+    pub quantity: Option<DecimalText>,
+    #[schema(example = "p/st")]
+    pub unit: Option<String>,
+}

@@ -1,0 +1,197 @@
+//! The accepted goods declaration: every coded field parsed into its newtype.
+//!
+//! It serialises to the same JSON shape as [`crate::draft::DeclarationDraft`], so a declaration
+//! read back from tamga can be lodged again as it is.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+
+use crate::codes::{
+    CommodityCode, ContainerNumber, CountryCode, CurrencyCode, DocumentType, Locode, Lrn,
+    PackageKind, PartyId, PreferenceCode, ProcedureCode, UnitCode,
+};
+
+/// Defines a closed set of codes with their written form.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(raw: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == raw)
+            }
+
+            /// The accepted codes, for error messages.
+            pub fn list() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// Declaration type (WCO DM 1/1).
+    DeclarationType { Import = "IM", Export = "EX", Transit = "TR" }
+);
+code_enum!(
+    /// Additional declaration type (WCO DM 1/2).
+    AdditionalType {
+        Standard = "A", SimplifiedOccasional = "B", SimplifiedRegular = "C",
+        StandardPreLodged = "D", SimplifiedPreLodged = "E", SimplifiedRegularPreLodged = "F",
+        Supplementary = "X", SupplementaryPeriodic = "Y", EntryInRecords = "Z",
+    }
+);
+code_enum!(
+    /// Mode of transport, UN/ECE Recommendation 19.
+    TransportMode {
+        Sea = "1", Rail = "2", Road = "3", Air = "4", Postal = "5", Multimodal = "6",
+        FixedInstallation = "7", InlandWaterway = "8", OwnPropulsion = "9",
+    }
+);
+code_enum!(
+    /// Incoterms 2020.
+    Incoterm {
+        Exw = "EXW", Fca = "FCA", Cpt = "CPT", Cip = "CIP", Dap = "DAP", Dpu = "DPU",
+        Ddp = "DDP", Fas = "FAS", Fob = "FOB", Cfr = "CFR", Cif = "CIF",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Declaration {
+    #[serde(rename = "type")]
+    pub declaration_type: DeclarationType,
+    pub additional_type: AdditionalType,
+    pub lrn: Lrn,
+    #[serde(with = "crate::dates::iso")]
+    #[schema(value_type = String, format = Date)]
+    pub lodgement_date: Date,
+    pub declarant: Party,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importer: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exporter: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representative: Option<Party>,
+    pub customs_office: Locode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_dispatch: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_destination: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub border_transport: Option<BorderTransport>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub containers: Vec<ContainerNumber>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<Invoice>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incoterm: Option<Incoterm>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freight: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
+    pub items: Vec<GoodsItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Party {
+    pub id: PartyId,
+    pub name: String,
+    pub country: CountryCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BorderTransport {
+    pub mode: TransportMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<CountryCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Invoice {
+    pub currency: CurrencyCode,
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Document {
+    #[serde(rename = "type")]
+    pub document_type: DocumentType,
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GoodsItem {
+    pub sequence: u16,
+    pub description: String,
+    pub commodity_code: CommodityCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preference: Option<PreferenceCode>,
+    pub procedure: ProcedureCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packages: Option<Packages>,
+    pub net_mass: Decimal,
+    pub gross_mass: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplementary_quantity: Option<Quantity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Packages {
+    pub count: u32,
+    pub kind: PackageKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marks: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Quantity {
+    pub quantity: Decimal,
+    pub unit: UnitCode,
+}
+
+impl Declaration {
+    /// Identifiers of every party named on the declaration, declarant first.
+    pub fn party_ids(&self) -> impl Iterator<Item = &PartyId> {
+        [
+            Some(&self.declarant),
+            self.importer.as_ref(),
+            self.exporter.as_ref(),
+            self.representative.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|p| &p.id)
+    }
+
+    /// A SHA-256 fingerprint of the canonical JSON form, used to recognise a resubmission.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let canonical = serde_json::to_vec(self).unwrap_or_default();
+        let digest = Sha256::digest(&canonical);
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
