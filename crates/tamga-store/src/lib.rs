@@ -1,1 +1,105 @@
-//! placeholder
+//! Durable storage for tamga behind one trait, [`Store`], with two implementations:
+//! [`sqlite::SqliteStore`] (the embedded default: one WAL-mode file in the data directory,
+//! durable `synchronous=FULL` commits grouped by a single writer task) and
+//! [`postgres::PgStore`] (for deployments where several `tamga serve` processes share one
+//! database). Each has its own `migrations/` folder, applied at start-up.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), tamga_store::StoreError> {
+//! let store = tamga_store::connect(&tamga_store::Location::SqliteDir("./tamga-data".into())).await?;
+//! println!("{} users", store.user_count().await?);
+//! # Ok(()) }
+//! ```
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+mod ops;
+pub mod postgres;
+mod records;
+mod rows;
+pub mod sql;
+pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod token;
+
+pub use records::*;
+
+/// Errors of the storage layer. Business outcomes (a duplicate LRN, a refused transition) are
+/// values of the result types, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("{0} already exists")]
+    Conflict(String),
+    #[error("the MRN could not be assigned: {0}")]
+    Mrn(String),
+    #[error("the database writer has stopped")]
+    WriterGone,
+    #[error("cannot prepare the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Where the data lives.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// `tamga.db` inside this directory, created on first use.
+    SqliteDir(PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is, for logs and `/readyz`.
+    fn backend(&self) -> &'static str;
+
+    /// Fails unless the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    async fn user_count(&self) -> Result<i64>;
+
+    /// Creates a user holding one API token, given by its hash. A used name is a `Conflict`.
+    async fn create_user(&self, user: NewUser) -> Result<User>;
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>>;
+
+    /// Accepts a validated declaration, or recognises a resubmission of its LRN. The MRN is
+    /// assigned and everything is committed durably before this returns.
+    async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome>;
+
+    /// One declaration with its history, if it exists and `scope` may see it.
+    async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>>;
+
+    /// Declarations matching `query` that `scope` may see, newest first.
+    async fn list(&self, query: &ListQuery, scope: &Scope) -> Result<Page>;
+
+    /// Moves a declaration along its lifecycle, appending to its history.
+    async fn transition(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        change: StatusChange,
+    ) -> Result<TransitionOutcome>;
+}
+
+/// Opens (creating and migrating when needed) the store at `location`.
+pub async fn connect(location: &Location) -> Result<Arc<dyn Store>> {
+    Ok(match location {
+        Location::SqliteDir(dir) => Arc::new(sqlite::SqliteStore::open(dir).await?),
+        Location::Postgres(url) => Arc::new(postgres::PgStore::connect(url, 16).await?),
+    })
+}

@@ -1,0 +1,155 @@
+//! The write operations of both backends, written once: [`backend_ops!`] expands them for a
+//! connection type and a [`Dialect`]. Each runs inside a transaction its caller owns.
+
+macro_rules! backend_ops {
+    ($conn:ty, $dialect:expr) => {
+        use tamga_core::mrn::Mrn;
+        use tamga_core::status::check_transition;
+
+        use crate::records::*;
+        use crate::rows::{acceptance_events, DeclarationRow, EventRow, ExistingRow};
+        use crate::sql::{self, bind_all, Dialect};
+        use crate::{Result, StoreError};
+
+        pub(crate) async fn create_user(conn: &mut $conn, user: NewUser) -> Result<User> {
+            let at = sql::now();
+            let id: Option<i64> = sqlx::query_scalar(sql::INSERT_USER)
+                .bind(&user.name)
+                .bind(user.role.as_str())
+                .bind(&user.party_id)
+                .bind(at)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let id = id.ok_or_else(|| StoreError::Conflict(format!("a user named {:?}", user.name)))?;
+            sqlx::query(sql::INSERT_TOKEN)
+                .bind(&user.token_hash)
+                .bind(id)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+            Ok(User {
+                id,
+                name: user.name,
+                role: user.role,
+                party_id: user.party_id,
+            })
+        }
+
+        pub(crate) async fn lodge(conn: &mut $conn, l: Lodgement) -> Result<LodgeOutcome> {
+            let d = &l.declaration;
+            let existing: Option<ExistingRow> = sqlx::query_as(sql::SELECT_EXISTING)
+                .bind(d.declarant.id.as_str())
+                .bind(d.lrn.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some(existing) = existing {
+                return resubmission(conn, existing, &l.fingerprint).await;
+            }
+            let serial: i64 = sqlx::query_scalar($dialect.next_serial())
+                .fetch_one(&mut *conn)
+                .await?;
+            let serial = u64::try_from(serial).map_err(|_| StoreError::Mrn(format!("bad serial {serial}")))?;
+            let mrn = Mrn::assign(l.at.year(), &d.customs_office, d.declaration_type, serial)
+                .map_err(|e| StoreError::Mrn(e.message))?;
+            let document = serde_json::to_string(d).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let binds = sql::declaration_binds(&l, mrn.as_str(), document);
+            let insert = sql::insert_declaration($dialect);
+            let id: Option<i64> = bind_all!(sqlx::query_scalar(&insert), binds)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let id = id.ok_or_else(|| StoreError::Conflict(format!("LRN {}", d.lrn)))?;
+            let (items_sql, item_binds) = sql::insert_items(id, d);
+            bind_all!(sqlx::query(&items_sql), item_binds)
+                .execute(&mut *conn)
+                .await?;
+            let events = acceptance_events(&l.lodged_by.name, l.at);
+            for event in &events {
+                insert_event(conn, id, event).await?;
+            }
+            Ok(LodgeOutcome::Accepted(DeclarationRecord {
+                mrn: mrn.to_string(),
+                status: tamga_core::status::Status::Accepted,
+                accepted_at: l.at,
+                updated_at: l.at,
+                declaration: l.declaration,
+                events,
+            }))
+        }
+
+        pub(crate) async fn resubmission(conn: &mut $conn, existing: ExistingRow, fingerprint: &str) -> Result<LodgeOutcome> {
+            if existing.fingerprint != fingerprint {
+                return Ok(LodgeOutcome::LrnTaken { mrn: existing.mrn });
+            }
+            let record = record_by_id(conn, existing.id).await?;
+            Ok(LodgeOutcome::Resubmitted(record))
+        }
+
+        pub(crate) async fn record_by_id(conn: &mut $conn, id: i64) -> Result<DeclarationRecord> {
+            let row: DeclarationRow = sqlx::query_as(&sql::select_declaration_by_id($dialect))
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+            let events: Vec<EventRow> = sqlx::query_as(sql::SELECT_EVENTS)
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+            row.into_record(events)
+        }
+
+        pub(crate) async fn insert_event(conn: &mut $conn, id: i64, event: &Event) -> Result<()> {
+            sqlx::query(sql::INSERT_EVENT)
+                .bind(id)
+                .bind(event.seq)
+                .bind(event.at)
+                .bind(event.status.as_str())
+                .bind(&event.actor)
+                .bind(&event.reason)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        pub(crate) async fn transition(conn: &mut $conn, mrn: &str, scope: &Scope, change: StatusChange) -> Result<TransitionOutcome> {
+            let (text, binds) = sql::select_declaration($dialect, mrn, scope);
+            let text = format!("{text}{}", $dialect.lock_row());
+            let row: Option<DeclarationRow> = bind_all!(sqlx::query_as(&text), binds)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let Some(row) = row else {
+                return Ok(TransitionOutcome::NotFound);
+            };
+            let from = crate::rows::status(&row.status)?;
+            if let Err(refusal) = check_transition(change.actor.role, from, change.to) {
+                return Ok(TransitionOutcome::Refused(refusal));
+            }
+            let id = row.id;
+            let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM declaration_events WHERE declaration_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+            let event = Event {
+                seq,
+                at: change.at,
+                status: change.to,
+                actor: change.actor.name.clone(),
+                reason: Some(change.reason.clone()),
+            };
+            sqlx::query(sql::UPDATE_STATUS)
+                .bind(change.to.as_str())
+                .bind(change.at)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            insert_event(conn, id, &event).await?;
+            record_by_id(conn, id).await.map(TransitionOutcome::Done)
+        }
+    };
+}
+
+pub(crate) mod sqlite {
+    backend_ops!(sqlx::SqliteConnection, Dialect::Sqlite);
+}
+
+pub(crate) mod postgres {
+    backend_ops!(sqlx::PgConnection, Dialect::Postgres);
+}

@@ -1,0 +1,132 @@
+//! The PostgreSQL backend, for deployments where several `tamga serve` processes share one
+//! database. MRN serials come from one sequence and LRN uniqueness from a unique index, so
+//! both hold across servers; a lodgement that loses a race on its LRN is answered from the
+//! winner's row.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::ConnectOptions;
+
+use crate::ops::postgres as ops;
+use crate::records::*;
+use crate::rows::{DeclarationRow, EventRow, ExistingRow, SummaryRow, UserRow};
+use crate::sql::{self, bind_all, Dialect};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects with up to `max_connections` and applies the migrations (PostgreSQL's
+    /// migrator holds an advisory lock, so servers starting together do not collide).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        let options: PgConnectOptions = url.parse()?;
+        let options = options.log_statements(tracing::log::LevelFilter::Trace);
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn existing(&self, lodgement: &Lodgement) -> Result<Option<ExistingRow>> {
+        let d = &lodgement.declaration;
+        Ok(sqlx::query_as(sql::SELECT_EXISTING)
+            .bind(d.declarant.id.as_str())
+            .bind(d.lrn.as_str())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(sql::COUNT_USERS)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn create_user(&self, user: NewUser) -> Result<User> {
+        let mut tx = self.pool.begin().await?;
+        let user = ops::create_user(&mut tx, user).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let row: Option<UserRow> = sqlx::query_as(sql::SELECT_USER_BY_TOKEN)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(UserRow::into_user).transpose()
+    }
+
+    async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
+        let mut tx = self.pool.begin().await?;
+        match ops::lodge(&mut tx, lodgement.clone()).await {
+            Ok(outcome) => {
+                tx.commit().await?;
+                Ok(outcome)
+            }
+            // Another server committed the same LRN between our check and our insert.
+            Err(StoreError::Conflict(_)) => {
+                tx.rollback().await?;
+                let existing = self.existing(&lodgement).await?.ok_or_else(|| {
+                    StoreError::Corrupt("LRN conflict without a conflicting row".into())
+                })?;
+                let mut conn = self.pool.acquire().await?;
+                ops::resubmission(&mut conn, existing, &lodgement.fingerprint).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>> {
+        let (text, binds) = sql::select_declaration(Dialect::Postgres, mrn, scope);
+        let row: Option<DeclarationRow> = bind_all!(sqlx::query_as(&text), binds)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let events: Vec<EventRow> = sqlx::query_as(sql::SELECT_EVENTS)
+            .bind(row.id)
+            .fetch_all(&self.pool)
+            .await?;
+        row.into_record(events).map(Some)
+    }
+
+    async fn list(&self, query: &ListQuery, scope: &Scope) -> Result<Page> {
+        let (text, binds) = sql::list(query, scope);
+        let rows: Vec<SummaryRow> = bind_all!(sqlx::query_as(&text), binds)
+            .fetch_all(&self.pool)
+            .await?;
+        crate::records::page(rows, query.limit)
+    }
+
+    async fn transition(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        change: StatusChange,
+    ) -> Result<TransitionOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let outcome = ops::transition(&mut tx, mrn, scope, change).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+}

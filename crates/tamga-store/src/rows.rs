@@ -1,0 +1,133 @@
+//! Rows as both backends return them, and their conversion into records.
+
+use tamga_core::{role::Role, status::Status, Declaration};
+use time::OffsetDateTime;
+
+use crate::records::{DeclarationRecord, Event, Summary, User};
+use crate::StoreError;
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub party_id: Option<String>,
+}
+
+impl UserRow {
+    pub fn into_user(self) -> Result<User, StoreError> {
+        let role = Role::parse(&self.role).ok_or_else(|| {
+            StoreError::Corrupt(format!("user {} has role {:?}", self.id, self.role))
+        })?;
+        Ok(User {
+            id: self.id,
+            name: self.name,
+            role,
+            party_id: self.party_id,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ExistingRow {
+    pub id: i64,
+    pub mrn: String,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct DeclarationRow {
+    pub id: i64,
+    pub mrn: String,
+    pub status: String,
+    pub accepted_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub document: String,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct EventRow {
+    pub seq: i64,
+    pub at: OffsetDateTime,
+    pub status: String,
+    pub actor: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SummaryRow {
+    pub id: i64,
+    pub mrn: String,
+    pub lrn: String,
+    pub declaration_type: String,
+    pub status: String,
+    pub office: String,
+    pub declarant_id: String,
+    pub accepted_at: OffsetDateTime,
+    pub item_count: i64,
+}
+
+pub(crate) fn status(raw: &str) -> Result<Status, StoreError> {
+    Status::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("unknown status {raw:?}")))
+}
+
+impl DeclarationRow {
+    pub fn into_record(self, events: Vec<EventRow>) -> Result<DeclarationRecord, StoreError> {
+        let declaration: Declaration = serde_json::from_str(&self.document)
+            .map_err(|e| StoreError::Corrupt(format!("declaration {}: {e}", self.mrn)))?;
+        let events = events
+            .into_iter()
+            .map(EventRow::into_event)
+            .collect::<Result<_, _>>()?;
+        Ok(DeclarationRecord {
+            status: status(&self.status)?,
+            mrn: self.mrn,
+            accepted_at: self.accepted_at,
+            updated_at: self.updated_at,
+            declaration,
+            events,
+        })
+    }
+}
+
+impl EventRow {
+    fn into_event(self) -> Result<Event, StoreError> {
+        Ok(Event {
+            seq: self.seq,
+            at: self.at,
+            status: status(&self.status)?,
+            actor: self.actor,
+            reason: self.reason,
+        })
+    }
+}
+
+impl SummaryRow {
+    pub fn into_summary(self) -> Result<Summary, StoreError> {
+        Ok(Summary {
+            status: status(&self.status)?,
+            mrn: self.mrn,
+            lrn: self.lrn,
+            declaration_type: self.declaration_type,
+            customs_office: self.office,
+            declarant_id: self.declarant_id,
+            accepted_at: self.accepted_at,
+            item_count: self.item_count,
+        })
+    }
+}
+
+/// The two events of an acceptance: lodged, then accepted, by the same actor at the same time.
+pub(crate) fn acceptance_events(actor: &str, at: OffsetDateTime) -> Vec<Event> {
+    [Status::Lodged, Status::Accepted]
+        .into_iter()
+        .zip(1..)
+        .map(|(status, seq)| Event {
+            seq,
+            at,
+            status,
+            actor: actor.to_owned(),
+            reason: None,
+        })
+        .collect()
+}

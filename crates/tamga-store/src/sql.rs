@@ -1,0 +1,262 @@
+//! SQL shared by both backends. Placeholders are `$1, $2, ...` in order of first use, which
+//! both SQLite and PostgreSQL accept; the few differences (JSONB casts) go through [`Dialect`].
+
+use tamga_core::Declaration;
+use time::{Date, OffsetDateTime};
+
+use crate::records::{ListQuery, Lodgement, Scope};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// How the stored document is read back as text.
+    fn document(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "document",
+            Dialect::Postgres => "document::text AS document",
+        }
+    }
+
+    /// The next MRN serial: a counter row in SQLite (safe under its single writer), a
+    /// sequence in PostgreSQL (safe across every server sharing the database).
+    pub(crate) fn next_serial(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => {
+                "UPDATE counters SET value = value + 1 WHERE name = 'mrn_serial' RETURNING value"
+            }
+            Dialect::Postgres => "SELECT nextval('mrn_serial')",
+        }
+    }
+
+    /// Locks the selected row until the transaction ends (SQLite's writer is alone anyway).
+    pub(crate) fn lock_row(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// How a JSON text parameter is written into the document column.
+    fn json_param(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("${n}"),
+            Dialect::Postgres => format!("${n}::jsonb"),
+        }
+    }
+}
+
+/// A value to bind, so that dynamic queries can be built once for both backends.
+#[derive(Debug, Clone)]
+pub(crate) enum Bind {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    Date(Date),
+    Time(OffsetDateTime),
+}
+
+pub(crate) const SELECT_USER_BY_TOKEN: &str =
+    "SELECT u.id, u.name, u.role, u.party_id FROM users u \
+     JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1";
+pub(crate) const INSERT_USER: &str =
+    "INSERT INTO users (name, role, party_id, created_at) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (name) DO NOTHING RETURNING id";
+pub(crate) const INSERT_TOKEN: &str =
+    "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)";
+pub(crate) const COUNT_USERS: &str = "SELECT COUNT(*) FROM users";
+pub(crate) const SELECT_EXISTING: &str =
+    "SELECT id, mrn, fingerprint FROM declarations WHERE declarant_id = $1 AND lrn = $2";
+pub(crate) const INSERT_EVENT: &str =
+    "INSERT INTO declaration_events (declaration_id, seq, at, status, actor, reason) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
+pub(crate) const SELECT_EVENTS: &str =
+    "SELECT seq, at, status, actor, reason FROM declaration_events \
+     WHERE declaration_id = $1 ORDER BY seq";
+pub(crate) const UPDATE_STATUS: &str =
+    "UPDATE declarations SET status = $1, updated_at = $2 WHERE id = $3";
+
+pub(crate) fn insert_declaration(dialect: Dialect) -> String {
+    format!(
+        "INSERT INTO declarations (mrn, lrn, declarant_id, importer_id, exporter_id, representative_id, \
+         lodged_by, declaration_type, office, status, lodgement_date, accepted_at, accepted_on, updated_at, \
+         item_count, fingerprint, document) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, {}) \
+         ON CONFLICT (declarant_id, lrn) DO NOTHING RETURNING id",
+        dialect.json_param(17)
+    )
+}
+
+/// The 17 parameters of [`insert_declaration`], in order.
+pub(crate) fn declaration_binds(l: &Lodgement, mrn: &str, document: String) -> Vec<Bind> {
+    let d = &l.declaration;
+    let party =
+        |p: &Option<tamga_core::model::Party>| Bind::OptText(p.as_ref().map(|p| p.id.to_string()));
+    let item_count = i64::try_from(d.items.len()).unwrap_or(i64::MAX);
+    vec![
+        Bind::Text(mrn.to_owned()),
+        Bind::Text(d.lrn.to_string()),
+        Bind::Text(d.declarant.id.to_string()),
+        party(&d.importer),
+        party(&d.exporter),
+        party(&d.representative),
+        Bind::Int(l.lodged_by.id),
+        Bind::Text(d.declaration_type.as_str().to_owned()),
+        Bind::Text(d.customs_office.to_string()),
+        Bind::Text(tamga_core::status::Status::Accepted.as_str().to_owned()),
+        Bind::Date(d.lodgement_date),
+        Bind::Time(l.at),
+        Bind::Date(l.at.date()),
+        Bind::Time(l.at),
+        Bind::Int(item_count),
+        Bind::Text(l.fingerprint.clone()),
+        Bind::Text(document),
+    ]
+}
+
+/// A multi-row insert of the goods items of one declaration, with its binds.
+pub(crate) fn insert_items(declaration_id: i64, declaration: &Declaration) -> (String, Vec<Bind>) {
+    let mut sql = String::from(
+        "INSERT INTO declaration_items (declaration_id, sequence, commodity_code, chapter, origin) VALUES ",
+    );
+    let mut binds = Vec::with_capacity(declaration.items.len() * 5);
+    for (i, item) in declaration.items.iter().enumerate() {
+        let n = i * 5;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${})",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4,
+            n + 5
+        ));
+        binds.push(Bind::Int(declaration_id));
+        binds.push(Bind::Int(i64::from(item.sequence)));
+        binds.push(Bind::Text(item.commodity_code.to_string()));
+        binds.push(Bind::Text(item.commodity_code.chapter().to_owned()));
+        binds.push(Bind::OptText(item.origin.as_ref().map(ToString::to_string)));
+    }
+    (sql, binds)
+}
+
+/// The visibility condition for `scope`, its parameters numbered from `first`.
+fn scope_condition(scope: &Scope, first: usize, binds: &mut Vec<Bind>) -> Option<String> {
+    let Scope::Party { user_id, party_id } = scope else {
+        return None;
+    };
+    binds.push(Bind::Int(*user_id));
+    binds.push(Bind::OptText(party_id.clone()));
+    let (u, p) = (first, first + 1);
+    Some(format!(
+        "(lodged_by = ${u} OR declarant_id = ${p} OR importer_id = ${p} OR exporter_id = ${p} OR representative_id = ${p})"
+    ))
+}
+
+/// The row of one declaration by MRN, if `scope` may see it.
+pub(crate) fn select_declaration(
+    dialect: Dialect,
+    mrn: &str,
+    scope: &Scope,
+) -> (String, Vec<Bind>) {
+    let mut binds = vec![Bind::Text(mrn.to_owned())];
+    let mut sql = format!(
+        "SELECT id, mrn, status, accepted_at, updated_at, {} FROM declarations WHERE mrn = $1",
+        dialect.document()
+    );
+    if let Some(condition) = scope_condition(scope, 2, &mut binds) {
+        sql.push_str(" AND ");
+        sql.push_str(&condition);
+    }
+    (sql, binds)
+}
+
+pub(crate) fn select_declaration_by_id(dialect: Dialect) -> String {
+    format!(
+        "SELECT id, mrn, status, accepted_at, updated_at, {} FROM declarations WHERE id = $1",
+        dialect.document()
+    )
+}
+
+/// A page of summaries; fetches one row more than `limit` to tell whether more follow.
+pub(crate) fn list(query: &ListQuery, scope: &Scope) -> (String, Vec<Bind>) {
+    let mut binds = Vec::new();
+    let mut conditions = Vec::new();
+    let mut add = |binds: &mut Vec<Bind>, template: &str, bind: Bind| {
+        binds.push(bind);
+        conditions.push(template.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(status) = query.status {
+        add(
+            &mut binds,
+            "status = ?",
+            Bind::Text(status.as_str().to_owned()),
+        );
+    }
+    if let Some(office) = &query.office {
+        add(&mut binds, "office = ?", Bind::Text(office.clone()));
+    }
+    if let Some(from) = query.from {
+        add(&mut binds, "accepted_on >= ?", Bind::Date(from));
+    }
+    if let Some(to) = query.to {
+        add(&mut binds, "accepted_on <= ?", Bind::Date(to));
+    }
+    if let Some(declarant) = &query.declarant {
+        add(
+            &mut binds,
+            "declarant_id = ?",
+            Bind::Text(declarant.clone()),
+        );
+    }
+    if let Some(chapter) = &query.hs_chapter {
+        let template = "EXISTS (SELECT 1 FROM declaration_items i WHERE i.declaration_id = declarations.id AND i.chapter = ?)";
+        add(&mut binds, template, Bind::Text(chapter.clone()));
+    }
+    if let Some(after) = query.after {
+        add(&mut binds, "id < ?", Bind::Int(after));
+    }
+    if let Some(condition) = scope_condition(scope, binds.len() + 1, &mut binds) {
+        conditions.push(condition);
+    }
+    let mut sql = String::from(
+        "SELECT id, mrn, lrn, declaration_type, status, office, declarant_id, accepted_at, item_count FROM declarations",
+    );
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    binds.push(Bind::Int(i64::from(query.limit) + 1));
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", binds.len()));
+    (sql, binds)
+}
+
+/// Binds every [`Bind`] in order to a `sqlx::query` or `sqlx::query_as` of either backend.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut query = $query;
+        for bind in $binds {
+            query = match bind {
+                $crate::sql::Bind::Text(v) => query.bind(v),
+                $crate::sql::Bind::OptText(v) => query.bind(v),
+                $crate::sql::Bind::Int(v) => query.bind(v),
+                $crate::sql::Bind::Date(v) => query.bind(v),
+                $crate::sql::Bind::Time(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bind_all;
+
+/// The current time in UTC, truncated to the microsecond that both backends store.
+pub fn now() -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(now)
+}

@@ -1,0 +1,147 @@
+//! The embedded SQLite backend: `tamga.db` in the data directory, WAL journal,
+//! `synchronous=FULL` so that an acknowledged commit survives a crash or power loss.
+//!
+//! Reads use a small pool. Every write goes through one writer task ([`writer`]) that takes
+//! whatever requests are queued, applies each inside its own savepoint of one transaction and
+//! commits them together: one fsync for many lodgements (group commit). No caller is answered
+//! before the commit that holds its write has returned.
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection};
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::records::*;
+use crate::rows::{DeclarationRow, EventRow, SummaryRow, UserRow};
+use crate::sql::{self, bind_all, Dialect};
+use crate::{Result, Store, StoreError};
+
+mod writer;
+
+use writer::Job;
+
+/// The database file inside the data directory.
+pub const FILE_NAME: &str = "tamga.db";
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    read: SqlitePool,
+    writer: mpsc::Sender<Job>,
+}
+
+impl SqliteStore {
+    /// Opens `dir/tamga.db`, creating the directory and the file and applying migrations.
+    pub async fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join(FILE_NAME))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true)
+            .log_statements(tracing::log::LevelFilter::Trace);
+        let (tx, rx) = mpsc::channel(4096);
+        writer::start(options.clone(), rx).await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { read, writer: tx })
+    }
+
+    async fn submit<T>(&self, make: impl FnOnce(oneshot::Sender<Result<T>>) -> Job) -> Result<T> {
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(make(reply))
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    async fn events(&self, declaration_id: i64) -> Result<Vec<EventRow>> {
+        Ok(sqlx::query_as(sql::SELECT_EVENTS)
+            .bind(declaration_id)
+            .fetch_all(&self.read)
+            .await?)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        let mut conn = self.read.acquire().await?;
+        conn.ping().await?;
+        Ok(())
+    }
+
+    async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(sql::COUNT_USERS)
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    async fn create_user(&self, user: NewUser) -> Result<User> {
+        self.submit(|reply| Job::CreateUser(user, reply)).await
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let row: Option<UserRow> = sqlx::query_as(sql::SELECT_USER_BY_TOKEN)
+            .bind(token_hash)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(UserRow::into_user).transpose()
+    }
+
+    async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
+        self.submit(|reply| Job::Lodge(Box::new(lodgement), reply))
+            .await
+    }
+
+    async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>> {
+        let (text, binds) = sql::select_declaration(Dialect::Sqlite, mrn, scope);
+        let row: Option<DeclarationRow> = bind_all!(sqlx::query_as(&text), binds)
+            .fetch_optional(&self.read)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let events = self.events(row.id).await?;
+        row.into_record(events).map(Some)
+    }
+
+    async fn list(&self, query: &ListQuery, scope: &Scope) -> Result<Page> {
+        let (text, binds) = sql::list(query, scope);
+        let rows: Vec<SummaryRow> = bind_all!(sqlx::query_as(&text), binds)
+            .fetch_all(&self.read)
+            .await?;
+        crate::records::page(rows, query.limit)
+    }
+
+    async fn transition(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        change: StatusChange,
+    ) -> Result<TransitionOutcome> {
+        let (mrn, scope) = (mrn.to_owned(), scope.clone());
+        self.submit(|reply| Job::Transition {
+            mrn,
+            scope,
+            change,
+            reply,
+        })
+        .await
+    }
+}

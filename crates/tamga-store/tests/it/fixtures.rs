@@ -1,0 +1,43 @@
+use tamga_core::draft::DeclarationDraft;
+use tamga_core::refdata::ReferenceData;
+use tamga_core::role::Role;
+use tamga_core::Declaration;
+use tamga_store::{token, Lodgement, NewUser, Store, User};
+use time::macros::date;
+
+const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
+
+pub fn draft() -> DeclarationDraft {
+    serde_json::from_str(SAMPLE).unwrap()
+}
+
+pub fn declaration(lrn: &str) -> Declaration {
+    let mut d = draft();
+    d.lrn = Some(lrn.to_owned());
+    validate(&d)
+}
+
+pub fn validate(d: &DeclarationDraft) -> Declaration {
+    tamga_core::validate::validate(d, ReferenceData::embedded(), date!(2026 - 11 - 22)).unwrap()
+}
+
+pub fn lodgement(declaration: Declaration, by: &User) -> Lodgement {
+    Lodgement {
+        fingerprint: declaration.fingerprint(),
+        declaration,
+        lodged_by: by.clone(),
+        at: tamga_store::sql::now(),
+    }
+}
+
+pub async fn user(store: &dyn Store, name: &str, role: Role, party: Option<&str>) -> User {
+    store
+        .create_user(NewUser {
+            name: name.to_owned(),
+            role,
+            party_id: party.map(str::to_owned),
+            token_hash: token::hash(&token::generate()),
+        })
+        .await
+        .unwrap()
+}

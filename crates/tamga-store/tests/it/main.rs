@@ -1,0 +1,39 @@
+//! The store contract: every test runs on SQLite and on PostgreSQL.
+
+mod contract;
+mod fixtures;
+mod postgres_cluster;
+mod sqlite_durability;
+
+/// Runs one contract test against both backends.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let db = tamga_store::testing::TestStore::sqlite().await;
+                    crate::contract::$name(db.store.clone()).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let db = tamga_store::testing::TestStore::postgres().await;
+                    crate::contract::$name(db.store.clone()).await;
+                }
+            }
+        )+
+    };
+}
+
+on_both_backends!(
+    users_and_tokens,
+    lodge_assigns_an_mrn_and_keeps_history,
+    identical_resubmission_returns_the_same_mrn,
+    a_used_lrn_with_other_content_is_refused,
+    lrns_are_unique_per_declarant_only,
+    declarants_see_only_their_own,
+    list_filters_and_paginates,
+    transitions_follow_the_lifecycle,
+    concurrent_lodgements_get_distinct_mrns,
+);
