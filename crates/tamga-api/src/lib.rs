@@ -1,1 +1,118 @@
-//! placeholder
+//! The HTTP edge of tamga: an axum router over the core and the store.
+//!
+//! Handlers extract, call the core or the store, and map the result; every error leaves as an
+//! RFC 9457 `application/problem+json` document (see [`error`]). Building the router and
+//! serving it are separate so that tests can drive the router directly or bind port 0.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use tamga_store::Location;
+//! let store = tamga_store::connect(&Location::SqliteDir("./tamga-data".into())).await?;
+//! let app = tamga_api::router(tamga_api::AppState::new(store, tamga_api::ApiSettings::default()));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! tamga_api::serve(listener, app, std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tamga_core::refdata::ReferenceData;
+use tamga_store::Store;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+mod auth;
+mod commodities;
+mod declarations;
+pub mod error;
+mod extract;
+mod health;
+mod list;
+pub mod openapi;
+mod views;
+
+/// Settings of the HTTP edge.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            body_limit: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub reference: &'static ReferenceData,
+    pub settings: ApiSettings,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("store", &self.store.backend())
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, settings: ApiSettings) -> Self {
+        Self {
+            store,
+            reference: ReferenceData::embedded(),
+            settings,
+        }
+    }
+}
+
+/// The whole application: every route, with request ids, tracing and the body limit.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.settings.body_limit;
+    let api = Router::new()
+        .merge(declarations::router())
+        .merge(list::router())
+        .merge(commodities::router())
+        .merge(auth::router())
+        .merge(openapi::router());
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(health::router())
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id, user = tracing::field::Empty)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then drains open requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

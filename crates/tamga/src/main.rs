@@ -1,1 +1,116 @@
-fn main() {}
+//! The `tamga` binary: one entry point, clap subcommands, each in its own module.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+mod admin;
+mod bench;
+mod client;
+mod serve;
+mod settings;
+mod telemetry;
+
+use settings::{Overrides, Settings};
+
+#[derive(Debug, Parser)]
+#[command(name = "tamga", version, about = "Customs clearance and risk targeting")]
+struct Cli {
+    /// TOML configuration file (default: ./tamga.toml when it exists).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Directory of the embedded SQLite database.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Use PostgreSQL at this URL instead of SQLite.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API (creates and migrates the database on first start).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Lodge a declaration from a JSON file; prints its MRN, or every problem and exits 1.
+    Submit {
+        file: PathBuf,
+        #[command(flatten)]
+        target: client::Target,
+    },
+    /// Print the effective configuration, secrets redacted.
+    PrintConfig,
+    /// Administration on the database itself.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Measure a running server.
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a user and print its new API token as the last line.
+    CreateUser {
+        name: String,
+        /// declarant, officer, analyst, lab, supervisor or admin.
+        #[arg(long)]
+        role: String,
+        /// For declarants: the party identifier (TIN or EORI) the user acts for.
+        #[arg(long)]
+        party: Option<String>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    let listen = match &cli.command {
+        Command::Serve { listen } => listen.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        listen,
+        data_dir: cli.data_dir.clone(),
+        database_url: cli.database_url.clone(),
+    };
+    let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+    telemetry::init(&settings.log);
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(dispatch(cli.command, settings))
+}
+
+async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match command {
+        Command::Serve { .. } => serve::serve(&settings).await?,
+        Command::Migrate => serve::migrate(&settings).await?,
+        Command::Submit { file, target } => return client::submit(&settings, &file, &target).await,
+        Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
+        Command::Admin {
+            command: AdminCommand::CreateUser { name, role, party },
+        } => admin::create_user(&settings, &name, &role, party.as_deref()).await?,
+        Command::Bench { command } => bench::run(&settings, command).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

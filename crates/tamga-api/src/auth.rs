@@ -1,0 +1,58 @@
+//! Bearer-token authentication: `Authorization: Bearer tmg_...`, looked up by its SHA-256.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::{header, request::Parts};
+use axum::routing::get;
+use axum::{Json, Router};
+use tamga_store::{token, User};
+
+use crate::error::{ApiError, Problem};
+use crate::AppState;
+
+/// The authenticated user making the request.
+#[derive(Debug, Clone)]
+pub struct Caller(pub User);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or(ApiError::Unauthorized("send an API token as 'Authorization: Bearer <token>'"))?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| t.starts_with(token::PREFIX))
+            .ok_or(ApiError::Unauthorized("the Authorization header must be 'Bearer tmg_...'"))?;
+        let user = state
+            .store
+            .user_by_token(&token::hash(token))
+            .await?
+            .ok_or(ApiError::Unauthorized("the API token is not valid"))?;
+        tracing::Span::current().record("user", user.id);
+        Ok(Caller(user))
+    }
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/me", get(me))
+}
+
+/// Who the token belongs to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = crate::views::UserView),
+        (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn me(State(_): State<AppState>, Caller(user): Caller) -> Json<crate::views::UserView> {
+    Json(crate::views::UserView::from(user))
+}

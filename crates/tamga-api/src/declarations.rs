@@ -1,0 +1,171 @@
+//! Lodging, reading and moving declarations.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use tamga_core::draft::DeclarationDraft;
+use tamga_core::role::Role;
+use tamga_core::status::{Status, TransitionError};
+use tamga_core::{Declaration, FieldError};
+use tamga_store::{sql::now, LodgeOutcome, Lodgement, Scope, StatusChange, TransitionOutcome, User};
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, Problem};
+use crate::extract::JsonBody;
+use crate::views::DeclarationView;
+use crate::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/declarations", post(lodge))
+        .route("/declarations/{mrn}", get(get_declaration))
+        .route("/declarations/{mrn}/status", post(change_status))
+}
+
+/// Lodge a goods declaration. It is validated as a whole: every problem is reported at once.
+/// Accepted declarations get an MRN and are committed durably before the answer. Lodging the
+/// identical declaration again returns the same MRN with 200; a different declaration with a
+/// used LRN is a 409 naming the existing MRN.
+#[utoipa::path(
+    post,
+    path = "/api/v1/declarations",
+    tag = "declarations",
+    security(("bearer" = [])),
+    request_body = DeclarationDraft,
+    responses(
+        (status = 201, description = "Accepted", body = DeclarationView),
+        (status = 200, description = "Already accepted: the identical declaration was lodged before", body = DeclarationView),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not lodge", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The LRN is used by another declaration", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid: every field error listed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn lodge(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    JsonBody(draft): JsonBody<DeclarationDraft>,
+) -> Result<Response, ApiError> {
+    if !user.role.may_lodge() {
+        return Err(ApiError::Forbidden(format!("the role {} may not lodge declarations", user.role.as_str())));
+    }
+    let at = now();
+    let declaration = tamga_core::validate::validate(&draft, state.reference, at.date()).map_err(ApiError::Invalid)?;
+    check_declarant(&user, &declaration)?;
+    let lodgement = Lodgement {
+        fingerprint: declaration.fingerprint(),
+        declaration,
+        lodged_by: user,
+        at,
+    };
+    match state.store.lodge(lodgement).await? {
+        LodgeOutcome::Accepted(record) => {
+            let location = format!("/api/v1/declarations/{}", record.mrn);
+            tracing::info!(mrn = %record.mrn, "declaration accepted");
+            Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(DeclarationView::from(record))).into_response())
+        }
+        LodgeOutcome::Resubmitted(record) => Ok((StatusCode::OK, Json(DeclarationView::from(record))).into_response()),
+        LodgeOutcome::LrnTaken { mrn } => Err(ApiError::Conflict {
+            detail: format!("the LRN is already used by declaration {mrn}, with different content"),
+            existing_mrn: Some(mrn),
+        }),
+    }
+}
+
+/// A declarant lodges for its own party: as the declarant or as its representative.
+fn check_declarant(user: &User, declaration: &Declaration) -> Result<(), ApiError> {
+    if user.role != Role::Declarant {
+        return Ok(());
+    }
+    let Some(party) = user.party_id.as_deref() else {
+        return Err(ApiError::Forbidden("this declarant account has no party identifier".into()));
+    };
+    let representative = declaration.representative.as_ref().map(|p| p.id.as_str());
+    if declaration.declarant.id.as_str() == party || representative == Some(party) {
+        return Ok(());
+    }
+    Err(ApiError::Invalid(vec![FieldError::new(
+        "/declarant/id",
+        "not_your_party",
+        format!("this account acts for party {party}: it must be the declarant or the representative"),
+    )]))
+}
+
+/// One declaration with its history. Declarants see only declarations they lodged or are a
+/// party to; any other MRN is 404 for them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/declarations/{mrn}",
+    tag = "declarations",
+    security(("bearer" = [])),
+    params(("mrn" = String, Path, description = "Movement Reference Number")),
+    responses(
+        (status = 200, description = "The declaration", body = DeclarationView),
+        (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such declaration visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn get_declaration(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(mrn): Path<String>,
+) -> Result<Json<DeclarationView>, ApiError> {
+    let record = state.store.declaration(&mrn, &Scope::of(&user)).await?;
+    record
+        .map(|r| Json(DeclarationView::from(r)))
+        .ok_or_else(|| ApiError::NotFound(format!("no declaration {mrn}")))
+}
+
+/// A requested status change, with the reason that goes into the history.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StatusRequest {
+    /// The new status.
+    status: Status,
+    /// Why: recorded in the declaration's history.
+    #[schema(example = "documents checked, goods match")]
+    reason: String,
+}
+
+/// Move a declaration along its lifecycle: officers control, release or reject; a declarant
+/// may ask to invalidate its own declaration before release. Every change needs a reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/declarations/{mrn}/status",
+    tag = "declarations",
+    security(("bearer" = [])),
+    params(("mrn" = String, Path, description = "Movement Reference Number")),
+    request_body = StatusRequest,
+    responses(
+        (status = 200, description = "Changed", body = DeclarationView),
+        (status = 403, description = "The caller's role may not make this change", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such declaration visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The lifecycle does not allow this change now", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad request body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn change_status(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(mrn): Path<String>,
+    JsonBody(request): JsonBody<StatusRequest>,
+) -> Result<Json<DeclarationView>, ApiError> {
+    let reason = request.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::Invalid(vec![FieldError::new("/reason", "invalid_text", "a reason of 1 to 1000 characters is required")]));
+    }
+    let scope = Scope::of(&user);
+    let change = StatusChange { to: request.status, actor: user, reason, at: now() };
+    match state.store.transition(&mrn, &scope, change).await? {
+        TransitionOutcome::Done(record) => Ok(Json(DeclarationView::from(record))),
+        TransitionOutcome::NotFound => Err(ApiError::NotFound(format!("no declaration {mrn}"))),
+        TransitionOutcome::Refused(e @ TransitionError::Forbidden { .. }) => Err(ApiError::Forbidden(e.to_string())),
+        TransitionOutcome::Refused(e) => Err(ApiError::Conflict { detail: e.to_string(), existing_mrn: None }),
+    }
+}

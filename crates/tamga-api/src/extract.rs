@@ -1,0 +1,97 @@
+//! Request extractors whose rejections are problem documents.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+use tamga_core::FieldError;
+
+use crate::error::ApiError;
+
+/// A JSON body. Syntax errors are 400; well-formed JSON of the wrong shape (a wrong type, an
+/// unknown field) is 422 naming the field by JSON pointer.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        require_json(&req)?;
+        let limit_hint = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(limit_hint.unwrap_or_default())
+            } else {
+                bad_request(rejection.body_text(), Vec::new())
+            }
+        })?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+fn require_json(req: &Request) -> Result<(), ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if essence == "application/json" || essence.ends_with("+json") {
+        return Ok(());
+    }
+    Err(ApiError::UnsupportedMediaType(format!(
+        "expected Content-Type: application/json, got {:?}",
+        content_type
+    )))
+}
+
+/// Parses `bytes` as `T`, mapping every failure to a precise 4xx.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let pointer = pointer(e.path());
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        if inner.classify() == serde_json::error::Category::Data {
+            let field = FieldError::new(pointer, "invalid_type", message.clone());
+            return bad_request_with(axum::http::StatusCode::UNPROCESSABLE_ENTITY, message, vec![field]);
+        }
+        bad_request(format!("the body is not valid JSON: {message}"), Vec::new())
+    })?;
+    de.end()
+        .map_err(|e| bad_request(format!("the body is not valid JSON: {e}"), Vec::new()))?;
+    Ok(value)
+}
+
+fn bad_request(detail: String, errors: Vec<FieldError>) -> ApiError {
+    bad_request_with(axum::http::StatusCode::BAD_REQUEST, detail, errors)
+}
+
+fn bad_request_with(status: axum::http::StatusCode, detail: String, errors: Vec<FieldError>) -> ApiError {
+    ApiError::BadRequest {
+        status,
+        detail,
+        errors,
+    }
+}
+
+/// The RFC 6901 JSON pointer of a serde path.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => out.push_str(variant),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}

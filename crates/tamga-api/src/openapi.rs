@@ -1,0 +1,51 @@
+//! The OpenAPI 3.1 document, generated from the handlers and types.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::AppState;
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "tamga",
+        description = "Customs clearance: lodge goods declarations, follow them to release, and look up the nomenclature.",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        crate::declarations::lodge,
+        crate::declarations::get_declaration,
+        crate::declarations::change_status,
+        crate::list::list,
+        crate::commodities::lookup,
+        crate::commodities::search,
+        crate::commodities::offices,
+        crate::auth::me,
+        crate::health::healthz,
+        crate::health::readyz,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(document))
+}
+
+async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,37 @@
+//! `tamga admin`: user management straight on the database, also while a server runs.
+
+use anyhow::{bail, Context};
+use tamga_core::codes::PartyId;
+use tamga_core::role::Role;
+use tamga_store::{token, NewUser};
+
+use crate::settings::Settings;
+
+pub async fn create_user(settings: &Settings, name: &str, role: &str, party: Option<&str>) -> anyhow::Result<()> {
+    let Some(role) = Role::parse(role) else {
+        let roles: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        bail!("unknown role {role:?}; expected one of {}", roles.join(", "));
+    };
+    if name.trim().is_empty() || name.chars().count() > 64 {
+        bail!("a user name has 1 to 64 characters");
+    }
+    if let Some(party) = party {
+        PartyId::parse(party).map_err(|e| anyhow::anyhow!("--party {party:?}: {e}"))?;
+    } else if role == Role::Declarant {
+        bail!("a declarant needs --party ID: the party (TIN or EORI) it acts for");
+    }
+    let store = crate::serve::open_store(settings).await?;
+    let secret = token::generate();
+    store
+        .create_user(NewUser {
+            name: name.to_owned(),
+            role,
+            party_id: party.map(str::to_owned),
+            token_hash: token::hash(&secret),
+        })
+        .await
+        .with_context(|| format!("cannot create user {name:?}"))?;
+    eprintln!("created user {name:?} with role {}; its API token (shown only now):", role.as_str());
+    println!("{secret}");
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! `tamga bench submit`: lodges realistic declarations against a running server and reports
+//! throughput and latency. A measurement, not a test: it asserts nothing.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use hdrhistogram::Histogram;
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::Mutex;
+
+use crate::client::Target;
+use crate::settings::Settings;
+
+mod data;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchCommand {
+    /// Lodge COUNT distinct valid declarations with CLIENTS concurrent connections.
+    Submit {
+        #[command(flatten)]
+        target: Target,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Declarations to lodge.
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+        /// Declarant party for the generated declarations (default: the token's own party,
+        /// or UZ305123456 for customs staff).
+        #[arg(long)]
+        party: Option<String>,
+    },
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    accepted: usize,
+    resubmitted: usize,
+    failed: usize,
+    first_failure: Option<String>,
+}
+
+pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<()> {
+    let BenchCommand::Submit { target, clients, count, party } = command;
+    anyhow::ensure!(clients > 0 && count > 0, "--clients and --count must be positive");
+    let (url, token) = target.resolve(settings)?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let party = match party {
+        Some(p) => p,
+        None => own_party(&http, &url, &token).await?,
+    };
+    let bodies = prepare(count, &party)?;
+    eprintln!("tamga bench submit: {count} declarations, {clients} clients, {url}");
+    let outcome = drive(&http, &url, &token, bodies, clients).await?;
+    report(&outcome.0, &outcome.1, outcome.2);
+    Ok(())
+}
+
+async fn own_party(http: &reqwest::Client, url: &str, token: &str) -> anyhow::Result<String> {
+    let me: serde_json::Value = http
+        .get(format!("{url}/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {url}"))?
+        .error_for_status()
+        .context("the token was refused")?
+        .json()
+        .await?;
+    Ok(me["party_id"].as_str().unwrap_or("UZ305123456").to_owned())
+}
+
+/// Serialises every body before the clock starts, so the client measures the server.
+fn prepare(count: usize, party: &str) -> anyhow::Result<Arc<Vec<Vec<u8>>>> {
+    let (lines, offices) = (data::lines()?, data::offices());
+    let run = format!("{:06}", rand::random::<u32>() % 1_000_000);
+    let bodies = (0..count)
+        .map(|n| serde_json::to_vec(&data::declaration(n, &run, party, &lines, &offices)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Arc::new(bodies))
+}
+
+async fn drive(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    bodies: Arc<Vec<Vec<u8>>>,
+    clients: usize,
+) -> anyhow::Result<(Tally, Histogram<u64>, Duration)> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let progress = ProgressBar::new(bodies.len() as u64);
+    progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} eta {eta}")?);
+    let started = Instant::now();
+    let mut workers = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        let worker = Worker {
+            http: http.clone(),
+            endpoint: format!("{url}/api/v1/declarations"),
+            token: token.to_owned(),
+            bodies: bodies.clone(),
+            next: next.clone(),
+            tally: tally.clone(),
+            progress: progress.clone(),
+        };
+        workers.push(tokio::spawn(worker.run()));
+    }
+    let mut latencies = Histogram::<u64>::new(3)?;
+    for worker in workers {
+        latencies.add(worker.await??)?;
+    }
+    let elapsed = started.elapsed();
+    progress.finish_and_clear();
+    let tally = std::mem::take(&mut *tally.lock().await);
+    Ok((tally, latencies, elapsed))
+}
+
+struct Worker {
+    http: reqwest::Client,
+    endpoint: String,
+    token: String,
+    bodies: Arc<Vec<Vec<u8>>>,
+    next: Arc<AtomicUsize>,
+    tally: Arc<Mutex<Tally>>,
+    progress: ProgressBar,
+}
+
+impl Worker {
+    /// Lodges bodies until none are left; returns latencies in microseconds.
+    async fn run(self) -> anyhow::Result<Histogram<u64>> {
+        let mut latencies = Histogram::<u64>::new(3)?;
+        while let Some(body) = self.bodies.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            let sent = Instant::now();
+            let response = self
+                .http
+                .post(&self.endpoint)
+                .bearer_auth(&self.token)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone())
+                .send()
+                .await;
+            let status = match response {
+                Ok(r) => Ok((r.status(), r.text().await.unwrap_or_default())),
+                Err(e) => Err(e.to_string()),
+            };
+            latencies.record(u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX))?;
+            self.count(status).await;
+            self.progress.inc(1);
+        }
+        Ok(latencies)
+    }
+
+    async fn count(&self, status: Result<(reqwest::StatusCode, String), String>) {
+        let mut tally = self.tally.lock().await;
+        match status {
+            Ok((reqwest::StatusCode::CREATED, _)) => tally.accepted += 1,
+            Ok((reqwest::StatusCode::OK, _)) => tally.resubmitted += 1,
+            Ok((status, body)) => {
+                tally.failed += 1;
+                tally.first_failure.get_or_insert(format!("{status}: {body}"));
+            }
+            Err(e) => {
+                tally.failed += 1;
+                tally.first_failure.get_or_insert(e);
+            }
+        }
+    }
+}
+
+fn report(tally: &Tally, latencies: &Histogram<u64>, elapsed: Duration) {
+    let ms = |q: f64| latencies.value_at_quantile(q) as f64 / 1000.0;
+    let seconds = elapsed.as_secs_f64();
+    println!("accepted: {}  resubmitted: {}  failed: {}", tally.accepted, tally.resubmitted, tally.failed);
+    println!("elapsed: {seconds:.2} s  throughput: {:.0} accepted/s", tally.accepted as f64 / seconds);
+    println!(
+        "latency: p50 {:.1} ms  p90 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
+        ms(0.5),
+        ms(0.9),
+        ms(0.99),
+        latencies.max() as f64 / 1000.0
+    );
+    if let Some(failure) = &tally.first_failure {
+        println!("first failure: {failure}");
+    }
+}

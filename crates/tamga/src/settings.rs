@@ -1,0 +1,158 @@
+//! One `Settings` struct, layered: defaults, then a TOML file, then `TAMGA_*` environment
+//! variables (`TAMGA_SECTION__KEY` for nested keys), then command-line flags.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// The configuration file read when `--config` is not given, if it exists.
+pub const DEFAULT_CONFIG: &str = "tamga.toml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address `tamga serve` listens on.
+    pub listen: String,
+    /// Directory of the embedded SQLite database (used when no database URL is set).
+    pub data_dir: PathBuf,
+    /// `postgres://...` to use PostgreSQL instead of SQLite.
+    pub database_url: Option<Secret>,
+    /// Connections per server to PostgreSQL.
+    pub database_max_connections: u32,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    pub log: LogSettings,
+    pub client: ClientSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// `tracing` env-filter directives, e.g. `info,tamga_api=debug`.
+    pub filter: String,
+    /// One JSON object per line instead of text.
+    pub json: bool,
+}
+
+/// Where `tamga submit` and `tamga bench` send requests.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSettings {
+    pub url: String,
+    pub token: Option<Secret>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("tamga-data"),
+            database_url: None,
+            database_max_connections: 16,
+            body_limit: 2 * 1024 * 1024,
+            log: LogSettings {
+                filter: "info".into(),
+                json: false,
+            },
+            client: ClientSettings {
+                url: "http://127.0.0.1:8080".into(),
+                token: None,
+            },
+        }
+    }
+}
+
+/// Values given as flags; each overrides every other source.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+impl Settings {
+    pub fn load(config: Option<&Path>, overrides: &Overrides) -> Result<Self, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file(DEFAULT_CONFIG)),
+        }
+        figment
+            .merge(Env::prefixed("TAMGA_").split("__"))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+    }
+}
+
+/// A value that must not appear in logs or printed configuration.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// What may be shown: URLs keep everything but their password; anything else is hidden.
+    pub fn redacted(&self) -> String {
+        let Some((scheme, rest)) = self.0.split_once("://") else {
+            return "[redacted]".into();
+        };
+        match rest.split_once('@') {
+            Some((credentials, host)) => {
+                let user = credentials.split(':').next().unwrap_or("");
+                let masked = if credentials.contains(':') { ":[redacted]" } else { "" };
+                format!("{scheme}://{user}{masked}@{host}")
+            }
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted() {
+        let url = Secret("postgres://tamga:hunter2@db:5432/tamga".into());
+        assert_eq!(url.redacted(), "postgres://tamga:[redacted]@db:5432/tamga");
+        assert!(!format!("{url:?}").contains("hunter2"));
+        assert_eq!(Secret("tmg_abc".into()).redacted(), "[redacted]");
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("tamga.toml", "listen = \"0.0.0.0:9000\"\n[log]\njson = true\n")?;
+            jail.set_env("TAMGA_LOG__FILTER", "debug");
+            jail.set_env("TAMGA_LISTEN", "127.0.0.1:9001");
+            let settings = Settings::load(None, &Overrides::default())?;
+            assert_eq!(settings.listen, "127.0.0.1:9001");
+            assert!(settings.log.json);
+            assert_eq!(settings.log.filter, "debug");
+            let flags = Overrides { listen: Some("127.0.0.1:9002".into()), ..Overrides::default() };
+            assert_eq!(Settings::load(None, &flags)?.listen, "127.0.0.1:9002");
+            Ok(())
+        });
+    }
+}
