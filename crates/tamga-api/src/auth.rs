@@ -16,18 +16,25 @@ pub struct Caller(pub User);
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let value = parts
             .headers
             .get(header::AUTHORIZATION)
-            .ok_or(ApiError::Unauthorized("send an API token as 'Authorization: Bearer <token>'"))?;
+            .ok_or(ApiError::Unauthorized(
+                "send an API token as 'Authorization: Bearer <token>'",
+            ))?;
         let token = value
             .to_str()
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| t.starts_with(token::PREFIX))
-            .ok_or(ApiError::Unauthorized("the Authorization header must be 'Bearer tmg_...'"))?;
+            .ok_or(ApiError::Unauthorized(
+                "the Authorization header must be 'Bearer tmg_...'",
+            ))?;
         let user = state
             .store
             .user_by_token(&token::hash(token))
@@ -53,6 +60,9 @@ pub(crate) fn router() -> Router<AppState> {
         (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn me(State(_): State<AppState>, Caller(user): Caller) -> Json<crate::views::UserView> {
+pub(crate) async fn me(
+    State(_): State<AppState>,
+    Caller(user): Caller,
+) -> Json<crate::views::UserView> {
     Json(crate::views::UserView::from(user))
 }

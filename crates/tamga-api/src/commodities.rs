@@ -58,9 +58,16 @@ pub(crate) struct SearchResult {
 fn edition_on(raw: Option<&str>) -> Result<HsEditionYear, ApiError> {
     let date = match raw {
         None => tamga_store::sql::now().date(),
-        Some(raw) => parse_date(raw).map_err(|_| query_error("date", "invalid_format", "a date is YYYY-MM-DD"))?,
+        Some(raw) => parse_date(raw)
+            .map_err(|_| query_error("date", "invalid_format", "a date is YYYY-MM-DD"))?,
     };
-    HsEditionYear::in_force_on(date).ok_or_else(|| query_error("date", "date_out_of_range", "tamga holds the HS editions from 2017 on"))
+    HsEditionYear::in_force_on(date).ok_or_else(|| {
+        query_error(
+            "date",
+            "date_out_of_range",
+            "tamga holds the HS editions from 2017 on",
+        )
+    })
 }
 
 fn query_error(name: &str, code: &str, message: &str) -> ApiError {
@@ -99,7 +106,11 @@ pub(crate) async fn lookup(
     let Query(params) = params.map_err(query_rejection)?;
     let edition = edition_on(params.date.as_deref())?;
     let hs = state.reference.nomenclature(edition);
-    let key = if code.len() > 6 { code.get(..6).unwrap_or(&code) } else { &code };
+    let key = if code.len() > 6 {
+        code.get(..6).unwrap_or(&code)
+    } else {
+        &code
+    };
     let entry = hs
         .get(key)
         .ok_or_else(|| ApiError::NotFound(format!("{code} is not in {}", edition.label())))?;
@@ -137,9 +148,16 @@ pub(crate) async fn search(
     let edition = edition_on(params.date.as_deref())?;
     let limit = params.limit.unwrap_or(20);
     if !(1..=200).contains(&limit) {
-        return Err(query_error("limit", "out_of_range", "limit must be 1 to 200"));
+        return Err(query_error(
+            "limit",
+            "out_of_range",
+            "limit must be 1 to 200",
+        ));
     }
-    let items = state.reference.nomenclature(edition).search(&params.q, limit);
+    let items = state
+        .reference
+        .nomenclature(edition)
+        .search(&params.q, limit);
     Ok(Json(SearchResult {
         edition,
         items: items.into_iter().cloned().collect(),
@@ -156,4 +174,3 @@ pub(crate) async fn search(
 pub(crate) async fn offices(State(state): State<AppState>) -> Json<Vec<Office>> {
     Json(state.reference.offices.iter().cloned().collect())
 }
-

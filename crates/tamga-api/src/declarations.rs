@@ -10,7 +10,9 @@ use tamga_core::draft::DeclarationDraft;
 use tamga_core::role::Role;
 use tamga_core::status::{Status, TransitionError};
 use tamga_core::{Declaration, FieldError};
-use tamga_store::{sql::now, LodgeOutcome, Lodgement, Scope, StatusChange, TransitionOutcome, User};
+use tamga_store::{
+    sql::now, LodgeOutcome, Lodgement, Scope, StatusChange, TransitionOutcome, User,
+};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
@@ -53,10 +55,14 @@ pub(crate) async fn lodge(
     JsonBody(draft): JsonBody<DeclarationDraft>,
 ) -> Result<Response, ApiError> {
     if !user.role.may_lodge() {
-        return Err(ApiError::Forbidden(format!("the role {} may not lodge declarations", user.role.as_str())));
+        return Err(ApiError::Forbidden(format!(
+            "the role {} may not lodge declarations",
+            user.role.as_str()
+        )));
     }
     let at = now();
-    let declaration = tamga_core::validate::validate(&draft, state.reference, at.date()).map_err(ApiError::Invalid)?;
+    let declaration = tamga_core::validate::validate(&draft, state.reference, at.date())
+        .map_err(ApiError::Invalid)?;
     check_declarant(&user, &declaration)?;
     let lodgement = Lodgement {
         fingerprint: declaration.fingerprint(),
@@ -68,9 +74,16 @@ pub(crate) async fn lodge(
         LodgeOutcome::Accepted(record) => {
             let location = format!("/api/v1/declarations/{}", record.mrn);
             tracing::info!(mrn = %record.mrn, "declaration accepted");
-            Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(DeclarationView::from(record))).into_response())
+            Ok((
+                StatusCode::CREATED,
+                [(header::LOCATION, location)],
+                Json(DeclarationView::from(record)),
+            )
+                .into_response())
         }
-        LodgeOutcome::Resubmitted(record) => Ok((StatusCode::OK, Json(DeclarationView::from(record))).into_response()),
+        LodgeOutcome::Resubmitted(record) => {
+            Ok((StatusCode::OK, Json(DeclarationView::from(record))).into_response())
+        }
         LodgeOutcome::LrnTaken { mrn } => Err(ApiError::Conflict {
             detail: format!("the LRN is already used by declaration {mrn}, with different content"),
             existing_mrn: Some(mrn),
@@ -84,7 +97,9 @@ fn check_declarant(user: &User, declaration: &Declaration) -> Result<(), ApiErro
         return Ok(());
     }
     let Some(party) = user.party_id.as_deref() else {
-        return Err(ApiError::Forbidden("this declarant account has no party identifier".into()));
+        return Err(ApiError::Forbidden(
+            "this declarant account has no party identifier".into(),
+        ));
     };
     let representative = declaration.representative.as_ref().map(|p| p.id.as_str());
     if declaration.declarant.id.as_str() == party || representative == Some(party) {
@@ -93,7 +108,9 @@ fn check_declarant(user: &User, declaration: &Declaration) -> Result<(), ApiErro
     Err(ApiError::Invalid(vec![FieldError::new(
         "/declarant/id",
         "not_your_party",
-        format!("this account acts for party {party}: it must be the declarant or the representative"),
+        format!(
+            "this account acts for party {party}: it must be the declarant or the representative"
+        ),
     )]))
 }
 
@@ -158,14 +175,28 @@ pub(crate) async fn change_status(
 ) -> Result<Json<DeclarationView>, ApiError> {
     let reason = request.reason.trim().to_owned();
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::Invalid(vec![FieldError::new("/reason", "invalid_text", "a reason of 1 to 1000 characters is required")]));
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "/reason",
+            "invalid_text",
+            "a reason of 1 to 1000 characters is required",
+        )]));
     }
     let scope = Scope::of(&user);
-    let change = StatusChange { to: request.status, actor: user, reason, at: now() };
+    let change = StatusChange {
+        to: request.status,
+        actor: user,
+        reason,
+        at: now(),
+    };
     match state.store.transition(&mrn, &scope, change).await? {
         TransitionOutcome::Done(record) => Ok(Json(DeclarationView::from(record))),
         TransitionOutcome::NotFound => Err(ApiError::NotFound(format!("no declaration {mrn}"))),
-        TransitionOutcome::Refused(e @ TransitionError::Forbidden { .. }) => Err(ApiError::Forbidden(e.to_string())),
-        TransitionOutcome::Refused(e) => Err(ApiError::Conflict { detail: e.to_string(), existing_mrn: None }),
+        TransitionOutcome::Refused(e @ TransitionError::Forbidden { .. }) => {
+            Err(ApiError::Forbidden(e.to_string()))
+        }
+        TransitionOutcome::Refused(e) => Err(ApiError::Conflict {
+            detail: e.to_string(),
+            existing_mrn: None,
+        }),
     }
 }

@@ -59,7 +59,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = inner.to_string();
         if inner.classify() == serde_json::error::Category::Data {
             let field = FieldError::new(pointer, "invalid_type", message.clone());
-            return bad_request_with(axum::http::StatusCode::UNPROCESSABLE_ENTITY, message, vec![field]);
+            return bad_request_with(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                message,
+                vec![field],
+            );
         }
         bad_request(format!("the body is not valid JSON: {message}"), Vec::new())
     })?;
@@ -72,7 +76,11 @@ fn bad_request(detail: String, errors: Vec<FieldError>) -> ApiError {
     bad_request_with(axum::http::StatusCode::BAD_REQUEST, detail, errors)
 }
 
-fn bad_request_with(status: axum::http::StatusCode, detail: String, errors: Vec<FieldError>) -> ApiError {
+fn bad_request_with(
+    status: axum::http::StatusCode,
+    detail: String,
+    errors: Vec<FieldError>,
+) -> ApiError {
     ApiError::BadRequest {
         status,
         detail,

@@ -29,10 +29,15 @@ pub(crate) async fn healthz() -> Json<Value> {
 )]
 pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     match state.store.ping().await {
-        Ok(()) => Ok(Json(json!({ "status": "ready", "database": state.store.backend() }))),
+        Ok(()) => Ok(Json(
+            json!({ "status": "ready", "database": state.store.backend() }),
+        )),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            Err(ApiError::Unavailable(format!("the {} database does not answer", state.store.backend())))
+            Err(ApiError::Unavailable(format!(
+                "the {} database does not answer",
+                state.store.backend()
+            )))
         }
     }
 }

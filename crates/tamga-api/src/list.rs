@@ -67,17 +67,27 @@ fn encode_cursor(id: i64) -> String {
 }
 
 fn decode_cursor(raw: &str) -> Option<i64> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).ok()?;
-    String::from_utf8(bytes).ok()?.strip_prefix("after:")?.parse().ok()
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()?;
+    String::from_utf8(bytes)
+        .ok()?
+        .strip_prefix("after:")?
+        .parse()
+        .ok()
 }
 
 /// Reads every filter, collecting a field error for each bad one.
 fn parse(params: &[(String, String)]) -> Result<ListQuery, ApiError> {
-    let mut query = ListQuery { limit: DEFAULT_LIMIT, ..ListQuery::default() };
+    let mut query = ListQuery {
+        limit: DEFAULT_LIMIT,
+        ..ListQuery::default()
+    };
     let mut errors = Vec::new();
     for (name, value) in params {
         let pointer = format!("/query/{name}");
-        let mut fail = |code: &str, message: String| errors.push(FieldError::new(&pointer, code, message));
+        let mut fail =
+            |code: &str, message: String| errors.push(FieldError::new(&pointer, code, message));
         match name.as_str() {
             "status" => match Status::parse(value) {
                 Some(s) => query.status = Some(s),
@@ -90,7 +100,10 @@ fn parse(params: &[(String, String)]) -> Result<ListQuery, ApiError> {
             "from" | "to" => match parse_date(value) {
                 Ok(d) if name == "from" => query.from = Some(d),
                 Ok(d) => query.to = Some(d),
-                Err(_) => fail("invalid_format", format!("{value:?} is not a date of the form YYYY-MM-DD")),
+                Err(_) => fail(
+                    "invalid_format",
+                    format!("{value:?} is not a date of the form YYYY-MM-DD"),
+                ),
             },
             "declarant" => match PartyId::parse(value) {
                 Ok(p) => query.declarant = Some(p.to_string()),
@@ -99,16 +112,25 @@ fn parse(params: &[(String, String)]) -> Result<ListQuery, ApiError> {
             "hs_chapter" if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) => {
                 query.hs_chapter = Some(value.clone());
             }
-            "hs_chapter" => fail("invalid_format", "an HS chapter is two digits, e.g. 84".into()),
+            "hs_chapter" => fail(
+                "invalid_format",
+                "an HS chapter is two digits, e.g. 84".into(),
+            ),
             "cursor" => match decode_cursor(value) {
                 Some(id) => query.after = Some(id),
-                None => fail("invalid_cursor", "use the next_cursor of a previous page".into()),
+                None => fail(
+                    "invalid_cursor",
+                    "use the next_cursor of a previous page".into(),
+                ),
             },
             "limit" => match value.parse::<u32>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => query.limit = n,
                 _ => fail("out_of_range", format!("limit must be 1 to {MAX_LIMIT}")),
             },
-            _ => fail("unknown_parameter", format!("unknown query parameter {name:?}")),
+            _ => fail(
+                "unknown_parameter",
+                format!("unknown query parameter {name:?}"),
+            ),
         }
     }
     if errors.is_empty() {

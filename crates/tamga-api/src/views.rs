@@ -25,6 +25,12 @@ pub struct DeclarationView {
     pub history: Vec<Event>,
 }
 
+impl From<Box<DeclarationRecord>> for DeclarationView {
+    fn from(r: Box<DeclarationRecord>) -> Self {
+        Self::from(*r)
+    }
+}
+
 impl From<DeclarationRecord> for DeclarationView {
     fn from(r: DeclarationRecord) -> Self {
         Self {

@@ -17,7 +17,7 @@ use crate::codes::{
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -36,6 +36,21 @@ macro_rules! code_enum {
             /// The accepted codes, for error messages.
             pub fn list() -> String {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(Self::ALL.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
     };
@@ -67,6 +82,17 @@ code_enum!(
         Ddp = "DDP", Fas = "FAS", Fob = "FOB", Cfr = "CFR", Cif = "CIF",
     }
 );
+
+impl DeclarationType {
+    /// "an import declaration (IM)", for messages.
+    pub fn described(self) -> &'static str {
+        match self {
+            DeclarationType::Import => "an import declaration (IM)",
+            DeclarationType::Export => "an export declaration (EX)",
+            DeclarationType::Transit => "a transit declaration (TR)",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Declaration {

@@ -35,8 +35,14 @@ impl Findings {
         self.errors.push(FieldError::new(pointer, code, message));
     }
 
+    /// A required field is absent; `why` completes the sentence, e.g. "for an import declaration".
     pub fn missing(&mut self, pointer: &str, why: &str) {
-        self.push(pointer, "missing", format!("{pointer} is required {why}"));
+        let message = if why.is_empty() {
+            format!("{pointer} is required")
+        } else {
+            format!("{pointer} is required {why}")
+        };
+        self.push(pointer, "missing", message);
     }
 
     pub fn is_empty(&self) -> bool {

@@ -66,14 +66,14 @@ macro_rules! backend_ops {
             for event in &events {
                 insert_event(conn, id, event).await?;
             }
-            Ok(LodgeOutcome::Accepted(DeclarationRecord {
+            Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
                 mrn: mrn.to_string(),
                 status: tamga_core::status::Status::Accepted,
                 accepted_at: l.at,
                 updated_at: l.at,
                 declaration: l.declaration,
                 events,
-            }))
+            })))
         }
 
         pub(crate) async fn resubmission(conn: &mut $conn, existing: ExistingRow, fingerprint: &str) -> Result<LodgeOutcome> {
@@ -81,7 +81,7 @@ macro_rules! backend_ops {
                 return Ok(LodgeOutcome::LrnTaken { mrn: existing.mrn });
             }
             let record = record_by_id(conn, existing.id).await?;
-            Ok(LodgeOutcome::Resubmitted(record))
+            Ok(LodgeOutcome::Resubmitted(Box::new(record)))
         }
 
         pub(crate) async fn record_by_id(conn: &mut $conn, id: i64) -> Result<DeclarationRecord> {
@@ -141,7 +141,9 @@ macro_rules! backend_ops {
                 .execute(&mut *conn)
                 .await?;
             insert_event(conn, id, &event).await?;
-            record_by_id(conn, id).await.map(TransitionOutcome::Done)
+            record_by_id(conn, id)
+                .await
+                .map(|r| TransitionOutcome::Done(Box::new(r)))
         }
     };
 }

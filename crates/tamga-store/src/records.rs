@@ -60,9 +60,9 @@ pub struct Lodgement {
 #[derive(Debug, Clone)]
 pub enum LodgeOutcome {
     /// Newly accepted.
-    Accepted(DeclarationRecord),
+    Accepted(Box<DeclarationRecord>),
     /// The identical declaration was lodged before: here it is, unchanged.
-    Resubmitted(DeclarationRecord),
+    Resubmitted(Box<DeclarationRecord>),
     /// The LRN is taken by a different declaration of the same declarant.
     LrnTaken { mrn: String },
 }
@@ -140,7 +140,7 @@ pub struct StatusChange {
 
 #[derive(Debug, Clone)]
 pub enum TransitionOutcome {
-    Done(DeclarationRecord),
+    Done(Box<DeclarationRecord>),
     NotFound,
     Refused(TransitionError),
 }

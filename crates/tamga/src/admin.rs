@@ -7,10 +7,18 @@ use tamga_store::{token, NewUser};
 
 use crate::settings::Settings;
 
-pub async fn create_user(settings: &Settings, name: &str, role: &str, party: Option<&str>) -> anyhow::Result<()> {
+pub async fn create_user(
+    settings: &Settings,
+    name: &str,
+    role: &str,
+    party: Option<&str>,
+) -> anyhow::Result<()> {
     let Some(role) = Role::parse(role) else {
         let roles: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        bail!("unknown role {role:?}; expected one of {}", roles.join(", "));
+        bail!(
+            "unknown role {role:?}; expected one of {}",
+            roles.join(", ")
+        );
     };
     if name.trim().is_empty() || name.chars().count() > 64 {
         bail!("a user name has 1 to 64 characters");
@@ -31,7 +39,10 @@ pub async fn create_user(settings: &Settings, name: &str, role: &str, party: Opt
         })
         .await
         .with_context(|| format!("cannot create user {name:?}"))?;
-    eprintln!("created user {name:?} with role {}; its API token (shown only now):", role.as_str());
+    eprintln!(
+        "created user {name:?} with role {}; its API token (shown only now):",
+        role.as_str()
+    );
     println!("{secret}");
     Ok(())
 }

@@ -21,11 +21,20 @@ pub struct Target {
 
 impl Target {
     pub fn resolve(&self, settings: &Settings) -> anyhow::Result<(String, String)> {
-        let url = self.url.clone().unwrap_or_else(|| settings.client.url.clone());
+        let url = self
+            .url
+            .clone()
+            .unwrap_or_else(|| settings.client.url.clone());
         let token = self
             .token
             .clone()
-            .or_else(|| settings.client.token.as_ref().map(|t| t.expose().to_owned()))
+            .or_else(|| {
+                settings
+                    .client
+                    .token
+                    .as_ref()
+                    .map(|t| t.expose().to_owned())
+            })
             .context("no API token: pass --token or set TAMGA_TOKEN")?;
         Ok((url.trim_end_matches('/').to_owned(), token))
     }
@@ -43,7 +52,10 @@ pub async fn submit(settings: &Settings, file: &Path, target: &Target) -> anyhow
         .await
         .with_context(|| format!("cannot reach {url}"))?;
     let status = response.status();
-    let answer: Value = response.json().await.context("the server's answer is not JSON")?;
+    let answer: Value = response
+        .json()
+        .await
+        .context("the server's answer is not JSON")?;
     if status.is_success() {
         let mrn = answer["mrn"].as_str().unwrap_or_default();
         if status == reqwest::StatusCode::OK {

@@ -14,7 +14,11 @@ mod telemetry;
 use settings::{Overrides, Settings};
 
 #[derive(Debug, Parser)]
-#[command(name = "tamga", version, about = "Customs clearance and risk targeting")]
+#[command(
+    name = "tamga",
+    version,
+    about = "Customs clearance and risk targeting"
+)]
 struct Cli {
     /// TOML configuration file (default: ./tamga.toml when it exists).
     #[arg(long, global = true)]

@@ -49,7 +49,10 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, backend = store.backend(), "serving");
-    println!("tamga listening on http://{address} ({} database)", store.backend());
+    println!(
+        "tamga listening on http://{address} ({} database)",
+        store.backend()
+    );
     tamga_api::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -77,7 +77,7 @@ pub struct Overrides {
 }
 
 impl Settings {
-    pub fn load(config: Option<&Path>, overrides: &Overrides) -> Result<Self, figment::Error> {
+    pub fn load(config: Option<&Path>, overrides: &Overrides) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         match config {
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
@@ -87,6 +87,7 @@ impl Settings {
             .merge(Env::prefixed("TAMGA_").split("__"))
             .merge(Serialized::defaults(overrides))
             .extract()
+            .map_err(Box::new)
     }
 }
 
@@ -108,7 +109,11 @@ impl Secret {
         match rest.split_once('@') {
             Some((credentials, host)) => {
                 let user = credentials.split(':').next().unwrap_or("");
-                let masked = if credentials.contains(':') { ":[redacted]" } else { "" };
+                let masked = if credentials.contains(':') {
+                    ":[redacted]"
+                } else {
+                    ""
+                };
                 format!("{scheme}://{user}{masked}@{host}")
             }
             None => self.0.clone(),
@@ -141,17 +146,27 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's own test harness returns its error type
     fn layers_apply_in_order() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("tamga.toml", "listen = \"0.0.0.0:9000\"\n[log]\njson = true\n")?;
+            jail.create_file(
+                "tamga.toml",
+                "listen = \"0.0.0.0:9000\"\n[log]\njson = true\n",
+            )?;
             jail.set_env("TAMGA_LOG__FILTER", "debug");
             jail.set_env("TAMGA_LISTEN", "127.0.0.1:9001");
-            let settings = Settings::load(None, &Overrides::default())?;
+            let settings = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
             assert_eq!(settings.listen, "127.0.0.1:9001");
             assert!(settings.log.json);
             assert_eq!(settings.log.filter, "debug");
-            let flags = Overrides { listen: Some("127.0.0.1:9002".into()), ..Overrides::default() };
-            assert_eq!(Settings::load(None, &flags)?.listen, "127.0.0.1:9002");
+            let flags = Overrides {
+                listen: Some("127.0.0.1:9002".into()),
+                ..Overrides::default()
+            };
+            assert_eq!(
+                Settings::load(None, &flags).map_err(|e| *e)?.listen,
+                "127.0.0.1:9002"
+            );
             Ok(())
         });
     }

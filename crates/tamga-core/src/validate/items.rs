@@ -109,7 +109,8 @@ impl Validator<'_> {
     ) -> Option<Option<codes::CountryCode>> {
         match raw {
             None if required => {
-                self.findings.missing(pointer, "for an import declaration");
+                self.findings
+                    .missing(pointer, DeclarationType::Import.described());
                 None
             }
             None => Some(None),
@@ -208,9 +209,9 @@ impl Validator<'_> {
             return Some(code);
         }
         let message = format!(
-            "requested procedure {} does not fit a {} declaration; expected one of {}",
+            "requested procedure {} does not fit {}; expected one of {}",
             code.requested(),
-            kind.as_str(),
+            kind.described(),
             allowed.join(", ")
         );
         self.findings

@@ -10,7 +10,7 @@ use crate::fixtures::{declaration, draft, lodgement, user, validate};
 
 fn accepted(outcome: LodgeOutcome) -> DeclarationRecord {
     match outcome {
-        LodgeOutcome::Accepted(record) => record,
+        LodgeOutcome::Accepted(record) => *record,
         other => panic!("expected acceptance, got {other:?}"),
     }
 }

@@ -73,10 +73,19 @@ pub fn offices() -> Vec<String> {
 /// The `n`-th declaration of a run: 1 to 3 consecutive lines of the sample.
 pub fn declaration(n: usize, run: &str, party: &str, lines: &[Line], offices: &[String]) -> Value {
     let count = 1 + n % 3;
-    let picked: Vec<&Line> = (0..count).filter_map(|i| lines.get((n * 3 + i) % lines.len())).collect();
+    let picked: Vec<&Line> = (0..count)
+        .filter_map(|i| lines.get((n * 3 + i) % lines.len()))
+        .collect();
     let first = picked.first().copied().or(lines.first());
-    let items: Vec<Value> = picked.iter().enumerate().map(|(i, line)| item(i, line)).collect();
-    let total: f64 = picked.iter().map(|l| (l.price * 100.0).round() / 100.0).sum();
+    let items: Vec<Value> = picked
+        .iter()
+        .enumerate()
+        .map(|(i, line)| item(i, line))
+        .collect();
+    let total: f64 = picked
+        .iter()
+        .map(|l| (l.price * 100.0).round() / 100.0)
+        .sum();
     let office = first.map_or(0, |l| l.office) + n;
     json!({
         "type": "IM",

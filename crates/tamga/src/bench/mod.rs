@@ -43,8 +43,16 @@ struct Tally {
 }
 
 pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Submit { target, clients, count, party } = command;
-    anyhow::ensure!(clients > 0 && count > 0, "--clients and --count must be positive");
+    let BenchCommand::Submit {
+        target,
+        clients,
+        count,
+        party,
+    } = command;
+    anyhow::ensure!(
+        clients > 0 && count > 0,
+        "--clients and --count must be positive"
+    );
     let (url, token) = target.resolve(settings)?;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
@@ -95,7 +103,9 @@ async fn drive(
     let next = Arc::new(AtomicUsize::new(0));
     let tally = Arc::new(Mutex::new(Tally::default()));
     let progress = ProgressBar::new(bodies.len() as u64);
-    progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} eta {eta}")?);
+    progress.set_style(ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} {per_sec} eta {eta}",
+    )?);
     let started = Instant::now();
     let mut workers = Vec::with_capacity(clients);
     for _ in 0..clients {
@@ -162,7 +172,9 @@ impl Worker {
             Ok((reqwest::StatusCode::OK, _)) => tally.resubmitted += 1,
             Ok((status, body)) => {
                 tally.failed += 1;
-                tally.first_failure.get_or_insert(format!("{status}: {body}"));
+                tally
+                    .first_failure
+                    .get_or_insert(format!("{status}: {body}"));
             }
             Err(e) => {
                 tally.failed += 1;
@@ -175,8 +187,14 @@ impl Worker {
 fn report(tally: &Tally, latencies: &Histogram<u64>, elapsed: Duration) {
     let ms = |q: f64| latencies.value_at_quantile(q) as f64 / 1000.0;
     let seconds = elapsed.as_secs_f64();
-    println!("accepted: {}  resubmitted: {}  failed: {}", tally.accepted, tally.resubmitted, tally.failed);
-    println!("elapsed: {seconds:.2} s  throughput: {:.0} accepted/s", tally.accepted as f64 / seconds);
+    println!(
+        "accepted: {}  resubmitted: {}  failed: {}",
+        tally.accepted, tally.resubmitted, tally.failed
+    );
+    println!(
+        "elapsed: {seconds:.2} s  throughput: {:.0} accepted/s",
+        tally.accepted as f64 / seconds
+    );
     println!(
         "latency: p50 {:.1} ms  p90 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
         ms(0.5),

@@ -1,0 +1,153 @@
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tamga_core::role::Role;
+use tamga_store::testing::TestStore;
+use tamga_store::{token, NewUser};
+use tower::ServiceExt;
+
+pub const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
+
+pub fn sample() -> Value {
+    serde_json::from_str(SAMPLE).unwrap()
+}
+
+/// A router over a throwaway store, with one user of each kind.
+pub struct TestApp {
+    pub router: Router,
+    pub broker: String,
+    pub stranger: String,
+    pub officer: String,
+    pub analyst: String,
+    _db: TestStore,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        Self::over(TestStore::sqlite().await).await
+    }
+
+    pub async fn postgres() -> TestApp {
+        Self::over(TestStore::postgres().await).await
+    }
+
+    async fn over(db: TestStore) -> TestApp {
+        let store = db.store.clone();
+        let user = |name: &'static str, role, party: Option<&'static str>| {
+            let store = store.clone();
+            async move {
+                let secret = token::generate();
+                let new = NewUser {
+                    name: name.into(),
+                    role,
+                    party_id: party.map(Into::into),
+                    token_hash: token::hash(&secret),
+                };
+                store.create_user(new).await.unwrap();
+                secret
+            }
+        };
+        let broker = user("broker", Role::Declarant, Some("UZ305123456")).await;
+        let stranger = user("stranger", Role::Declarant, Some("KZ990011")).await;
+        let officer = user("officer", Role::Officer, None).await;
+        let analyst = user("analyst", Role::Analyst, None).await;
+        let state = tamga_api::AppState::new(
+            db.store.clone(),
+            tamga_api::ApiSettings {
+                body_limit: 64 * 1024,
+            },
+        );
+        TestApp {
+            router: tamga_api::router(state),
+            broker,
+            stranger,
+            officer,
+            analyst,
+            _db: db,
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(body.map_or_else(Body::empty, Body::from))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.send(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.send(
+            Method::POST,
+            path,
+            Some(token),
+            Some(serde_json::to_vec(body).unwrap()),
+        )
+        .await
+    }
+
+    pub async fn lodge(&self, token: &str, body: &Value) -> Answer {
+        self.post("/api/v1/declarations", token, body).await
+    }
+}
+
+impl Answer {
+    /// The (pointer, code) pairs of a problem document.
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        self.body["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                (
+                    e["pointer"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    pub fn is_problem(&self) -> bool {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap())
+            == Some("application/problem+json")
+            && self.body["status"] == self.status.as_u16()
+    }
+}

@@ -1,0 +1,8 @@
+//! API tests: the router driven in-process with `oneshot`, plus one over a real socket.
+
+mod app;
+mod bad_input;
+mod declarations;
+mod openapi;
+mod reference;
+mod socket;

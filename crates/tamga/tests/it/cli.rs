@@ -1,0 +1,136 @@
+use crate::{tamga, Server, SAMPLE};
+
+#[test]
+fn submit_prints_the_mrn_or_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let server = Server::start(&["--data-dir", data]);
+    assert!(
+        server.admin_token.is_some(),
+        "first start prints an admin token"
+    );
+    // A user created on the data directory while the server runs.
+    let (code, out, _) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "admin",
+            "create-user",
+            "broker",
+            "--role",
+            "declarant",
+            "--party",
+            "UZ305123456",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0);
+    let token = out.lines().last().unwrap().to_owned();
+    assert!(token.starts_with("tmg_"));
+
+    let args = ["submit", SAMPLE, "--url", &server.url];
+    let (code, mrn, _) = tamga(&args, &[("TAMGA_TOKEN", &token)]);
+    assert_eq!(code, 0);
+    let mrn = mrn.trim();
+    assert!(tamga_core::mrn::Mrn::parse(mrn).is_ok(), "{mrn}");
+    let (code, again, _) = tamga(&args, &[("TAMGA_TOKEN", &token)]);
+    assert_eq!(
+        (code, again.trim()),
+        (0, mrn),
+        "a resubmission prints the same MRN"
+    );
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"type": "IM", "lrn": "X-1", "customs_office": "UZXXX", "items": []}"#,
+    )
+    .unwrap();
+    let (code, out, err) = tamga(
+        &[
+            "submit",
+            bad.to_str().unwrap(),
+            "--url",
+            &server.url,
+            "--token",
+            &token,
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("/customs_office") && err.contains("office_unknown"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/items") && err.contains("/declarant"),
+        "{err}"
+    );
+}
+
+#[test]
+fn admin_refuses_bad_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (code, _, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "admin",
+            "create-user",
+            "x",
+            "--role",
+            "king",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown role"), "{err}");
+    let (code, _, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "admin",
+            "create-user",
+            "x",
+            "--role",
+            "declarant",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("--party"), "{err}");
+    let ok = [
+        "--data-dir",
+        data,
+        "admin",
+        "create-user",
+        "x",
+        "--role",
+        "officer",
+    ];
+    assert_eq!(tamga(&ok, &[]).0, 0);
+    let (code, _, err) = tamga(&ok, &[]);
+    assert_eq!(code, 1, "a used name is refused");
+    assert!(err.contains("already exists"), "{err}");
+}
+
+#[test]
+fn print_config_layers_and_redacts() {
+    let (code, out, _) = tamga(
+        &["print-config", "--data-dir", "/srv/tamga"],
+        &[
+            ("TAMGA_DATABASE_URL", "postgres://tamga:hunter2@db/tamga"),
+            ("TAMGA_LOG__JSON", "true"),
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("data_dir = \"/srv/tamga\""), "{out}");
+    assert!(
+        out.contains("postgres://tamga:[redacted]@db/tamga"),
+        "{out}"
+    );
+    assert!(!out.contains("hunter2"));
+    assert!(out.contains("json = true"), "{out}");
+}
