@@ -84,7 +84,17 @@ impl Settings {
             None => figment = figment.merge(Toml::file(DEFAULT_CONFIG)),
         }
         figment
-            .merge(Env::prefixed("TAMGA_").split("__"))
+            .merge(
+                Env::prefixed("TAMGA_")
+                    // Read elsewhere: by `submit` and `bench` (TAMGA_TOKEN) and by the tests.
+                    .filter(|key| {
+                        !matches!(
+                            key.as_str().to_ascii_lowercase().as_str(),
+                            "token" | "test_database_url"
+                        )
+                    })
+                    .split("__"),
+            )
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(Box::new)
