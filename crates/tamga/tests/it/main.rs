@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 /// A `tamga serve` process on a free port, stopped when dropped.
+#[derive(Debug)]
 pub struct Server {
     child: Child,
     pub url: String,
