@@ -1,6 +1,7 @@
 //! The `tamga` binary end to end: real processes, real sockets.
 
 mod cli;
+mod crash;
 mod servers;
 
 use std::io::{BufRead, BufReader};
@@ -43,6 +44,14 @@ impl Server {
             url,
             admin_token,
         }
+    }
+}
+
+impl Server {
+    /// Kills the process at once, as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
