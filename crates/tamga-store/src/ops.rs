@@ -1,13 +1,16 @@
-//! The write operations of both backends, written once: [`backend_ops!`] expands them for a
-//! connection type and a [`Dialect`]. Each runs inside a transaction its caller owns.
+//! The operations of both backends, written once: [`backend_ops!`] expands them for a
+//! connection type, a pool type and a [`Dialect`]. Writes run inside a transaction their caller
+//! owns; reads take the pool.
 
 macro_rules! backend_ops {
-    ($conn:ty, $dialect:expr) => {
+    ($conn:ty, $pool:ty, $dialect:expr) => {
         use tamga_core::mrn::Mrn;
         use tamga_core::status::check_transition;
 
         use crate::records::*;
-        use crate::rows::{acceptance_events, DeclarationRow, EventRow, ExistingRow};
+        use crate::rows::{
+            acceptance_events, DeclarationRow, EventRow, ExistingRow, SummaryRow, UserRow,
+        };
         use crate::sql::{self, bind_all, Dialect};
         use crate::{Result, StoreError};
 
@@ -145,13 +148,50 @@ macro_rules! backend_ops {
                 .await
                 .map(|r| TransitionOutcome::Done(Box::new(r)))
         }
+
+        pub(crate) async fn user_count(pool: &$pool) -> Result<i64> {
+            Ok(sqlx::query_scalar(sql::COUNT_USERS).fetch_one(pool).await?)
+        }
+
+        pub(crate) async fn user_by_token(pool: &$pool, token_hash: &str) -> Result<Option<User>> {
+            let row: Option<UserRow> = sqlx::query_as(sql::SELECT_USER_BY_TOKEN)
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?;
+            row.map(UserRow::into_user).transpose()
+        }
+
+        pub(crate) async fn declaration(
+            pool: &$pool,
+            mrn: &str,
+            scope: &Scope,
+        ) -> Result<Option<DeclarationRecord>> {
+            let (text, binds) = sql::select_declaration($dialect, mrn, scope);
+            let row: Option<DeclarationRow> = bind_all!(sqlx::query_as(&text), binds)
+                .fetch_optional(pool)
+                .await?;
+            let Some(row) = row else { return Ok(None) };
+            let events: Vec<EventRow> = sqlx::query_as(sql::SELECT_EVENTS)
+                .bind(row.id)
+                .fetch_all(pool)
+                .await?;
+            row.into_record(events).map(Some)
+        }
+
+        pub(crate) async fn list(pool: &$pool, query: &ListQuery, scope: &Scope) -> Result<Page> {
+            let (text, binds) = sql::list(query, scope);
+            let rows: Vec<SummaryRow> = bind_all!(sqlx::query_as(&text), binds)
+                .fetch_all(pool)
+                .await?;
+            crate::records::page(rows, query.limit)
+        }
     };
 }
 
 pub(crate) mod sqlite {
-    backend_ops!(sqlx::SqliteConnection, Dialect::Sqlite);
+    backend_ops!(sqlx::SqliteConnection, sqlx::SqlitePool, Dialect::Sqlite);
 }
 
 pub(crate) mod postgres {
-    backend_ops!(sqlx::PgConnection, Dialect::Postgres);
+    backend_ops!(sqlx::PgConnection, sqlx::PgPool, Dialect::Postgres);
 }

@@ -11,8 +11,8 @@ use sqlx::ConnectOptions;
 
 use crate::ops::postgres as ops;
 use crate::records::*;
-use crate::rows::{DeclarationRow, EventRow, ExistingRow, SummaryRow, UserRow};
-use crate::sql::{self, bind_all, Dialect};
+use crate::rows::ExistingRow;
+use crate::sql;
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -57,9 +57,7 @@ impl Store for PgStore {
     }
 
     async fn user_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar(sql::COUNT_USERS)
-            .fetch_one(&self.pool)
-            .await?)
+        ops::user_count(&self.pool).await
     }
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
@@ -70,11 +68,7 @@ impl Store for PgStore {
     }
 
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
-        let row: Option<UserRow> = sqlx::query_as(sql::SELECT_USER_BY_TOKEN)
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(UserRow::into_user).transpose()
+        ops::user_by_token(&self.pool, token_hash).await
     }
 
     async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
@@ -98,24 +92,11 @@ impl Store for PgStore {
     }
 
     async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>> {
-        let (text, binds) = sql::select_declaration(Dialect::Postgres, mrn, scope);
-        let row: Option<DeclarationRow> = bind_all!(sqlx::query_as(&text), binds)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let events: Vec<EventRow> = sqlx::query_as(sql::SELECT_EVENTS)
-            .bind(row.id)
-            .fetch_all(&self.pool)
-            .await?;
-        row.into_record(events).map(Some)
+        ops::declaration(&self.pool, mrn, scope).await
     }
 
     async fn list(&self, query: &ListQuery, scope: &Scope) -> Result<Page> {
-        let (text, binds) = sql::list(query, scope);
-        let rows: Vec<SummaryRow> = bind_all!(sqlx::query_as(&text), binds)
-            .fetch_all(&self.pool)
-            .await?;
-        crate::records::page(rows, query.limit)
+        ops::list(&self.pool, query, scope).await
     }
 
     async fn transition(

@@ -17,9 +17,8 @@ use sqlx::{ConnectOptions, Connection};
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::ops::sqlite as ops;
 use crate::records::*;
-use crate::rows::{DeclarationRow, EventRow, SummaryRow, UserRow};
-use crate::sql::{self, bind_all, Dialect};
 use crate::{Result, Store, StoreError};
 
 mod writer;
@@ -67,13 +66,6 @@ impl SqliteStore {
             .map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
-
-    async fn events(&self, declaration_id: i64) -> Result<Vec<EventRow>> {
-        Ok(sqlx::query_as(sql::SELECT_EVENTS)
-            .bind(declaration_id)
-            .fetch_all(&self.read)
-            .await?)
-    }
 }
 
 #[async_trait]
@@ -89,9 +81,7 @@ impl Store for SqliteStore {
     }
 
     async fn user_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar(sql::COUNT_USERS)
-            .fetch_one(&self.read)
-            .await?)
+        ops::user_count(&self.read).await
     }
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
@@ -99,11 +89,7 @@ impl Store for SqliteStore {
     }
 
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
-        let row: Option<UserRow> = sqlx::query_as(sql::SELECT_USER_BY_TOKEN)
-            .bind(token_hash)
-            .fetch_optional(&self.read)
-            .await?;
-        row.map(UserRow::into_user).transpose()
+        ops::user_by_token(&self.read, token_hash).await
     }
 
     async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
@@ -112,21 +98,11 @@ impl Store for SqliteStore {
     }
 
     async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>> {
-        let (text, binds) = sql::select_declaration(Dialect::Sqlite, mrn, scope);
-        let row: Option<DeclarationRow> = bind_all!(sqlx::query_as(&text), binds)
-            .fetch_optional(&self.read)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let events = self.events(row.id).await?;
-        row.into_record(events).map(Some)
+        ops::declaration(&self.read, mrn, scope).await
     }
 
     async fn list(&self, query: &ListQuery, scope: &Scope) -> Result<Page> {
-        let (text, binds) = sql::list(query, scope);
-        let rows: Vec<SummaryRow> = bind_all!(sqlx::query_as(&text), binds)
-            .fetch_all(&self.read)
-            .await?;
-        crate::records::page(rows, query.limit)
+        ops::list(&self.read, query, scope).await
     }
 
     async fn transition(
