@@ -1,7 +1,7 @@
 //! The nomenclature: look up a commodity code, or search descriptions, in the HS edition in
 //! force on a date.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,7 @@ use tamga_core::FieldError;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, Problem};
+use crate::extract::PathParam;
 use crate::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -100,7 +101,7 @@ fn query_rejection(e: axum::extract::rejection::QueryRejection) -> ApiError {
 )]
 pub(crate) async fn lookup(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    PathParam(code): PathParam<String>,
     params: Result<Query<DateParam>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CommodityView>, ApiError> {
     let Query(params) = params.map_err(query_rejection)?;

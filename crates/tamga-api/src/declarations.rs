@@ -1,12 +1,13 @@
 //! Lodging, reading and moving declarations.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use tamga_core::draft::DeclarationDraft;
+use tamga_core::mrn::Mrn;
 use tamga_core::role::Role;
 use tamga_core::status::{Status, TransitionError};
 use tamga_core::{Declaration, FieldError};
@@ -17,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, PathParam};
 use crate::views::DeclarationView;
 use crate::AppState;
 
@@ -61,11 +62,12 @@ pub(crate) async fn lodge(
         )));
     }
     let at = now();
-    let declaration = tamga_core::validate::validate(&draft, state.reference, at.date())
-        .map_err(ApiError::Invalid)?;
+    let declaration =
+        tamga_core::validate::validate(&draft, state.reference, at).map_err(ApiError::Invalid)?;
     check_declarant(&user, &declaration)?;
+    let scope = Scope::of(&user);
     let lodgement = Lodgement {
-        fingerprint: declaration.fingerprint(),
+        fingerprint: declaration.fingerprint(draft.lodgement_date.is_some()),
         declaration,
         lodged_by: user,
         at,
@@ -84,11 +86,27 @@ pub(crate) async fn lodge(
         LodgeOutcome::Resubmitted(record) => {
             Ok((StatusCode::OK, Json(DeclarationView::from(record))).into_response())
         }
-        LodgeOutcome::LrnTaken { mrn } => Err(ApiError::Conflict {
-            detail: format!("the LRN is already used by declaration {mrn}, with different content"),
-            existing_mrn: Some(mrn),
-        }),
+        LodgeOutcome::LrnTaken { mrn } => Err(lrn_taken(&state, &scope, mrn).await?),
     }
+}
+
+/// The 409 for a used LRN. It names the existing MRN only to a caller who may see that
+/// declaration: a representative must not learn the MRNs of another broker's declarations.
+async fn lrn_taken(state: &AppState, scope: &Scope, mrn: String) -> Result<ApiError, ApiError> {
+    let visible = state.store.declaration(&mrn, scope).await?.is_some();
+    Ok(ApiError::Conflict {
+        detail: if visible {
+            format!("the LRN is already used by declaration {mrn}, with different content")
+        } else {
+            "the LRN is already used by another declaration of this declarant".to_owned()
+        },
+        existing_mrn: visible.then_some(mrn),
+    })
+}
+
+/// An MRN from the path; one that cannot exist is simply not found.
+fn mrn_param(raw: &str) -> Result<Mrn, ApiError> {
+    Mrn::parse(raw).map_err(|_| ApiError::NotFound(format!("no declaration {raw:?}")))
 }
 
 /// A declarant lodges for its own party: as the declarant or as its representative.
@@ -131,9 +149,13 @@ fn check_declarant(user: &User, declaration: &Declaration) -> Result<(), ApiErro
 pub(crate) async fn get_declaration(
     State(state): State<AppState>,
     Caller(user): Caller,
-    Path(mrn): Path<String>,
+    PathParam(mrn): PathParam<String>,
 ) -> Result<Json<DeclarationView>, ApiError> {
-    let record = state.store.declaration(&mrn, &Scope::of(&user)).await?;
+    let mrn = mrn_param(&mrn)?;
+    let record = state
+        .store
+        .declaration(mrn.as_str(), &Scope::of(&user))
+        .await?;
     record
         .map(|r| Json(DeclarationView::from(r)))
         .ok_or_else(|| ApiError::NotFound(format!("no declaration {mrn}")))
@@ -170,27 +192,34 @@ pub(crate) struct StatusRequest {
 pub(crate) async fn change_status(
     State(state): State<AppState>,
     Caller(user): Caller,
-    Path(mrn): Path<String>,
+    PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<StatusRequest>,
 ) -> Result<Json<DeclarationView>, ApiError> {
+    let mrn = mrn_param(&mrn)?;
     let reason = request.reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > 1000 {
+    let printable = !reason.chars().any(char::is_control);
+    if reason.is_empty() || reason.chars().count() > 1000 || !printable {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "/reason",
             "invalid_text",
-            "a reason of 1 to 1000 characters is required",
+            "a reason of 1 to 1000 characters, without control characters, is required",
         )]));
     }
-    let scope = Scope::of(&user);
+    let (sees, acts) = (Scope::of(&user), Scope::acting_for(&user));
     let change = StatusChange {
         to: request.status,
         actor: user,
         reason,
         at: now(),
     };
-    match state.store.transition(&mrn, &scope, change).await? {
+    match state.store.transition(mrn.as_str(), &acts, change).await? {
         TransitionOutcome::Done(record) => Ok(Json(DeclarationView::from(record))),
-        TransitionOutcome::NotFound => Err(ApiError::NotFound(format!("no declaration {mrn}"))),
+        TransitionOutcome::NotFound => match state.store.declaration(mrn.as_str(), &sees).await? {
+            Some(_) => Err(ApiError::Forbidden(
+                "only the declarant or its representative may act on this declaration".into(),
+            )),
+            None => Err(ApiError::NotFound(format!("no declaration {mrn}"))),
+        },
         TransitionOutcome::Refused(e @ TransitionError::Forbidden { .. }) => {
             Err(ApiError::Forbidden(e.to_string()))
         }

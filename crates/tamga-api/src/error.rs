@@ -74,6 +74,10 @@ impl From<tamga_store::StoreError> for ApiError {
                 detail: format!("{what} already exists"),
                 existing_mrn: None,
             },
+            tamga_store::StoreError::WriterGone => {
+                tracing::error!("the database writer has stopped");
+                ApiError::Unavailable("the database cannot take writes; try again later".into())
+            }
             other => ApiError::Internal(Box::new(other)),
         }
     }

@@ -7,30 +7,46 @@ use serde::de::DeserializeOwned;
 use tamga_core::FieldError;
 
 use crate::error::ApiError;
+use crate::AppState;
 
 /// A JSON body. Syntax errors are 400; well-formed JSON of the wrong shape (a wrong type, an
 /// unknown field) is 422 naming the field by JSON pointer.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         require_json(&req)?;
-        let limit_hint = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge(limit_hint.unwrap_or_default())
+                ApiError::TooLarge(state.settings.body_limit)
             } else {
                 bad_request(rejection.body_text(), Vec::new())
             }
         })?;
         parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// A path parameter whose rejection (e.g. invalid UTF-8) is a problem document.
+#[derive(Debug)]
+pub struct PathParam<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for PathParam<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| PathParam(value))
+            .map_err(|rejection| bad_request(rejection.body_text(), Vec::new()))
     }
 }
 

@@ -214,10 +214,20 @@ impl Declaration {
     }
 
     /// A SHA-256 fingerprint of the canonical JSON form, used to recognise a resubmission.
-    pub fn fingerprint(&self) -> String {
+    /// When the declarant left the lodgement date to tamga (`dated_by_declarant` false), the
+    /// defaulted date is left out, so a retry after midnight is still the same declaration.
+    pub fn fingerprint(&self, dated_by_declarant: bool) -> String {
         use sha2::{Digest, Sha256};
-        let canonical = serde_json::to_vec(self).unwrap_or_default();
-        let digest = Sha256::digest(&canonical);
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        let mut canonical = serde_json::to_value(self).unwrap_or_default();
+        if !dated_by_declarant {
+            if let Some(map) = canonical.as_object_mut() {
+                map.remove("lodgement_date");
+            }
+        }
+        let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }

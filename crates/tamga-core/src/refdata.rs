@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Month};
+use time::{Date, Month, UtcOffset};
 use utoipa::ToSchema;
 
 const HS2022: &str = include_str!("../../../data/hs/hs2022.csv");
@@ -48,6 +48,13 @@ impl HsEditionYear {
             Self::Hs2022 => "HS 2022",
         }
     }
+}
+
+/// The civil time offset of the offices of `country`: UTC+6 in Kyrgyzstan, UTC+5 in Uzbekistan,
+/// Kazakhstan (one zone since 2024), Tajikistan and Turkmenistan, and for anything else.
+pub fn office_utc_offset(country: &str) -> UtcOffset {
+    let hours = if country == "KG" { 6 } else { 5 };
+    UtcOffset::from_hms(hours, 0, 0).unwrap_or(UtcOffset::UTC)
 }
 
 fn first_of_january(year: i32) -> Date {

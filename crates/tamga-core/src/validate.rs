@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use crate::codes::{self, CodeError};
 use crate::dates::parse_date;
@@ -30,17 +30,19 @@ mod items;
 /// The most goods items one declaration may carry.
 pub const MAX_ITEMS: usize = 999;
 
-/// Validates `draft` against `reference` as of `today` (UTC).
+/// Validates `draft` against `reference` at the instant `now`. "Today" is the calendar day at
+/// the customs office (see [`crate::refdata::office_utc_offset`]), so a declarant in Tashkent
+/// may date a declaration with its own date just after local midnight.
 pub fn validate(
     draft: &DeclarationDraft,
     reference: &ReferenceData,
-    today: Date,
+    now: OffsetDateTime,
 ) -> Result<Declaration, Vec<FieldError>> {
     let mut v = Validator {
         findings: Findings::default(),
         reference,
     };
-    let declaration = v.declaration(draft, today);
+    let declaration = v.declaration(draft, now);
     match declaration {
         Some(d) if v.findings.is_empty() => Ok(d),
         _ => Err(v.findings.errors),
@@ -84,7 +86,7 @@ impl Requirements {
 }
 
 impl Validator<'_> {
-    fn declaration(&mut self, d: &DeclarationDraft, today: Date) -> Option<Declaration> {
+    fn declaration(&mut self, d: &DeclarationDraft, now: OffsetDateTime) -> Option<Declaration> {
         let kind = self.declaration_type(d.declaration_type.as_deref());
         let needs = Requirements::of(kind);
         let why = kind.map_or(String::new(), |k| {
@@ -92,12 +94,16 @@ impl Validator<'_> {
         });
         let additional_type = self.additional_type(d.additional_type.as_deref());
         let lrn = self.required_code("/lrn", d.lrn.as_deref(), codes::Lrn::parse, "");
+        let office = self.office(d.customs_office.as_deref());
+        let country = office.as_ref().map_or("UZ", |o| o.country());
+        let today = now
+            .to_offset(crate::refdata::office_utc_offset(country))
+            .date();
         let date = self.lodgement_date(d.lodgement_date.as_deref(), today);
         let declarant = self.required_party("/declarant", d.declarant.as_ref(), "");
         let importer = self.party_if("/importer", d.importer.as_ref(), needs.importer, &why);
         let exporter = self.party_if("/exporter", d.exporter.as_ref(), needs.exporter, &why);
         let representative = self.party_if("/representative", d.representative.as_ref(), false, "");
-        let office = self.office(d.customs_office.as_deref());
         let dispatch = self.country_if(
             "/country_of_dispatch",
             d.country_of_dispatch.as_deref(),

@@ -44,6 +44,8 @@ pub enum StoreError {
     Mrn(String),
     #[error("the database writer has stopped")]
     WriterGone,
+    #[error("the write was rolled back: {0}")]
+    NotWritten(String),
     #[error("cannot prepare the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,

@@ -32,9 +32,24 @@ pub enum Scope {
         user_id: i64,
         party_id: Option<String>,
     },
+    /// A declarant acting on a declaration (asking to invalidate it): only what it lodged, or
+    /// where its party is the declarant or the representative.
+    Acting {
+        user_id: i64,
+        party_id: Option<String>,
+    },
 }
 
 impl Scope {
+    /// What `user` may act on: customs staff everything, a declarant its own lodgements.
+    pub fn acting_for(user: &User) -> Scope {
+        match Scope::of(user) {
+            Scope::Party { user_id, party_id } => Scope::Acting { user_id, party_id },
+            other => other,
+        }
+    }
+
+    /// What `user` may see.
     pub fn of(user: &User) -> Scope {
         if user.role.sees_all_declarations() {
             Scope::All

@@ -72,18 +72,25 @@ pub(crate) fn status(raw: &str) -> Result<Status, StoreError> {
 }
 
 impl DeclarationRow {
+    /// The record with its history. Status and time of the last change are taken from the
+    /// history, which the row and its events were read from separately: so the two always agree,
+    /// even when a change committed between the two reads.
     pub fn into_record(self, events: Vec<EventRow>) -> Result<DeclarationRecord, StoreError> {
         let declaration: Declaration = serde_json::from_str(&self.document)
             .map_err(|e| StoreError::Corrupt(format!("declaration {}: {e}", self.mrn)))?;
-        let events = events
+        let events: Vec<Event> = events
             .into_iter()
             .map(EventRow::into_event)
             .collect::<Result<_, _>>()?;
+        let (status, updated_at) = match events.last() {
+            Some(last) => (last.status, last.at),
+            None => (status(&self.status)?, self.updated_at),
+        };
         Ok(DeclarationRecord {
-            status: status(&self.status)?,
+            status,
             mrn: self.mrn,
             accepted_at: self.accepted_at,
-            updated_at: self.updated_at,
+            updated_at,
             declaration,
             events,
         })

@@ -147,16 +147,27 @@ pub(crate) fn insert_items(declaration_id: i64, declaration: &Declaration) -> (S
 
 /// The visibility condition for `scope`, its parameters numbered from `first`.
 fn scope_condition(scope: &Scope, first: usize, binds: &mut Vec<Bind>) -> Option<String> {
-    let Scope::Party { user_id, party_id } = scope else {
-        return None;
+    let (user_id, party_id, parties) = match scope {
+        Scope::All => return None,
+        Scope::Party { user_id, party_id } => (user_id, party_id, PARTY_COLUMNS),
+        Scope::Acting { user_id, party_id } => (user_id, party_id, ACTING_COLUMNS),
     };
     binds.push(Bind::Int(*user_id));
     binds.push(Bind::OptText(party_id.clone()));
     let (u, p) = (first, first + 1);
-    Some(format!(
-        "(lodged_by = ${u} OR declarant_id = ${p} OR importer_id = ${p} OR exporter_id = ${p} OR representative_id = ${p})"
-    ))
+    let matches: Vec<String> = parties.iter().map(|c| format!(" OR {c} = ${p}")).collect();
+    Some(format!("(lodged_by = ${u}{})", matches.concat()))
 }
+
+/// Columns naming a party that may see a declaration.
+const PARTY_COLUMNS: &[&str] = &[
+    "declarant_id",
+    "importer_id",
+    "exporter_id",
+    "representative_id",
+];
+/// Columns naming a party that may act on a declaration.
+const ACTING_COLUMNS: &[&str] = &["declarant_id", "representative_id"];
 
 /// The row of one declaration by MRN, if `scope` may see it.
 pub(crate) fn select_declaration(

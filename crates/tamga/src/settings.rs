@@ -111,12 +111,19 @@ impl Secret {
         &self.0
     }
 
-    /// What may be shown: URLs keep everything but their password; anything else is hidden.
+    /// What may be shown: URLs keep scheme, user, host and path; the password and any query
+    /// (which may carry one) are hidden. Anything that is not a URL is hidden whole.
     pub fn redacted(&self) -> String {
         let Some((scheme, rest)) = self.0.split_once("://") else {
             return "[redacted]".into();
         };
-        match rest.split_once('@') {
+        let (rest, query) = match rest.split_once('?') {
+            Some((rest, _)) => (rest, "?[redacted]"),
+            None => (rest, ""),
+        };
+        let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+        let slash = if rest.contains('/') { "/" } else { "" };
+        let authority = match authority.rsplit_once('@') {
             Some((credentials, host)) => {
                 let user = credentials.split(':').next().unwrap_or("");
                 let masked = if credentials.contains(':') {
@@ -124,10 +131,11 @@ impl Secret {
                 } else {
                     ""
                 };
-                format!("{scheme}://{user}{masked}@{host}")
+                format!("{user}{masked}@{host}")
             }
-            None => self.0.clone(),
-        }
+            None => authority.to_owned(),
+        };
+        format!("{scheme}://{authority}{slash}{path}{query}")
     }
 }
 
@@ -153,6 +161,10 @@ mod tests {
         assert_eq!(url.redacted(), "postgres://tamga:[redacted]@db:5432/tamga");
         assert!(!format!("{url:?}").contains("hunter2"));
         assert_eq!(Secret("tmg_abc".into()).redacted(), "[redacted]");
+        let at_in_password = Secret("postgres://u:p@ss@db/x".into());
+        assert_eq!(at_in_password.redacted(), "postgres://u:[redacted]@db/x");
+        let in_query = Secret("postgres:///tamga?user=u&password=hunter2".into());
+        assert_eq!(in_query.redacted(), "postgres:///tamga?[redacted]");
     }
 
     #[test]

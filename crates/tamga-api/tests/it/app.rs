@@ -21,7 +21,7 @@ pub struct TestApp {
     pub stranger: String,
     pub officer: String,
     pub analyst: String,
-    _db: TestStore,
+    db: TestStore,
 }
 
 pub struct Answer {
@@ -71,8 +71,21 @@ impl TestApp {
             stranger,
             officer,
             analyst,
-            _db: db,
+            db,
         }
+    }
+
+    /// Another user on the same store; returns its token.
+    pub async fn user(&self, name: &str, role: Role, party: Option<&str>) -> String {
+        let secret = token::generate();
+        let new = NewUser {
+            name: name.into(),
+            role,
+            party_id: party.map(Into::into),
+            token_hash: token::hash(&secret),
+        };
+        self.db.store.create_user(new).await.unwrap();
+        secret
     }
 
     pub async fn send(

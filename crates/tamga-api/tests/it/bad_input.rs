@@ -125,6 +125,11 @@ async fn oversized_bodies_are_413() {
     let answer = app.lodge(&app.broker, &d).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(answer.is_problem());
+    assert!(
+        answer.body["detail"].as_str().unwrap().contains("65536"),
+        "{}",
+        answer.body
+    );
     nothing_stored(&app).await;
 }
 

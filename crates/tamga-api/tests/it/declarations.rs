@@ -229,3 +229,127 @@ async fn analysts_may_not_lodge() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.is_problem());
 }
+
+#[tokio::test]
+async fn only_the_declarant_side_may_invalidate() {
+    let app = TestApp::sqlite().await;
+    let created = app.lodge(&app.broker, &sample()).await;
+    let mrn = created.body["mrn"].as_str().unwrap();
+    let importer = app
+        .user(
+            "importer",
+            tamga_core::role::Role::Declarant,
+            Some("CN91310000MA1"),
+        )
+        .await;
+    let path = format!("/api/v1/declarations/{mrn}/status");
+    // The exporter named on the declaration may read it, not invalidate it.
+    assert_eq!(
+        app.get(&format!("/api/v1/declarations/{mrn}"), &importer)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let body = json!({"status": "invalidated", "reason": "not mine to cancel"});
+    assert_eq!(
+        app.post(&path, &importer, &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&path, &app.stranger, &body).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let own = app
+        .post(
+            &path,
+            &app.broker,
+            &json!({"status": "invalidated", "reason": "lodged twice"}),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert_eq!(own.body["status"], "invalidated");
+}
+
+#[tokio::test]
+async fn a_used_lrn_names_the_mrn_only_to_who_may_see_it() {
+    let app = TestApp::sqlite().await;
+    assert_eq!(
+        app.lodge(&app.broker, &sample()).await.status,
+        StatusCode::CREATED
+    );
+    // Another broker, representing the same declarant, reuses the LRN with other content.
+    let other_broker = app
+        .user(
+            "other-broker",
+            tamga_core::role::Role::Declarant,
+            Some("UZ777"),
+        )
+        .await;
+    let mut d = sample();
+    d["representative"] = json!({"id": "UZ777", "name": "Other Broker", "country": "UZ"});
+    d["items"][0]["price"] = json!("1.00");
+    let conflict = app.lodge(&other_broker, &d).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert!(
+        conflict.body.get("existing_mrn").is_none(),
+        "{}",
+        conflict.body
+    );
+}
+
+#[tokio::test]
+async fn paths_and_reasons_are_checked() {
+    let app = TestApp::sqlite().await;
+    for path in [
+        "/api/v1/declarations/nonsense",
+        "/api/v1/declarations/%00",
+        "/api/v1/declarations/26UZTAS000000001R9",
+    ] {
+        let answer = app.get(path, &app.officer).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(answer.is_problem());
+    }
+    let invalid_utf8 = app.get("/api/v1/declarations/%FF", &app.officer).await;
+    assert_eq!(invalid_utf8.status, StatusCode::BAD_REQUEST);
+    assert!(invalid_utf8.is_problem());
+    let created = app.lodge(&app.broker, &sample()).await;
+    let path = format!(
+        "/api/v1/declarations/{}/status",
+        created.body["mrn"].as_str().unwrap()
+    );
+    let answer = app
+        .post(
+            &path,
+            &app.officer,
+            &json!({"status": "released", "reason": "ok\u{0}"}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn numbers_keep_every_digit_and_bearer_is_case_insensitive() {
+    let app = TestApp::sqlite().await;
+    let mut d = sample();
+    d["invoice"]["amount"] = serde_json::from_str("12345678901234567.89").unwrap();
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/declarations")
+        .header(header::AUTHORIZATION, format!("bearer {}", app.broker))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(serde_json::to_vec(&d).unwrap()))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        body["declaration"]["invoice"]["amount"],
+        "12345678901234567.89"
+    );
+}

@@ -1,11 +1,11 @@
-use time::macros::date;
+use time::macros::datetime;
 
 use super::*;
 use crate::draft::DeclarationDraft;
 
 const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
 const CONTAINERS: &str = include_str!("../../../../data/containers/container_numbers.csv");
-const TODAY: Date = date!(2026 - 11 - 22);
+const TODAY: OffsetDateTime = datetime!(2026-11-22 12:00 UTC);
 
 fn sample() -> DeclarationDraft {
     serde_json::from_str(SAMPLE).unwrap()
@@ -244,4 +244,32 @@ fn numbers_are_read_exactly() {
     let json = r#"{"amount": 0.1, "currency": "USD"}"#;
     let invoice: crate::draft::InvoiceDraft = serde_json::from_str(json).unwrap();
     assert_eq!(invoice.amount.unwrap().0, "0.1");
+}
+
+#[test]
+fn today_is_the_day_at_the_office() {
+    // 20:00 UTC on 22 November is already 23 November in Tashkent (UTC+5).
+    let evening = datetime!(2026-11-22 20:00 UTC);
+    let mut d = sample();
+    d.lodgement_date = Some("2026-11-23".into());
+    assert!(validate(&d, ReferenceData::embedded(), evening).is_ok());
+    d.lodgement_date = Some("2026-11-24".into());
+    let errors = validate(&d, ReferenceData::embedded(), evening).unwrap_err();
+    assert_eq!(codes_at(&errors), [("/lodgement_date", "date_in_future")]);
+}
+
+#[test]
+fn a_defaulted_lodgement_date_does_not_change_the_fingerprint() {
+    let mut d = sample();
+    d.lodgement_date = None;
+    let today = check(&d).unwrap();
+    let tomorrow = validate(
+        &d,
+        ReferenceData::embedded(),
+        TODAY + time::Duration::days(1),
+    )
+    .unwrap();
+    assert_ne!(today.lodgement_date, tomorrow.lodgement_date);
+    assert_eq!(today.fingerprint(false), tomorrow.fingerprint(false));
+    assert_ne!(today.fingerprint(true), tomorrow.fingerprint(true));
 }

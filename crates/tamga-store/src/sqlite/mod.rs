@@ -75,6 +75,9 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<()> {
+        if self.writer.is_closed() {
+            return Err(StoreError::WriterGone);
+        }
         let mut conn = self.read.acquire().await?;
         conn.ping().await?;
         Ok(())

@@ -1,7 +1,7 @@
 //! The single SQLite writer: group commit of queued writes.
 
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Executor, SqliteConnection};
+use sqlx::{ConnectOptions, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::ops::sqlite::{create_user, lodge, transition};
@@ -43,7 +43,7 @@ impl Done {
 
     /// Answers the caller; after a failed commit every answer becomes that failure.
     fn answer(self, commit_error: Option<&str>) {
-        let fail = |msg: &str| StoreError::Corrupt(format!("commit failed: {msg}"));
+        let fail = |msg: &str| StoreError::NotWritten(msg.to_owned());
         // A caller that went away no longer needs its answer.
         match self {
             Done::Lodge(tx, r) => drop(tx.send(commit_error.map_or(r, |m| Err(fail(m))))),
@@ -106,10 +106,32 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: Vec<Job>) {
         return;
     }
     let mut done = Vec::with_capacity(batch.len());
+    let mut broken = None;
     for job in batch {
-        done.push(apply_in_savepoint(conn, job).await);
+        if let Some(e) = &broken {
+            done.push(refuse(job, e));
+            continue;
+        }
+        let (finished, closed) = apply_in_savepoint(conn, job).await;
+        done.push(finished);
+        broken = closed.err();
     }
-    let commit_error = match sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
+    let failure = match broken {
+        // A savepoint could not be opened or closed: SQLite may have rolled back the whole
+        // transaction on its own, so nothing of this batch is trusted to be written.
+        Some(e) => {
+            tracing::error!(error = %e, "write transaction broken; rolling back the batch");
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+            Some(e.to_string())
+        }
+        None => commit(conn).await,
+    };
+    done.into_iter().for_each(|d| d.answer(failure.as_deref()));
+}
+
+/// Commits the batch; on failure rolls back and returns why.
+async fn commit(conn: &mut SqliteConnection) -> Option<String> {
+    match sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
         Ok(_) => None,
         Err(e) => {
             tracing::error!(error = %e, "commit failed; rolling back the batch");
@@ -117,13 +139,11 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: Vec<Job>) {
             let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
             Some(e.to_string())
         }
-    };
-    done.into_iter()
-        .for_each(|d| d.answer(commit_error.as_deref()));
+    }
 }
 
 fn refuse(job: Job, e: &sqlx::Error) -> Done {
-    let err = || StoreError::Corrupt(format!("write refused: {e}"));
+    let err = || StoreError::NotWritten(e.to_string());
     match job {
         Job::Lodge(_, tx) => Done::Lodge(tx, Err(err())),
         Job::Transition { reply, .. } => Done::Transition(reply, Err(err())),
@@ -132,9 +152,13 @@ fn refuse(job: Job, e: &sqlx::Error) -> Done {
 }
 
 /// Runs one job inside a savepoint, so that its failure leaves the rest of the batch intact.
-async fn apply_in_savepoint(conn: &mut SqliteConnection, job: Job) -> Done {
-    if let Err(e) = conn.execute("SAVEPOINT job").await {
-        return refuse(job, &e);
+/// The second value is an error when the savepoint could not be opened or closed.
+async fn apply_in_savepoint(
+    conn: &mut SqliteConnection,
+    job: Job,
+) -> (Done, Result<(), sqlx::Error>) {
+    if let Err(e) = sqlx::raw_sql("SAVEPOINT job").execute(&mut *conn).await {
+        return (refuse(job, &e), Err(e));
     }
     let done = match job {
         Job::Lodge(l, tx) => Done::Lodge(tx, lodge(conn, *l).await),
@@ -151,8 +175,6 @@ async fn apply_in_savepoint(conn: &mut SqliteConnection, job: Job) -> Done {
     } else {
         "RELEASE job"
     };
-    if let Err(e) = sqlx::raw_sql(end).execute(&mut *conn).await {
-        tracing::error!(error = %e, "savepoint could not be closed");
-    }
-    done
+    let closed = sqlx::raw_sql(end).execute(&mut *conn).await.map(|_| ());
+    (done, closed)
 }

@@ -3,7 +3,7 @@ use tamga_core::refdata::ReferenceData;
 use tamga_core::role::Role;
 use tamga_core::Declaration;
 use tamga_store::{token, Lodgement, NewUser, Store, User};
-use time::macros::date;
+use time::macros::datetime;
 
 const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
 
@@ -18,12 +18,17 @@ pub fn declaration(lrn: &str) -> Declaration {
 }
 
 pub fn validate(d: &DeclarationDraft) -> Declaration {
-    tamga_core::validate::validate(d, ReferenceData::embedded(), date!(2026 - 11 - 22)).unwrap()
+    tamga_core::validate::validate(
+        d,
+        ReferenceData::embedded(),
+        datetime!(2026-11-22 12:00 UTC),
+    )
+    .unwrap()
 }
 
 pub fn lodgement(declaration: Declaration, by: &User) -> Lodgement {
     Lodgement {
-        fingerprint: declaration.fingerprint(),
+        fingerprint: declaration.fingerprint(true),
         declaration,
         lodged_by: by.clone(),
         at: tamga_store::sql::now(),

@@ -129,12 +129,12 @@ mod tests {
     fn generated_declarations_are_valid_and_distinct() {
         let (lines, offices) = (lines().unwrap(), offices());
         assert!(lines.len() > 1000, "{}", lines.len());
-        let today = time::OffsetDateTime::now_utc().date();
+        let now = time::OffsetDateTime::now_utc();
         let mut lrns = std::collections::HashSet::new();
         for n in 0..500 {
             let value = declaration(n, "T1", "UZ305123456", &lines, &offices);
             let draft: DeclarationDraft = serde_json::from_value(value).unwrap();
-            let result = tamga_core::validate::validate(&draft, ReferenceData::embedded(), today);
+            let result = tamga_core::validate::validate(&draft, ReferenceData::embedded(), now);
             let declaration = result.unwrap_or_else(|e| panic!("declaration {n}: {e:?}"));
             assert!(lrns.insert(declaration.lrn.to_string()));
         }
