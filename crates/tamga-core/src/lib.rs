@@ -31,6 +31,7 @@ pub mod problem;
 pub mod refdata;
 pub mod role;
 pub mod status;
+pub mod tariff;
 pub mod validate;
 
 pub use model::Declaration;

@@ -1,0 +1,281 @@
+//! Duty expressions, as tariffs write them:
+//!
+//! | form | example |
+//! |---|---|
+//! | ad valorem | `10 %` |
+//! | ad valorem on another base | `16.50 % / Retail Price` |
+//! | specific | `93.10 EUR / 100 kg`, `1.25 USD / cm3`, `144.10 GBP / 1000 kg/biodiesel` |
+//! | compound | `10.20 % + 93.10 EUR / 100 kg` |
+//! | with a floor or ceiling | `16.50 % ... MIN 320.90 GBP / 1000 p/st`, `... MAX 24 % ...` |
+//!
+//! Amounts are decimals with a `.`; currencies are ISO 4217 codes; a unit is anything up to the
+//! next `+`, `MIN` or `MAX` (`kg`, `p/st`, `l alc. 100%`, `kg/biodiesel`, ...). `MIN` sets a
+//! minimum duty (the expression is worth at least that), `MAX` a maximum.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// A parsed duty expression: the sum of its terms, then floors and ceilings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyExpression {
+    pub terms: Vec<Term>,
+    /// The duty is at least each of these.
+    pub minimums: Vec<Term>,
+    /// The duty is at most each of these.
+    pub maximums: Vec<Term>,
+}
+
+/// One part of an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// A percentage of the customs value of the item (or of another base, e.g. "Retail Price").
+    AdValorem {
+        percent: Decimal,
+        base: Option<String>,
+    },
+    /// An amount of a currency per `per` units, e.g. 93.10 EUR per 100 kg.
+    Specific {
+        amount: Decimal,
+        currency: String,
+        per: Decimal,
+        unit: String,
+    },
+}
+
+/// Why an expression was refused, with the byte offset where reading stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("duty expression {expression:?}, at character {position}: {problem}")]
+pub struct ExpressionError {
+    pub expression: String,
+    pub position: usize,
+    pub problem: String,
+}
+
+impl FromStr for DutyExpression {
+    type Err = ExpressionError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Parser::new(text).expression()
+    }
+}
+
+impl DutyExpression {
+    pub fn parse(text: &str) -> Result<Self, ExpressionError> {
+        text.parse()
+    }
+}
+
+/// Splits on the separators that can stand between terms: `+`, `MIN` and `MAX`.
+struct Parser<'a> {
+    text: &'a str,
+    tokens: Vec<(usize, &'a str)>,
+    at: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        let tokens = text
+            .split_whitespace()
+            .map(|t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+            .collect();
+        Self {
+            text,
+            tokens,
+            at: 0,
+        }
+    }
+
+    fn fail(&self, problem: impl Into<String>) -> ExpressionError {
+        let position = self
+            .tokens
+            .get(self.at)
+            .map_or(self.text.len(), |(p, _)| *p);
+        ExpressionError {
+            expression: self.text.to_owned(),
+            position,
+            problem: problem.into(),
+        }
+    }
+
+    fn peek(&self) -> Option<&'a str> {
+        self.tokens.get(self.at).map(|(_, t)| *t)
+    }
+
+    fn next(&mut self) -> Option<&'a str> {
+        let token = self.peek();
+        self.at += 1;
+        token
+    }
+
+    fn expression(mut self) -> Result<DutyExpression, ExpressionError> {
+        if self.tokens.is_empty() {
+            return Err(self.fail("the expression is empty: no duty is expressed"));
+        }
+        let mut expression = DutyExpression {
+            terms: vec![self.term()?],
+            minimums: Vec::new(),
+            maximums: Vec::new(),
+        };
+        while let Some(separator) = self.next() {
+            match separator {
+                "+" => expression.terms.push(self.term()?),
+                "MIN" => expression.minimums.push(self.term()?),
+                "MAX" => expression.maximums.push(self.term()?),
+                other => {
+                    self.at -= 1;
+                    return Err(self.fail(format!("expected +, MIN or MAX, found {other:?}")));
+                }
+            }
+        }
+        Ok(expression)
+    }
+
+    fn term(&mut self) -> Result<Term, ExpressionError> {
+        let amount = self.number("an amount")?;
+        match self.next() {
+            Some("%") => Ok(Term::AdValorem {
+                percent: amount,
+                base: self.base()?,
+            }),
+            Some(currency)
+                if currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()) =>
+            {
+                self.specific(amount, currency)
+            }
+            Some(other) => {
+                self.at -= 1;
+                Err(self.fail(format!(
+                    "expected % or a currency code after {amount}, found {other:?}"
+                )))
+            }
+            None => Err(self.fail(format!("expected % or a currency code after {amount}"))),
+        }
+    }
+
+    fn number(&mut self, what: &str) -> Result<Decimal, ExpressionError> {
+        let token = self
+            .peek()
+            .ok_or_else(|| self.fail(format!("expected {what}, found the end")))?;
+        let value = Decimal::from_str(token).map_err(|_| {
+            if token.bytes().all(|b| b.is_ascii_alphabetic() || b == b'/') {
+                self.fail(format!(
+                    "expected {what}, found {token:?} (a unit with no rate is not a duty)"
+                ))
+            } else {
+                self.fail(format!("expected {what}, found {token:?}"))
+            }
+        })?;
+        if value < Decimal::ZERO {
+            return Err(self.fail("a rate cannot be negative"));
+        }
+        self.at += 1;
+        Ok(value)
+    }
+
+    /// `/ Retail Price` after a percentage: the words up to the next separator.
+    fn base(&mut self) -> Result<Option<String>, ExpressionError> {
+        if self.peek() != Some("/") {
+            return Ok(None);
+        }
+        self.at += 1;
+        let words = self.words();
+        if words.is_empty() {
+            return Err(self.fail("expected the base of the percentage after /"));
+        }
+        Ok(Some(words))
+    }
+
+    fn specific(&mut self, amount: Decimal, currency: &str) -> Result<Term, ExpressionError> {
+        if self.next() != Some("/") {
+            self.at -= 1;
+            return Err(self.fail(format!("expected / and a unit after {amount} {currency}")));
+        }
+        let per = match self.peek().map(Decimal::from_str) {
+            Some(Ok(per)) => {
+                self.at += 1;
+                per
+            }
+            _ => Decimal::ONE,
+        };
+        if per <= Decimal::ZERO {
+            return Err(self.fail("the quantity a rate applies to must be positive"));
+        }
+        let unit = self.words();
+        if unit.is_empty() {
+            return Err(self.fail(format!("expected a unit after {amount} {currency} /")));
+        }
+        Ok(Term::Specific {
+            amount,
+            currency: currency.to_owned(),
+            per,
+            unit,
+        })
+    }
+
+    /// Tokens up to the next separator, joined by single spaces.
+    fn words(&mut self) -> String {
+        let mut words = Vec::new();
+        while let Some(token) = self.peek() {
+            if matches!(token, "+" | "MIN" | "MAX") {
+                break;
+            }
+            words.push(token);
+            self.at += 1;
+        }
+        words.join(" ")
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Term::AdValorem {
+                percent,
+                base: None,
+            } => write!(f, "{percent} %"),
+            Term::AdValorem {
+                percent,
+                base: Some(base),
+            } => write!(f, "{percent} % / {base}"),
+            Term::Specific {
+                amount,
+                currency,
+                per,
+                unit,
+            } if *per == Decimal::ONE => {
+                write!(f, "{amount} {currency} / {unit}")
+            }
+            Term::Specific {
+                amount,
+                currency,
+                per,
+                unit,
+            } => write!(f, "{amount} {currency} / {per} {unit}"),
+        }
+    }
+}
+
+impl fmt::Display for DutyExpression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for term in &self.terms {
+            if !first {
+                f.write_str(" + ")?;
+            }
+            write!(f, "{term}")?;
+            first = false;
+        }
+        for term in &self.minimums {
+            write!(f, " MIN {term}")?;
+        }
+        for term in &self.maximums {
+            write!(f, " MAX {term}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
