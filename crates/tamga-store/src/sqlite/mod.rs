@@ -23,7 +23,7 @@ use crate::{Result, Store, StoreError};
 
 mod writer;
 
-use writer::Job;
+use writer::{Job, LocalFuture, Op};
 
 /// The database file inside the data directory.
 pub const FILE_NAME: &str = "tamga.db";
@@ -31,7 +31,7 @@ pub const FILE_NAME: &str = "tamga.db";
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     read: SqlitePool,
-    writer: mpsc::Sender<Job>,
+    writer: mpsc::Sender<Box<dyn Job>>,
 }
 
 impl SqliteStore {
@@ -58,10 +58,17 @@ impl SqliteStore {
         Ok(Self { read, writer: tx })
     }
 
-    async fn submit<T>(&self, make: impl FnOnce(oneshot::Sender<Result<T>>) -> Job) -> Result<T> {
+    /// Queues a write for the writer and waits for its committed result.
+    async fn write<T, F>(&self, op: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::SqliteConnection) -> LocalFuture<'c, Result<T>>
+            + Send
+            + 'static,
+    {
         let (reply, answer) = oneshot::channel();
         self.writer
-            .send(make(reply))
+            .send(Box::new(Op { reply, op }))
             .await
             .map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?
@@ -88,7 +95,8 @@ impl Store for SqliteStore {
     }
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
-        self.submit(|reply| Job::CreateUser(user, reply)).await
+        self.write(move |conn| Box::pin(ops::create_user(conn, user)))
+            .await
     }
 
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
@@ -96,7 +104,7 @@ impl Store for SqliteStore {
     }
 
     async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
-        self.submit(|reply| Job::Lodge(Box::new(lodgement), reply))
+        self.write(move |conn| Box::pin(ops::lodge(conn, lodgement)))
             .await
     }
 
@@ -115,11 +123,8 @@ impl Store for SqliteStore {
         change: StatusChange,
     ) -> Result<TransitionOutcome> {
         let (mrn, scope) = (mrn.to_owned(), scope.clone());
-        self.submit(|reply| Job::Transition {
-            mrn,
-            scope,
-            change,
-            reply,
+        self.write(move |conn| {
+            Box::pin(async move { ops::transition(conn, &mrn, &scope, change).await })
         })
         .await
     }

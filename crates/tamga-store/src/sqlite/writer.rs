@@ -1,61 +1,77 @@
 //! The single SQLite writer: group commit of queued writes.
+//!
+//! A write is a [`Job`]: an operation on the connection and the channel its caller waits on.
+//! The writer takes every job that is queued, runs each inside its own savepoint of one
+//! transaction, commits once, and only then answers the callers.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::ops::sqlite::{create_user, lodge, transition};
-use crate::records::*;
 use crate::{Result, StoreError};
 
 /// The most writes one transaction commits together.
 const MAX_BATCH: usize = 512;
 
-pub(super) enum Job {
-    Lodge(Box<Lodgement>, oneshot::Sender<Result<LodgeOutcome>>),
-    Transition {
-        mrn: String,
-        scope: Scope,
-        change: StatusChange,
-        reply: oneshot::Sender<Result<TransitionOutcome>>,
-    },
-    CreateUser(NewUser, oneshot::Sender<Result<User>>),
+/// A future borrowing the write connection; it runs on the writer's own thread.
+pub(super) type LocalFuture<'c, T> = Pin<Box<dyn Future<Output = T> + 'c>>;
+
+/// A queued write.
+pub(super) trait Job: Send {
+    fn run<'c>(self: Box<Self>, conn: &'c mut SqliteConnection) -> LocalFuture<'c, Done>;
+    /// Answers without running: the batch it was in cannot be written.
+    fn refuse(self: Box<Self>, why: &str);
 }
 
-/// A finished job waiting for its commit before it is answered.
-enum Done {
-    Lodge(oneshot::Sender<Result<LodgeOutcome>>, Result<LodgeOutcome>),
-    Transition(
-        oneshot::Sender<Result<TransitionOutcome>>,
-        Result<TransitionOutcome>,
-    ),
-    CreateUser(oneshot::Sender<Result<User>>, Result<User>),
+/// An operation and where its result goes.
+pub(super) struct Op<T, F> {
+    pub reply: oneshot::Sender<Result<T>>,
+    pub op: F,
 }
 
-impl Done {
-    fn failed(&self) -> bool {
-        match self {
-            Done::Lodge(_, r) => r.is_err(),
-            Done::Transition(_, r) => r.is_err(),
-            Done::CreateUser(_, r) => r.is_err(),
-        }
+impl<T, F> Job for Op<T, F>
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(&'c mut SqliteConnection) -> LocalFuture<'c, Result<T>> + Send + 'static,
+{
+    fn run<'c>(self: Box<Self>, conn: &'c mut SqliteConnection) -> LocalFuture<'c, Done> {
+        let Op { reply, op } = *self;
+        Box::pin(async move {
+            let result = op(conn).await;
+            Done {
+                failed: result.is_err(),
+                answer: Box::new(move |failure: Option<&str>| {
+                    let result = match failure {
+                        Some(why) => Err(StoreError::NotWritten(why.to_owned())),
+                        None => result,
+                    };
+                    // A caller that went away no longer needs its answer.
+                    let _ = reply.send(result);
+                }),
+            }
+        })
     }
 
-    /// Answers the caller; after a failed commit every answer becomes that failure.
-    fn answer(self, commit_error: Option<&str>) {
-        let fail = |msg: &str| StoreError::NotWritten(msg.to_owned());
-        // A caller that went away no longer needs its answer.
-        match self {
-            Done::Lodge(tx, r) => drop(tx.send(commit_error.map_or(r, |m| Err(fail(m))))),
-            Done::Transition(tx, r) => drop(tx.send(commit_error.map_or(r, |m| Err(fail(m))))),
-            Done::CreateUser(tx, r) => drop(tx.send(commit_error.map_or(r, |m| Err(fail(m))))),
-        }
+    fn refuse(self: Box<Self>, why: &str) {
+        let _ = self.reply.send(Err(StoreError::NotWritten(why.to_owned())));
     }
+}
+
+/// A job that has run and waits for the commit before its caller is answered.
+pub(super) struct Done {
+    failed: bool,
+    answer: Box<dyn FnOnce(Option<&str>) + Send>,
 }
 
 /// Opens the write connection, migrates, and runs the writer on a thread of its own until
 /// every sender is gone. Returns once the database is ready for writes.
-pub(super) async fn start(options: SqliteConnectOptions, jobs: mpsc::Receiver<Job>) -> Result<()> {
+pub(super) async fn start(
+    options: SqliteConnectOptions,
+    jobs: mpsc::Receiver<Box<dyn Job>>,
+) -> Result<()> {
     let (ready, is_ready) = oneshot::channel();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -84,7 +100,7 @@ async fn open(options: &SqliteConnectOptions) -> Result<SqliteConnection> {
     Ok(conn)
 }
 
-async fn run(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
+async fn run(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Box<dyn Job>>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -97,36 +113,36 @@ async fn run(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
     }
 }
 
-async fn commit_batch(conn: &mut SqliteConnection, batch: Vec<Job>) {
+async fn commit_batch(conn: &mut SqliteConnection, batch: Vec<Box<dyn Job>>) {
     if let Err(e) = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
-        let message = e.to_string();
-        tracing::error!(error = %message, "cannot begin a write transaction");
-        let done: Vec<Done> = batch.into_iter().map(|job| refuse(job, &e)).collect();
-        done.into_iter().for_each(|d| d.answer(Some(&message)));
+        let why = e.to_string();
+        tracing::error!(error = %why, "cannot begin a write transaction");
+        batch.into_iter().for_each(|job| job.refuse(&why));
         return;
     }
     let mut done = Vec::with_capacity(batch.len());
-    let mut broken = None;
+    let mut broken: Option<String> = None;
     for job in batch {
-        if let Some(e) = &broken {
-            done.push(refuse(job, e));
+        if let Some(why) = &broken {
+            job.refuse(why);
             continue;
         }
-        let (finished, closed) = apply_in_savepoint(conn, job).await;
-        done.push(finished);
-        broken = closed.err();
+        let (finished, closed) = run_in_savepoint(conn, job).await;
+        done.extend(finished);
+        broken = closed.err().map(|e| e.to_string());
     }
     let failure = match broken {
         // A savepoint could not be opened or closed: SQLite may have rolled back the whole
         // transaction on its own, so nothing of this batch is trusted to be written.
-        Some(e) => {
-            tracing::error!(error = %e, "write transaction broken; rolling back the batch");
+        Some(why) => {
+            tracing::error!(error = %why, "write transaction broken; rolling back the batch");
             let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
-            Some(e.to_string())
+            Some(why)
         }
         None => commit(conn).await,
     };
-    done.into_iter().for_each(|d| d.answer(failure.as_deref()));
+    done.into_iter()
+        .for_each(|d| (d.answer)(failure.as_deref()));
 }
 
 /// Commits the batch; on failure rolls back and returns why.
@@ -142,39 +158,22 @@ async fn commit(conn: &mut SqliteConnection) -> Option<String> {
     }
 }
 
-fn refuse(job: Job, e: &sqlx::Error) -> Done {
-    let err = || StoreError::NotWritten(e.to_string());
-    match job {
-        Job::Lodge(_, tx) => Done::Lodge(tx, Err(err())),
-        Job::Transition { reply, .. } => Done::Transition(reply, Err(err())),
-        Job::CreateUser(_, tx) => Done::CreateUser(tx, Err(err())),
-    }
-}
-
 /// Runs one job inside a savepoint, so that its failure leaves the rest of the batch intact.
 /// The second value is an error when the savepoint could not be opened or closed.
-async fn apply_in_savepoint(
+async fn run_in_savepoint(
     conn: &mut SqliteConnection,
-    job: Job,
-) -> (Done, Result<(), sqlx::Error>) {
+    job: Box<dyn Job>,
+) -> (Option<Done>, Result<(), sqlx::Error>) {
     if let Err(e) = sqlx::raw_sql("SAVEPOINT job").execute(&mut *conn).await {
-        return (refuse(job, &e), Err(e));
+        job.refuse(&e.to_string());
+        return (None, Err(e));
     }
-    let done = match job {
-        Job::Lodge(l, tx) => Done::Lodge(tx, lodge(conn, *l).await),
-        Job::Transition {
-            mrn,
-            scope,
-            change,
-            reply,
-        } => Done::Transition(reply, transition(conn, &mrn, &scope, change).await),
-        Job::CreateUser(u, tx) => Done::CreateUser(tx, create_user(conn, u).await),
-    };
-    let end = if done.failed() {
+    let done = job.run(conn).await;
+    let end = if done.failed {
         "ROLLBACK TO job; RELEASE job"
     } else {
         "RELEASE job"
     };
     let closed = sqlx::raw_sql(end).execute(&mut *conn).await.map(|_| ());
-    (done, closed)
+    (Some(done), closed)
 }
