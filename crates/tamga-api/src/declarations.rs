@@ -65,8 +65,11 @@ pub(crate) async fn lodge(
     let declaration =
         tamga_core::validate::validate(&draft, state.reference, at).map_err(ApiError::Invalid)?;
     check_declarant(&user, &declaration)?;
+    let assessment = crate::revenue::assess_declaration(&state.revenue.get(), &declaration, at)
+        .map_err(ApiError::Invalid)?;
     let scope = Scope::of(&user);
     let lodgement = Lodgement {
+        assessment,
         fingerprint: declaration.fingerprint(draft.lodgement_date.is_some()),
         declaration,
         lodged_by: user,
@@ -220,6 +223,13 @@ pub(crate) async fn change_status(
             )),
             None => Err(ApiError::NotFound(format!("no declaration {mrn}"))),
         },
+        TransitionOutcome::BalanceDue(balance) => Err(ApiError::AmountDue {
+            detail: format!(
+                "{} {} of duties and taxes are still due: pay or guarantee them before release",
+                balance.due, balance.currency
+            ),
+            amount: balance.due.to_string(),
+        }),
         TransitionOutcome::Refused(e @ TransitionError::Forbidden { .. }) => {
             Err(ApiError::Forbidden(e.to_string()))
         }

@@ -34,6 +34,9 @@ pub struct Problem {
     /// For a used LRN: the MRN of the declaration that holds it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_mrn: Option<String>,
+    /// For a release refused while duties are owed: the amount due, in national currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_due: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +60,8 @@ pub enum ApiError {
         detail: String,
         existing_mrn: Option<String>,
     },
+    #[error("{detail}")]
+    AmountDue { detail: String, amount: String },
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("{0}")]
@@ -91,7 +96,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::AmountDue { .. } => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -110,10 +115,11 @@ impl ApiError {
             ApiError::Internal(_) => "the server failed; the error has been logged".to_owned(),
             other => other.to_string(),
         };
-        let (errors, existing_mrn) = match self {
-            ApiError::Invalid(errors) | ApiError::BadRequest { errors, .. } => (errors, None),
-            ApiError::Conflict { existing_mrn, .. } => (Vec::new(), existing_mrn),
-            _ => (Vec::new(), None),
+        let (errors, existing_mrn, amount_due) = match self {
+            ApiError::Invalid(errors) | ApiError::BadRequest { errors, .. } => (errors, None, None),
+            ApiError::Conflict { existing_mrn, .. } => (Vec::new(), existing_mrn, None),
+            ApiError::AmountDue { amount, .. } => (Vec::new(), None, Some(amount)),
+            _ => (Vec::new(), None, None),
         };
         Problem {
             kind: format!("https://tamga.dev/problems/{}", self_kind(status)),
@@ -122,6 +128,7 @@ impl ApiError {
             detail,
             errors,
             existing_mrn,
+            amount_due,
         }
     }
 }
@@ -178,6 +185,7 @@ pub(crate) async fn method_not_allowed() -> Response {
         detail: "this resource does not support that method".to_owned(),
         errors: Vec::new(),
         existing_mrn: None,
+        amount_due: None,
     };
     let body = serde_json::to_vec(&problem).unwrap_or_default();
     (

@@ -32,6 +32,7 @@ mod extract;
 mod health;
 mod list;
 pub mod openapi;
+pub mod revenue;
 mod views;
 
 /// Settings of the HTTP edge.
@@ -55,6 +56,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub reference: &'static ReferenceData,
     pub settings: ApiSettings,
+    /// The tariff and exchange rates in force, replaced when new ones are imported.
+    pub revenue: revenue::RevenueCell,
 }
 
 impl std::fmt::Debug for AppState {
@@ -72,6 +75,7 @@ impl AppState {
             store,
             reference: ReferenceData::embedded(),
             settings,
+            revenue: revenue::RevenueCell::default(),
         }
     }
 }
@@ -84,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(list::router())
         .merge(commodities::router())
         .merge(auth::router())
+        .merge(revenue::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -19,6 +19,7 @@ use async_trait::async_trait;
 mod ops;
 pub mod postgres;
 mod records;
+mod revenue;
 mod rows;
 pub mod sql;
 pub mod sqlite;
@@ -27,6 +28,7 @@ pub mod testing;
 pub mod token;
 
 pub use records::*;
+pub use revenue::*;
 
 /// Errors of the storage layer. Business outcomes (a duplicate LRN, a refused transition) are
 /// values of the result types, not errors.
@@ -89,13 +91,40 @@ pub trait Store: Send + Sync + 'static {
     /// Declarations matching `query` that `scope` may see, newest first.
     async fn list(&self, query: &ListQuery, scope: &Scope) -> Result<Page>;
 
-    /// Moves a declaration along its lifecycle, appending to its history.
+    /// Moves a declaration along its lifecycle, appending to its history. Release is refused
+    /// while the latest assessment is not paid or guaranteed.
     async fn transition(
         &self,
         mrn: &str,
         scope: &Scope,
         change: StatusChange,
     ) -> Result<TransitionOutcome>;
+
+    /// Every assessment version of a declaration `scope` may see (`None`: not visible).
+    async fn assessments(&self, mrn: &str, scope: &Scope) -> Result<Option<Vec<AssessmentRecord>>>;
+
+    /// The balance of a declaration (`None`: not visible; inner `None`: never assessed).
+    async fn balance(&self, mrn: &str, scope: &Scope) -> Result<Option<Option<Balance>>>;
+
+    /// Records a payment or guarantee and returns the new balance (as for [`Store::balance`]).
+    async fn record_payment(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        payment: NewPayment,
+    ) -> Result<Option<Option<Balance>>>;
+
+    /// Stores an imported tariff file; the latest one is in force.
+    async fn import_tariff(&self, import: TariffImport) -> Result<()>;
+
+    /// The tariff file in force, if one was imported.
+    async fn current_tariff(&self) -> Result<Option<TariffImport>>;
+
+    /// Adds or replaces exchange rates; returns how many rows were written.
+    async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize>;
+
+    /// Every stored exchange rate.
+    async fn rates(&self) -> Result<Vec<RateRow>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -8,6 +8,10 @@ macro_rules! backend_ops {
         use tamga_core::status::check_transition;
 
         use crate::records::*;
+        use crate::revenue::*;
+        use crate::rows::{
+            decimal, AssessmentRow, LatestAssessmentRow, PaymentRow, RateDbRow, TariffRow,
+        };
         use crate::rows::{
             acceptance_events, DeclarationRow, EventRow, ExistingRow, SummaryRow, UserRow,
         };
@@ -69,6 +73,16 @@ macro_rules! backend_ops {
             for event in &events {
                 insert_event(conn, id, event).await?;
             }
+            if let Some(assessment) = l.assessment.clone() {
+                let record = AssessmentRecord {
+                    version: 1,
+                    assessed_at: l.at,
+                    assessed_by: l.lodged_by.name.clone(),
+                    reason: Some("assessed at acceptance".into()),
+                    assessment,
+                };
+                insert_assessment(conn, id, &record).await?;
+            }
             Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
                 mrn: mrn.to_string(),
                 status: tamga_core::status::Status::Accepted,
@@ -126,6 +140,13 @@ macro_rules! backend_ops {
                 return Ok(TransitionOutcome::Refused(refusal));
             }
             let id = row.id;
+            if change.to == tamga_core::status::Status::Released {
+                if let Some(balance) = balance_of(conn, id).await? {
+                    if balance.due > rust_decimal::Decimal::ZERO {
+                        return Ok(TransitionOutcome::BalanceDue(balance));
+                    }
+                }
+            }
             let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM declaration_events WHERE declaration_id = $1")
                 .bind(id)
                 .fetch_one(&mut *conn)
@@ -147,6 +168,120 @@ macro_rules! backend_ops {
             record_by_id(conn, id)
                 .await
                 .map(|r| TransitionOutcome::Done(Box::new(r)))
+        }
+
+        pub(crate) async fn insert_assessment(conn: &mut $conn, id: i64, record: &AssessmentRecord) -> Result<()> {
+            let document = serde_json::to_string(&record.assessment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query(&sql::insert_assessment($dialect))
+                .bind(id)
+                .bind(record.version)
+                .bind(record.assessed_at)
+                .bind(&record.assessed_by)
+                .bind(&record.reason)
+                .bind(&record.assessment.currency)
+                .bind(record.assessment.total.to_string())
+                .bind(document)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        /// The id of a declaration `scope` may see.
+        pub(crate) async fn visible_id(conn: &mut $conn, mrn: &str, scope: &Scope) -> Result<Option<i64>> {
+            let (text, binds) = sql::select_declaration_id(mrn, scope);
+            Ok(bind_all!(sqlx::query_scalar(&text), binds).fetch_optional(&mut *conn).await?)
+        }
+
+        pub(crate) async fn assessments(pool: &$pool, mrn: &str, scope: &Scope) -> Result<Option<Vec<AssessmentRecord>>> {
+            let mut conn = pool.acquire().await?;
+            let Some(id) = visible_id(&mut conn, mrn, scope).await? else { return Ok(None) };
+            let rows: Vec<AssessmentRow> = sqlx::query_as(&sql::select_assessments($dialect))
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+            rows.into_iter().map(AssessmentRow::into_record).collect::<Result<Vec<_>>>().map(Some)
+        }
+
+        /// The balance against the latest assessment, if there is one.
+        pub(crate) async fn balance_of(conn: &mut $conn, id: i64) -> Result<Option<Balance>> {
+            let latest: Option<LatestAssessmentRow> = sqlx::query_as(&sql::select_latest_assessment($dialect))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let Some(latest) = latest else { return Ok(None) };
+            let rows: Vec<PaymentRow> = sqlx::query_as(&sql::select_payments($dialect))
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+            let payments = rows.into_iter().map(PaymentRow::into_payment).collect::<Result<Vec<_>>>()?;
+            Ok(Some(Balance::compute(latest.currency, latest.version, decimal(&latest.total)?, payments)))
+        }
+
+        pub(crate) async fn balance(pool: &$pool, mrn: &str, scope: &Scope) -> Result<Option<Option<Balance>>> {
+            let mut conn = pool.acquire().await?;
+            let Some(id) = visible_id(&mut conn, mrn, scope).await? else { return Ok(None) };
+            balance_of(&mut conn, id).await.map(Some)
+        }
+
+        /// Records a payment or guarantee; `None` when the declaration is not visible, an inner
+        /// `None` when it has no assessment to pay against.
+        pub(crate) async fn record_payment(conn: &mut $conn, mrn: &str, scope: &Scope, payment: NewPayment) -> Result<Option<Option<Balance>>> {
+            let Some(id) = visible_id(conn, mrn, scope).await? else { return Ok(None) };
+            if balance_of(conn, id).await?.is_none() {
+                return Ok(Some(None));
+            }
+            sqlx::query(&sql::insert_payment($dialect))
+                .bind(id)
+                .bind(payment.kind.as_str())
+                .bind(payment.amount.to_string())
+                .bind(&payment.method)
+                .bind(&payment.reference)
+                .bind(&payment.by.name)
+                .bind(payment.at)
+                .execute(&mut *conn)
+                .await?;
+            balance_of(conn, id).await.map(Some)
+        }
+
+        pub(crate) async fn import_tariff(conn: &mut $conn, import: TariffImport) -> Result<()> {
+            sqlx::query(sql::INSERT_TARIFF)
+                .bind(&import.name)
+                .bind(&import.content)
+                .bind(import.imported_at)
+                .bind(&import.imported_by)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+
+        pub(crate) async fn current_tariff(pool: &$pool) -> Result<Option<TariffImport>> {
+            let row: Option<TariffRow> = sqlx::query_as(sql::SELECT_TARIFF).fetch_optional(pool).await?;
+            Ok(row.map(|r| TariffImport {
+                name: r.name,
+                content: r.content,
+                imported_at: r.imported_at,
+                imported_by: r.imported_by,
+            }))
+        }
+
+        pub(crate) async fn import_rates(conn: &mut $conn, rates: Vec<RateRow>) -> Result<usize> {
+            let upsert = sql::upsert_rate($dialect);
+            for rate in &rates {
+                sqlx::query(&upsert)
+                    .bind(&rate.currency)
+                    .bind(rate.valid_from)
+                    .bind(rate.rate.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok(rates.len())
+        }
+
+        pub(crate) async fn rates(pool: &$pool) -> Result<Vec<RateRow>> {
+            let rows: Vec<RateDbRow> = sqlx::query_as(&sql::select_rates($dialect)).fetch_all(pool).await?;
+            rows.into_iter()
+                .map(|r| Ok(RateRow { rate: decimal(&r.rate)?, currency: r.currency, valid_from: r.valid_from }))
+                .collect()
         }
 
         pub(crate) async fn user_count(pool: &$pool) -> Result<i64> {

@@ -11,6 +11,7 @@ use sqlx::ConnectOptions;
 
 use crate::ops::postgres as ops;
 use crate::records::*;
+use crate::revenue::*;
 use crate::rows::ExistingRow;
 use crate::sql;
 use crate::{Result, Store, StoreError};
@@ -109,5 +110,48 @@ impl Store for PgStore {
         let outcome = ops::transition(&mut tx, mrn, scope, change).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    async fn assessments(&self, mrn: &str, scope: &Scope) -> Result<Option<Vec<AssessmentRecord>>> {
+        ops::assessments(&self.pool, mrn, scope).await
+    }
+
+    async fn balance(&self, mrn: &str, scope: &Scope) -> Result<Option<Option<Balance>>> {
+        ops::balance(&self.pool, mrn, scope).await
+    }
+
+    async fn record_payment(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        payment: NewPayment,
+    ) -> Result<Option<Option<Balance>>> {
+        let mut tx = self.pool.begin().await?;
+        // Payments of one declaration are recorded one at a time.
+        let balance = ops::record_payment(&mut tx, mrn, scope, payment).await?;
+        tx.commit().await?;
+        Ok(balance)
+    }
+
+    async fn import_tariff(&self, import: TariffImport) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ops::import_tariff(&mut tx, import).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn current_tariff(&self) -> Result<Option<TariffImport>> {
+        ops::current_tariff(&self.pool).await
+    }
+
+    async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let written = ops::import_rates(&mut tx, rates).await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    async fn rates(&self) -> Result<Vec<RateRow>> {
+        ops::rates(&self.pool).await
     }
 }

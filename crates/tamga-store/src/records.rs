@@ -70,6 +70,8 @@ pub struct Lodgement {
     pub fingerprint: String,
     pub lodged_by: User,
     pub at: OffsetDateTime,
+    /// The assessment made at acceptance (imports), stored as version 1 in the same commit.
+    pub assessment: Option<tamga_core::tariff::Assessment>,
 }
 
 #[derive(Debug, Clone)]
@@ -158,6 +160,8 @@ pub enum TransitionOutcome {
     Done(Box<DeclarationRecord>),
     NotFound,
     Refused(TransitionError),
+    /// Release refused: duties and taxes are still owed.
+    BalanceDue(crate::revenue::Balance),
 }
 
 /// Cuts the one extra row fetched to know whether another page follows.

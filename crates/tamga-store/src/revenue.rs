@@ -39,7 +39,9 @@ impl PaymentKind {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [PaymentKind::Payment, PaymentKind::Guarantee].into_iter().find(|k| k.as_str() == raw)
+        [PaymentKind::Payment, PaymentKind::Guarantee]
+            .into_iter()
+            .find(|k| k.as_str() == raw)
     }
 }
 
@@ -83,15 +85,30 @@ pub struct Balance {
 }
 
 impl Balance {
-    pub fn compute(currency: String, version: i64, assessed: Decimal, payments: Vec<Payment>) -> Balance {
-        let sum = |kind| payments.iter().filter(|p| p.kind == kind).map(|p| p.amount).sum::<Decimal>();
+    pub fn compute(
+        currency: String,
+        version: i64,
+        assessed: Decimal,
+        payments: Vec<Payment>,
+    ) -> Balance {
+        let sum = |kind| {
+            payments
+                .iter()
+                .filter(|p| p.kind == kind)
+                .map(|p| p.amount)
+                .sum::<Decimal>()
+        };
         let (paid, guaranteed) = (sum(PaymentKind::Payment), sum(PaymentKind::Guarantee));
+        let cents = |mut value: Decimal| {
+            value.rescale(2);
+            value
+        };
         Balance {
             currency,
             assessment_version: version,
             assessed,
-            due: (assessed - paid - guaranteed).max(Decimal::ZERO),
-            refundable: (paid - assessed).max(Decimal::ZERO),
+            due: cents((assessed - paid - guaranteed).max(Decimal::ZERO)),
+            refundable: cents((paid - assessed).max(Decimal::ZERO)),
             paid,
             guaranteed,
             payments,

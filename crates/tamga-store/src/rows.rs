@@ -138,3 +138,80 @@ pub(crate) fn acceptance_events(actor: &str, at: OffsetDateTime) -> Vec<Event> {
         })
         .collect()
 }
+
+pub(crate) fn decimal(raw: &str) -> Result<rust_decimal::Decimal, StoreError> {
+    raw.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{raw:?} is not a decimal")))
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct AssessmentRow {
+    pub version: i64,
+    pub assessed_at: OffsetDateTime,
+    pub assessed_by: String,
+    pub reason: Option<String>,
+    pub document: String,
+}
+
+impl AssessmentRow {
+    pub fn into_record(self) -> Result<crate::revenue::AssessmentRecord, StoreError> {
+        let assessment = serde_json::from_str(&self.document)
+            .map_err(|e| StoreError::Corrupt(format!("assessment {}: {e}", self.version)))?;
+        Ok(crate::revenue::AssessmentRecord {
+            version: self.version,
+            assessed_at: self.assessed_at,
+            assessed_by: self.assessed_by,
+            reason: self.reason,
+            assessment,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct LatestAssessmentRow {
+    pub version: i64,
+    pub currency: String,
+    pub total: String,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PaymentRow {
+    pub id: i64,
+    pub kind: String,
+    pub amount: String,
+    pub method: String,
+    pub reference: String,
+    pub recorded_by: String,
+    pub recorded_at: OffsetDateTime,
+}
+
+impl PaymentRow {
+    pub fn into_payment(self) -> Result<crate::revenue::Payment, StoreError> {
+        let kind = crate::revenue::PaymentKind::parse(&self.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("payment kind {:?}", self.kind)))?;
+        Ok(crate::revenue::Payment {
+            id: self.id,
+            kind,
+            amount: decimal(&self.amount)?,
+            method: self.method,
+            reference: self.reference,
+            recorded_by: self.recorded_by,
+            recorded_at: self.recorded_at,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct RateDbRow {
+    pub currency: String,
+    pub valid_from: time::Date,
+    pub rate: String,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct TariffRow {
+    pub name: String,
+    pub content: String,
+    pub imported_at: OffsetDateTime,
+    pub imported_by: String,
+}

@@ -40,8 +40,32 @@ impl Dialect {
         }
     }
 
-    /// How a JSON text parameter is written into the document column.
-    fn json_param(self, n: usize) -> String {
+    /// How a decimal text parameter is written into a NUMERIC column.
+    pub(crate) fn numeric_param(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("${n}"),
+            Dialect::Postgres => format!("${n}::numeric"),
+        }
+    }
+
+    /// How a NUMERIC column is read back as decimal text.
+    pub(crate) fn numeric_column(self, name: &str) -> String {
+        match self {
+            Dialect::Sqlite => name.to_owned(),
+            Dialect::Postgres => format!("{name}::text AS {name}"),
+        }
+    }
+
+    /// How a JSON column is read back as text.
+    pub(crate) fn json_column(self, name: &str) -> String {
+        match self {
+            Dialect::Sqlite => name.to_owned(),
+            Dialect::Postgres => format!("{name}::text AS {name}"),
+        }
+    }
+
+    /// How a JSON text parameter is written into a JSON column.
+    pub(crate) fn json_param(self, n: usize) -> String {
         match self {
             Dialect::Sqlite => format!("${n}"),
             Dialect::Postgres => format!("${n}::jsonb"),
@@ -186,6 +210,76 @@ pub(crate) fn select_declaration(
     }
     (sql, binds)
 }
+
+/// The id of one declaration by MRN, if `scope` may see it.
+pub(crate) fn select_declaration_id(mrn: &str, scope: &Scope) -> (String, Vec<Bind>) {
+    let mut binds = vec![Bind::Text(mrn.to_owned())];
+    let mut sql = String::from("SELECT id FROM declarations WHERE mrn = $1");
+    if let Some(condition) = scope_condition(scope, 2, &mut binds) {
+        sql.push_str(" AND ");
+        sql.push_str(&condition);
+    }
+    (sql, binds)
+}
+
+pub(crate) fn insert_assessment(dialect: Dialect) -> String {
+    format!(
+        "INSERT INTO assessments (declaration_id, version, assessed_at, assessed_by, reason, currency, total, document) \
+         VALUES ($1, $2, $3, $4, $5, $6, {}, {})",
+        dialect.numeric_param(7),
+        dialect.json_param(8)
+    )
+}
+
+pub(crate) fn select_assessments(dialect: Dialect) -> String {
+    format!(
+        "SELECT version, assessed_at, assessed_by, reason, {} FROM assessments WHERE declaration_id = $1 ORDER BY version",
+        dialect.json_column("document")
+    )
+}
+
+pub(crate) fn select_latest_assessment(dialect: Dialect) -> String {
+    format!(
+        "SELECT version, currency, {} FROM assessments WHERE declaration_id = $1 ORDER BY version DESC LIMIT 1",
+        dialect.numeric_column("total")
+    )
+}
+
+pub(crate) fn select_payments(dialect: Dialect) -> String {
+    format!(
+        "SELECT id, kind, {}, method, reference, recorded_by, recorded_at FROM payments \
+         WHERE declaration_id = $1 ORDER BY id",
+        dialect.numeric_column("amount")
+    )
+}
+
+pub(crate) fn insert_payment(dialect: Dialect) -> String {
+    format!(
+        "INSERT INTO payments (declaration_id, kind, amount, method, reference, recorded_by, recorded_at) \
+         VALUES ($1, $2, {}, $4, $5, $6, $7)",
+        dialect.numeric_param(3)
+    )
+}
+
+pub(crate) fn upsert_rate(dialect: Dialect) -> String {
+    format!(
+        "INSERT INTO exchange_rates (currency, valid_from, rate) VALUES ($1, $2, {0}) \
+         ON CONFLICT (currency, valid_from) DO UPDATE SET rate = {0}",
+        dialect.numeric_param(3)
+    )
+}
+
+pub(crate) fn select_rates(dialect: Dialect) -> String {
+    format!(
+        "SELECT currency, valid_from, {} FROM exchange_rates ORDER BY currency, valid_from",
+        dialect.numeric_column("rate")
+    )
+}
+
+pub(crate) const INSERT_TARIFF: &str =
+    "INSERT INTO tariff_imports (name, content, imported_at, imported_by) VALUES ($1, $2, $3, $4)";
+pub(crate) const SELECT_TARIFF: &str =
+    "SELECT name, content, imported_at, imported_by FROM tariff_imports ORDER BY id DESC LIMIT 1";
 
 pub(crate) fn select_declaration_by_id(dialect: Dialect) -> String {
     format!(

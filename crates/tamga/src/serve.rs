@@ -40,10 +40,22 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let store = open_store(settings).await?;
     bootstrap_admin(&*store).await?;
+    let reference = tamga_core::refdata::ReferenceData::embedded();
+    tracing::info!(
+        subheadings = reference.hs2022.subheadings().count(),
+        offices = reference.offices.len(),
+        "reference data loaded"
+    );
+    if tamga_api::revenue::bootstrap(&*store).await? {
+        println!("First start: imported the ILLUSTRATIVE starter tariff and exchange rates (see data/tariff); import the official ones with `tamga import`.");
+    }
     let api = tamga_api::ApiSettings {
         body_limit: settings.body_limit,
     };
-    let app = tamga_api::router(tamga_api::AppState::new(store.clone(), api));
+    let state = tamga_api::AppState::new(store.clone(), api);
+    state.revenue.set(tamga_api::revenue::load(&*store).await?);
+    tokio::spawn(refresh_revenue(state.clone()));
+    let app = tamga_api::router(state);
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -56,6 +68,44 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     tamga_api::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Picks up tariffs and rates imported by `tamga import` (a separate process) within seconds.
+async fn refresh_revenue(state: tamga_api::AppState) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(10));
+    loop {
+        ticker.tick().await;
+        let current = state.revenue.get();
+        let changed = match (
+            state.store.current_tariff().await,
+            state.store.rates().await,
+        ) {
+            (Ok(tariff), Ok(rates)) => {
+                let source = tariff.map(|t| (t.name, t.imported_at));
+                source != current.source || rates.len() != current.rates.len()
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "cannot check for a new tariff");
+                false
+            }
+        };
+        if !changed {
+            continue;
+        }
+        match tamga_api::revenue::load(&*state.store).await {
+            Ok(revenue) => {
+                tracing::info!(
+                    measures = revenue.tariff.measure_count(),
+                    rates = revenue.rates.len(),
+                    "tariff and rates reloaded"
+                );
+                state.revenue.set(revenue);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the new tariff could not be loaded; keeping the previous one")
+            }
+        }
+    }
 }
 
 /// On first start, with no user at all, creates `admin` and prints its token once.

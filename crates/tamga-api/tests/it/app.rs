@@ -59,12 +59,17 @@ impl TestApp {
         let stranger = user("stranger", Role::Declarant, Some("KZ990011")).await;
         let officer = user("officer", Role::Officer, None).await;
         let analyst = user("analyst", Role::Analyst, None).await;
+        tamga_api::revenue::bootstrap(&*db.store).await.unwrap();
+        tamga_api::revenue::bootstrap(&*db.store).await.unwrap();
         let state = tamga_api::AppState::new(
             db.store.clone(),
             tamga_api::ApiSettings {
                 body_limit: 64 * 1024,
             },
         );
+        state
+            .revenue
+            .set(tamga_api::revenue::load(&*db.store).await.unwrap());
         TestApp {
             router: tamga_api::router(state),
             broker,

@@ -120,6 +120,31 @@ async fn officers_move_declarations_with_reasons(app: TestApp) {
         .await;
     assert_eq!(bad_status.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad_status.field_errors()[0].0, "/status");
+    let mrn = created.body["mrn"].as_str().unwrap();
+    let unpaid = app
+        .post(
+            &path,
+            &app.officer,
+            &json!({"status": "released", "reason": "documents in order"}),
+        )
+        .await;
+    assert_eq!(
+        unpaid.status,
+        StatusCode::CONFLICT,
+        "release before payment"
+    );
+    let due = unpaid.body["amount_due"].as_str().unwrap().to_owned();
+    let pay =
+        json!({"kind": "payment", "amount": due, "method": "bank transfer", "reference": "PO-1"});
+    let paid = app
+        .post(
+            &format!("/api/v1/declarations/{mrn}/payments"),
+            &app.officer,
+            &pay,
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::CREATED, "{}", paid.body);
+    assert_eq!(paid.body["due"], "0.00");
     let released = app
         .post(
             &path,

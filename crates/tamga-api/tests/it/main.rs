@@ -5,4 +5,5 @@ mod bad_input;
 mod declarations;
 mod openapi;
 mod reference;
+mod revenue;
 mod socket;

@@ -15,7 +15,7 @@
 //!   to the national currency's minor unit; totals are sums of rounded amounts.
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
@@ -27,7 +27,7 @@ use crate::model::{Declaration, GoodsItem};
 /// Digits after the point of the national currency (2 for UZS).
 pub const MINOR_UNIT: u32 = 2;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Assessment {
     /// National currency of every amount.
     pub currency: String,
@@ -42,7 +42,7 @@ pub struct Assessment {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ItemAssessment {
     pub sequence: u16,
     pub commodity_code: String,
@@ -50,7 +50,7 @@ pub struct ItemAssessment {
     pub taxes: Vec<TaxLine>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TaxLine {
     pub tax: MeasureKind,
     /// The value the percentage applies to (customs value, or the VAT base).
@@ -62,7 +62,7 @@ pub struct TaxLine {
     pub explanation: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TaxTotal {
     pub tax: MeasureKind,
     pub amount: Decimal,
@@ -108,8 +108,12 @@ pub struct Context<'a> {
     pub date: Date,
 }
 
+/// Rounds half away from zero to the minor unit, and always shows it (`0.00`, not `0`).
 fn round(value: Decimal) -> Decimal {
-    value.round_dp_with_strategy(MINOR_UNIT, RoundingStrategy::MidpointAwayFromZero)
+    let mut rounded =
+        value.round_dp_with_strategy(MINOR_UNIT, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(MINOR_UNIT);
+    rounded
 }
 
 fn date_text(date: Date) -> String {
@@ -150,7 +154,7 @@ pub fn assess(
         currency: context.rates.national.clone(),
         invoice_currency: values.currency,
         exchange_rate: values.rate,
-        total: totals.iter().map(|t| t.amount).sum(),
+        total: round(totals.iter().map(|t| t.amount).sum()),
         totals,
         items,
         notes,

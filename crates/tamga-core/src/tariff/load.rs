@@ -170,6 +170,15 @@ fn countries(raw: &str) -> Result<Vec<String>, String> {
 /// Parses exchange rates into `national` units; every bad row is reported.
 pub fn parse_rates(text: &str, national: &str) -> Result<ExchangeRates, Vec<RowError>> {
     let mut rates = ExchangeRates::new(national);
+    for (currency, from, rate) in parse_rate_rows(text)? {
+        rates.insert(&currency, from, rate);
+    }
+    Ok(rates)
+}
+
+/// The rows of a rates file: (currency, valid from, rate); every bad row is reported.
+pub fn parse_rate_rows(text: &str) -> Result<Vec<(String, Date, Decimal)>, Vec<RowError>> {
+    let mut rows = Vec::new();
     let mut errors = Vec::new();
     for record in reader(text).records() {
         let row = match record {
@@ -183,7 +192,7 @@ pub fn parse_rates(text: &str, national: &str) -> Result<ExchangeRates, Vec<RowE
             }
         };
         match rate_row(&row) {
-            Ok((currency, from, rate)) => rates.insert(&currency, from, rate),
+            Ok(parsed) => rows.push(parsed),
             Err(problem) => errors.push(RowError {
                 line: row.position().map_or(0, csv::Position::line),
                 problem,
@@ -191,7 +200,7 @@ pub fn parse_rates(text: &str, national: &str) -> Result<ExchangeRates, Vec<RowE
         }
     }
     if errors.is_empty() {
-        Ok(rates)
+        Ok(rows)
     } else {
         Err(errors)
     }

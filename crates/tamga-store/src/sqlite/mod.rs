@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::ops::sqlite as ops;
 use crate::records::*;
+use crate::revenue::*;
 use crate::{Result, Store, StoreError};
 
 mod writer;
@@ -127,5 +128,44 @@ impl Store for SqliteStore {
             Box::pin(async move { ops::transition(conn, &mrn, &scope, change).await })
         })
         .await
+    }
+
+    async fn assessments(&self, mrn: &str, scope: &Scope) -> Result<Option<Vec<AssessmentRecord>>> {
+        ops::assessments(&self.read, mrn, scope).await
+    }
+
+    async fn balance(&self, mrn: &str, scope: &Scope) -> Result<Option<Option<Balance>>> {
+        ops::balance(&self.read, mrn, scope).await
+    }
+
+    async fn record_payment(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        payment: NewPayment,
+    ) -> Result<Option<Option<Balance>>> {
+        let (mrn, scope) = (mrn.to_owned(), scope.clone());
+        self.write(move |conn| {
+            Box::pin(async move { ops::record_payment(conn, &mrn, &scope, payment).await })
+        })
+        .await
+    }
+
+    async fn import_tariff(&self, import: TariffImport) -> Result<()> {
+        self.write(move |conn| Box::pin(ops::import_tariff(conn, import)))
+            .await
+    }
+
+    async fn current_tariff(&self) -> Result<Option<TariffImport>> {
+        ops::current_tariff(&self.read).await
+    }
+
+    async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize> {
+        self.write(move |conn| Box::pin(ops::import_rates(conn, rates)))
+            .await
+    }
+
+    async fn rates(&self) -> Result<Vec<RateRow>> {
+        ops::rates(&self.read).await
     }
 }

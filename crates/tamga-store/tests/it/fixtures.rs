@@ -32,6 +32,27 @@ pub fn lodgement(declaration: Declaration, by: &User) -> Lodgement {
         declaration,
         lodged_by: by.clone(),
         at: tamga_store::sql::now(),
+        assessment: None,
+    }
+}
+
+const STARTER: &str = include_str!("../../../../data/tariff/uz-starter-tariff.csv");
+const RATES: &str = include_str!("../../../../data/tariff/uz-rates.csv");
+
+/// A lodgement with its assessment under the starter tariff.
+pub fn assessed_lodgement(declaration: Declaration, by: &User) -> Lodgement {
+    use tamga_core::tariff::{assess, load, Context};
+    let tariff = load::parse_tariff(STARTER).unwrap();
+    let rates = load::parse_rates(RATES, "UZS").unwrap();
+    let context = Context {
+        tariff: &tariff,
+        rates: &rates,
+        date: declaration.lodgement_date,
+    };
+    let assessment = assess(&declaration, &context).unwrap();
+    Lodgement {
+        assessment: Some(assessment),
+        ..lodgement(declaration, by)
     }
 }
 

@@ -3,6 +3,7 @@
 mod contract;
 mod fixtures;
 mod postgres_cluster;
+mod revenue;
 mod sqlite_durability;
 
 /// Runs one contract test against both backends.
@@ -13,13 +14,13 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
                     let db = tamga_store::testing::TestStore::sqlite().await;
-                    crate::contract::$name(db.store.clone()).await;
+                    crate::$name(db.store.clone()).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     let db = tamga_store::testing::TestStore::postgres().await;
-                    crate::contract::$name(db.store.clone()).await;
+                    crate::$name(db.store.clone()).await;
                 }
             }
         )+
@@ -36,4 +37,10 @@ on_both_backends!(
     list_filters_and_paginates,
     transitions_follow_the_lifecycle,
     concurrent_lodgements_get_distinct_mrns,
+    assessments_payments_and_release,
+    unassessed_declarations_take_no_payment,
+    tariffs_and_rates_are_kept,
 );
+
+use contract::*;
+use revenue::*;

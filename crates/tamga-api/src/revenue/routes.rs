@@ -1,0 +1,303 @@
+//! `/declarations/{mrn}/assessment`, `/declarations/{mrn}/payments`, `/tariff/{code}` and
+//! `/tariff/calculate`.
+
+use std::str::FromStr;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use tamga_core::dates::{format_date, parse_date};
+use tamga_core::draft::{DecimalText, DeclarationDraft};
+use tamga_core::role::Role;
+use tamga_core::tariff::{Assessment, MeasureKind, Origins};
+use tamga_core::FieldError;
+use tamga_store::{AssessmentRecord, Balance, NewPayment, PaymentKind, Scope};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, Problem};
+use crate::extract::{JsonBody, PathParam};
+use crate::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/declarations/{mrn}/assessment", get(assessment))
+        .route("/declarations/{mrn}/payments", post(pay))
+        .route("/tariff/calculate", post(calculate))
+        .route("/tariff/{code}", get(measures))
+}
+
+/// Every assessment version and the balance against the latest.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessmentView {
+    pub versions: Vec<AssessmentRecord>,
+    pub balance: Option<Balance>,
+}
+
+/// Get a declaration's assessment: what is owed, explained per item and tax, with the balance.
+#[utoipa::path(
+    get,
+    path = "/api/v1/declarations/{mrn}/assessment",
+    tag = "revenue",
+    security(("bearer" = [])),
+    params(("mrn" = String, Path, description = "Movement Reference Number")),
+    responses(
+        (status = 200, description = "Assessment versions and balance", body = AssessmentView),
+        (status = 404, description = "No such declaration visible to the caller, or not assessed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn assessment(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    PathParam(mrn): PathParam<String>,
+) -> Result<Json<AssessmentView>, ApiError> {
+    let scope = Scope::of(&user);
+    let versions = state
+        .store
+        .assessments(&mrn, &scope)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no declaration {mrn:?}")))?;
+    if versions.is_empty() {
+        return Err(ApiError::NotFound(format!(
+            "declaration {mrn} has no assessment (only imports are assessed)"
+        )));
+    }
+    let balance = state.store.balance(&mrn, &scope).await?.flatten();
+    Ok(Json(AssessmentView { versions, balance }))
+}
+
+/// A payment or guarantee against a declaration's assessment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    pub kind: PaymentKind,
+    /// In national currency, e.g. "1250000.00".
+    pub amount: DecimalText,
+    /// e.g. bank transfer, cash desk, bank guarantee, deposit.
+    pub method: String,
+    /// The payment order or guarantee number.
+    pub reference: String,
+}
+
+/// Record a payment or guarantee (customs officers and supervisors); returns the new balance.
+#[utoipa::path(
+    post,
+    path = "/api/v1/declarations/{mrn}/payments",
+    tag = "revenue",
+    security(("bearer" = [])),
+    params(("mrn" = String, Path, description = "Movement Reference Number")),
+    request_body = PaymentRequest,
+    responses(
+        (status = 201, description = "Recorded; the new balance", body = Balance),
+        (status = 403, description = "Only customs staff record payments", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such declaration, or nothing assessed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad amount or fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn pay(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    PathParam(mrn): PathParam<String>,
+    JsonBody(request): JsonBody<PaymentRequest>,
+) -> Result<(StatusCode, Json<Balance>), ApiError> {
+    if !matches!(user.role, Role::Officer | Role::Supervisor | Role::Admin) {
+        return Err(ApiError::Forbidden(
+            "only customs officers and supervisors record payments".into(),
+        ));
+    }
+    let payment = payment(request, user)?;
+    match state
+        .store
+        .record_payment(&mrn, &Scope::All, payment)
+        .await?
+    {
+        Some(Some(balance)) => Ok((StatusCode::CREATED, Json(balance))),
+        Some(None) => Err(ApiError::NotFound(format!(
+            "declaration {mrn} has no assessment to pay"
+        ))),
+        None => Err(ApiError::NotFound(format!("no declaration {mrn:?}"))),
+    }
+}
+
+fn payment(request: PaymentRequest, by: tamga_store::User) -> Result<NewPayment, ApiError> {
+    let mut errors = Vec::new();
+    let amount = Decimal::from_str(request.amount.0.trim())
+        .ok()
+        .filter(|a| *a > Decimal::ZERO && a.scale() <= 2);
+    if amount.is_none() {
+        errors.push(FieldError::new(
+            "/amount",
+            "invalid_amount",
+            "a positive amount with at most 2 decimals is required",
+        ));
+    }
+    for (pointer, value) in [
+        ("/method", &request.method),
+        ("/reference", &request.reference),
+    ] {
+        let value = value.trim();
+        if value.is_empty() || value.chars().count() > 70 || value.chars().any(char::is_control) {
+            errors.push(FieldError::new(
+                pointer,
+                "invalid_text",
+                format!("{pointer} needs 1 to 70 characters"),
+            ));
+        }
+    }
+    match amount {
+        Some(amount) if errors.is_empty() => Ok(NewPayment {
+            kind: request.kind,
+            amount,
+            method: request.method.trim().to_owned(),
+            reference: request.reference.trim().to_owned(),
+            by,
+            at: tamga_store::sql::now(),
+        }),
+        _ => Err(ApiError::Invalid(errors)),
+    }
+}
+
+/// Assess a declaration without lodging it: the duty and tax calculator. Nothing is stored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tariff/calculate",
+    tag = "revenue",
+    security(("bearer" = [])),
+    request_body = DeclarationDraft,
+    responses(
+        (status = 200, description = "What would be owed", body = Assessment),
+        (status = 422, description = "Invalid declaration, or not assessable as it stands", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn calculate(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    JsonBody(draft): JsonBody<DeclarationDraft>,
+) -> Result<Json<Assessment>, ApiError> {
+    let at = tamga_store::sql::now();
+    let declaration =
+        tamga_core::validate::validate(&draft, state.reference, at).map_err(ApiError::Invalid)?;
+    let revenue = state.revenue.get();
+    match super::assess_declaration(&revenue, &declaration, at).map_err(ApiError::Invalid)? {
+        Some(assessment) => Ok(Json(assessment)),
+        None => Err(ApiError::Invalid(vec![FieldError::new(
+            "/type",
+            "not_assessable",
+            "only import declarations (IM) are assessed",
+        )])),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MeasureParams {
+    /// The day, YYYY-MM-DD; today when absent.
+    date: Option<String>,
+    /// Country of origin; when given, each measure says whether it applies.
+    origin: Option<String>,
+}
+
+/// The measures of the tariff that apply to a commodity code on a date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TariffView {
+    pub code: String,
+    /// The national tariff line, when the code is one.
+    pub description: Option<String>,
+    pub date: String,
+    pub origin: Option<String>,
+    pub measures: Vec<MeasureView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeasureView {
+    /// The code the measure is attached to (a prefix of the requested code).
+    pub code: String,
+    pub kind: MeasureKind,
+    pub origins: Origins,
+    pub expression: Option<String>,
+    /// Proof of origin (preferences) or licence (restrictions) required.
+    pub document: Option<String>,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    /// Whether it applies to the given origin (always true without one).
+    pub applies_to_origin: bool,
+}
+
+/// List the measures in force for a commodity code: duties, preferences, excise, VAT, restrictions.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tariff/{code}",
+    tag = "revenue",
+    params(("code" = String, Path, description = "2 to 10 digits"), MeasureParams),
+    responses(
+        (status = 200, description = "Measures in force", body = TariffView),
+        (status = 400, description = "Bad code, date or origin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn measures(
+    State(state): State<AppState>,
+    PathParam(code): PathParam<String>,
+    params: Result<Query<MeasureParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<TariffView>, ApiError> {
+    let Query(params) = params.map_err(|e| bad_query("query", e.body_text()))?;
+    if !(2..=10).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad_query(
+            "code",
+            "a commodity code is 2 to 10 digits".into(),
+        ));
+    }
+    let date = match params.date.as_deref() {
+        None => tamga_store::sql::now().date(),
+        Some(raw) => {
+            parse_date(raw).map_err(|_| bad_query("date", "a date is YYYY-MM-DD".into()))?
+        }
+    };
+    let origin = params.origin.as_deref();
+    if origin.is_some_and(|o| !state.reference.countries.contains(o)) {
+        return Err(bad_query(
+            "origin",
+            "origin must be an ISO 3166-1 alpha-2 country code".into(),
+        ));
+    }
+    let revenue = state.revenue.get();
+    let measures = revenue
+        .tariff
+        .measures_for(&code, date)
+        .map(|m| MeasureView {
+            code: m.code.clone(),
+            kind: m.kind,
+            origins: m.origins.clone(),
+            expression: m.expression.as_ref().map(ToString::to_string),
+            document: m.document.clone(),
+            valid_from: format_date(m.valid_from),
+            valid_to: m.valid_to.map(format_date),
+            applies_to_origin: origin.is_none() || revenue.tariff.covers(&m.origins, origin),
+        })
+        .collect();
+    Ok(Json(TariffView {
+        description: revenue
+            .tariff
+            .lines
+            .get(&code)
+            .map(|l| l.description.clone()),
+        code,
+        date: format_date(date),
+        origin: params.origin,
+        measures,
+    }))
+}
+
+fn bad_query(name: &str, message: String) -> ApiError {
+    ApiError::BadRequest {
+        status: StatusCode::BAD_REQUEST,
+        detail: message.clone(),
+        errors: vec![FieldError::new(
+            format!("/query/{name}"),
+            "invalid",
+            message,
+        )],
+    }
+}
