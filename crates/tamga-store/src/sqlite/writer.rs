@@ -60,10 +60,13 @@ where
     }
 }
 
+/// Answers a caller once the batch is over: with its result, or with why nothing was written.
+type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
+
 /// A job that has run and waits for the commit before its caller is answered.
 pub(super) struct Done {
     failed: bool,
-    answer: Box<dyn FnOnce(Option<&str>) + Send>,
+    answer: Answer,
 }
 
 /// Opens the write connection, migrates, and runs the writer on a thread of its own until
