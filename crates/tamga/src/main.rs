@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod admin;
 mod bench;
 mod client;
+mod import;
 mod serve;
 mod settings;
 mod telemetry;
@@ -48,6 +49,11 @@ enum Command {
         file: PathBuf,
         #[command(flatten)]
         target: client::Target,
+    },
+    /// Import reference data into the database: a tariff or exchange rates.
+    Import {
+        #[command(subcommand)]
+        what: import::ImportCommand,
     },
     /// Print the effective configuration, secrets redacted.
     PrintConfig,
@@ -110,6 +116,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         Command::Serve { .. } => serve::serve(&settings).await?,
         Command::Migrate => serve::migrate(&settings).await?,
         Command::Submit { file, target } => return client::submit(&settings, &file, &target).await,
+        Command::Import { what } => import::run(&settings, what).await?,
         Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
         Command::Admin {
             command: AdminCommand::CreateUser { name, role, party },

@@ -104,10 +104,24 @@ pub fn declaration(n: usize, run: &str, party: &str, lines: &[Line], offices: &[
     })
 }
 
+/// The supplementary quantity the starter tariff needs for duties per unit.
+fn supplementary(hs6: &str, net: f64) -> Value {
+    match hs6.get(..4) {
+        Some("8703") => json!({ "quantity": "1598", "unit": "cm3" }),
+        Some("2402") => {
+            json!({ "quantity": format!("{:.0}", (net * 1000.0).max(1.0)), "unit": "p/st" })
+        }
+        Some("2208") => {
+            json!({ "quantity": format!("{:.3}", (net * 0.4).max(0.001)), "unit": "LPA" })
+        }
+        _ => Value::Null,
+    }
+}
+
 fn item(i: usize, line: &Line) -> Value {
     let net = (line.net_mass * 1000.0).round() / 1000.0;
     let gross = ((net * 1.05 + 1.0) * 1000.0).round() / 1000.0;
-    json!({
+    let mut item = json!({
         "sequence": i + 1,
         "description": format!("Goods of subheading {}", line.hs6),
         "commodity_code": format!("{}0000", line.hs6),
@@ -117,7 +131,12 @@ fn item(i: usize, line: &Line) -> Value {
         "net_mass": format!("{net:.3}"),
         "gross_mass": format!("{gross:.3}"),
         "price": format!("{:.2}", (line.price * 100.0).round() / 100.0),
-    })
+    });
+    let quantity = supplementary(&line.hs6, net);
+    if !quantity.is_null() {
+        item["supplementary_quantity"] = quantity;
+    }
+    item
 }
 
 #[cfg(test)]
@@ -126,16 +145,27 @@ mod tests {
     use tamga_core::draft::DeclarationDraft;
 
     #[test]
-    fn generated_declarations_are_valid_and_distinct() {
+    fn generated_declarations_are_valid_assessable_and_distinct() {
         let (lines, offices) = (lines().unwrap(), offices());
+        let tariff =
+            tamga_core::tariff::load::parse_tariff(tamga_api::revenue::STARTER_TARIFF).unwrap();
+        let rates = tamga_core::tariff::load::parse_rates(tamga_api::revenue::STARTER_RATES, "UZS")
+            .unwrap();
         assert!(lines.len() > 1000, "{}", lines.len());
         let now = time::OffsetDateTime::now_utc();
         let mut lrns = std::collections::HashSet::new();
-        for n in 0..500 {
+        for n in 0..3000 {
             let value = declaration(n, "T1", "UZ305123456", &lines, &offices);
             let draft: DeclarationDraft = serde_json::from_value(value).unwrap();
             let result = tamga_core::validate::validate(&draft, ReferenceData::embedded(), now);
             let declaration = result.unwrap_or_else(|e| panic!("declaration {n}: {e:?}"));
+            let context = tamga_core::tariff::Context {
+                tariff: &tariff,
+                rates: &rates,
+                date: now.date(),
+            };
+            let assessed = tamga_core::tariff::assess(&declaration, &context);
+            assert!(assessed.is_ok(), "declaration {n}: {assessed:?}");
             assert!(lrns.insert(declaration.lrn.to_string()));
         }
     }

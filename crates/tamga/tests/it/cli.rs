@@ -134,3 +134,75 @@ fn print_config_layers_and_redacts() {
     assert!(!out.contains("hunter2"));
     assert!(out.contains("json = true"), "{out}");
 }
+
+#[test]
+fn imports_report_every_bad_row_and_store_good_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let bad = dir.path().join("bad-tariff.csv");
+    std::fs::write(
+        &bad,
+        "kind,code,origins,expression,document,valid_from,valid_to,description\n\
+         third-country-duty,84,*,10 % +,,2020-01-01,,\n\
+         vat,84,*,12 %,,someday,,\n",
+    )
+    .unwrap();
+    let (code, _, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "import",
+            "tariff",
+            bad.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("line 2") && err.contains("line 3") && err.contains("nothing imported"),
+        "{err}"
+    );
+
+    let good = dir.path().join("tariff.csv");
+    std::fs::write(
+        &good,
+        "kind,code,origins,expression,document,valid_from,valid_to,description\n\
+         line,8471300000,,,,,,Laptops\n\
+         third-country-duty,84,*,10 %,,2020-01-01,,\n\
+         vat,84,*,12 %,,2023-01-01,,\n",
+    )
+    .unwrap();
+    let (code, out, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "import",
+            "tariff",
+            good.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 national lines, 2 measures"), "{out}");
+    let rates = dir.path().join("rates.csv");
+    std::fs::write(
+        &rates,
+        "currency,valid_from,rate\nUSD,2026-01-01,12850.00\nEUR,2026-01-01,14950.5\n",
+    )
+    .unwrap();
+    let (code, out, _) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "import",
+            "rates",
+            rates.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("imported 2 exchange rates for 2 currencies"),
+        "{out}"
+    );
+}
