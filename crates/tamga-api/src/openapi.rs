@@ -25,6 +25,7 @@ use crate::AppState;
         crate::auth::me,
         crate::revenue::routes::assessment,
         crate::revenue::routes::pay,
+        crate::revenue::reassess::reassess,
         crate::revenue::routes::calculate,
         crate::revenue::routes::measures,
         crate::health::healthz,

@@ -114,6 +114,15 @@ pub trait Store: Send + Sync + 'static {
         payment: NewPayment,
     ) -> Result<Option<Option<Balance>>>;
 
+    /// Records a re-assessment as the next version and returns it with the new balance
+    /// (`None`: not visible).
+    async fn add_assessment(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        assessment: NewAssessment,
+    ) -> Result<Option<(AssessmentRecord, Balance)>>;
+
     /// Stores an imported tariff file; the latest one is in force.
     async fn import_tariff(&self, import: TariffImport) -> Result<()>;
 

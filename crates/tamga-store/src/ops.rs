@@ -79,6 +79,7 @@ macro_rules! backend_ops {
                     assessed_at: l.at,
                     assessed_by: l.lodged_by.name.clone(),
                     reason: Some("assessed at acceptance".into()),
+                    corrections: None,
                     assessment,
                 };
                 insert_assessment(conn, id, &record).await?;
@@ -181,9 +182,31 @@ macro_rules! backend_ops {
                 .bind(&record.assessment.currency)
                 .bind(record.assessment.total.to_string())
                 .bind(document)
+                .bind(record.corrections.as_ref().map(ToString::to_string))
                 .execute(&mut *conn)
                 .await?;
             Ok(())
+        }
+
+        /// Records a re-assessment as the next version; `None` when the declaration is not
+        /// visible to `scope`.
+        pub(crate) async fn add_assessment(conn: &mut $conn, mrn: &str, scope: &Scope, new: NewAssessment) -> Result<Option<(AssessmentRecord, Balance)>> {
+            let Some(id) = visible_id(conn, mrn, scope).await? else { return Ok(None) };
+            let version: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM assessments WHERE declaration_id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+            let record = AssessmentRecord {
+                version,
+                assessed_at: new.at,
+                assessed_by: new.by.name.clone(),
+                reason: Some(new.reason),
+                corrections: Some(new.corrections),
+                assessment: new.assessment,
+            };
+            insert_assessment(conn, id, &record).await?;
+            let balance = balance_of(conn, id).await?.ok_or_else(|| StoreError::Corrupt("an assessment vanished".into()))?;
+            Ok(Some((record, balance)))
         }
 
         /// The id of a declaration `scope` may see.

@@ -133,6 +133,24 @@ impl Store for PgStore {
         Ok(balance)
     }
 
+    async fn add_assessment(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        assessment: NewAssessment,
+    ) -> Result<Option<(AssessmentRecord, Balance)>> {
+        let mut tx = self.pool.begin().await?;
+        // Versions of one declaration are numbered under a lock on its row.
+        let (text, binds) = sql::select_declaration_id(mrn, scope);
+        let locking = format!("{text} FOR UPDATE");
+        let _: Option<i64> = crate::sql::bind_all!(sqlx::query_scalar(&locking), binds)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let added = ops::add_assessment(&mut tx, mrn, scope, assessment).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
     async fn import_tariff(&self, import: TariffImport) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         ops::import_tariff(&mut tx, import).await?;

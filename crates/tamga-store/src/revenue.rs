@@ -18,7 +18,20 @@ pub struct AssessmentRecord {
     pub assessed_at: OffsetDateTime,
     pub assessed_by: String,
     pub reason: Option<String>,
+    /// For a re-assessment: the corrections to the declared items it rests on.
+    #[schema(value_type = Option<Object>)]
+    pub corrections: Option<serde_json::Value>,
     pub assessment: Assessment,
+}
+
+/// A re-assessment to record as the next version.
+#[derive(Debug, Clone)]
+pub struct NewAssessment {
+    pub assessment: Assessment,
+    pub by: User,
+    pub at: OffsetDateTime,
+    pub reason: String,
+    pub corrections: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]

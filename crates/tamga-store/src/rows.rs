@@ -151,17 +151,25 @@ pub(crate) struct AssessmentRow {
     pub assessed_by: String,
     pub reason: Option<String>,
     pub document: String,
+    pub corrections: Option<String>,
 }
 
 impl AssessmentRow {
     pub fn into_record(self) -> Result<crate::revenue::AssessmentRecord, StoreError> {
         let assessment = serde_json::from_str(&self.document)
             .map_err(|e| StoreError::Corrupt(format!("assessment {}: {e}", self.version)))?;
+        let corrections = match self.corrections.as_deref() {
+            Some(text) => Some(serde_json::from_str(text).map_err(|e| {
+                StoreError::Corrupt(format!("corrections of assessment {}: {e}", self.version))
+            })?),
+            None => None,
+        };
         Ok(crate::revenue::AssessmentRecord {
             version: self.version,
             assessed_at: self.assessed_at,
             assessed_by: self.assessed_by,
             reason: self.reason,
+            corrections,
             assessment,
         })
     }

@@ -224,17 +224,19 @@ pub(crate) fn select_declaration_id(mrn: &str, scope: &Scope) -> (String, Vec<Bi
 
 pub(crate) fn insert_assessment(dialect: Dialect) -> String {
     format!(
-        "INSERT INTO assessments (declaration_id, version, assessed_at, assessed_by, reason, currency, total, document) \
-         VALUES ($1, $2, $3, $4, $5, $6, {}, {})",
+        "INSERT INTO assessments (declaration_id, version, assessed_at, assessed_by, reason, currency, total, document, corrections) \
+         VALUES ($1, $2, $3, $4, $5, $6, {}, {}, {})",
         dialect.numeric_param(7),
-        dialect.json_param(8)
+        dialect.json_param(8),
+        dialect.json_param(9)
     )
 }
 
 pub(crate) fn select_assessments(dialect: Dialect) -> String {
     format!(
-        "SELECT version, assessed_at, assessed_by, reason, {} FROM assessments WHERE declaration_id = $1 ORDER BY version",
-        dialect.json_column("document")
+        "SELECT version, assessed_at, assessed_by, reason, {}, {} FROM assessments WHERE declaration_id = $1 ORDER BY version",
+        dialect.json_column("document"),
+        dialect.json_column("corrections")
     )
 }
 

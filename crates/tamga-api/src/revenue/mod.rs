@@ -8,6 +8,7 @@ use tamga_core::{Declaration, FieldError};
 use tamga_store::{RateRow, Store, StoreError, TariffImport};
 use time::OffsetDateTime;
 
+pub(crate) mod reassess;
 pub(crate) mod routes;
 
 pub(crate) use routes::router;

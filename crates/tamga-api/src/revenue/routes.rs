@@ -26,6 +26,10 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/declarations/{mrn}/assessment", get(assessment))
         .route("/declarations/{mrn}/payments", post(pay))
+        .route(
+            "/declarations/{mrn}/reassessment",
+            post(super::reassess::reassess),
+        )
         .route("/tariff/calculate", post(calculate))
         .route("/tariff/{code}", get(measures))
 }

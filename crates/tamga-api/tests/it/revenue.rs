@@ -155,3 +155,83 @@ async fn payments_are_recorded_by_customs_and_checked() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_reassessment_after_inspection_shows_what_is_owed_or_refundable() {
+    let app = TestApp::sqlite().await;
+    let created = app.lodge(&app.broker, &sample()).await;
+    let mrn = created.body["mrn"].as_str().unwrap().to_owned();
+    let first = app
+        .get(
+            &format!("/api/v1/declarations/{mrn}/assessment"),
+            &app.officer,
+        )
+        .await;
+    let total = first.body["versions"][0]["assessment"]["total"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pay =
+        json!({"kind": "payment", "amount": total, "method": "bank transfer", "reference": "PO-9"});
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/declarations/{mrn}/payments"),
+            &app.officer,
+            &pay
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+
+    let path = format!("/api/v1/declarations/{mrn}/reassessment");
+    // The inspection finds the laptops are telephones (chapter 85, 5 % in the starter tariff).
+    let finding = json!({"reason": "physical inspection: goods are smartphones", "corrections": [{"sequence": 1, "commodity_code": "8517130000"}]});
+    assert_eq!(
+        app.post(&path, &app.broker, &finding).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let raised = app.post(&path, &app.officer, &finding).await;
+    assert_eq!(raised.status, StatusCode::CREATED, "{}", raised.body);
+    assert_eq!(raised.body["assessment"]["version"], 2);
+    let difference: rust_decimal::Decimal =
+        raised.body["difference"].as_str().unwrap().parse().unwrap();
+    assert!(difference > rust_decimal::Decimal::ZERO);
+    assert_eq!(raised.body["balance"]["due"], raised.body["difference"]);
+    assert_eq!(
+        raised.body["assessment"]["corrections"][0]["commodity_code"],
+        "8517130000"
+    );
+
+    // A later finding lowers the price: the balance turns into a refund.
+    let lower = json!({"reason": "valuation corrected on documents", "corrections": [{"sequence": 1, "price": "100.00"}, {"sequence": 2, "price": "100.00"}]});
+    let lowered = app.post(&path, &app.officer, &lower).await;
+    assert_eq!(lowered.status, StatusCode::CREATED, "{}", lowered.body);
+    assert_eq!(lowered.body["balance"]["due"], "0.00");
+    assert_ne!(lowered.body["balance"]["refundable"], "0.00");
+    let versions = app
+        .get(
+            &format!("/api/v1/declarations/{mrn}/assessment"),
+            &app.broker,
+        )
+        .await;
+    assert_eq!(versions.body["versions"].as_array().unwrap().len(), 3);
+
+    let unknown = app
+        .post(
+            &path,
+            &app.officer,
+            &json!({"reason": "x", "corrections": [{"sequence": 7}]}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.field_errors()[0].0, "/corrections/0/sequence");
+    let wrong_code = app
+        .post(
+            &path,
+            &app.officer,
+            &json!({"reason": "x", "corrections": [{"sequence": 1, "commodity_code": "8471"}]}),
+        )
+        .await;
+    assert_eq!(wrong_code.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -20,6 +20,8 @@ CREATE TABLE assessments (
     assessed_at     TIMESTAMPTZ NOT NULL,
     assessed_by     TEXT NOT NULL,
     reason          TEXT,
+    -- For a re-assessment: the corrections to the declared items it rests on (JSON).
+    corrections     JSONB,
     currency        TEXT NOT NULL,
     total           NUMERIC NOT NULL,
     document        JSONB NOT NULL,

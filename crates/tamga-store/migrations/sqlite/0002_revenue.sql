@@ -21,6 +21,8 @@ CREATE TABLE assessments (
     assessed_at     TEXT NOT NULL,
     assessed_by     TEXT NOT NULL,
     reason          TEXT,
+    -- For a re-assessment: the corrections to the declared items it rests on (JSON).
+    corrections     TEXT,
     currency        TEXT NOT NULL,
     total           TEXT NOT NULL,
     document        TEXT NOT NULL,

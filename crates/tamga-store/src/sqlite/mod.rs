@@ -151,6 +151,19 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn add_assessment(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        assessment: NewAssessment,
+    ) -> Result<Option<(AssessmentRecord, Balance)>> {
+        let (mrn, scope) = (mrn.to_owned(), scope.clone());
+        self.write(move |conn| {
+            Box::pin(async move { ops::add_assessment(conn, &mrn, &scope, assessment).await })
+        })
+        .await
+    }
+
     async fn import_tariff(&self, import: TariffImport) -> Result<()> {
         self.write(move |conn| Box::pin(ops::import_tariff(conn, import)))
             .await

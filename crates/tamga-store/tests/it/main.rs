@@ -40,6 +40,7 @@ on_both_backends!(
     assessments_payments_and_release,
     unassessed_declarations_take_no_payment,
     tariffs_and_rates_are_kept,
+    reassessments_are_new_versions,
 );
 
 use contract::*;

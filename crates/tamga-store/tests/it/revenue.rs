@@ -179,3 +179,36 @@ pub async fn tariffs_and_rates_are_kept(store: Arc<dyn Store>) {
         ]
     );
 }
+
+pub async fn reassessments_are_new_versions(store: Arc<dyn Store>) {
+    let officer = user(&*store, "officer", Role::Officer, None).await;
+    let lodgement = assessed_lodgement(declaration("R-3"), &officer);
+    let mut raised = lodgement.assessment.clone().unwrap();
+    let mrn = match store.lodge(lodgement).await.unwrap() {
+        LodgeOutcome::Accepted(r) => r.mrn,
+        other => panic!("{other:?}"),
+    };
+    raised.total += Decimal::ONE_HUNDRED;
+    let new = NewAssessment {
+        assessment: raised.clone(),
+        by: officer.clone(),
+        at: sql::now(),
+        reason: "inspection".into(),
+        corrections: serde_json::json!([{"sequence": 1, "commodity_code": "8517130000"}]),
+    };
+    let (record, balance) = store
+        .add_assessment(&mrn, &Scope::All, new.clone())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.version, 2);
+    assert_eq!(balance.due, raised.total);
+    let versions = store.assessments(&mrn, &Scope::All).await.unwrap().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1], record);
+    assert!(store
+        .add_assessment("26UZTAS999999999R0", &Scope::All, new)
+        .await
+        .unwrap()
+        .is_none());
+}
