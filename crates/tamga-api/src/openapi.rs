@@ -26,6 +26,7 @@ use crate::AppState;
         crate::revenue::routes::assessment,
         crate::revenue::routes::pay,
         crate::revenue::reassess::reassess,
+        crate::revenue::valuation::indicators,
         crate::revenue::routes::calculate,
         crate::revenue::routes::measures,
         crate::health::healthz,

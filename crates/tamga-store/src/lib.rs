@@ -123,6 +123,21 @@ pub trait Store: Send + Sync + 'static {
         assessment: NewAssessment,
     ) -> Result<Option<(AssessmentRecord, Balance)>>;
 
+    /// Unit values of accepted items, grouped by (HS6, origin): the history references are
+    /// built from.
+    async fn unit_value_samples(&self)
+        -> Result<Vec<(String, String, Vec<rust_decimal::Decimal>)>>;
+
+    /// Adds or replaces valuation references; `source` says where they come from.
+    async fn save_references(
+        &self,
+        references: Vec<tamga_core::tariff::valuation::Reference>,
+        source: &str,
+    ) -> Result<usize>;
+
+    /// Every valuation reference.
+    async fn references(&self) -> Result<Vec<tamga_core::tariff::valuation::Reference>>;
+
     /// Stores an imported tariff file; the latest one is in force.
     async fn import_tariff(&self, import: TariffImport) -> Result<()>;
 

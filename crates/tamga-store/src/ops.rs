@@ -9,6 +9,8 @@ macro_rules! backend_ops {
 
         use crate::records::*;
         use crate::revenue::*;
+        use crate::rows::{ReferenceRow, UnitValueRow};
+        use tamga_core::tariff::valuation::{self, Reference};
         use crate::rows::{
             decimal, AssessmentRow, LatestAssessmentRow, PaymentRow, RateDbRow, TariffRow,
         };
@@ -83,6 +85,7 @@ macro_rules! backend_ops {
                     assessment,
                 };
                 insert_assessment(conn, id, &record).await?;
+                insert_unit_values(conn, id, &l.declaration, &record.assessment).await?;
             }
             Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
                 mrn: mrn.to_string(),
@@ -207,6 +210,59 @@ macro_rules! backend_ops {
             insert_assessment(conn, id, &record).await?;
             let balance = balance_of(conn, id).await?.ok_or_else(|| StoreError::Corrupt("an assessment vanished".into()))?;
             Ok(Some((record, balance)))
+        }
+
+        async fn insert_unit_values(conn: &mut $conn, id: i64, declaration: &tamga_core::Declaration, assessment: &tamga_core::tariff::Assessment) -> Result<()> {
+            let insert = sql::insert_unit_value($dialect);
+            for (sequence, hs6, origin, value) in valuation::unit_values(declaration, assessment) {
+                sqlx::query(&insert)
+                    .bind(id)
+                    .bind(i64::from(sequence))
+                    .bind(hs6)
+                    .bind(origin)
+                    .bind(value.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok(())
+        }
+
+        /// Every recorded unit value with an origin, grouped by (HS6, origin).
+        pub(crate) async fn unit_value_samples(pool: &$pool) -> Result<Vec<(String, String, Vec<rust_decimal::Decimal>)>> {
+            let rows: Vec<UnitValueRow> = sqlx::query_as(&sql::select_unit_values($dialect)).fetch_all(pool).await?;
+            let mut groups: Vec<(String, String, Vec<rust_decimal::Decimal>)> = Vec::new();
+            for row in rows {
+                let value = decimal(&row.unit_value)?;
+                match groups.last_mut() {
+                    Some((hs6, origin, values)) if *hs6 == row.hs6 && *origin == row.origin => values.push(value),
+                    _ => groups.push((row.hs6, row.origin, vec![value])),
+                }
+            }
+            Ok(groups)
+        }
+
+        pub(crate) async fn save_references(conn: &mut $conn, references: Vec<Reference>, source: String) -> Result<usize> {
+            let upsert = sql::upsert_reference($dialect);
+            let at = sql::now();
+            for r in &references {
+                sqlx::query(&upsert)
+                    .bind(&r.hs6)
+                    .bind(&r.origin)
+                    .bind(r.median.to_string())
+                    .bind(r.q1.to_string())
+                    .bind(r.q3.to_string())
+                    .bind(r.count)
+                    .bind(&source)
+                    .bind(at)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok(references.len())
+        }
+
+        pub(crate) async fn references(pool: &$pool) -> Result<Vec<Reference>> {
+            let rows: Vec<ReferenceRow> = sqlx::query_as(&sql::select_references($dialect)).fetch_all(pool).await?;
+            rows.into_iter().map(ReferenceRow::into_reference).collect()
         }
 
         /// The id of a declaration `scope` may see.

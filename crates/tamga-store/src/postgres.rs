@@ -151,6 +151,27 @@ impl Store for PgStore {
         Ok(added)
     }
 
+    async fn unit_value_samples(
+        &self,
+    ) -> Result<Vec<(String, String, Vec<rust_decimal::Decimal>)>> {
+        ops::unit_value_samples(&self.pool).await
+    }
+
+    async fn save_references(
+        &self,
+        references: Vec<tamga_core::tariff::valuation::Reference>,
+        source: &str,
+    ) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let saved = ops::save_references(&mut tx, references, source.to_owned()).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    async fn references(&self) -> Result<Vec<tamga_core::tariff::valuation::Reference>> {
+        ops::references(&self.pool).await
+    }
+
     async fn import_tariff(&self, import: TariffImport) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         ops::import_tariff(&mut tx, import).await?;

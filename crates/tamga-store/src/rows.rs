@@ -223,3 +223,33 @@ pub(crate) struct TariffRow {
     pub imported_at: OffsetDateTime,
     pub imported_by: String,
 }
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UnitValueRow {
+    pub hs6: String,
+    pub origin: String,
+    pub unit_value: String,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ReferenceRow {
+    pub hs6: String,
+    pub origin: String,
+    pub median: String,
+    pub q1: String,
+    pub q3: String,
+    pub count: i64,
+}
+
+impl ReferenceRow {
+    pub fn into_reference(self) -> Result<tamga_core::tariff::valuation::Reference, StoreError> {
+        Ok(tamga_core::tariff::valuation::Reference {
+            median: decimal(&self.median)?,
+            q1: decimal(&self.q1)?,
+            q3: decimal(&self.q3)?,
+            hs6: self.hs6,
+            origin: self.origin,
+            count: self.count,
+        })
+    }
+}

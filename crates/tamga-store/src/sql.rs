@@ -278,6 +278,42 @@ pub(crate) fn select_rates(dialect: Dialect) -> String {
     )
 }
 
+pub(crate) fn insert_unit_value(dialect: Dialect) -> String {
+    format!(
+        "INSERT INTO item_unit_values (declaration_id, sequence, hs6, origin, unit_value) VALUES ($1, $2, $3, $4, {})",
+        dialect.numeric_param(5)
+    )
+}
+
+pub(crate) fn select_unit_values(dialect: Dialect) -> String {
+    format!(
+        "SELECT hs6, origin, {} FROM item_unit_values WHERE origin IS NOT NULL ORDER BY hs6, origin",
+        dialect.numeric_column("unit_value")
+    )
+}
+
+pub(crate) fn upsert_reference(dialect: Dialect) -> String {
+    let n = |i| dialect.numeric_param(i);
+    format!(
+        "INSERT INTO valuation_references (hs6, origin, median, q1, q3, count, source, built_at) \
+         VALUES ($1, $2, {}, {}, {}, $6, $7, $8) ON CONFLICT (hs6, origin) DO UPDATE SET \
+         median = EXCLUDED.median, q1 = EXCLUDED.q1, q3 = EXCLUDED.q3, count = EXCLUDED.count, \
+         source = EXCLUDED.source, built_at = EXCLUDED.built_at",
+        n(3),
+        n(4),
+        n(5)
+    )
+}
+
+pub(crate) fn select_references(dialect: Dialect) -> String {
+    format!(
+        "SELECT hs6, origin, {}, {}, {}, count FROM valuation_references ORDER BY hs6, origin",
+        dialect.numeric_column("median"),
+        dialect.numeric_column("q1"),
+        dialect.numeric_column("q3")
+    )
+}
+
 pub(crate) const INSERT_TARIFF: &str =
     "INSERT INTO tariff_imports (name, content, imported_at, imported_by) VALUES ($1, $2, $3, $4)";
 pub(crate) const SELECT_TARIFF: &str =

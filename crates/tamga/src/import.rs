@@ -5,6 +5,8 @@
 use std::path::Path;
 
 use anyhow::{bail, Context};
+use rust_decimal::Decimal;
+use tamga_core::tariff::valuation::Reference;
 use tamga_store::{RateRow, TariffImport};
 
 use crate::settings::Settings;
@@ -16,12 +18,16 @@ pub enum ImportCommand {
     Tariff { file: std::path::PathBuf },
     /// Exchange rates CSV: currency,valid_from,rate (UZS per unit); added to those stored.
     Rates { file: std::path::PathBuf },
+    /// Valuation references CSV: hs6,origin,median,q1,q3,count (UZS per kg); they replace
+    /// references of the same subheading and origin.
+    Valuation { file: std::path::PathBuf },
 }
 
 pub async fn run(settings: &Settings, command: ImportCommand) -> anyhow::Result<()> {
     match command {
         ImportCommand::Tariff { file } => tariff(settings, &file).await,
         ImportCommand::Rates { file } => rates(settings, &file).await,
+        ImportCommand::Valuation { file } => valuation(settings, &file).await,
     }
 }
 
@@ -89,5 +95,74 @@ async fn rates(settings: &Settings, file: &Path) -> anyhow::Result<()> {
         "imported {written} exchange rates for {} currencies",
         currencies.len()
     );
+    Ok(())
+}
+
+async fn valuation(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    let text = read(file)?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let (mut references, mut errors) = (Vec::new(), Vec::new());
+    for (i, record) in reader.records().enumerate() {
+        match record
+            .map_err(|e| e.to_string())
+            .and_then(|row| reference(&row))
+        {
+            Ok(r) => references.push(r),
+            Err(problem) => errors.push(format!("line {}: {problem}", i + 2)),
+        }
+    }
+    if !errors.is_empty() {
+        return refuse(file, &errors);
+    }
+    let store = crate::serve::open_store(settings).await?;
+    let saved = store.save_references(references, "import").await?;
+    println!("imported {saved} valuation references");
+    Ok(())
+}
+
+fn reference(row: &csv::StringRecord) -> Result<Reference, String> {
+    let field = |i: usize| row.get(i).unwrap_or("").trim();
+    let number = |i: usize| {
+        field(i)
+            .parse::<Decimal>()
+            .map_err(|_| format!("{:?} is not a decimal", field(i)))
+    };
+    let (hs6, origin) = (field(0), field(1));
+    if hs6.len() != 6 || !hs6.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{hs6:?} is not a 6-digit subheading"));
+    }
+    if origin.len() != 2 || !origin.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(format!("{origin:?} is not a country code"));
+    }
+    let count = field(5)
+        .parse::<i64>()
+        .map_err(|_| "count must be a whole number".to_owned())?;
+    let (median, q1, q3) = (number(2)?, number(3)?, number(4)?);
+    if !(q1 <= median && median <= q3) || q1 < Decimal::ZERO || count < 1 {
+        return Err("expected 0 <= q1 <= median <= q3 and a positive count".into());
+    }
+    Ok(Reference {
+        hs6: hs6.into(),
+        origin: origin.into(),
+        median,
+        q1,
+        q3,
+        count,
+    })
+}
+
+/// `tamga valuation rebuild`: references from every accepted item's unit value.
+pub async fn rebuild_valuation(settings: &Settings) -> anyhow::Result<()> {
+    let store = crate::serve::open_store(settings).await?;
+    let groups = store.unit_value_samples().await?;
+    let progress = indicatif::ProgressBar::new(groups.len() as u64);
+    let mut references = Vec::with_capacity(groups.len());
+    for (hs6, origin, values) in groups {
+        references.extend(Reference::from_sample(&hs6, &origin, values));
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    let saved = store.save_references(references, "history").await?;
+    println!("built {saved} valuation references from accepted declarations");
     Ok(())
 }

@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         what: import::ImportCommand,
     },
+    /// Valuation control.
+    Valuation {
+        #[command(subcommand)]
+        command: ValuationCommand,
+    },
     /// Print the effective configuration, secrets redacted.
     PrintConfig,
     /// Administration on the database itself.
@@ -67,6 +72,13 @@ enum Command {
         #[command(subcommand)]
         command: bench::BenchCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ValuationCommand {
+    /// Rebuild the reference unit values from every accepted item (median and quartiles per
+    /// HS subheading and origin).
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,6 +129,9 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         Command::Migrate => serve::migrate(&settings).await?,
         Command::Submit { file, target } => return client::submit(&settings, &file, &target).await,
         Command::Import { what } => import::run(&settings, what).await?,
+        Command::Valuation {
+            command: ValuationCommand::Rebuild,
+        } => import::rebuild_valuation(&settings).await?,
         Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
         Command::Admin {
             command: AdminCommand::CreateUser { name, role, party },

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 pub(crate) mod reassess;
 pub(crate) mod routes;
+pub(crate) mod valuation;
 
 pub(crate) use routes::router;
 pub use routes::{AssessmentView, MeasureView, PaymentRequest, TariffView};
@@ -24,6 +25,8 @@ pub const NATIONAL_CURRENCY: &str = "UZS";
 pub struct Revenue {
     pub tariff: Tariff,
     pub rates: ExchangeRates,
+    /// Reference unit values for the undervaluation indicator.
+    pub valuation: tariff::valuation::ValuationTable,
     /// Which tariff import this is, for `/readyz` and logs.
     pub source: Option<(String, OffsetDateTime)>,
 }
@@ -98,16 +101,21 @@ fn join(errors: &[tariff::load::RowError]) -> String {
         .join("; ")
 }
 
-/// Reads the tariff in force and every rate from the store.
+/// Reads the tariff in force, every rate and every valuation reference from the store.
 pub async fn load(store: &dyn Store) -> Result<Revenue, RevenueError> {
     let mut rates = ExchangeRates::new(NATIONAL_CURRENCY);
     for row in store.rates().await? {
         rates.insert(&row.currency, row.valid_from, row.rate);
     }
+    let mut valuation = tariff::valuation::ValuationTable::default();
+    for reference in store.references().await? {
+        valuation.insert(reference);
+    }
     let Some(import) = store.current_tariff().await? else {
         return Ok(Revenue {
             tariff: Tariff::default(),
             rates,
+            valuation,
             source: None,
         });
     };
@@ -119,6 +127,7 @@ pub async fn load(store: &dyn Store) -> Result<Revenue, RevenueError> {
     Ok(Revenue {
         tariff,
         rates,
+        valuation,
         source: Some((import.name, import.imported_at)),
     })
 }

@@ -30,6 +30,10 @@ pub(crate) fn router() -> Router<AppState> {
             "/declarations/{mrn}/reassessment",
             post(super::reassess::reassess),
         )
+        .route(
+            "/declarations/{mrn}/valuation",
+            get(super::valuation::indicators),
+        )
         .route("/tariff/calculate", post(calculate))
         .route("/tariff/{code}", get(measures))
 }

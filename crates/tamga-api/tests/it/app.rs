@@ -17,6 +17,7 @@ pub fn sample() -> Value {
 /// A router over a throwaway store, with one user of each kind.
 pub struct TestApp {
     pub router: Router,
+    pub state: tamga_api::AppState,
     pub broker: String,
     pub stranger: String,
     pub officer: String,
@@ -71,7 +72,8 @@ impl TestApp {
             .revenue
             .set(tamga_api::revenue::load(&*db.store).await.unwrap());
         TestApp {
-            router: tamga_api::router(state),
+            router: tamga_api::router(state.clone()),
+            state,
             broker,
             stranger,
             officer,
@@ -91,6 +93,24 @@ impl TestApp {
         };
         self.db.store.create_user(new).await.unwrap();
         secret
+    }
+
+    /// Builds valuation references from the accepted history, as `tamga valuation rebuild`
+    /// does, and makes the server use them.
+    pub async fn rebuild_valuation(&self) {
+        use tamga_core::tariff::valuation::Reference;
+        let store = &self.db.store;
+        let references = store
+            .unit_value_samples()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|(hs6, origin, values)| Reference::from_sample(&hs6, &origin, values))
+            .collect();
+        store.save_references(references, "history").await.unwrap();
+        self.state
+            .revenue
+            .set(tamga_api::revenue::load(&**store).await.unwrap());
     }
 
     pub async fn send(

@@ -235,3 +235,55 @@ async fn a_reassessment_after_inspection_shows_what_is_owed_or_refundable() {
         .await;
     assert_eq!(wrong_code.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn items_far_below_the_reference_unit_value_are_flagged() {
+    let app = TestApp::sqlite().await;
+    let mut mrns = Vec::new();
+    for (i, price) in [
+        "40000", "41000", "42000", "43000", "44000", "45000", "46000", "5000",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut d = sample();
+        d["lrn"] = json!(format!("VAL-{i}"));
+        d["items"] = json!([sample()["items"][0].clone()]);
+        d["items"][0]["price"] = json!(price);
+        let created = app.lodge(&app.broker, &d).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        mrns.push(created.body["mrn"].as_str().unwrap().to_owned());
+    }
+    app.rebuild_valuation().await;
+    let cheap = app
+        .get(
+            &format!("/api/v1/declarations/{}/valuation", mrns[7]),
+            &app.analyst,
+        )
+        .await;
+    assert_eq!(cheap.status, StatusCode::OK, "{}", cheap.body);
+    let item = &cheap.body["items"][0];
+    assert_eq!(item["undervalued"], true, "{item}");
+    assert_eq!(item["reference"]["count"], 8);
+    let fair = app
+        .get(
+            &format!("/api/v1/declarations/{}/valuation", mrns[3]),
+            &app.officer,
+        )
+        .await;
+    assert_eq!(fair.body["items"][0]["undervalued"], false);
+    // 43,000 against a median between 42,000 and 43,000: just above 1.
+    let ratio: f64 = fair.body["items"][0]["ratio"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1.0..1.05).contains(&ratio), "{ratio}");
+    let hidden = app
+        .get(
+            &format!("/api/v1/declarations/{}/valuation", mrns[7]),
+            &app.broker,
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::FORBIDDEN);
+}

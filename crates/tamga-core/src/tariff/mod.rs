@@ -6,6 +6,7 @@ pub mod expr;
 pub mod load;
 pub mod measure;
 pub mod rates;
+pub mod valuation;
 
 pub use assess::{assess, Assessment, AssessmentError, Context};
 pub use expr::{DutyExpression, ExpressionError, Term};

@@ -164,6 +164,26 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn unit_value_samples(
+        &self,
+    ) -> Result<Vec<(String, String, Vec<rust_decimal::Decimal>)>> {
+        ops::unit_value_samples(&self.read).await
+    }
+
+    async fn save_references(
+        &self,
+        references: Vec<tamga_core::tariff::valuation::Reference>,
+        source: &str,
+    ) -> Result<usize> {
+        let source = source.to_owned();
+        self.write(move |conn| Box::pin(ops::save_references(conn, references, source)))
+            .await
+    }
+
+    async fn references(&self) -> Result<Vec<tamga_core::tariff::valuation::Reference>> {
+        ops::references(&self.read).await
+    }
+
     async fn import_tariff(&self, import: TariffImport) -> Result<()> {
         self.write(move |conn| Box::pin(ops::import_tariff(conn, import)))
             .await

@@ -41,6 +41,7 @@ on_both_backends!(
     unassessed_declarations_take_no_payment,
     tariffs_and_rates_are_kept,
     reassessments_are_new_versions,
+    unit_values_build_valuation_references,
 );
 
 use contract::*;

@@ -212,3 +212,45 @@ pub async fn reassessments_are_new_versions(store: Arc<dyn Store>) {
         .unwrap()
         .is_none());
 }
+
+pub async fn unit_values_build_valuation_references(store: Arc<dyn Store>) {
+    use tamga_core::tariff::valuation::Reference;
+    let officer = user(&*store, "officer", Role::Officer, None).await;
+    for i in 0..6 {
+        let mut d = crate::fixtures::draft();
+        d.lrn = Some(format!("V-{i}"));
+        d.items.truncate(1);
+        d.items[0].price = Some(tamga_core::draft::DecimalText(format!(
+            "{}",
+            1000 + i * 100
+        )));
+        let lodgement = assessed_lodgement(crate::fixtures::validate(&d), &officer);
+        assert!(matches!(
+            store.lodge(lodgement).await.unwrap(),
+            LodgeOutcome::Accepted(_)
+        ));
+    }
+    let samples = store.unit_value_samples().await.unwrap();
+    assert_eq!(samples.len(), 1);
+    let (hs6, origin, values) = &samples[0];
+    assert_eq!(
+        (hs6.as_str(), origin.as_str(), values.len()),
+        ("847130", "CN", 6)
+    );
+    let reference = Reference::from_sample(hs6, origin, values.clone()).unwrap();
+    assert_eq!(
+        store
+            .save_references(vec![reference.clone()], "history")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .save_references(vec![reference.clone()], "history")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.references().await.unwrap(), [reference]);
+}
