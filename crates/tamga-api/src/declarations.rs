@@ -68,13 +68,8 @@ pub(crate) async fn lodge(
     let assessment = crate::revenue::assess_declaration(&state.revenue.get(), &declaration, at)
         .map_err(ApiError::Invalid)?;
     let scope = Scope::of(&user);
-    let lodgement = Lodgement {
-        assessment,
-        fingerprint: declaration.fingerprint(draft.lodgement_date.is_some()),
-        declaration,
-        lodged_by: user,
-        at,
-    };
+    let fingerprint = declaration.fingerprint(draft.lodgement_date.is_some());
+    let lodgement = Lodgement::new(declaration, fingerprint, user, at, assessment);
     match state.store.lodge(lodgement).await? {
         LodgeOutcome::Accepted(record) => {
             let location = format!("/api/v1/declarations/{}", record.mrn);

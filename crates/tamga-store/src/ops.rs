@@ -10,7 +10,7 @@ macro_rules! backend_ops {
         use crate::records::*;
         use crate::revenue::*;
         use crate::rows::{ReferenceRow, UnitValueRow};
-        use tamga_core::tariff::valuation::{self, Reference};
+        use tamga_core::tariff::valuation::Reference;
         use crate::rows::{
             decimal, AssessmentRow, LatestAssessmentRow, PaymentRow, RateDbRow, TariffRow,
         };
@@ -60,8 +60,7 @@ macro_rules! backend_ops {
             let serial = u64::try_from(serial).map_err(|_| StoreError::Mrn(format!("bad serial {serial}")))?;
             let mrn = Mrn::assign(l.at.year(), &d.customs_office, d.declaration_type, serial)
                 .map_err(|e| StoreError::Mrn(e.message))?;
-            let document = serde_json::to_string(d).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let binds = sql::declaration_binds(&l, mrn.as_str(), document);
+            let binds = sql::declaration_binds(&l, mrn.as_str(), l.prepared.document.clone());
             let insert = sql::insert_declaration($dialect);
             let id: Option<i64> = bind_all!(sqlx::query_scalar(&insert), binds)
                 .fetch_optional(&mut *conn)
@@ -72,20 +71,25 @@ macro_rules! backend_ops {
                 .execute(&mut *conn)
                 .await?;
             let events = acceptance_events(&l.lodged_by.name, l.at);
-            for event in &events {
-                insert_event(conn, id, event).await?;
+            let (events_sql, event_binds) = sql::insert_events(id, &events);
+            bind_all!(sqlx::query(&events_sql), event_binds).execute(&mut *conn).await?;
+            if let (Some(assessment), Some(document)) = (&l.assessment, &l.prepared.assessment) {
+                sqlx::query(&sql::insert_assessment($dialect))
+                    .bind(id)
+                    .bind(1_i64)
+                    .bind(l.at)
+                    .bind(&l.lodged_by.name)
+                    .bind("assessed at acceptance")
+                    .bind(&assessment.currency)
+                    .bind(assessment.total.to_string())
+                    .bind(document)
+                    .bind(None::<String>)
+                    .execute(&mut *conn)
+                    .await?;
             }
-            if let Some(assessment) = l.assessment.clone() {
-                let record = AssessmentRecord {
-                    version: 1,
-                    assessed_at: l.at,
-                    assessed_by: l.lodged_by.name.clone(),
-                    reason: Some("assessed at acceptance".into()),
-                    corrections: None,
-                    assessment,
-                };
-                insert_assessment(conn, id, &record).await?;
-                insert_unit_values(conn, id, &l.declaration, &record.assessment).await?;
+            if !l.prepared.unit_values.is_empty() {
+                let (values_sql, value_binds) = sql::insert_unit_values($dialect, id, &l.prepared.unit_values);
+                bind_all!(sqlx::query(&values_sql), value_binds).execute(&mut *conn).await?;
             }
             Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
                 mrn: mrn.to_string(),
@@ -210,21 +214,6 @@ macro_rules! backend_ops {
             insert_assessment(conn, id, &record).await?;
             let balance = balance_of(conn, id).await?.ok_or_else(|| StoreError::Corrupt("an assessment vanished".into()))?;
             Ok(Some((record, balance)))
-        }
-
-        async fn insert_unit_values(conn: &mut $conn, id: i64, declaration: &tamga_core::Declaration, assessment: &tamga_core::tariff::Assessment) -> Result<()> {
-            let insert = sql::insert_unit_value($dialect);
-            for (sequence, hs6, origin, value) in valuation::unit_values(declaration, assessment) {
-                sqlx::query(&insert)
-                    .bind(id)
-                    .bind(i64::from(sequence))
-                    .bind(hs6)
-                    .bind(origin)
-                    .bind(value.to_string())
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            Ok(())
         }
 
         /// Every recorded unit value with an origin, grouped by (HS6, origin).

@@ -62,7 +62,8 @@ impl Scope {
     }
 }
 
-/// A validated declaration to accept.
+/// A validated declaration to accept. Build it with [`Lodgement::new`], which serialises what
+/// will be stored before the write, off the single SQLite writer.
 #[derive(Debug, Clone)]
 pub struct Lodgement {
     pub declaration: Declaration,
@@ -72,6 +73,45 @@ pub struct Lodgement {
     pub at: OffsetDateTime,
     /// The assessment made at acceptance (imports), stored as version 1 in the same commit.
     pub assessment: Option<tamga_core::tariff::Assessment>,
+    pub(crate) prepared: Prepared,
+}
+
+/// The stored forms of a lodgement, computed once.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub document: String,
+    pub assessment: Option<String>,
+    pub unit_values: Vec<(u16, String, Option<String>, rust_decimal::Decimal)>,
+}
+
+impl Lodgement {
+    pub fn new(
+        declaration: Declaration,
+        fingerprint: String,
+        lodged_by: User,
+        at: OffsetDateTime,
+        assessment: Option<tamga_core::tariff::Assessment>,
+    ) -> Lodgement {
+        // The model types serialise without fail: no maps with non-string keys, no floats.
+        let prepared = Prepared {
+            document: serde_json::to_string(&declaration).unwrap_or_default(),
+            assessment: assessment
+                .as_ref()
+                .map(|a| serde_json::to_string(a).unwrap_or_default()),
+            unit_values: assessment
+                .as_ref()
+                .map(|a| tamga_core::tariff::valuation::unit_values(&declaration, a))
+                .unwrap_or_default(),
+        };
+        Lodgement {
+            declaration,
+            fingerprint,
+            lodged_by,
+            at,
+            assessment,
+            prepared,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

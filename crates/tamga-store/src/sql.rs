@@ -278,11 +278,67 @@ pub(crate) fn select_rates(dialect: Dialect) -> String {
     )
 }
 
-pub(crate) fn insert_unit_value(dialect: Dialect) -> String {
-    format!(
-        "INSERT INTO item_unit_values (declaration_id, sequence, hs6, origin, unit_value) VALUES ($1, $2, $3, $4, {})",
-        dialect.numeric_param(5)
-    )
+/// A multi-row insert: `columns` per row, each row's placeholders through `placeholder`.
+fn multi_row(
+    head: &str,
+    rows: usize,
+    columns: usize,
+    placeholder: impl Fn(usize, usize) -> String,
+) -> String {
+    let mut sql = String::from(head);
+    for row in 0..rows {
+        sql.push_str(if row == 0 { " VALUES (" } else { ", (" });
+        let cells: Vec<String> = (0..columns)
+            .map(|c| placeholder(c, row * columns + c + 1))
+            .collect();
+        sql.push_str(&cells.join(", "));
+        sql.push(')');
+    }
+    sql
+}
+
+/// The unit values of one declaration's items, in one statement.
+pub(crate) fn insert_unit_values(
+    dialect: Dialect,
+    declaration_id: i64,
+    values: &[(u16, String, Option<String>, rust_decimal::Decimal)],
+) -> (String, Vec<Bind>) {
+    let head = "INSERT INTO item_unit_values (declaration_id, sequence, hs6, origin, unit_value)";
+    let sql = multi_row(head, values.len(), 5, |column, n| {
+        if column == 4 {
+            dialect.numeric_param(n)
+        } else {
+            format!("${n}")
+        }
+    });
+    let mut binds = Vec::with_capacity(values.len() * 5);
+    for (sequence, hs6, origin, value) in values {
+        binds.push(Bind::Int(declaration_id));
+        binds.push(Bind::Int(i64::from(*sequence)));
+        binds.push(Bind::Text(hs6.clone()));
+        binds.push(Bind::OptText(origin.clone()));
+        binds.push(Bind::Text(value.to_string()));
+    }
+    (sql, binds)
+}
+
+/// Events of one declaration, in one statement.
+pub(crate) fn insert_events(
+    declaration_id: i64,
+    events: &[crate::records::Event],
+) -> (String, Vec<Bind>) {
+    let head = "INSERT INTO declaration_events (declaration_id, seq, at, status, actor, reason)";
+    let sql = multi_row(head, events.len(), 6, |_, n| format!("${n}"));
+    let mut binds = Vec::with_capacity(events.len() * 6);
+    for event in events {
+        binds.push(Bind::Int(declaration_id));
+        binds.push(Bind::Int(event.seq));
+        binds.push(Bind::Time(event.at));
+        binds.push(Bind::Text(event.status.as_str().to_owned()));
+        binds.push(Bind::Text(event.actor.clone()));
+        binds.push(Bind::OptText(event.reason.clone()));
+    }
+    (sql, binds)
 }
 
 pub(crate) fn select_unit_values(dialect: Dialect) -> String {

@@ -27,13 +27,14 @@ pub fn validate(d: &DeclarationDraft) -> Declaration {
 }
 
 pub fn lodgement(declaration: Declaration, by: &User) -> Lodgement {
-    Lodgement {
-        fingerprint: declaration.fingerprint(true),
+    let fingerprint = declaration.fingerprint(true);
+    Lodgement::new(
         declaration,
-        lodged_by: by.clone(),
-        at: tamga_store::sql::now(),
-        assessment: None,
-    }
+        fingerprint,
+        by.clone(),
+        tamga_store::sql::now(),
+        None,
+    )
 }
 
 const STARTER: &str = include_str!("../../../../data/tariff/uz-starter-tariff.csv");
@@ -50,10 +51,14 @@ pub fn assessed_lodgement(declaration: Declaration, by: &User) -> Lodgement {
         date: declaration.lodgement_date,
     };
     let assessment = assess(&declaration, &context).unwrap();
-    Lodgement {
-        assessment: Some(assessment),
-        ..lodgement(declaration, by)
-    }
+    let fingerprint = declaration.fingerprint(true);
+    Lodgement::new(
+        declaration,
+        fingerprint,
+        by.clone(),
+        tamga_store::sql::now(),
+        Some(assessment),
+    )
 }
 
 pub async fn user(store: &dyn Store, name: &str, role: Role, party: Option<&str>) -> User {
