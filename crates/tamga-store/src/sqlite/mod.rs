@@ -49,6 +49,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true)
+            // Savepoints journal every page they touch: keep that journal in memory, not in
+            // a temporary file. (The WAL, which makes commits durable, is unaffected.)
+            .pragma("temp_store", "memory")
             .log_statements(tracing::log::LevelFilter::Trace);
         let (tx, rx) = mpsc::channel(4096);
         writer::start(options.clone(), rx).await?;
