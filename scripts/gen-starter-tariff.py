@@ -77,7 +77,7 @@ def rates():
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["currency", "valid_from", "rate"])
         for currency, start in base.items():
-            for month in range(0, 60):
+            for month in range(0, 120):
                 day = datetime.date(2022 + month // 12, month % 12 + 1, 1)
                 rate = start * (1 + 0.0025 * month)
                 w.writerow([currency, day.isoformat(), f"{rate:.2f}"])

@@ -195,3 +195,15 @@ pub(crate) async fn method_not_allowed() -> Response {
     )
         .into_response()
 }
+
+/// A handler panicked: a bug. The client gets an opaque 500 problem, never a dropped
+/// connection; the panic is logged.
+pub(crate) fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    tracing::error!(panic = message, "a request handler panicked");
+    ApiError::Internal(format!("panic: {message}").into()).into_response()
+}

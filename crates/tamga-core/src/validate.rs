@@ -569,9 +569,20 @@ impl Validator<'_> {
             return None;
         };
         let (fails, code, rule) = match sign {
-            Sign::Positive => (value <= Decimal::ZERO, "not_positive", "greater than zero"),
+            Sign::Positive | Sign::PositiveMeasure => {
+                (value <= Decimal::ZERO, "not_positive", "greater than zero")
+            }
             Sign::NonNegative => (value < Decimal::ZERO, "negative", "zero or more"),
         };
+        let max = sign.max();
+        if !fails && (value > max || value.normalize().scale() > MAX_DECIMALS) {
+            self.findings.push(
+                pointer,
+                "out_of_range",
+                format!("{pointer} must be at most {max} with at most {MAX_DECIMALS} decimals"),
+            );
+            return None;
+        }
         if fails {
             self.findings.push(
                 pointer,
@@ -655,11 +666,28 @@ impl Validator<'_> {
     }
 }
 
-/// The sign an amount must have.
+/// The sign, and so the range, a number must have. Ranges keep every assessment far from the
+/// limits of decimal arithmetic: amounts up to 10^12, masses and quantities up to 10^9.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Sign {
+    /// A positive amount of money.
     Positive,
+    /// Zero or a positive amount of money.
     NonNegative,
+    /// A positive mass or quantity.
+    PositiveMeasure,
+}
+
+/// The most decimals a number may carry.
+pub const MAX_DECIMALS: u32 = 6;
+
+impl Sign {
+    fn max(self) -> Decimal {
+        match self {
+            Sign::Positive | Sign::NonNegative => Decimal::from(1_000_000_000_000_i64),
+            Sign::PositiveMeasure => Decimal::from(1_000_000_000_i64),
+        }
+    }
 }
 
 #[cfg(test)]

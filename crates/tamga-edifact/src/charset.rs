@@ -31,7 +31,9 @@ impl Charset {
         const LEVEL_B: &str = "@[]{}\\|~_#$^`";
         match self {
             Charset::Unoa => c.is_ascii_uppercase() || c.is_ascii_digit() || LEVEL_A.contains(c),
-            Charset::Unob => c.is_ascii_alphanumeric() || LEVEL_A.contains(c) || LEVEL_B.contains(c),
+            Charset::Unob => {
+                c.is_ascii_alphanumeric() || LEVEL_A.contains(c) || LEVEL_B.contains(c)
+            }
             Charset::Unoc => (c as u32) <= 0xFF && !c.is_control(),
             Charset::Unoy => !c.is_control(),
         }

@@ -28,7 +28,11 @@ pub struct Location<'a> {
 }
 
 /// A CONTRL interchange acknowledging `header`'s interchange: accepted when `error` is `None`.
-pub fn acknowledge(header: &Header, error: Option<(&SyntaxError, Option<Location<'_>>)>, by: &Acknowledger<'_>) -> String {
+pub fn acknowledge(
+    header: &Header,
+    error: Option<(&SyntaxError, Option<Location<'_>>)>,
+    by: &Acknowledger<'_>,
+) -> String {
     let d = Delimiters::version_3();
     let envelope = Envelope {
         syntax: "UNOC",
@@ -43,17 +47,44 @@ pub fn acknowledge(header: &Header, error: Option<(&SyntaxError, Option<Location
     let mut body = Vec::new();
     let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
     match error {
-        None => body.push(("UCI", vec![owned(&[&header.reference]), owned(&[&header.sender]), owned(&[&header.recipient]), owned(&["7"])])),
+        None => body.push((
+            "UCI",
+            vec![
+                owned(&[&header.reference]),
+                owned(&[&header.sender]),
+                owned(&[&header.recipient]),
+                owned(&["7"]),
+            ],
+        )),
         Some((error, location)) => {
             let code = error.code.code();
             match location {
                 // The interchange is rejected because of an error inside one message.
                 Some(location) => {
-                    body.push(("UCI", vec![owned(&[&header.reference]), owned(&[&header.sender]), owned(&[&header.recipient]), owned(&["4"])]));
-                    body.push(("UCM", vec![owned(&[location.message_reference]), owned(&[location.message_type]), owned(&["4"]), owned(&[code])]));
+                    body.push((
+                        "UCI",
+                        vec![
+                            owned(&[&header.reference]),
+                            owned(&[&header.sender]),
+                            owned(&[&header.recipient]),
+                            owned(&["4"]),
+                        ],
+                    ));
+                    body.push((
+                        "UCM",
+                        vec![
+                            owned(&[location.message_reference]),
+                            owned(&[location.message_type]),
+                            owned(&["4"]),
+                            owned(&[code]),
+                        ],
+                    ));
                     body.push(("UCS", vec![vec![error.segment.to_string()], owned(&[code])]));
                     if let Some(element) = error.element {
-                        let position = vec![element.to_string(), error.component.map(|c| c.to_string()).unwrap_or_default()];
+                        let position = vec![
+                            element.to_string(),
+                            error.component.map(|c| c.to_string()).unwrap_or_default(),
+                        ];
                         body.push(("UCD", vec![owned(&[code]), position]));
                     }
                 }

@@ -30,12 +30,22 @@ impl Default for Delimiters {
 impl Delimiters {
     /// The level A defaults without repetition: `UNA:+.? '`.
     pub fn version_3() -> Self {
-        Self { component: ':', element: '+', decimal: '.', release: Some('?'), repetition: None, segment: '\'' }
+        Self {
+            component: ':',
+            element: '+',
+            decimal: '.',
+            release: Some('?'),
+            repetition: None,
+            segment: '\'',
+        }
     }
 
     /// The version 4 defaults: as version 3, with `*` separating repetitions.
     pub fn version_4() -> Self {
-        Self { repetition: Some('*'), ..Self::version_3() }
+        Self {
+            repetition: Some('*'),
+            ..Self::version_3()
+        }
     }
 
     /// Reads a `UNA` service string advice at the start of `text`; returns the delimiters and
@@ -46,7 +56,11 @@ impl Delimiters {
         };
         let chars: Vec<char> = rest.chars().take(6).collect();
         let [component, element, decimal, release, repetition, segment] = chars[..] else {
-            return Err(SyntaxError::new(SyntaxErrorCode::InvalidServiceSegment, 1, "UNA needs six service characters"));
+            return Err(SyntaxError::new(
+                SyntaxErrorCode::InvalidServiceSegment,
+                1,
+                "UNA needs six service characters",
+            ));
         };
         let optional = |c: char| (c != ' ').then_some(c);
         let delimiters = Delimiters {

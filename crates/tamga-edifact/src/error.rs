@@ -65,7 +65,14 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(code: SyntaxErrorCode, segment: usize, message: impl Into<String>) -> Self {
-        Self { code, segment, tag: None, element: None, component: None, message: message.into() }
+        Self {
+            code,
+            segment,
+            tag: None,
+            element: None,
+            component: None,
+            message: message.into(),
+        }
     }
 
     pub fn at(mut self, tag: &str, element: Option<usize>, component: Option<usize>) -> Self {

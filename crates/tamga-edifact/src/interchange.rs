@@ -82,7 +82,13 @@ pub fn read(text: &str) -> Result<Interchange<'_>, SyntaxError> {
             segments.push(other);
             None
         }
-        None => return Err(SyntaxError::new(SyntaxErrorCode::Missing, first, "the interchange is empty")),
+        None => {
+            return Err(SyntaxError::new(
+                SyntaxErrorCode::Missing,
+                first,
+                "the interchange is empty",
+            ))
+        }
     };
     let tail = rest.get(reader.offset()..).unwrap_or("");
     let next = first + segments.len();
@@ -97,20 +103,37 @@ pub fn read(text: &str) -> Result<Interchange<'_>, SyntaxError> {
     envelope(segments, header, delimiters, una)
 }
 
-fn required<'s>(segment: &'s Segment<'_>, element: usize, component: usize, what: &str) -> Result<&'s str, SyntaxError> {
-    segment
-        .nonempty(element, component)
-        .ok_or_else(|| segment.element_error(SyntaxErrorCode::Missing, element, format!("{} needs {what}", segment.tag)))
+fn required<'s>(
+    segment: &'s Segment<'_>,
+    element: usize,
+    component: usize,
+    what: &str,
+) -> Result<&'s str, SyntaxError> {
+    segment.nonempty(element, component).ok_or_else(|| {
+        segment.element_error(
+            SyntaxErrorCode::Missing,
+            element,
+            format!("{} needs {what}", segment.tag),
+        )
+    })
 }
 
 fn header(unb: &Segment<'_>) -> Result<Header, SyntaxError> {
     let syntax = required(unb, 0, 0, "a syntax identifier")?;
     if Charset::parse(syntax).is_none() {
-        return Err(unb.element_error(SyntaxErrorCode::ValueNotSupported, 0, format!("syntax identifier {syntax} is not supported (UNOA, UNOB, UNOC, UNOY)")));
+        return Err(unb.element_error(
+            SyntaxErrorCode::ValueNotSupported,
+            0,
+            format!("syntax identifier {syntax} is not supported (UNOA, UNOB, UNOC, UNOY)"),
+        ));
     }
     let version = required(unb, 0, 1, "a syntax version")?;
     if !matches!(version, "1" | "2" | "3" | "4") {
-        return Err(unb.element_error(SyntaxErrorCode::ValueNotSupported, 0, format!("syntax version {version} is not supported")));
+        return Err(unb.element_error(
+            SyntaxErrorCode::ValueNotSupported,
+            0,
+            format!("syntax version {version} is not supported"),
+        ));
     }
     Ok(Header {
         syntax: syntax.to_owned(),
@@ -125,12 +148,18 @@ fn header(unb: &Segment<'_>) -> Result<Header, SyntaxError> {
 
 /// Every value must be in the repertoire the UNB names.
 fn check_charset(header: &Header, segments: &[Segment<'_>]) -> Result<(), SyntaxError> {
-    let Some(charset) = Charset::parse(&header.syntax) else { return Ok(()) };
+    let Some(charset) = Charset::parse(&header.syntax) else {
+        return Ok(());
+    };
     for segment in segments {
         for (e, element) in segment.elements.iter().enumerate() {
             for (c, value) in element.repetitions.iter().flatten().enumerate() {
                 if let Some(bad) = value.chars().find(|ch| !charset.allows(*ch)) {
-                    let error = SyntaxError::new(SyntaxErrorCode::InvalidCharacter, segment.position, format!("{bad:?} is not in the {} repertoire", header.syntax));
+                    let error = SyntaxError::new(
+                        SyntaxErrorCode::InvalidCharacter,
+                        segment.position,
+                        format!("{bad:?} is not in the {} repertoire", header.syntax),
+                    );
                     return Err(error.at(segment.tag, Some(e + 1), Some(c + 1)));
                 }
             }
@@ -140,13 +169,28 @@ fn check_charset(header: &Header, segments: &[Segment<'_>]) -> Result<(), Syntax
 }
 
 fn count(segment: &Segment<'_>, element: usize, what: &str) -> Result<usize, SyntaxError> {
-    required(segment, element, 0, what)?
-        .parse()
-        .map_err(|_| segment.element_error(SyntaxErrorCode::InvalidValue, element, format!("{what} must be a number")))
+    required(segment, element, 0, what)?.parse().map_err(|_| {
+        segment.element_error(
+            SyntaxErrorCode::InvalidValue,
+            element,
+            format!("{what} must be a number"),
+        )
+    })
 }
 
-fn envelope<'a>(segments: Vec<Segment<'a>>, header: Option<Header>, delimiters: Delimiters, una: bool) -> Result<Interchange<'a>, SyntaxError> {
-    let mut interchange = Interchange { delimiters, una, header, groups: 0, messages: Vec::new() };
+fn envelope<'a>(
+    segments: Vec<Segment<'a>>,
+    header: Option<Header>,
+    delimiters: Delimiters,
+    una: bool,
+) -> Result<Interchange<'a>, SyntaxError> {
+    let mut interchange = Interchange {
+        delimiters,
+        una,
+        header,
+        groups: 0,
+        messages: Vec::new(),
+    };
     let mut iter = segments.into_iter().peekable();
     if interchange.header.is_some() {
         iter.next();
@@ -155,7 +199,10 @@ fn envelope<'a>(segments: Vec<Segment<'a>>, header: Option<Header>, delimiters: 
     let mut group: Option<(Segment<'a>, usize)> = None;
     while let Some(segment) = iter.next() {
         if trailer.is_some() {
-            return Err(segment.segment_error(SyntaxErrorCode::NotSupportedInPosition, "nothing may follow UNZ"));
+            return Err(segment.segment_error(
+                SyntaxErrorCode::NotSupportedInPosition,
+                "nothing may follow UNZ",
+            ));
         }
         match segment.tag {
             "UNH" => {
@@ -167,12 +214,25 @@ fn envelope<'a>(segments: Vec<Segment<'a>>, header: Option<Header>, delimiters: 
             }
             "UNG" if group.is_none() => group = Some((segment, 0)),
             "UNE" => {
-                let (ung, n) = group.take().ok_or_else(|| segment.segment_error(SyntaxErrorCode::NotSupportedInPosition, "UNE without UNG"))?;
-                check_trailer(&segment, n, required(&ung, 4, 0, "a group reference")?, "messages in the group")?;
+                let (ung, n) = group.take().ok_or_else(|| {
+                    segment
+                        .segment_error(SyntaxErrorCode::NotSupportedInPosition, "UNE without UNG")
+                })?;
+                check_trailer(
+                    &segment,
+                    n,
+                    required(&ung, 4, 0, "a group reference")?,
+                    "messages in the group",
+                )?;
                 interchange.groups += 1;
             }
             "UNZ" => trailer = Some(segment),
-            tag => return Err(segment.segment_error(SyntaxErrorCode::NotSupportedInPosition, format!("{tag} stands outside a message"))),
+            tag => {
+                return Err(segment.segment_error(
+                    SyntaxErrorCode::NotSupportedInPosition,
+                    format!("{tag} stands outside a message"),
+                ))
+            }
         }
     }
     if let Some((ung, _)) = group {
@@ -180,41 +240,91 @@ fn envelope<'a>(segments: Vec<Segment<'a>>, header: Option<Header>, delimiters: 
     }
     match (&interchange.header, trailer) {
         (Some(header), Some(unz)) => {
-            let expected = if interchange.groups > 0 { interchange.groups } else { interchange.messages.len() };
-            check_trailer(&unz, expected, &header.reference, "messages or groups in the interchange")?;
+            let expected = if interchange.groups > 0 {
+                interchange.groups
+            } else {
+                interchange.messages.len()
+            };
+            check_trailer(
+                &unz,
+                expected,
+                &header.reference,
+                "messages or groups in the interchange",
+            )?;
         }
         (Some(_), None) => {
-            let last = interchange.messages.last().and_then(|m| m.segments.last()).map_or(1, |s| s.position + 1);
-            return Err(SyntaxError::new(SyntaxErrorCode::SegmentMissing, last, "the interchange has no UNZ").at("UNZ", None, None));
+            let last = interchange
+                .messages
+                .last()
+                .and_then(|m| m.segments.last())
+                .map_or(1, |s| s.position + 1);
+            return Err(SyntaxError::new(
+                SyntaxErrorCode::SegmentMissing,
+                last,
+                "the interchange has no UNZ",
+            )
+            .at("UNZ", None, None));
         }
-        (None, Some(unz)) => return Err(unz.segment_error(SyntaxErrorCode::NotSupportedInPosition, "UNZ without UNB")),
+        (None, Some(unz)) => {
+            return Err(
+                unz.segment_error(SyntaxErrorCode::NotSupportedInPosition, "UNZ without UNB")
+            )
+        }
         (None, None) => {}
     }
     Ok(interchange)
 }
 
 /// Checks the count (element 1) and control reference (element 2) of a UNT, UNE or UNZ.
-fn check_trailer(trailer: &Segment<'_>, expected: usize, reference: &str, what: &str) -> Result<(), SyntaxError> {
+fn check_trailer(
+    trailer: &Segment<'_>,
+    expected: usize,
+    reference: &str,
+    what: &str,
+) -> Result<(), SyntaxError> {
     let counted = count(trailer, 0, "a control count")?;
     if counted != expected {
-        return Err(trailer.element_error(SyntaxErrorCode::ControlCountMismatch, 0, format!("{} counts {counted} {what}, but there are {expected}", trailer.tag)));
+        return Err(trailer.element_error(
+            SyntaxErrorCode::ControlCountMismatch,
+            0,
+            format!(
+                "{} counts {counted} {what}, but there are {expected}",
+                trailer.tag
+            ),
+        ));
     }
     let theirs = required(trailer, 1, 0, "a control reference")?;
     if theirs != reference {
-        return Err(trailer.element_error(SyntaxErrorCode::ReferencesDoNotMatch, 1, format!("{} reference {theirs} does not match {reference}", trailer.tag)));
+        return Err(trailer.element_error(
+            SyntaxErrorCode::ReferencesDoNotMatch,
+            1,
+            format!(
+                "{} reference {theirs} does not match {reference}",
+                trailer.tag
+            ),
+        ));
     }
     Ok(())
 }
 
-fn message<'a>(unh: Segment<'a>, iter: &mut std::iter::Peekable<std::vec::IntoIter<Segment<'a>>>) -> Result<Message<'a>, SyntaxError> {
+fn message<'a>(
+    unh: Segment<'a>,
+    iter: &mut std::iter::Peekable<std::vec::IntoIter<Segment<'a>>>,
+) -> Result<Message<'a>, SyntaxError> {
     let reference = required(&unh, 0, 0, "a message reference")?.to_owned();
     required(&unh, 1, 0, "a message type")?;
     let mut segments = vec![unh];
     loop {
-        let ends = matches!(iter.peek().map(|s| s.tag), None | Some("UNH" | "UNZ" | "UNE" | "UNG"));
+        let ends = matches!(
+            iter.peek().map(|s| s.tag),
+            None | Some("UNH" | "UNZ" | "UNE" | "UNG")
+        );
         if ends {
             let unh = segments.swap_remove(0);
-            return Err(unh.segment_error(SyntaxErrorCode::SegmentMissing, format!("message {reference} has no UNT")));
+            return Err(unh.segment_error(
+                SyntaxErrorCode::SegmentMissing,
+                format!("message {reference} has no UNT"),
+            ));
         }
         let Some(segment) = iter.next() else { continue };
         let is_trailer = segment.tag == "UNT";
@@ -226,5 +336,8 @@ fn message<'a>(unh: Segment<'a>, iter: &mut std::iter::Peekable<std::vec::IntoIt
     if let Some(unt) = segments.last() {
         check_trailer(unt, segments.len(), &reference, "segments in the message")?;
     }
-    Ok(Message { reference, segments })
+    Ok(Message {
+        reference,
+        segments,
+    })
 }

@@ -44,12 +44,22 @@ impl<'a> Segment<'a> {
         self.value(element, component).filter(|v| !v.is_empty())
     }
 
-    fn error(&self, code: SyntaxErrorCode, element: Option<usize>, message: impl Into<String>) -> SyntaxError {
+    fn error(
+        &self,
+        code: SyntaxErrorCode,
+        element: Option<usize>,
+        message: impl Into<String>,
+    ) -> SyntaxError {
         SyntaxError::new(code, self.position, message).at(self.tag, element.map(|e| e + 1), None)
     }
 
     /// An error about element `element` (0-based) of this segment.
-    pub fn element_error(&self, code: SyntaxErrorCode, element: usize, message: impl Into<String>) -> SyntaxError {
+    pub fn element_error(
+        &self,
+        code: SyntaxErrorCode,
+        element: usize,
+        message: impl Into<String>,
+    ) -> SyntaxError {
         self.error(code, Some(element), message)
     }
 
@@ -60,7 +70,11 @@ impl<'a> Segment<'a> {
 }
 
 /// Reads every segment of `text` with `delimiters`; `first` is the position of the first one.
-pub fn parse<'a>(text: &'a str, delimiters: &Delimiters, first: usize) -> Result<Vec<Segment<'a>>, SyntaxError> {
+pub fn parse<'a>(
+    text: &'a str,
+    delimiters: &Delimiters,
+    first: usize,
+) -> Result<Vec<Segment<'a>>, SyntaxError> {
     let mut reader = Reader::new(text, *delimiters, first);
     let mut segments = Vec::new();
     while let Some(segment) = reader.next_segment()? {
@@ -91,7 +105,13 @@ impl<'a> Reader<'a> {
             text,
             at: 0,
             position: first,
-            d: [byte(d.component), byte(d.element), repetition, byte(d.segment), 0],
+            d: [
+                byte(d.component),
+                byte(d.element),
+                repetition,
+                byte(d.segment),
+                0,
+            ],
             release: d.release.map(byte),
         }
     }
@@ -110,19 +130,34 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let offset = self.at;
-        let mut parts = Parts { start: offset, ..Parts::default() };
+        let mut parts = Parts {
+            start: offset,
+            ..Parts::default()
+        };
         loop {
             let Some(&b) = bytes.get(self.at) else {
-                let error = SyntaxError::new(SyntaxErrorCode::SegmentMissing, self.position, "the segment has no terminator: the text ends inside it");
+                let error = SyntaxError::new(
+                    SyntaxErrorCode::SegmentMissing,
+                    self.position,
+                    "the segment has no terminator: the text ends inside it",
+                );
                 return Err(error);
             };
             if Some(b) == self.release {
                 if self.at + 1 >= bytes.len() {
-                    return Err(SyntaxError::new(SyntaxErrorCode::InvalidCharacter, self.position, "a release character ends the text"));
+                    return Err(SyntaxError::new(
+                        SyntaxErrorCode::InvalidCharacter,
+                        self.position,
+                        "a release character ends the text",
+                    ));
                 }
                 parts.escaped = true;
                 // Skip the released character whole, whatever its UTF-8 length.
-                let next = self.text.get(self.at + 1..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+                let next = self
+                    .text
+                    .get(self.at + 1..)
+                    .and_then(|t| t.chars().next())
+                    .map_or(1, char::len_utf8);
                 self.at += 1 + next;
                 continue;
             }
@@ -163,7 +198,11 @@ struct Parts<'a> {
 impl<'a> Parts<'a> {
     fn end_value(&mut self, text: &'a str, end: usize, release: Option<u8>) {
         let raw = text.get(self.start..end).unwrap_or("");
-        let value = if self.escaped { Cow::Owned(unescape(raw, release)) } else { Cow::Borrowed(raw) };
+        let value = if self.escaped {
+            Cow::Owned(unescape(raw, release))
+        } else {
+            Cow::Borrowed(raw)
+        };
         self.components.push(value);
         self.escaped = false;
     }
@@ -174,25 +213,43 @@ impl<'a> Parts<'a> {
 
     fn end_element(&mut self) {
         self.end_repetition();
-        self.elements.push(Element { repetitions: std::mem::take(&mut self.repetitions) });
+        self.elements.push(Element {
+            repetitions: std::mem::take(&mut self.repetitions),
+        });
     }
 
     fn into_segment(mut self, position: usize, offset: usize) -> Result<Segment<'a>, SyntaxError> {
-        let tag_element = if self.elements.is_empty() { Element::default() } else { self.elements.remove(0) };
+        let tag_element = if self.elements.is_empty() {
+            Element::default()
+        } else {
+            self.elements.remove(0)
+        };
         let tag = match tag_element.repetitions.first().and_then(|r| r.first()) {
             Some(Cow::Borrowed(tag)) if is_tag(tag) => *tag,
             other => {
                 let found = other.map_or("", |t| t.as_ref()).trim();
                 let shown: String = found.chars().take(12).collect();
-                return Err(SyntaxError::new(SyntaxErrorCode::InvalidValue, position, format!("{shown:?} is not a segment tag (three capital letters or digits)")));
+                return Err(SyntaxError::new(
+                    SyntaxErrorCode::InvalidValue,
+                    position,
+                    format!("{shown:?} is not a segment tag (three capital letters or digits)"),
+                ));
             }
         };
-        Ok(Segment { position, offset, tag, elements: self.elements })
+        Ok(Segment {
+            position,
+            offset,
+            tag,
+            elements: self.elements,
+        })
     }
 }
 
 fn is_tag(tag: &str) -> bool {
-    tag.len() == 3 && tag.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    tag.len() == 3
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Removes release characters, keeping the characters they release.
@@ -226,7 +283,10 @@ mod tests {
         assert_eq!(s.value(1, 0), Some("AUMEL"));
         assert_eq!(s.value(1, 1), Some(""));
         assert_eq!(s.value(1, 2), Some("6"));
-        assert_eq!(s.elements[1].repetitions[1], [Cow::Borrowed("USLAX"), Cow::Borrowed("139")]);
+        assert_eq!(
+            s.elements[1].repetitions[1],
+            [Cow::Borrowed("USLAX"), Cow::Borrowed("139")]
+        );
         assert_eq!(s.nonempty(1, 1), None);
     }
 
@@ -241,7 +301,13 @@ mod tests {
     #[test]
     fn line_breaks_between_segments_are_ignored() {
         let segments = parse("UNH+1+X'\r\nBGM+9'\n", &Delimiters::version_3(), 5).unwrap();
-        assert_eq!(segments.iter().map(|s| (s.tag, s.position)).collect::<Vec<_>>(), [("UNH", 5), ("BGM", 6)]);
+        assert_eq!(
+            segments
+                .iter()
+                .map(|s| (s.tag, s.position))
+                .collect::<Vec<_>>(),
+            [("UNH", 5), ("BGM", 6)]
+        );
     }
 
     #[test]

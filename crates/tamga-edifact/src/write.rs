@@ -30,10 +30,15 @@ pub fn escape<'v>(value: &'v str, d: &Delimiters) -> Cow<'v, str> {
 /// Appends one segment: `elements` each a list of components (one repetition).
 pub fn segment(out: &mut String, d: &Delimiters, tag: &str, elements: &[&[&str]]) {
     out.push_str(tag);
-    let last = elements.iter().rposition(|e| e.iter().any(|c| !c.is_empty()));
+    let last = elements
+        .iter()
+        .rposition(|e| e.iter().any(|c| !c.is_empty()));
     for element in elements.iter().take(last.map_or(0, |l| l + 1)) {
         out.push(d.element);
-        let used = element.iter().rposition(|c| !c.is_empty()).map_or(0, |l| l + 1);
+        let used = element
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |l| l + 1);
         for (i, component) in element.iter().take(used).enumerate() {
             if i > 0 {
                 out.push(d.component);
@@ -103,15 +108,28 @@ impl InterchangeWriter {
                 &[envelope.reference],
             ],
         );
-        Self { d, out, reference: envelope.reference.to_owned(), messages: 0 }
+        Self {
+            d,
+            out,
+            reference: envelope.reference.to_owned(),
+            messages: 0,
+        }
     }
 
     /// One message: `identifier` is the UNH composite (type, version, release, agency), `body`
     /// the segments between UNH and UNT as (tag, elements).
-    pub fn message(&mut self, reference: &str, identifier: &[&str], body: &[(&str, Vec<Vec<String>>)]) {
+    pub fn message(
+        &mut self,
+        reference: &str,
+        identifier: &[&str],
+        body: &[(&str, Vec<Vec<String>>)],
+    ) {
         segment(&mut self.out, &self.d, "UNH", &[&[reference], identifier]);
         for (tag, elements) in body {
-            let elements: Vec<Vec<&str>> = elements.iter().map(|e| e.iter().map(String::as_str).collect()).collect();
+            let elements: Vec<Vec<&str>> = elements
+                .iter()
+                .map(|e| e.iter().map(String::as_str).collect())
+                .collect();
             let refs: Vec<&[&str]> = elements.iter().map(Vec::as_slice).collect();
             segment(&mut self.out, &self.d, tag, &refs);
         }
@@ -122,7 +140,12 @@ impl InterchangeWriter {
 
     pub fn finish(mut self) -> String {
         let count = self.messages.to_string();
-        segment(&mut self.out, &self.d, "UNZ", &[&[&count], &[&self.reference]]);
+        segment(
+            &mut self.out,
+            &self.d,
+            "UNZ",
+            &[&[&count], &[&self.reference]],
+        );
         self.out
     }
 }
@@ -141,7 +164,12 @@ mod tests {
     #[test]
     fn trailing_empties_are_left_out() {
         let mut out = String::new();
-        segment(&mut out, &Delimiters::version_3(), "LOC", &[&["9"], &["AUMEL", "", "6", ""], &[""], &[]]);
+        segment(
+            &mut out,
+            &Delimiters::version_3(),
+            "LOC",
+            &[&["9"], &["AUMEL", "", "6", ""], &[""], &[]],
+        );
         assert_eq!(out, "LOC+9+AUMEL::6'");
     }
 }

@@ -121,7 +121,7 @@ pub trait Store: Send + Sync + 'static {
         mrn: &str,
         scope: &Scope,
         assessment: NewAssessment,
-    ) -> Result<Option<(AssessmentRecord, Balance)>>;
+    ) -> Result<Option<Reassessed>>;
 
     /// Unit values of accepted items, grouped by (HS6, origin): the history references are
     /// built from.

@@ -197,8 +197,9 @@ macro_rules! backend_ops {
 
         /// Records a re-assessment as the next version; `None` when the declaration is not
         /// visible to `scope`.
-        pub(crate) async fn add_assessment(conn: &mut $conn, mrn: &str, scope: &Scope, new: NewAssessment) -> Result<Option<(AssessmentRecord, Balance)>> {
+        pub(crate) async fn add_assessment(conn: &mut $conn, mrn: &str, scope: &Scope, new: NewAssessment) -> Result<Option<Reassessed>> {
             let Some(id) = visible_id(conn, mrn, scope).await? else { return Ok(None) };
+            let previous = balance_of(conn, id).await?.map(|b| b.assessed);
             let version: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM assessments WHERE declaration_id = $1")
                 .bind(id)
                 .fetch_one(&mut *conn)
@@ -213,7 +214,7 @@ macro_rules! backend_ops {
             };
             insert_assessment(conn, id, &record).await?;
             let balance = balance_of(conn, id).await?.ok_or_else(|| StoreError::Corrupt("an assessment vanished".into()))?;
-            Ok(Some((record, balance)))
+            Ok(Some(Reassessed { record, balance, previous_total: previous.unwrap_or_default() }))
         }
 
         /// Every recorded unit value with an origin, grouped by (HS6, origin).
@@ -298,7 +299,7 @@ macro_rules! backend_ops {
             if balance_of(conn, id).await?.is_none() {
                 return Ok(Some(None));
             }
-            sqlx::query(&sql::insert_payment($dialect))
+            let inserted = sqlx::query(&sql::insert_payment($dialect))
                 .bind(id)
                 .bind(payment.kind.as_str())
                 .bind(payment.amount.to_string())
@@ -308,6 +309,9 @@ macro_rules! backend_ops {
                 .bind(payment.at)
                 .execute(&mut *conn)
                 .await?;
+            if inserted.rows_affected() == 0 {
+                return Err(StoreError::Conflict(format!("a {} with reference {:?} on {mrn}", payment.kind.as_str(), payment.reference)));
+            }
             balance_of(conn, id).await.map(Some)
         }
 

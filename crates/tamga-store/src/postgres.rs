@@ -138,7 +138,7 @@ impl Store for PgStore {
         mrn: &str,
         scope: &Scope,
         assessment: NewAssessment,
-    ) -> Result<Option<(AssessmentRecord, Balance)>> {
+    ) -> Result<Option<Reassessed>> {
         let mut tx = self.pool.begin().await?;
         // Versions of one declaration are numbered under a lock on its row.
         let (text, binds) = sql::select_declaration_id(mrn, scope);

@@ -24,6 +24,14 @@ pub struct AssessmentRecord {
     pub assessment: Assessment,
 }
 
+/// A recorded re-assessment, with the balance after it and the total it replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reassessed {
+    pub record: AssessmentRecord,
+    pub balance: Balance,
+    pub previous_total: Decimal,
+}
+
 /// A re-assessment to record as the next version.
 #[derive(Debug, Clone)]
 pub struct NewAssessment {

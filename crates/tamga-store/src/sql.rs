@@ -258,7 +258,7 @@ pub(crate) fn select_payments(dialect: Dialect) -> String {
 pub(crate) fn insert_payment(dialect: Dialect) -> String {
     format!(
         "INSERT INTO payments (declaration_id, kind, amount, method, reference, recorded_by, recorded_at) \
-         VALUES ($1, $2, {}, $4, $5, $6, $7)",
+         VALUES ($1, $2, {}, $4, $5, $6, $7) ON CONFLICT (declaration_id, kind, reference) DO NOTHING",
         dialect.numeric_param(3)
     )
 }

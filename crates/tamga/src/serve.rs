@@ -70,26 +70,21 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Picks up tariffs and rates imported by `tamga import` (a separate process) within seconds.
+/// Picks up tariffs, rates and valuation references imported by `tamga import` or rebuilt by
+/// `tamga valuation rebuild` (separate processes) within ten seconds.
 async fn refresh_revenue(state: tamga_api::AppState) {
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(10));
+    let mut seen = signature(&*state.store).await.ok();
     loop {
         ticker.tick().await;
-        let current = state.revenue.get();
-        let changed = match (
-            state.store.current_tariff().await,
-            state.store.rates().await,
-        ) {
-            (Ok(tariff), Ok(rates)) => {
-                let source = tariff.map(|t| (t.name, t.imported_at));
-                source != current.source || rates.len() != current.rates.len()
-            }
-            (Err(e), _) | (_, Err(e)) => {
+        let now = match signature(&*state.store).await {
+            Ok(now) => now,
+            Err(e) => {
                 tracing::warn!(error = %e, "cannot check for a new tariff");
-                false
+                continue;
             }
         };
-        if !changed {
+        if seen.as_ref() == Some(&now) {
             continue;
         }
         match tamga_api::revenue::load(&*state.store).await {
@@ -97,15 +92,33 @@ async fn refresh_revenue(state: tamga_api::AppState) {
                 tracing::info!(
                     measures = revenue.tariff.measure_count(),
                     rates = revenue.rates.len(),
-                    "tariff and rates reloaded"
+                    references = revenue.valuation.len(),
+                    "tariff, rates and valuation references reloaded"
                 );
                 state.revenue.set(revenue);
+                seen = Some(now);
             }
             Err(e) => {
                 tracing::error!(error = %e, "the new tariff could not be loaded; keeping the previous one")
             }
         }
     }
+}
+
+/// What changes when revenue data is imported: the tariff import, every rate, every reference.
+async fn signature(store: &dyn tamga_store::Store) -> Result<String, tamga_store::StoreError> {
+    let tariff = store
+        .current_tariff()
+        .await?
+        .map(|t| (t.name, t.imported_at));
+    let rates: Vec<_> = store
+        .rates()
+        .await?
+        .into_iter()
+        .map(|r| (r.currency, r.valid_from, r.rate))
+        .collect();
+    let references = store.references().await?;
+    Ok(format!("{tariff:?}{rates:?}{references:?}"))
 }
 
 /// On first start, with no user at all, creates `admin` and prints its token once.

@@ -49,7 +49,7 @@ pub struct ReassessmentView {
     pub balance: Balance,
 }
 
-/// Re-assess a declaration with corrected item data (officers and supervisors).
+/// Re-assess a declaration with corrected item data (officers, supervisors and administrators).
 #[utoipa::path(
     post,
     path = "/api/v1/declarations/{mrn}/reassessment",
@@ -59,7 +59,7 @@ pub struct ReassessmentView {
     request_body = ReassessmentRequest,
     responses(
         (status = 201, description = "The new assessment version and balance", body = ReassessmentView),
-        (status = 403, description = "Only customs officers and supervisors re-assess", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only customs officers, supervisors and administrators re-assess", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such declaration, or never assessed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Corrections invalid or not assessable", body = Problem, content_type = "application/problem+json"),
     )
@@ -72,7 +72,7 @@ pub(crate) async fn reassess(
 ) -> Result<(StatusCode, Json<ReassessmentView>), ApiError> {
     if !matches!(user.role, Role::Officer | Role::Supervisor | Role::Admin) {
         return Err(ApiError::Forbidden(
-            "only customs officers and supervisors re-assess".into(),
+            "only customs officers, supervisors and administrators re-assess".into(),
         ));
     }
     let reason = request.reason.trim().to_owned();
@@ -94,8 +94,14 @@ pub(crate) async fn reassess(
         .assessments(&mrn, &Scope::All)
         .await?
         .unwrap_or_default();
-    let previous = versions.last().ok_or_else(not_found)?.assessment.total;
-    let draft = corrected(&record.declaration, &request.corrections)?;
+    if versions.is_empty() {
+        return Err(not_found());
+    }
+    // Earlier corrections stand: replay them, then apply the new ones.
+    let mut all = earlier_corrections(&versions);
+    let first_new = all.len();
+    all.extend(request.corrections.iter().cloned());
+    let draft = corrected(&record.declaration, &all).map_err(|e| renumber(e, first_new))?;
     let declaration = tamga_core::validate::validate(&draft, state.reference, record.accepted_at)
         .map_err(ApiError::Invalid)?;
     let assessment =
@@ -110,22 +116,68 @@ pub(crate) async fn reassess(
         reason,
         corrections,
     };
-    let (assessment, balance) = state
+    let done = state
         .store
         .add_assessment(&mrn, &Scope::All, new)
         .await?
         .ok_or_else(not_found)?;
-    tracing::info!(%mrn, version = assessment.version, "re-assessed");
-    let difference = assessment.assessment.total - previous;
-    Ok((
-        StatusCode::CREATED,
-        Json(ReassessmentView {
-            assessment,
-            previous_total: previous,
-            difference,
-            balance,
-        }),
-    ))
+    tracing::info!(%mrn, version = done.record.version, "re-assessed");
+    let difference = done.record.assessment.total - done.previous_total;
+    let view = ReassessmentView {
+        assessment: done.record,
+        previous_total: done.previous_total,
+        difference,
+        balance: done.balance,
+    };
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The corrections of every earlier version, oldest first.
+pub(crate) fn earlier_corrections(versions: &[AssessmentRecord]) -> Vec<ItemCorrection> {
+    versions
+        .iter()
+        .filter_map(|v| v.corrections.clone())
+        .filter_map(|c| serde_json::from_value::<Vec<ItemCorrection>>(c).ok())
+        .flatten()
+        .collect()
+}
+
+/// Points errors about the replayed list at the request's own corrections.
+fn renumber(error: ApiError, first_new: usize) -> ApiError {
+    let ApiError::Invalid(errors) = error else {
+        return error;
+    };
+    let shift = |e: FieldError| {
+        let Some(rest) = e.pointer.strip_prefix("/corrections/") else {
+            return e;
+        };
+        let (index, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        match index.parse::<usize>() {
+            Ok(i) if i >= first_new => FieldError {
+                pointer: format!("/corrections/{}/{tail}", i - first_new),
+                ..e
+            },
+            _ => e,
+        }
+    };
+    ApiError::Invalid(errors.into_iter().map(shift).collect())
+}
+
+/// The declaration as the latest assessment sees it: with every recorded correction.
+pub(crate) fn current_declaration(
+    state: &AppState,
+    declaration: &tamga_core::Declaration,
+    accepted_at: time::OffsetDateTime,
+    versions: &[AssessmentRecord],
+) -> Result<tamga_core::Declaration, ApiError> {
+    let corrections = earlier_corrections(versions);
+    if corrections.is_empty() {
+        return Ok(declaration.clone());
+    }
+    let draft = corrected(declaration, &corrections)?;
+    tamga_core::validate::validate(&draft, state.reference, accepted_at).map_err(|errors| {
+        ApiError::Internal(format!("stored corrections no longer validate: {errors:?}").into())
+    })
 }
 
 /// The declaration as a draft, with the corrections applied.

@@ -90,7 +90,7 @@ pub struct PaymentRequest {
     pub reference: String,
 }
 
-/// Record a payment or guarantee (customs officers and supervisors); returns the new balance.
+/// Record a payment or guarantee (customs officers, supervisors and administrators); returns the new balance.
 #[utoipa::path(
     post,
     path = "/api/v1/declarations/{mrn}/payments",
@@ -100,7 +100,7 @@ pub struct PaymentRequest {
     request_body = PaymentRequest,
     responses(
         (status = 201, description = "Recorded; the new balance", body = Balance),
-        (status = 403, description = "Only customs staff record payments", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only customs officers, supervisors and administrators record payments", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such declaration, or nothing assessed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad amount or fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -113,7 +113,7 @@ pub(crate) async fn pay(
 ) -> Result<(StatusCode, Json<Balance>), ApiError> {
     if !matches!(user.role, Role::Officer | Role::Supervisor | Role::Admin) {
         return Err(ApiError::Forbidden(
-            "only customs officers and supervisors record payments".into(),
+            "only customs officers, supervisors and administrators record payments".into(),
         ));
     }
     let payment = payment(request, user)?;
@@ -258,7 +258,10 @@ pub(crate) async fn measures(
         ));
     }
     let date = match params.date.as_deref() {
-        None => tamga_store::sql::now().date(),
+        // Today in Uzbekistan, as assessments count it.
+        None => tamga_store::sql::now()
+            .to_offset(tamga_core::refdata::office_utc_offset("UZ"))
+            .date(),
         Some(raw) => {
             parse_date(raw).map_err(|_| bad_query("date", "a date is YYYY-MM-DD".into()))?
         }

@@ -56,8 +56,14 @@ pub(crate) async fn indicators(
         .await?
         .unwrap_or_default();
     let latest = versions.last().ok_or_else(not_found)?;
-    let items = valuation::indicators(
+    let declaration = super::reassess::current_declaration(
+        &state,
         &record.declaration,
+        record.accepted_at,
+        &versions,
+    )?;
+    let items = valuation::indicators(
+        &declaration,
         &latest.assessment,
         &state.revenue.get().valuation,
     );

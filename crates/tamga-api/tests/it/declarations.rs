@@ -356,7 +356,7 @@ async fn paths_and_reasons_are_checked() {
 async fn numbers_keep_every_digit_and_bearer_is_case_insensitive() {
     let app = TestApp::sqlite().await;
     let mut d = sample();
-    d["invoice"]["amount"] = serde_json::from_str("12345678901234567.89").unwrap();
+    d["invoice"]["amount"] = serde_json::from_str("123456789012.345678").unwrap();
     let request = axum::http::Request::builder()
         .method(Method::POST)
         .uri("/api/v1/declarations")
@@ -375,6 +375,6 @@ async fn numbers_keep_every_digit_and_bearer_is_case_insensitive() {
     let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(
         body["declaration"]["invoice"]["amount"],
-        "12345678901234567.89"
+        "123456789012.345678"
     );
 }

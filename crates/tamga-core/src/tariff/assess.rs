@@ -5,11 +5,12 @@
 //!   apportioned by price (a CIF value at the border), converted to national currency at the
 //!   rate in force on the acceptance date. Declare freight and insurance only when the price
 //!   does not already include them.
-//! - Duty: the most specific preference for the item's origin when the item (or the
-//!   declaration) carries the measure's proof-of-origin document; otherwise the most specific
+//! - Duty: the most specific preference for the item's origin when the item carries the
+//!   measure's proof-of-origin document; otherwise the most specific
 //!   third-country duty, doubled for goods of unknown origin or from a country without
-//!   most-favoured-nation treatment. Anti-dumping and countervailing duties for the origin are
-//!   added.
+//!   most-favoured-nation treatment (the unrounded duty is doubled, then rounded once). The most
+//!   specific anti-dumping and countervailing duties for the origin are added. A restriction
+//!   is satisfied by its licence on the item or on the declaration.
 //! - Excise, then VAT on customs value + duties + excise.
 //! - Rounding: each item's customs value and each tax amount is rounded half away from zero
 //!   to the national currency's minor unit; totals are sums of rounded amounts.
@@ -221,10 +222,7 @@ fn assess_item(
     let carries = |document: &Option<String>| has_document(declaration, item, document.as_deref());
     let mut taxes = vec![duty(item, value, &measures, context, notes)?];
     for kind in [MeasureKind::AntiDumping, MeasureKind::Countervailing] {
-        for measure in measures
-            .iter()
-            .filter(|m| m.kind == kind && context.tariff.covers(&m.origins, origin))
-        {
+        if let Some(measure) = find(kind) {
             taxes.push(line(
                 item,
                 measure,
@@ -312,9 +310,17 @@ fn duty(
         code: item.commodity_code.to_string(),
         date: date_text(context.date),
     })?;
-    let mut duty = line(item, third, value, context, "third-country duty".into())?;
-    if context.tariff.doubles(origin) {
-        duty.amount = round(duty.amount * Decimal::TWO);
+    let doubled = context.tariff.doubles(origin);
+    let factor = if doubled { Decimal::TWO } else { Decimal::ONE };
+    let mut duty = scaled_line(
+        item,
+        third,
+        value,
+        context,
+        "third-country duty".into(),
+        factor,
+    )?;
+    if doubled {
         duty.explanation = match origin {
             None => "third-country duty, doubled: origin unknown".into(),
             Some(o) => {
@@ -345,8 +351,19 @@ fn most_specific<'m>(
     measures
         .iter()
         .filter(|m| m.kind == kind && tariff.covers(&m.origins, origin))
-        .max_by_key(|m| m.code.len())
+        .max_by_key(|m| (m.code.len(), origin_rank(&m.origins), m.valid_from))
         .copied()
+}
+
+/// Between measures on the same code, one for the country beats one for its group, which
+/// beats one for any origin; then the latest to enter into force wins.
+fn origin_rank(origins: &super::measure::Origins) -> u8 {
+    use super::measure::Origins;
+    match origins {
+        Origins::Country(_) => 2,
+        Origins::Group(_) => 1,
+        Origins::Any => 0,
+    }
 }
 
 fn line(
@@ -356,9 +373,21 @@ fn line(
     context: &Context<'_>,
     explanation: String,
 ) -> Result<TaxLine, AssessmentError> {
+    scaled_line(item, measure, base, context, explanation, Decimal::ONE)
+}
+
+/// A tax line whose unrounded amount is multiplied by `factor` before the one rounding.
+fn scaled_line(
+    item: &GoodsItem,
+    measure: &Measure,
+    base: Decimal,
+    context: &Context<'_>,
+    explanation: String,
+    factor: Decimal,
+) -> Result<TaxLine, AssessmentError> {
     let (amount, expression) = match &measure.expression {
         Some(expression) => (
-            evaluate(expression, base, item, context)?,
+            evaluate(expression, base, item, context)? * factor,
             expression.to_string(),
         ),
         None => (Decimal::ZERO, String::new()),

@@ -17,6 +17,10 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+/// The largest amount, percentage or "per" quantity an expression may carry; with the bounds
+/// on declared values it keeps every assessment within decimal range.
+pub const MAX_AMOUNT: i64 = 1_000_000_000;
+
 /// A parsed duty expression: the sum of its terms, then floors and ceilings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DutyExpression {
@@ -169,6 +173,11 @@ impl<'a> Parser<'a> {
         })?;
         if value < Decimal::ZERO {
             return Err(self.fail("a rate cannot be negative"));
+        }
+        if value > Decimal::from(MAX_AMOUNT) {
+            return Err(self.fail(format!(
+                "{value} is above the largest rate tamga accepts, {MAX_AMOUNT}"
+            )));
         }
         self.at += 1;
         Ok(value)

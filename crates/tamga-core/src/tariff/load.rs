@@ -26,6 +26,9 @@ use super::measure::{Measure, MeasureKind, Origins, Tariff, TariffLine};
 use super::rates::ExchangeRates;
 use crate::dates::parse_date;
 
+/// The largest exchange rate accepted (national units per unit of a foreign currency).
+pub const MAX_RATE: i64 = 10_000_000;
+
 /// A refused row: its line number in the file and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {problem}")]
@@ -57,11 +60,32 @@ pub fn parse_tariff(text: &str) -> Result<Tariff, Vec<RowError>> {
             errors.push(e);
         }
     }
+    errors.extend(unknown_groups(&tariff));
     if errors.is_empty() {
         Ok(tariff)
     } else {
         Err(errors)
     }
+}
+
+/// Measures that name a group the file does not define.
+fn unknown_groups(tariff: &Tariff) -> Vec<RowError> {
+    let mut missing: Vec<String> = tariff
+        .measures()
+        .filter_map(|m| match &m.origins {
+            Origins::Group(g) if !tariff.groups.contains_key(g) => Some(g.clone()),
+            _ => None,
+        })
+        .collect();
+    missing.sort();
+    missing.dedup();
+    missing
+        .into_iter()
+        .map(|g| RowError {
+            line: 0,
+            problem: format!("measures name the country group {g:?}, which no group row defines"),
+        })
+        .collect()
 }
 
 fn tariff_row(tariff: &mut Tariff, row: &csv::StringRecord) -> Result<(), RowError> {
@@ -215,8 +239,8 @@ fn rate_row(row: &csv::StringRecord) -> Result<(String, Date, Decimal), String> 
     let from = date(field(1), "valid_from")?;
     let rate =
         Decimal::from_str(field(2)).map_err(|_| format!("rate {:?} is not a decimal", field(2)))?;
-    if rate <= Decimal::ZERO {
-        return Err("a rate must be positive".into());
+    if rate <= Decimal::ZERO || rate > Decimal::from(MAX_RATE) {
+        return Err(format!("a rate must be positive and at most {MAX_RATE}"));
     }
     Ok((currency.to_owned(), from, rate))
 }

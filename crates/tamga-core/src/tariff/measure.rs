@@ -111,6 +111,11 @@ impl Tariff {
             .push(measure);
     }
 
+    /// Every measure.
+    pub fn measures(&self) -> impl Iterator<Item = &Measure> {
+        self.measures.values().flatten()
+    }
+
     pub fn measure_count(&self) -> usize {
         self.measures.values().map(Vec::len).sum()
     }

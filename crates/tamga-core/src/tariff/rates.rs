@@ -7,6 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use time::Date;
 
+/// How long a rate stays usable without a newer one (rates are at least monthly).
+pub const MAX_AGE_DAYS: i64 = 62;
+
 #[derive(Debug, Clone, Default)]
 pub struct ExchangeRates {
     /// The national currency, e.g. UZS; its rate is always 1.
@@ -30,13 +33,15 @@ impl ExchangeRates {
             .insert(valid_from, rate);
     }
 
-    /// The rate in force on `date`, if any.
+    /// The rate in force on `date`, if any. A rate older than [`MAX_AGE_DAYS`] is stale and
+    /// not used: a missing rate must be imported, not silently carried forward.
     pub fn on(&self, currency: &str, date: Date) -> Option<Decimal> {
         if currency == self.national {
             return Some(Decimal::ONE);
         }
         let rates = self.by_currency.get(currency)?;
-        rates.range(..=date).next_back().map(|(_, rate)| *rate)
+        let (from, rate) = rates.range(..=date).next_back()?;
+        ((date - *from).whole_days() <= MAX_AGE_DAYS).then_some(*rate)
     }
 
     pub fn len(&self) -> usize {
@@ -69,5 +74,14 @@ mod tests {
         );
         assert_eq!(rates.on("UZS", date!(2000 - 01 - 01)), Some(Decimal::ONE));
         assert_eq!(rates.on("EUR", date!(2026 - 11 - 15)), None);
+        assert_eq!(
+            rates.on("USD", date!(2027 - 01 - 16)),
+            Some(Decimal::new(1_210_050, 2))
+        );
+        assert_eq!(
+            rates.on("USD", date!(2027 - 01 - 17)),
+            None,
+            "stale after 62 days"
+        );
     }
 }

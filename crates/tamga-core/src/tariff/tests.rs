@@ -40,8 +40,8 @@ fn tariff(rows: &str) -> Tariff {
 
 fn rates() -> ExchangeRates {
     let mut rates = ExchangeRates::new("UZS");
-    rates.insert("USD", date!(2026 - 01 - 01), d("12000"));
-    rates.insert("EUR", date!(2026 - 01 - 01), d("13000"));
+    rates.insert("USD", date!(2026 - 11 - 01), d("12000"));
+    rates.insert("EUR", date!(2026 - 11 - 01), d("13000"));
     rates
 }
 
@@ -309,5 +309,77 @@ proptest! {
         let a = run(&declaration, &t).unwrap();
         prop_assert!(a.items.iter().flat_map(|i| &i.taxes).all(|t| t.amount >= Decimal::ZERO));
         prop_assert_eq!(a.total, a.totals.iter().map(|t| t.amount).sum::<Decimal>());
+    }
+}
+
+#[test]
+fn only_the_most_specific_anti_dumping_duty_applies() {
+    let rows = format!("third-country-duty,84,*,0 %,,2020-01-01,,\nanti-dumping,84,CN,5 %,,2020-01-01,,\nanti-dumping,847130,CN,7 %,,2020-01-01,,\nanti-dumping,847130,*,1 %,,2020-01-01,,\n{VAT}");
+    let a = run(&declaration("1000", None), &tariff(&rows)).unwrap();
+    let anti: Vec<_> = a.items[0]
+        .taxes
+        .iter()
+        .filter(|t| t.tax == MeasureKind::AntiDumping)
+        .collect();
+    assert_eq!(anti.len(), 1);
+    assert_eq!(
+        anti[0].expression, "7 %",
+        "the country measure on the longest code wins"
+    );
+}
+
+#[test]
+fn a_doubled_duty_is_rounded_once() {
+    // 0.125 % of 4.00 UZS is 0.005: doubled before rounding 0.01, not 2 x round(0.005) = 0.02.
+    let t = tariff(&format!(
+        "no-mfn,,CN,,,,,\nthird-country-duty,84,*,0.125 %,,2020-01-01,,\n{VAT}"
+    ));
+    let mut declaration = declaration("4.00", None);
+    declaration.invoice.as_mut().unwrap().currency =
+        crate::codes::CurrencyCode::parse("UZS").unwrap();
+    assert_eq!(amounts(&run(&declaration, &t).unwrap())[0].1, d("0.01"));
+}
+
+#[test]
+fn undefined_groups_and_huge_rates_are_refused() {
+    let text = "kind,code,origins,expression,document,valid_from,valid_to,description\n\
+                preference,84,group:CIS-FAT,0 %,CST1,2020-01-01,,\n\
+                third-country-duty,84,*,2000000000 %,,2020-01-01,,\n";
+    let errors = load::parse_tariff(text).unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.problem.contains("CIS-FAT")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.line == 3 && e.problem.contains("largest rate")),
+        "{errors:?}"
+    );
+}
+
+proptest! {
+    #[test]
+    fn the_largest_declared_values_assess_without_overflow(
+        price in 1u64..=1_000_000_000_000,
+        mass in 1u64..=1_000_000_000,
+        items in 1usize..40,
+    ) {
+        let t = tariff(&format!("third-country-duty,84,*,1000000000 % + 1000000000 USD / 1 kg MIN 1000000000 USD / 1 kg,,2020-01-01,,\n{VAT}"));
+        let mut declaration = declaration(&price.to_string(), Some("1000000000000"));
+        let template = declaration.items[0].clone();
+        declaration.items = (1..=items)
+            .map(|i| {
+                let mut item = template.clone();
+                item.sequence = i as u16;
+                item.net_mass = Decimal::from(mass);
+                item.gross_mass = Decimal::from(mass);
+                item
+            })
+            .collect();
+        let mut rates = rates();
+        rates.insert("USD", date!(2026 - 11 - 01), Decimal::from(load::MAX_RATE));
+        let assessed = assess(&declaration, &Context { tariff: &t, rates: &rates, date: DAY });
+        prop_assert!(assessed.is_ok());
     }
 }

@@ -51,8 +51,12 @@ impl Validator<'_> {
         );
         let procedure = self.procedure(&at("procedure"), d.procedure.as_deref(), kind);
         let packages = self.packages(&at("packages"), d.packages.as_ref());
-        let net = self.required_amount(&at("net_mass"), d.net_mass.as_ref(), Sign::Positive);
-        let gross = self.required_amount(&at("gross_mass"), d.gross_mass.as_ref(), Sign::Positive);
+        let net = self.required_amount(&at("net_mass"), d.net_mass.as_ref(), Sign::PositiveMeasure);
+        let gross = self.required_amount(
+            &at("gross_mass"),
+            d.gross_mass.as_ref(),
+            Sign::PositiveMeasure,
+        );
         self.masses(&at("net_mass"), net, gross);
         let supplementary = self.quantity(
             &at("supplementary_quantity"),
@@ -274,7 +278,7 @@ impl Validator<'_> {
         let quantity = self.required_amount(
             &format!("{pointer}/quantity"),
             q.quantity.as_ref(),
-            Sign::Positive,
+            Sign::PositiveMeasure,
         );
         let unit = self.required_code(
             &format!("{pointer}/unit"),

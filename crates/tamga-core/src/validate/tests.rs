@@ -273,3 +273,20 @@ fn a_defaulted_lodgement_date_does_not_change_the_fingerprint() {
     assert_eq!(today.fingerprint(false), tomorrow.fingerprint(false));
     assert_ne!(today.fingerprint(true), tomorrow.fingerprint(true));
 }
+
+#[test]
+fn numbers_beyond_the_supported_range_are_refused() {
+    let mut d = sample();
+    d.items[0].price = Some(crate::draft::DecimalText("1000000000000.01".into()));
+    d.items[0].net_mass = Some(crate::draft::DecimalText("1.0000001".into()));
+    d.items[1].gross_mass = Some(crate::draft::DecimalText("2000000000".into()));
+    let errors = check(&d).unwrap_err();
+    assert_eq!(
+        codes_at(&errors),
+        [
+            ("/items/0/net_mass", "out_of_range"),
+            ("/items/0/price", "out_of_range"),
+            ("/items/1/gross_mass", "out_of_range")
+        ]
+    );
+}

@@ -39,6 +39,8 @@ CREATE TABLE payments (
     recorded_at     TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX payments_declaration ON payments (declaration_id);
+-- A payment order or guarantee is recorded once: a retried request cannot count it twice.
+CREATE UNIQUE INDEX payments_reference ON payments (declaration_id, kind, reference);
 
 CREATE TRIGGER assessments_append_only BEFORE UPDATE OR DELETE ON assessments
     FOR EACH ROW EXECUTE FUNCTION refuse_change();

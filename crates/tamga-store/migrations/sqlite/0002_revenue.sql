@@ -40,8 +40,14 @@ CREATE TABLE payments (
     recorded_at     TEXT NOT NULL
 );
 CREATE INDEX payments_declaration ON payments (declaration_id);
+-- A payment order or guarantee is recorded once: a retried request cannot count it twice.
+CREATE UNIQUE INDEX payments_reference ON payments (declaration_id, kind, reference);
 
 CREATE TRIGGER assessments_append_only_update BEFORE UPDATE ON assessments
 BEGIN SELECT RAISE(ABORT, 'assessments are append-only'); END;
 CREATE TRIGGER payments_append_only_update BEFORE UPDATE ON payments
+BEGIN SELECT RAISE(ABORT, 'payments are append-only'); END;
+CREATE TRIGGER assessments_append_only_delete BEFORE DELETE ON assessments
+BEGIN SELECT RAISE(ABORT, 'assessments are append-only'); END;
+CREATE TRIGGER payments_append_only_delete BEFORE DELETE ON payments
 BEGIN SELECT RAISE(ABORT, 'payments are append-only'); END;

@@ -159,7 +159,7 @@ impl Store for SqliteStore {
         mrn: &str,
         scope: &Scope,
         assessment: NewAssessment,
-    ) -> Result<Option<(AssessmentRecord, Balance)>> {
+    ) -> Result<Option<Reassessed>> {
         let (mrn, scope) = (mrn.to_owned(), scope.clone());
         self.write(move |conn| {
             Box::pin(async move { ops::add_assessment(conn, &mrn, &scope, assessment).await })

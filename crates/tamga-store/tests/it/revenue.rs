@@ -89,6 +89,17 @@ pub async fn assessments_payments_and_release(store: Arc<dyn Store>) {
         (Decimal::ZERO, half, total - half)
     );
     assert_eq!(secured.payments.len(), 2);
+    let again = store
+        .record_payment(
+            &mrn,
+            &Scope::All,
+            payment(PaymentKind::Guarantee, total - half, &officer),
+        )
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(_))),
+        "the same guarantee twice: {again:?}"
+    );
     let done = store
         .transition(&mrn, &Scope::All, release(&officer))
         .await
@@ -196,13 +207,15 @@ pub async fn reassessments_are_new_versions(store: Arc<dyn Store>) {
         reason: "inspection".into(),
         corrections: serde_json::json!([{"sequence": 1, "commodity_code": "8517130000"}]),
     };
-    let (record, balance) = store
+    let done = store
         .add_assessment(&mrn, &Scope::All, new.clone())
         .await
         .unwrap()
         .unwrap();
+    let record = done.record;
     assert_eq!(record.version, 2);
-    assert_eq!(balance.due, raised.total);
+    assert_eq!(done.balance.due, raised.total);
+    assert_eq!(done.previous_total, raised.total - Decimal::ONE_HUNDRED);
     let versions = store.assessments(&mrn, &Scope::All).await.unwrap().unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[1], record);
