@@ -123,7 +123,12 @@ impl<'a> Reader<'a> {
 
     pub(crate) fn next_segment(&mut self) -> Result<Option<Segment<'a>>, SyntaxError> {
         let bytes = self.text.as_bytes();
-        while matches!(bytes.get(self.at), Some(b'\r' | b'\n')) {
+        // Line breaks between segments, and empty segments (a stray terminator), are skipped.
+        let terminator = self.d[SEGMENT];
+        while bytes
+            .get(self.at)
+            .is_some_and(|b| matches!(b, b'\r' | b'\n') || *b == terminator)
+        {
             self.at += 1;
         }
         if self.at >= bytes.len() {
