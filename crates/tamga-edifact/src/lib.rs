@@ -29,6 +29,7 @@
 
 pub mod charset;
 pub mod contrl;
+pub mod cusdec;
 pub mod delimiters;
 pub mod error;
 pub mod interchange;

@@ -383,3 +383,57 @@ mod properties {
         }
     }
 }
+
+mod cusdec {
+    use tamga_edifact::{cusdec, interchange};
+
+    const UZ: &str = include_str!("../../../../examples/declaration.edi");
+
+    #[test]
+    fn the_australian_sample_maps_field_by_field() {
+        let read = interchange::read(super::SAMPLES[0].1).unwrap();
+        let draft = cusdec::to_draft(&read.messages[0]);
+        assert_eq!(draft.declaration_type.as_deref(), Some("EX"));
+        assert_eq!(draft.lrn.as_deref(), Some("200401270001"));
+        assert_eq!(draft.country_of_destination.as_deref(), Some("US"));
+        assert_eq!(
+            draft.invoice.as_ref().and_then(|i| i.currency.as_deref()),
+            Some("AUD")
+        );
+        assert_eq!(draft.items.len(), 1);
+        let item = &draft.items[0];
+        assert_eq!(item.sequence, Some(1));
+        assert_eq!(item.commodity_code.as_deref(), Some("03026200"));
+        assert_eq!(item.description.as_deref(), Some("GOODS DESCRIPTION"));
+        assert_eq!(item.origin.as_deref(), Some("US"));
+        assert_eq!(item.net_mass.as_ref().map(|m| m.0.as_str()), Some("10"));
+        assert_eq!(item.price.as_ref().map(|m| m.0.as_str()), Some("5000"));
+    }
+
+    #[test]
+    fn the_uzbek_example_maps_to_a_valid_declaration() {
+        let read = interchange::read(UZ).unwrap();
+        let draft = cusdec::to_draft(&read.messages[0]);
+        let now = time::OffsetDateTime::now_utc();
+        let declaration = tamga_core::validate::validate(
+            &draft,
+            tamga_core::refdata::ReferenceData::embedded(),
+            now,
+        )
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+        assert_eq!(declaration.lrn.as_str(), "LRN-EDI-000123");
+        assert_eq!(
+            declaration.declarant.address.as_deref(),
+            Some("Amir Temur ko'chasi 15, Toshkent")
+        );
+        assert_eq!(
+            declaration
+                .border_transport
+                .as_ref()
+                .and_then(|t| t.identification.as_deref()),
+            Some("01A123BC")
+        );
+        assert_eq!(declaration.items[1].commodity_code.as_str(), "847160");
+        assert_eq!(declaration.documents[0].document_type.as_str(), "N380");
+    }
+}
