@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
-use crate::extract::{JsonBody, PathParam};
+use crate::extract::{JsonBody, PathParam, Submission};
 use crate::views::DeclarationView;
 use crate::AppState;
 
@@ -32,7 +32,9 @@ pub(crate) fn router() -> Router<AppState> {
 /// Lodge a goods declaration. It is validated as a whole: every problem is reported at once.
 /// Accepted declarations get an MRN and are committed durably before the answer. Lodging the
 /// identical declaration again returns the same MRN with 200; a different declaration with a
-/// used LRN is a 409 naming the existing MRN.
+/// used LRN is a 409 naming the existing MRN. A UN/EDIFACT CUSDEC interchange is accepted too
+/// (`Content-Type: application/edifact`) and answered in kind: CUSRES, or CONTRL for a syntax
+/// error.
 #[utoipa::path(
     post,
     path = "/api/v1/declarations",
@@ -53,8 +55,28 @@ pub(crate) fn router() -> Router<AppState> {
 pub(crate) async fn lodge(
     State(state): State<AppState>,
     Caller(user): Caller,
-    JsonBody(draft): JsonBody<DeclarationDraft>,
+    submission: Submission,
 ) -> Result<Response, ApiError> {
+    let draft = match submission {
+        Submission::Json(draft) => draft,
+        Submission::Edifact(text) => {
+            return crate::edifact::lodge_interchange(&state, user, &text).await
+        }
+    };
+    let (status, view) = lodge_draft(&state, user, &draft).await?;
+    if status == StatusCode::CREATED {
+        let location = format!("/api/v1/declarations/{}", view.mrn);
+        return Ok((status, [(header::LOCATION, location)], Json(view)).into_response());
+    }
+    Ok((status, Json(view)).into_response())
+}
+
+/// Validates, assesses and lodges one draft: 201 when accepted, 200 for a resubmission.
+pub(crate) async fn lodge_draft(
+    state: &AppState,
+    user: User,
+    draft: &DeclarationDraft,
+) -> Result<(StatusCode, DeclarationView), ApiError> {
     if !user.role.may_lodge() {
         return Err(ApiError::Forbidden(format!(
             "the role {} may not lodge declarations",
@@ -63,7 +85,7 @@ pub(crate) async fn lodge(
     }
     let at = now();
     let declaration =
-        tamga_core::validate::validate(&draft, state.reference, at).map_err(ApiError::Invalid)?;
+        tamga_core::validate::validate(draft, state.reference, at).map_err(ApiError::Invalid)?;
     check_declarant(&user, &declaration)?;
     let assessment = crate::revenue::assess_declaration(&state.revenue.get(), &declaration, at)
         .map_err(ApiError::Invalid)?;
@@ -72,19 +94,11 @@ pub(crate) async fn lodge(
     let lodgement = Lodgement::new(declaration, fingerprint, user, at, assessment);
     match state.store.lodge(lodgement).await? {
         LodgeOutcome::Accepted(record) => {
-            let location = format!("/api/v1/declarations/{}", record.mrn);
             tracing::info!(mrn = %record.mrn, "declaration accepted");
-            Ok((
-                StatusCode::CREATED,
-                [(header::LOCATION, location)],
-                Json(DeclarationView::from(record)),
-            )
-                .into_response())
+            Ok((StatusCode::CREATED, DeclarationView::from(record)))
         }
-        LodgeOutcome::Resubmitted(record) => {
-            Ok((StatusCode::OK, Json(DeclarationView::from(record))).into_response())
-        }
-        LodgeOutcome::LrnTaken { mrn } => Err(lrn_taken(&state, &scope, mrn).await?),
+        LodgeOutcome::Resubmitted(record) => Ok((StatusCode::OK, DeclarationView::from(record))),
+        LodgeOutcome::LrnTaken { mrn } => Err(lrn_taken(state, &scope, mrn).await?),
     }
 }
 

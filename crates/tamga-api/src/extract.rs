@@ -30,6 +30,47 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     }
 }
 
+/// A declaration as submitted: JSON (`application/json`) or a UN/EDIFACT interchange
+/// (`application/edifact`, UTF-8 or ISO 8859-1).
+#[derive(Debug)]
+pub enum Submission {
+    Json(Box<tamga_core::draft::DeclarationDraft>),
+    Edifact(String),
+}
+
+impl FromRequest<AppState> for Submission {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/edifact" {
+            return JsonBody::from_request(req, state)
+                .await
+                .map(|JsonBody(d)| Submission::Json(Box::new(d)));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(state.settings.body_limit)
+            } else {
+                bad_request(rejection.body_text(), Vec::new())
+            }
+        })?;
+        Ok(Submission::Edifact(
+            tamga_edifact::charset::decode(&bytes).into_owned(),
+        ))
+    }
+}
+
 /// A path parameter whose rejection (e.g. invalid UTF-8) is a problem document.
 #[derive(Debug)]
 pub struct PathParam<T>(pub T);
@@ -61,7 +102,7 @@ fn require_json(req: &Request) -> Result<(), ApiError> {
         return Ok(());
     }
     Err(ApiError::UnsupportedMediaType(format!(
-        "expected Content-Type: application/json, got {:?}",
+        "expected Content-Type: application/json (or application/edifact for declarations), got {:?}",
         content_type
     )))
 }

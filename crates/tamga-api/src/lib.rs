@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 mod auth;
 mod commodities;
 mod declarations;
+mod edifact;
 pub mod error;
 mod extract;
 mod health;

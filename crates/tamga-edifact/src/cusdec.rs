@@ -136,7 +136,7 @@ fn item_segment(d: &mut DeclarationDraft, s: &Segment<'_>) {
 }
 
 fn is_commodity(code: &str) -> bool {
-    (6..=10).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
+    (2..=10).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `CCYYMMDD` (format 102) as `YYYY-MM-DD`; anything else is passed on for validation to refuse.

@@ -30,6 +30,7 @@
 pub mod charset;
 pub mod contrl;
 pub mod cusdec;
+pub mod cusres;
 pub mod delimiters;
 pub mod error;
 pub mod interchange;

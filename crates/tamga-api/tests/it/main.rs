@@ -3,6 +3,7 @@
 mod app;
 mod bad_input;
 mod declarations;
+mod edifact;
 mod openapi;
 mod reference;
 mod revenue;

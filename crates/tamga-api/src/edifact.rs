@@ -1,0 +1,191 @@
+//! Declarations lodged as UN/EDIFACT interchanges (`Content-Type: application/edifact`),
+//! answered in kind: a syntax error gets a CONTRL rejecting the interchange (400); otherwise
+//! every CUSDEC is mapped, validated, assessed and lodged like a JSON declaration, and a
+//! CUSRES interchange answers each one: 201 when all were accepted anew, 200 when all were
+//! accepted (some earlier), 422 when any was not.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tamga_core::FieldError;
+use tamga_edifact::contrl::{self, Acknowledger, Location};
+use tamga_edifact::cusres::{self, Verdict};
+use tamga_edifact::interchange::{self, Header};
+use tamga_store::User;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+const YYMMDD: &[BorrowedFormatItem<'static>] =
+    format_description!("[year repr:last_two][month][day]");
+const HHMM: &[BorrowedFormatItem<'static>] = format_description!("[hour][minute]");
+
+/// tamga's identity as an interchange partner.
+pub const IDENTITY: &str = "UZCUSTOMS";
+
+pub(crate) async fn lodge_interchange(
+    state: &AppState,
+    user: User,
+    text: &str,
+) -> Result<Response, ApiError> {
+    let now = tamga_store::sql::now();
+    let (date, time) = (
+        now.format(YYMMDD).unwrap_or_default(),
+        now.format(HHMM).unwrap_or_default(),
+    );
+    let reference = format!(
+        "{:014}",
+        now.unix_timestamp_nanos() / 1_000_000 % 100_000_000_000_000
+    );
+    let by = Acknowledger {
+        identity: IDENTITY,
+        date: &date,
+        time: &time,
+        reference: &reference,
+    };
+    let read = match interchange::read(text) {
+        Ok(read) => read,
+        Err(error) => {
+            tracing::info!(%error, "EDIFACT interchange refused");
+            let location = message_at(text, error.segment);
+            let location = location.as_ref().map(|(r, k)| Location {
+                message_reference: r,
+                message_type: k,
+            });
+            let body = contrl::acknowledge(&header_of(text), Some((&error, location)), &by);
+            return Ok(edifact(StatusCode::BAD_REQUEST, body));
+        }
+    };
+    let header = read.header.clone().unwrap_or_else(|| header_of(text));
+    let mut verdicts = Vec::with_capacity(read.messages.len());
+    let mut status = StatusCode::CREATED;
+    for message in &read.messages {
+        let (lrn, verdict, code) = lodge_message(state, &user, message).await?;
+        status = worst(status, code);
+        verdicts.push((lrn, verdict));
+    }
+    Ok(edifact(status, cusres::respond(&header, &verdicts, &by)))
+}
+
+async fn lodge_message(
+    state: &AppState,
+    user: &User,
+    message: &interchange::Message<'_>,
+) -> Result<(String, Verdict, StatusCode), ApiError> {
+    if message.kind() != Some("CUSDEC") {
+        let kind = message.kind().unwrap_or("?");
+        let error = FieldError::new(
+            "/",
+            "message_not_supported",
+            format!("{kind} is not a declaration: send CUSDEC"),
+        );
+        return Ok((
+            message.reference.clone(),
+            Verdict::Rejected {
+                errors: vec![error],
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let draft = tamga_edifact::cusdec::to_draft(message);
+    let lrn = draft.lrn.clone().unwrap_or_default();
+    match crate::declarations::lodge_draft(state, user.clone(), &draft).await {
+        Ok((code, view)) => Ok((
+            lrn,
+            Verdict::Accepted {
+                mrn: view.mrn,
+                status: view.status.as_str().to_owned(),
+            },
+            code,
+        )),
+        Err(ApiError::Invalid(errors)) => Ok((
+            lrn,
+            Verdict::Rejected { errors },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(ApiError::Conflict { detail, .. }) => {
+            let error = FieldError::new("/lrn", "lrn_taken", detail);
+            Ok((
+                lrn,
+                Verdict::Rejected {
+                    errors: vec![error],
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// 422 wins over 200, which wins over 201.
+fn worst(a: StatusCode, b: StatusCode) -> StatusCode {
+    let rank = |s: StatusCode| match s.as_u16() {
+        422 => 2,
+        200 => 1,
+        _ => 0,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}
+
+fn edifact(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/edifact")],
+        body,
+    )
+        .into_response()
+}
+
+/// The sender and reference of an interchange too broken to read whole: from its UNB, if any.
+fn header_of(text: &str) -> Header {
+    let (delimiters, rest) = tamga_edifact::Delimiters::from_una(text)
+        .ok()
+        .flatten()
+        .unwrap_or((tamga_edifact::Delimiters::version_3(), text));
+    let unb = tamga_edifact::parse(
+        rest.split_inclusive(delimiters.segment)
+            .next()
+            .unwrap_or(""),
+        &delimiters,
+        1,
+    )
+    .ok()
+    .and_then(|mut s| (!s.is_empty()).then(|| s.remove(0)))
+    .filter(|s| s.tag == "UNB");
+    let value = |e: usize, c: usize| {
+        unb.as_ref()
+            .and_then(|s| s.nonempty(e, c))
+            .unwrap_or("UNKNOWN")
+            .to_owned()
+    };
+    Header {
+        syntax: value(0, 0),
+        version: value(0, 1),
+        sender: value(1, 0),
+        recipient: value(2, 0),
+        date: value(3, 0),
+        time: value(3, 1),
+        reference: value(4, 0),
+    }
+}
+
+/// The reference and type of the message that holds segment `position`, when the segments
+/// up to it can be read.
+fn message_at(text: &str, position: usize) -> Option<(String, String)> {
+    let (delimiters, rest, first) = match tamga_edifact::Delimiters::from_una(text).ok().flatten() {
+        Some((d, rest)) => (d, rest, 2),
+        None => (tamga_edifact::Delimiters::version_3(), text, 1),
+    };
+    let segments = tamga_edifact::parse(rest, &delimiters, first).ok()?;
+    let unh = segments
+        .iter()
+        .take_while(|s| s.position <= position)
+        .filter(|s| s.tag == "UNH")
+        .last()?;
+    Some((unh.value(0, 0)?.to_owned(), unh.value(1, 0)?.to_owned()))
+}

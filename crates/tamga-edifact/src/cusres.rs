@@ -1,0 +1,67 @@
+//! CUSRES: tamga's answer to each CUSDEC of an interchange, in kind.
+//!
+//! tamga's profile (D96B segments):
+//!
+//! | segment | meaning |
+//! |---|---|
+//! | `BGM+962+<MRN or LRN>+<29 accepted / 27 not accepted>` | the response and its verdict |
+//! | `RFF+ABT:<MRN>` | the MRN, when accepted |
+//! | `RFF+ABO:<LRN>` | the declarant's LRN |
+//! | `FTX+ACB+++<status>` | the declaration's status, when accepted |
+//! | `ERP+1` `ERC+<code>` `FTX+AAO+++<pointer>:<message>` | each problem, when not accepted |
+
+use tamga_core::FieldError;
+
+use crate::contrl::Acknowledger;
+use crate::delimiters::Delimiters;
+use crate::interchange::Header;
+use crate::write::{Envelope, InterchangeWriter};
+
+/// What became of one declaration.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    Accepted { mrn: String, status: String },
+    Rejected { errors: Vec<FieldError> },
+}
+
+/// One CUSRES interchange answering `header`'s interchange: one message per declaration,
+/// given as (LRN, verdict).
+pub fn respond(header: &Header, verdicts: &[(String, Verdict)], by: &Acknowledger<'_>) -> String {
+    let envelope = Envelope {
+        syntax: "UNOC",
+        version: "3",
+        sender: by.identity,
+        recipient: &header.sender,
+        date: by.date,
+        time: by.time,
+        reference: by.reference,
+    };
+    let mut writer = InterchangeWriter::new(Delimiters::version_3(), &envelope);
+    for (n, (lrn, verdict)) in verdicts.iter().enumerate() {
+        let one = |v: &str| vec![v.to_owned()];
+        let mut body = Vec::new();
+        match verdict {
+            Verdict::Accepted { mrn, status } => {
+                body.push(("BGM", vec![one("962"), one(mrn), one("29")]));
+                body.push(("RFF", vec![vec!["ABT".into(), mrn.clone()]]));
+                body.push(("RFF", vec![vec!["ABO".into(), lrn.clone()]]));
+                body.push(("FTX", vec![one("ACB"), vec![], vec![], one(status)]));
+            }
+            Verdict::Rejected { errors } => {
+                body.push(("BGM", vec![one("962"), one(lrn), one("27")]));
+                body.push(("RFF", vec![vec!["ABO".into(), lrn.clone()]]));
+                for error in errors {
+                    body.push(("ERP", vec![one("1")]));
+                    body.push(("ERC", vec![one(&error.code)]));
+                    let text: String = format!("{}: {}", error.pointer, error.message)
+                        .chars()
+                        .take(512)
+                        .collect();
+                    body.push(("FTX", vec![one("AAO"), vec![], vec![], vec![text]]));
+                }
+            }
+        }
+        writer.message(&(n + 1).to_string(), &["CUSRES", "D", "96B", "UN"], &body);
+    }
+    writer.finish()
+}
