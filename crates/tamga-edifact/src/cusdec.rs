@@ -92,7 +92,7 @@ fn item_segment(d: &mut DeclarationDraft, s: &Segment<'_>) {
         };
         if s.tag == "CST" {
             item.commodity_code = s
-                .elements
+                .elements()
                 .iter()
                 .skip(1)
                 .filter_map(|e| e.component(0))
@@ -107,7 +107,7 @@ fn item_segment(d: &mut DeclarationDraft, s: &Segment<'_>) {
     };
     match (s.tag, s.value(0, 0).unwrap_or("")) {
         ("FTX", "AAA") => {
-            item.description = s.elements.get(3).map(|e| {
+            item.description = s.elements().get(3).map(|e| {
                 e.repetitions
                     .iter()
                     .flatten()

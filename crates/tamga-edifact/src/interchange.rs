@@ -152,16 +152,18 @@ fn check_charset(header: &Header, segments: &[Segment<'_>]) -> Result<(), Syntax
         return Ok(());
     };
     for segment in segments {
-        for (e, element) in segment.elements.iter().enumerate() {
-            for (c, value) in element.repetitions.iter().flatten().enumerate() {
-                if let Some(bad) = value.chars().find(|ch| !charset.allows(*ch)) {
-                    let error = SyntaxError::new(
-                        SyntaxErrorCode::InvalidCharacter,
-                        segment.position,
-                        format!("{bad:?} is not in the {} repertoire", header.syntax),
-                    );
-                    return Err(error.at(segment.tag, Some(e + 1), Some(c + 1)));
-                }
+        for value in segment.values() {
+            if let Some(bad) = value.text.chars().find(|ch| !charset.allows(*ch)) {
+                let error = SyntaxError::new(
+                    SyntaxErrorCode::InvalidCharacter,
+                    segment.position,
+                    format!("{bad:?} is not in the {} repertoire", header.syntax),
+                );
+                let (e, c) = (
+                    usize::from(value.element) + 1,
+                    usize::from(value.component) + 1,
+                );
+                return Err(error.at(segment.tag, Some(e), Some(c)));
             }
         }
     }

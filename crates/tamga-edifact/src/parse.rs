@@ -6,8 +6,17 @@ use std::borrow::Cow;
 use crate::delimiters::Delimiters;
 use crate::error::{SyntaxError, SyntaxErrorCode};
 
-/// One data element: its repetitions (one unless the version-4 repetition separator is used),
-/// each a list of components.
+/// One value of a segment and where it stands: element (0-based, the tag not counted),
+/// repetition and component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value<'a> {
+    pub text: Cow<'a, str>,
+    pub element: u16,
+    pub repetition: u16,
+    pub component: u16,
+}
+
+/// A view of one data element: its repetitions, each a list of components.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Element<'a> {
     pub repetitions: Vec<Vec<Cow<'a, str>>>,
@@ -20,7 +29,7 @@ impl Element<'_> {
     }
 }
 
-/// One segment: its tag and data elements.
+/// One segment: its tag and its values, held in one flat vector (one allocation per segment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment<'a> {
     /// Position in the interchange, from 1 (a UNA counts).
@@ -28,20 +37,55 @@ pub struct Segment<'a> {
     /// Byte offset of the tag in the text.
     pub offset: usize,
     pub tag: &'a str,
-    /// The data elements after the tag.
-    pub elements: Vec<Element<'a>>,
+    values: Vec<Value<'a>>,
 }
 
 impl<'a> Segment<'a> {
+    /// Every value, in order.
+    pub fn values(&self) -> &[Value<'a>] {
+        &self.values
+    }
+
     /// The value of element `element` and component `component` (both 0-based, the tag not
     /// counted), first repetition; an empty value is `Some("")`.
     pub fn value(&self, element: usize, component: usize) -> Option<&str> {
-        self.elements.get(element)?.component(component)
+        let key = (
+            u16::try_from(element).ok()?,
+            0,
+            u16::try_from(component).ok()?,
+        );
+        let found = self
+            .values
+            .binary_search_by(|v| (v.element, v.repetition, v.component).cmp(&key))
+            .ok()?;
+        self.values.get(found).map(|v| v.text.as_ref())
     }
 
     /// Like [`Segment::value`], but an empty value is `None`.
     pub fn nonempty(&self, element: usize, component: usize) -> Option<&str> {
         self.value(element, component).filter(|v| !v.is_empty())
+    }
+
+    /// How many data elements follow the tag.
+    pub fn element_count(&self) -> usize {
+        self.values.last().map_or(0, |v| usize::from(v.element) + 1)
+    }
+
+    /// The elements as nested lists (allocates: for writing and inspection, not hot paths).
+    pub fn elements(&self) -> Vec<Element<'_>> {
+        let mut elements: Vec<Element<'_>> = vec![Element::default(); self.element_count()];
+        for v in &self.values {
+            let Some(element) = elements.get_mut(usize::from(v.element)) else {
+                continue;
+            };
+            if element.repetitions.len() <= usize::from(v.repetition) {
+                element.repetitions.push(Vec::new());
+            }
+            if let Some(repetition) = element.repetitions.last_mut() {
+                repetition.push(Cow::Borrowed(v.text.as_ref()));
+            }
+        }
+        elements
     }
 
     fn error(
@@ -76,43 +120,49 @@ pub fn parse<'a>(
     first: usize,
 ) -> Result<Vec<Segment<'a>>, SyntaxError> {
     let mut reader = Reader::new(text, *delimiters, first);
-    let mut segments = Vec::new();
+    let mut segments = Vec::with_capacity(text.len() / 24);
     while let Some(segment) = reader.next_segment()? {
         segments.push(segment);
     }
     Ok(segments)
 }
 
+/// What a byte is to the tokenizer.
+const PLAIN: u8 = 0;
+const COMPONENT: u8 = 1;
+const ELEMENT: u8 = 2;
+const REPETITION: u8 = 3;
+const SEGMENT: u8 = 4;
+const RELEASE: u8 = 5;
+
 /// A cursor over the text.
 pub(crate) struct Reader<'a> {
     text: &'a str,
     at: usize,
     position: usize,
-    d: [u8; 5],
+    class: [u8; 256],
     release: Option<u8>,
 }
 
-const COMPONENT: usize = 0;
-const ELEMENT: usize = 1;
-const REPETITION: usize = 2;
-const SEGMENT: usize = 3;
-
 impl<'a> Reader<'a> {
     pub(crate) fn new(text: &'a str, d: Delimiters, first: usize) -> Self {
-        let byte = |c: char| u8::try_from(c).unwrap_or(0);
-        let repetition = d.repetition.map_or(0, byte);
+        let mut class = [PLAIN; 256];
+        let mut mark = |c: Option<char>, kind: u8| {
+            if let Some(b) = c.and_then(|c| u8::try_from(c).ok()) {
+                class[usize::from(b)] = kind;
+            }
+        };
+        mark(Some(d.component), COMPONENT);
+        mark(Some(d.element), ELEMENT);
+        mark(d.repetition, REPETITION);
+        mark(Some(d.segment), SEGMENT);
+        mark(d.release, RELEASE);
         Self {
             text,
             at: 0,
             position: first,
-            d: [
-                byte(d.component),
-                byte(d.element),
-                repetition,
-                byte(d.segment),
-                0,
-            ],
-            release: d.release.map(byte),
+            class,
+            release: d.release.and_then(|c| u8::try_from(c).ok()),
         }
     }
 
@@ -121,34 +171,42 @@ impl<'a> Reader<'a> {
         self.at
     }
 
+    fn kind(&self, b: u8) -> u8 {
+        self.class.get(usize::from(b)).copied().unwrap_or(PLAIN)
+    }
+
     pub(crate) fn next_segment(&mut self) -> Result<Option<Segment<'a>>, SyntaxError> {
         let bytes = self.text.as_bytes();
         // Line breaks between segments, and empty segments (a stray terminator), are skipped.
-        let terminator = self.d[SEGMENT];
-        while bytes
-            .get(self.at)
-            .is_some_and(|b| matches!(b, b'\r' | b'\n') || *b == terminator)
-        {
-            self.at += 1;
+        while let Some(&b) = bytes.get(self.at) {
+            if matches!(b, b'\r' | b'\n') || self.kind(b) == SEGMENT {
+                self.at += 1;
+            } else {
+                break;
+            }
         }
         if self.at >= bytes.len() {
             return Ok(None);
         }
         let offset = self.at;
-        let mut parts = Parts {
-            start: offset,
-            ..Parts::default()
-        };
+        let mut values: Vec<Value<'a>> = Vec::with_capacity(12);
+        let (mut element, mut repetition, mut component) = (0u16, 0u16, 0u16);
+        let (mut start, mut escaped) = (offset, false);
+        let mut tag: Option<&'a str> = None;
         loop {
             let Some(&b) = bytes.get(self.at) else {
-                let error = SyntaxError::new(
+                return Err(SyntaxError::new(
                     SyntaxErrorCode::SegmentMissing,
                     self.position,
                     "the segment has no terminator: the text ends inside it",
-                );
-                return Err(error);
+                ));
             };
-            if Some(b) == self.release {
+            let kind = self.kind(b);
+            if kind == PLAIN {
+                self.at += 1;
+                continue;
+            }
+            if kind == RELEASE {
                 if self.at + 1 >= bytes.len() {
                     return Err(SyntaxError::new(
                         SyntaxErrorCode::InvalidCharacter,
@@ -156,7 +214,7 @@ impl<'a> Reader<'a> {
                         "a release character ends the text",
                     ));
                 }
-                parts.escaped = true;
+                escaped = true;
                 // Skip the released character whole, whatever its UTF-8 length.
                 let next = self
                     .text
@@ -166,87 +224,60 @@ impl<'a> Reader<'a> {
                 self.at += 1 + next;
                 continue;
             }
-            let kind = self.d.iter().position(|d| *d == b && *d != 0);
-            if let Some(kind) = kind {
-                parts.end_value(self.text, self.at, self.release);
-                match kind {
-                    COMPONENT => {}
-                    REPETITION => parts.end_repetition(),
-                    ELEMENT => parts.end_element(),
-                    SEGMENT => {
-                        parts.end_element();
-                        self.at += 1;
-                        break;
-                    }
-                    _ => {}
+            let raw = self.text.get(start..self.at).unwrap_or("");
+            match tag {
+                None => tag = Some(raw),
+                Some(_) => {
+                    let text = if escaped {
+                        Cow::Owned(unescape(raw, self.release))
+                    } else {
+                        Cow::Borrowed(raw)
+                    };
+                    values.push(Value {
+                        text,
+                        element,
+                        repetition,
+                        component,
+                    });
                 }
-                parts.start = self.at + 1;
             }
+            escaped = false;
             self.at += 1;
+            start = self.at;
+            match kind {
+                COMPONENT if tag.is_some() && !values.is_empty() => component += 1,
+                COMPONENT => {}
+                REPETITION => {
+                    repetition += 1;
+                    component = 0;
+                }
+                ELEMENT => {
+                    if !values.is_empty() {
+                        element += 1;
+                    }
+                    repetition = 0;
+                    component = 0;
+                }
+                _ => break,
+            }
         }
         let position = self.position;
         self.position += 1;
-        parts.into_segment(position, offset).map(Some)
-    }
-}
-
-/// What has been read of the current segment.
-#[derive(Default)]
-struct Parts<'a> {
-    elements: Vec<Element<'a>>,
-    repetitions: Vec<Vec<Cow<'a, str>>>,
-    components: Vec<Cow<'a, str>>,
-    start: usize,
-    escaped: bool,
-}
-
-impl<'a> Parts<'a> {
-    fn end_value(&mut self, text: &'a str, end: usize, release: Option<u8>) {
-        let raw = text.get(self.start..end).unwrap_or("");
-        let value = if self.escaped {
-            Cow::Owned(unescape(raw, release))
-        } else {
-            Cow::Borrowed(raw)
-        };
-        self.components.push(value);
-        self.escaped = false;
-    }
-
-    fn end_repetition(&mut self) {
-        self.repetitions.push(std::mem::take(&mut self.components));
-    }
-
-    fn end_element(&mut self) {
-        self.end_repetition();
-        self.elements.push(Element {
-            repetitions: std::mem::take(&mut self.repetitions),
-        });
-    }
-
-    fn into_segment(mut self, position: usize, offset: usize) -> Result<Segment<'a>, SyntaxError> {
-        let tag_element = if self.elements.is_empty() {
-            Element::default()
-        } else {
-            self.elements.remove(0)
-        };
-        let tag = match tag_element.repetitions.first().and_then(|r| r.first()) {
-            Some(Cow::Borrowed(tag)) if is_tag(tag) => *tag,
-            other => {
-                let found = other.map_or("", |t| t.as_ref()).trim();
-                let shown: String = found.chars().take(12).collect();
-                return Err(SyntaxError::new(
-                    SyntaxErrorCode::InvalidValue,
-                    position,
-                    format!("{shown:?} is not a segment tag (three capital letters or digits)"),
-                ));
-            }
-        };
-        Ok(Segment {
+        let tag = tag.unwrap_or("");
+        if !is_tag(tag) {
+            let shown: String = tag.chars().take(12).collect();
+            return Err(SyntaxError::new(
+                SyntaxErrorCode::InvalidValue,
+                position,
+                format!("{shown:?} is not a segment tag (three capital letters or digits)"),
+            ));
+        }
+        Ok(Some(Segment {
             position,
             offset,
             tag,
-            elements: self.elements,
-        })
+            values,
+        }))
     }
 }
 
@@ -289,7 +320,7 @@ mod tests {
         assert_eq!(s.value(1, 1), Some(""));
         assert_eq!(s.value(1, 2), Some("6"));
         assert_eq!(
-            s.elements[1].repetitions[1],
+            s.elements()[1].repetitions[1],
             [Cow::Borrowed("USLAX"), Cow::Borrowed("139")]
         );
         assert_eq!(s.nonempty(1, 1), None);
@@ -299,8 +330,8 @@ mod tests {
     fn release_characters_make_delimiters_literal() {
         let s = one("FTX+AAA+++PLASTICS?:ARTICLES?'S ?? ?+ 50?*'");
         assert_eq!(s.value(3, 0), Some("PLASTICS:ARTICLES'S ? + 50*"));
-        assert!(matches!(s.elements[3].repetitions[0][0], Cow::Owned(_)));
-        assert!(matches!(s.elements[0].repetitions[0][0], Cow::Borrowed(_)));
+        assert!(matches!(s.values()[3].text, Cow::Owned(_)));
+        assert!(matches!(s.values()[0].text, Cow::Borrowed(_)));
     }
 
     #[test]

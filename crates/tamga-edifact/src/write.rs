@@ -52,7 +52,7 @@ pub fn segment(out: &mut String, d: &Delimiters, tag: &str, elements: &[&[&str]]
 /// Writes a parsed segment back, repetitions included.
 pub fn write_segment(out: &mut String, d: &Delimiters, s: &Segment<'_>) {
     out.push_str(s.tag);
-    for element in &s.elements {
+    for element in &s.elements() {
         out.push(d.element);
         for (r, repetition) in element.repetitions.iter().enumerate() {
             if r > 0 {

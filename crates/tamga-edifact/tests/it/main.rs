@@ -199,7 +199,7 @@ fn writing_what_was_read_gives_the_same_segments() {
             .collect();
         assert_eq!(all.len(), again.len(), "{name}");
         for (a, b) in all.iter().zip(again) {
-            assert_eq!((a.tag, &a.elements), (b.tag, &b.elements), "{name}");
+            assert_eq!((a.tag, a.values()), (b.tag, b.values()), "{name}");
         }
     }
 }
@@ -272,7 +272,7 @@ fn version_4_repetitions_and_latin1_text() {
     let text = "UNB+UNOC:4+S+R+20260101:1200+9'UNH+1+CUSDEC:D:01B:UN'NAD+CN+++Müller GmbH*Niederlassung+Straße 1'UNT+3+1'UNZ+1+9'";
     let read = interchange::read(text).unwrap();
     let nad = &read.messages[0].body()[0];
-    assert_eq!(nad.elements[3].repetitions.len(), 2);
+    assert_eq!(nad.elements()[3].repetitions.len(), 2);
     assert_eq!(nad.value(4, 0), Some("Straße 1"));
     let latin1: Vec<u8> = text
         .chars()
@@ -357,8 +357,8 @@ mod properties {
             prop_assert_eq!(read.len(), 1);
             // Trailing empty elements and components are not written; compare what remains.
             let last = elements.iter().rposition(|e| e.iter().any(|c| !c.is_empty())).map_or(0, |l| l + 1);
-            prop_assert_eq!(read[0].elements.len(), last);
-            for (written, element) in elements.iter().zip(&read[0].elements) {
+            prop_assert_eq!(read[0].element_count(), last);
+            for (written, element) in elements.iter().zip(&read[0].elements()) {
                 let used = written.iter().rposition(|c| !c.is_empty()).map_or(0, |l| l + 1);
                 let got: Vec<&str> = element.repetitions[0].iter().map(AsRef::as_ref).collect();
                 let want: Vec<&str> = written.iter().take(used).map(String::as_str).collect();
