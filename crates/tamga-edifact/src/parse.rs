@@ -148,8 +148,11 @@ impl<'a> Reader<'a> {
     pub(crate) fn new(text: &'a str, d: Delimiters, first: usize) -> Self {
         let mut class = [PLAIN; 256];
         let mut mark = |c: Option<char>, kind: u8| {
-            if let Some(b) = c.and_then(|c| u8::try_from(c).ok()) {
-                class[usize::from(b)] = kind;
+            if let Some(slot) = c
+                .and_then(|c| u8::try_from(c).ok())
+                .and_then(|b| class.get_mut(usize::from(b)))
+            {
+                *slot = kind;
             }
         };
         mark(Some(d.component), COMPONENT);
