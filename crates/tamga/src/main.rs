@@ -8,6 +8,7 @@ mod admin;
 mod bench;
 mod client;
 mod import;
+mod ingest;
 mod serve;
 mod settings;
 mod telemetry;
@@ -60,6 +61,8 @@ enum Command {
         #[command(subcommand)]
         command: ValuationCommand,
     },
+    /// Lodge a batch of declaration files (JSON or EDIFACT), with a summary.
+    Ingest(ingest::IngestArgs),
     /// Print the effective configuration, secrets redacted.
     PrintConfig,
     /// Administration on the database itself.
@@ -132,6 +135,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         Command::Valuation {
             command: ValuationCommand::Rebuild,
         } => import::rebuild_valuation(&settings).await?,
+        Command::Ingest(args) => return ingest::run(&settings, args).await,
         Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
         Command::Admin {
             command: AdminCommand::CreateUser { name, role, party },

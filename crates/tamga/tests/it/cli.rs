@@ -206,3 +206,68 @@ fn imports_report_every_bad_row_and_store_good_files() {
         "{out}"
     );
 }
+
+const EDI: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/declaration.edi"
+);
+
+#[test]
+fn ingest_dry_run_checks_files_without_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"type": "IM", "lrn": "X-1", "customs_office": "UZXXX", "items": []}"#,
+    )
+    .unwrap();
+    let broken = dir.path().join("broken.edi");
+    std::fs::write(
+        &broken,
+        std::fs::read_to_string(EDI)
+            .unwrap()
+            .replace("UNT+33+1", "UNT+30+1"),
+    )
+    .unwrap();
+    let files = [SAMPLE, EDI, bad.to_str().unwrap(), broken.to_str().unwrap()];
+    let mut args = vec!["ingest", "--dry-run"];
+    args.extend(files);
+    let (code, out, err) = tamga(&args, &[]);
+    assert_eq!(code, 0, "every file was handled: {err}");
+    assert!(
+        out.contains("4 files: 2 valid, 2 rejected, 0 unreadable"),
+        "{out}"
+    );
+    assert!(out.contains("office_unknown"), "{out}");
+    assert!(out.contains("syntax") && out.contains("UNT"), "{out}");
+    let missing = dir.path().join("missing.json");
+    let (code, out, _) = tamga(
+        &["ingest", "--dry-run", SAMPLE, missing.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(code, 1, "an unreadable file fails the run");
+    assert!(out.contains("1 unreadable"), "{out}");
+}
+
+#[test]
+fn ingest_lodges_json_and_edifact_through_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let server = Server::start(&["--data-dir", data]);
+    let token = server.admin_token.clone().unwrap();
+    let (code, out, err) = tamga(
+        &["ingest", "--url", &server.url, SAMPLE, EDI],
+        &[("TAMGA_TOKEN", &token)],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 files: 2 accepted, 0 rejected"), "{out}");
+    let mrns: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split("accepted ").nth(1))
+        .collect();
+    assert_eq!(mrns.len(), 2, "{out}");
+    assert!(
+        mrns.iter().all(|m| tamga_core::mrn::Mrn::parse(m).is_ok()),
+        "{out}"
+    );
+}
