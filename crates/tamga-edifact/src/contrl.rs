@@ -27,13 +27,8 @@ pub struct Location<'a> {
     pub message_type: &'a str,
 }
 
-/// A CONTRL interchange acknowledging `header`'s interchange: accepted when `error` is `None`.
-pub fn acknowledge(
-    header: &Header,
-    error: Option<(&SyntaxError, Option<Location<'_>>)>,
-    by: &Acknowledger<'_>,
-) -> String {
-    let d = Delimiters::version_3();
+/// A writer for an interchange answering `header`'s: from `by` back to its sender.
+pub fn reply_writer(header: &Header, by: &Acknowledger<'_>) -> InterchangeWriter {
     let envelope = Envelope {
         syntax: "UNOC",
         version: "3",
@@ -43,69 +38,65 @@ pub fn acknowledge(
         time: by.time,
         reference: by.reference,
     };
-    let mut writer = InterchangeWriter::new(d, &envelope);
+    InterchangeWriter::new(Delimiters::version_3(), &envelope)
+}
+
+fn one(value: &str) -> Vec<String> {
+    vec![value.to_owned()]
+}
+
+/// The UCI segment: the interchange, and the action (7 accepted, 4 rejected), then `more`.
+fn uci(header: &Header, action: &str, more: Vec<Vec<String>>) -> (&'static str, Vec<Vec<String>>) {
+    let mut elements = vec![
+        one(&header.reference),
+        one(&header.sender),
+        one(&header.recipient),
+        one(action),
+    ];
+    elements.extend(more);
+    ("UCI", elements)
+}
+
+/// A CONTRL interchange acknowledging `header`'s interchange: accepted when `error` is `None`.
+pub fn acknowledge(
+    header: &Header,
+    error: Option<(&SyntaxError, Option<Location<'_>>)>,
+    by: &Acknowledger<'_>,
+) -> String {
+    let mut writer = reply_writer(header, by);
     let mut body = Vec::new();
-    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
     match error {
-        None => body.push((
-            "UCI",
-            vec![
-                owned(&[&header.reference]),
-                owned(&[&header.sender]),
-                owned(&[&header.recipient]),
-                owned(&["7"]),
-            ],
-        )),
-        Some((error, location)) => {
+        None => body.push(uci(header, "7", Vec::new())),
+        // The interchange is rejected because of an error inside one message.
+        Some((error, Some(location))) => {
             let code = error.code.code();
-            match location {
-                // The interchange is rejected because of an error inside one message.
-                Some(location) => {
-                    body.push((
-                        "UCI",
-                        vec![
-                            owned(&[&header.reference]),
-                            owned(&[&header.sender]),
-                            owned(&[&header.recipient]),
-                            owned(&["4"]),
-                        ],
-                    ));
-                    body.push((
-                        "UCM",
-                        vec![
-                            owned(&[location.message_reference]),
-                            owned(&[location.message_type]),
-                            owned(&["4"]),
-                            owned(&[code]),
-                        ],
-                    ));
-                    body.push(("UCS", vec![vec![error.segment.to_string()], owned(&[code])]));
-                    if let Some(element) = error.element {
-                        let position = vec![
-                            element.to_string(),
-                            error.component.map(|c| c.to_string()).unwrap_or_default(),
-                        ];
-                        body.push(("UCD", vec![owned(&[code]), position]));
-                    }
-                }
-                None => {
-                    let tag = error.tag.clone().unwrap_or_default();
-                    let element = error.element.map(|e| e.to_string()).unwrap_or_default();
-                    body.push((
-                        "UCI",
-                        vec![
-                            owned(&[&header.reference]),
-                            owned(&[&header.sender]),
-                            owned(&[&header.recipient]),
-                            owned(&["4"]),
-                            owned(&[code]),
-                            vec![tag],
-                            vec![error.segment.to_string()],
-                            vec![element],
-                        ],
-                    ));
-                }
+            body.push(uci(header, "4", Vec::new()));
+            let message = vec![
+                one(location.message_reference),
+                one(location.message_type),
+                one("4"),
+                one(code),
+            ];
+            body.push(("UCM", message));
+            body.push(("UCS", vec![one(&error.segment.to_string()), one(code)]));
+            if let Some(element) = error.element {
+                let position = vec![
+                    element.to_string(),
+                    error.component.map(|c| c.to_string()).unwrap_or_default(),
+                ];
+                body.push(("UCD", vec![one(code), position]));
             }
+        }
+        Some((error, None)) => {
+            let tag = error.tag.clone().unwrap_or_default();
+            let element = error.element.map(|e| e.to_string()).unwrap_or_default();
+            let more = vec![
+                one(error.code.code()),
+                vec![tag],
+                one(&error.segment.to_string()),
+                vec![element],
+            ];
+            body.push(uci(header, "4", more));
         }
     }
     writer.message("1", &["CONTRL", "D", "3", "UN"], &body);

@@ -13,9 +13,7 @@
 use tamga_core::FieldError;
 
 use crate::contrl::Acknowledger;
-use crate::delimiters::Delimiters;
 use crate::interchange::Header;
-use crate::write::{Envelope, InterchangeWriter};
 
 /// What became of one declaration.
 #[derive(Debug, Clone)]
@@ -27,16 +25,7 @@ pub enum Verdict {
 /// One CUSRES interchange answering `header`'s interchange: one message per declaration,
 /// given as (LRN, verdict).
 pub fn respond(header: &Header, verdicts: &[(String, Verdict)], by: &Acknowledger<'_>) -> String {
-    let envelope = Envelope {
-        syntax: "UNOC",
-        version: "3",
-        sender: by.identity,
-        recipient: &header.sender,
-        date: by.date,
-        time: by.time,
-        reference: by.reference,
-    };
-    let mut writer = InterchangeWriter::new(Delimiters::version_3(), &envelope);
+    let mut writer = crate::contrl::reply_writer(header, by);
     for (n, (lrn, verdict)) in verdicts.iter().enumerate() {
         let one = |v: &str| vec![v.to_owned()];
         let mut body = Vec::new();
