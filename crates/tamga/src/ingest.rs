@@ -16,11 +16,20 @@ use crate::settings::Settings;
 #[derive(Debug, clap::Args)]
 pub struct IngestArgs {
     /// Files to lodge: `.json` declarations or EDIFACT interchanges.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "watch")]
     pub files: Vec<PathBuf>,
     /// Parse, map and validate only; store nothing and need no server.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "watch")]
     pub dry_run: bool,
+    /// Watch this folder instead: each file dropped in is lodged and moved to `done/` or
+    /// `failed/` with the server's answer beside it (`NAME.response`). A file is first moved
+    /// to `processing/`; after a crash it is picked up again from there, and the LRN makes a
+    /// second lodging of the same declaration return the first MRN.
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<PathBuf>,
+    /// With --watch: handle the files that are there, then stop.
+    #[arg(long, requires = "watch")]
+    pub once: bool,
     #[command(flatten)]
     pub target: Target,
 }
@@ -55,6 +64,11 @@ enum Outcome {
 }
 
 pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<std::process::ExitCode> {
+    if let Some(dir) = &args.watch {
+        let (url, token) = args.target.resolve(settings)?;
+        watch(dir, &url, &token, args.once).await?;
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
     let target = if args.dry_run {
         None
     } else {
@@ -153,51 +167,79 @@ fn check(file: &Path) -> Outcome {
     }
 }
 
-async fn lodge(http: &reqwest::Client, url: &str, token: &str, file: &Path) -> Outcome {
-    let text = match read(file) {
-        Ok(text) => text,
-        Err(outcome) => return outcome,
-    };
+/// The server's answer to one file.
+struct Answer {
+    status: reqwest::StatusCode,
+    edifact: bool,
+    body: String,
+}
+
+/// Sends one file's text; `Err` when the server cannot be reached (nothing was decided).
+async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    text: String,
+) -> Result<Result<Answer, Outcome>, String> {
     let content_type = match format_of(&text) {
         Format::Json => "application/json",
         Format::Edifact => "application/edifact",
         Format::Other => {
-            return Outcome::Rejected(vec![
-                "not JSON or EDIFACT (WCO DM XML is not supported yet)".into(),
-            ])
+            let why = "not JSON or EDIFACT (WCO DM XML is not supported yet)".to_owned();
+            return Ok(Err(Outcome::Rejected(vec![why])));
         }
     };
-    let sent = http
+    let response = http
         .post(format!("{url}/api/v1/declarations"))
         .bearer_auth(token)
         .header(reqwest::header::CONTENT_TYPE, content_type)
         .body(text)
         .send()
         .await
-        .with_context(|| format!("cannot reach {url}"));
-    let response = match sent {
-        Ok(response) => response,
-        Err(e) => return Outcome::Rejected(vec![format!("{e:#}")]),
-    };
+        .with_context(|| format!("cannot reach {url}"))
+        .map_err(|e| format!("{e:#}"))?;
     let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    if content_type == "application/edifact" {
-        return edifact_outcome(status, &body);
+    let body = response.text().await.map_err(|e| e.to_string())?;
+    Ok(Ok(Answer {
+        status,
+        edifact: content_type == "application/edifact",
+        body,
+    }))
+}
+
+async fn lodge(http: &reqwest::Client, url: &str, token: &str, file: &Path) -> Outcome {
+    let text = match read(file) {
+        Ok(text) => text,
+        Err(outcome) => return outcome,
+    };
+    match post(http, url, token, text).await {
+        Ok(Ok(answer)) => outcome(&answer),
+        Ok(Err(outcome)) => outcome,
+        Err(e) => Outcome::Rejected(vec![e]),
     }
-    let answer: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+}
+
+/// What an answer says of the file.
+fn outcome(answer: &Answer) -> Outcome {
+    let (status, body) = (answer.status, answer.body.as_str());
+    if answer.edifact {
+        return edifact_outcome(status, body);
+    }
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     if status.is_success() {
-        return Outcome::Accepted(vec![answer["mrn"].as_str().unwrap_or("?").to_owned()]);
+        return Outcome::Accepted(vec![json["mrn"].as_str().unwrap_or("?").to_owned()]);
     }
     let mut why = vec![format!(
         "{status}: {}",
-        answer["detail"].as_str().unwrap_or("")
+        json["detail"].as_str().unwrap_or("")
     )];
-    why.extend(answer["errors"].as_array().into_iter().flatten().map(|e| {
+    why.extend(json["errors"].as_array().into_iter().flatten().map(|e| {
+        let field = |k: &str| e[k].as_str().unwrap_or("").to_owned();
         format!(
             "{} [{}] {}",
-            e["pointer"].as_str().unwrap_or(""),
-            e["code"].as_str().unwrap_or(""),
-            e["message"].as_str().unwrap_or("")
+            field("pointer"),
+            field("code"),
+            field("message")
         )
     }));
     Outcome::Rejected(why)
@@ -241,4 +283,94 @@ fn edifact_outcome(status: reqwest::StatusCode, body: &str) -> Outcome {
     } else {
         Outcome::Rejected(problems)
     }
+}
+
+/// Watches `dir`: see [`IngestArgs::watch`].
+async fn watch(dir: &Path, url: &str, token: &str, once: bool) -> anyhow::Result<()> {
+    let [processing, done, failed] = ["processing", "done", "failed"].map(|d| dir.join(d));
+    for folder in [&processing, &done, &failed] {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    let http = reqwest::Client::new();
+    eprintln!("watching {} (Ctrl-C to stop)", dir.display());
+    loop {
+        // Files left in processing/ by an interrupted run come first.
+        let mut files = waiting(&processing)?;
+        for file in waiting(dir)? {
+            let moved = processing.join(file.file_name().unwrap_or_default());
+            std::fs::rename(&file, &moved)
+                .with_context(|| format!("cannot move {}", file.display()))?;
+            files.push(moved);
+        }
+        for file in files {
+            handle(&http, url, token, &file, &done, &failed).await?;
+        }
+        if once {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
+/// Regular, visible files of `dir`, oldest name first.
+fn waiting(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !n.starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Lodges one file from processing/ and moves it, with the answer, to done/ or failed/. When
+/// the server cannot be reached the file stays in processing/ for the next round.
+async fn handle(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    file: &Path,
+    done: &Path,
+    failed: &Path,
+) -> anyhow::Result<()> {
+    let name = file.file_name().unwrap_or_default().to_owned();
+    let (folder, response) = match read(file) {
+        Err(Outcome::Unreadable(why)) => (failed, format!("unreadable: {why}")),
+        Err(_) => (failed, "unreadable".to_owned()),
+        Ok(text) => match post(http, url, token, text).await {
+            Err(unreachable) => {
+                eprintln!("{}: {unreachable}; will retry", file.display());
+                return Ok(());
+            }
+            Ok(Err(Outcome::Rejected(why))) => (failed, why.join("\n")),
+            Ok(Err(_)) => (failed, "refused".to_owned()),
+            Ok(Ok(answer)) => {
+                let folder = if answer.status.is_success() {
+                    done
+                } else {
+                    failed
+                };
+                (folder, answer.body)
+            }
+        },
+    };
+    let mut response_name = name.clone();
+    response_name.push(".response");
+    std::fs::write(folder.join(&response_name), response)
+        .with_context(|| format!("cannot write the answer to {}", file.display()))?;
+    std::fs::rename(file, folder.join(&name))
+        .with_context(|| format!("cannot move {}", file.display()))?;
+    println!(
+        "{}: {}",
+        name.to_string_lossy(),
+        if folder == done { "done" } else { "failed" }
+    );
+    Ok(())
 }

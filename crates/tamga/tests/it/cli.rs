@@ -271,3 +271,71 @@ fn ingest_lodges_json_and_edifact_through_a_server() {
         "{out}"
     );
 }
+
+#[test]
+fn watched_folders_move_every_file_once_with_its_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&["--data-dir", data.to_str().unwrap()]);
+    let token = server.admin_token.clone().unwrap();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(inbox.join("processing")).unwrap();
+    std::fs::copy(SAMPLE, inbox.join("a.json")).unwrap();
+    std::fs::copy(EDI, inbox.join("b.edi")).unwrap();
+    std::fs::write(inbox.join("c.json"), r#"{"type": "IM"}"#).unwrap();
+    // A file an interrupted run had taken but not finished: the same declaration as a.json.
+    std::fs::copy(SAMPLE, inbox.join("processing").join("0-interrupted.json")).unwrap();
+    let args = [
+        "ingest",
+        "--watch",
+        inbox.to_str().unwrap(),
+        "--once",
+        "--url",
+        &server.url,
+        "--token",
+        &token,
+    ];
+    let (code, out, err) = tamga(&args, &[]);
+    assert_eq!(code, 0, "{err}");
+    let listed = |folder: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(inbox.join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        listed("done"),
+        [
+            "0-interrupted.json",
+            "0-interrupted.json.response",
+            "a.json",
+            "a.json.response",
+            "b.edi",
+            "b.edi.response"
+        ],
+        "{out}"
+    );
+    assert_eq!(listed("failed"), ["c.json", "c.json.response"]);
+    assert!(listed("processing").is_empty());
+    let first: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(inbox.join("done/0-interrupted.json.response")).unwrap(),
+    )
+    .unwrap();
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(inbox.join("done/a.json.response")).unwrap())
+            .unwrap();
+    assert_eq!(
+        first["mrn"], again["mrn"],
+        "the same declaration is lodged once"
+    );
+    assert!(std::fs::read_to_string(inbox.join("done/b.edi.response"))
+        .unwrap()
+        .contains("CUSRES"));
+    assert!(
+        std::fs::read_to_string(inbox.join("failed/c.json.response"))
+            .unwrap()
+            .contains("missing")
+    );
+}
