@@ -1,0 +1,192 @@
+//! DEC-DMS `Declaration` → tamga's declaration draft. The draft then goes through the same
+//! validation as a JSON lodgement.
+//!
+//! | WCO DM (DEC-DMS) | tamga |
+//! |---|---|
+//! | `TypeCode` (e.g. `IMA`) | type: its first two letters (`IM`, `EX`; others such as `CO` are passed on for validation to refuse), additional type: its third |
+//! | `FunctionalReferenceID` | LRN |
+//! | `IssueDateTime/DateTimeString` (format 102 or 304) | lodgement date |
+//! | `PresentationOffice/ID`, else `SupervisingOffice/ID` | customs office |
+//! | `Declarant`, `GoodsShipment/Importer`, `Exporter`, `Agent` | parties: `ID`, `Name`, `Address/CountryCode`, `Address/Line`, `CityName` |
+//! | `BorderTransportMeans` `ModeCode`, `ID`, `RegistrationNationalityCode` | border transport |
+//! | `GoodsShipment/Consignment/TransportEquipment/ID` | containers |
+//! | `GoodsShipment/ExportCountry/ID`, `Destination/CountryCode` | dispatch, destination |
+//! | `InvoiceAmount` (`currencyID`) | invoice |
+//! | `GoodsShipment/TradeTerms/ConditionCode` | incoterm |
+//! | `AdditionalDocument` `CategoryCode` + `TypeCode`, `ID` | documents (`N` + `935` → `N935`) |
+//! | `GovernmentAgencyGoodsItem` | goods item: `SequenceNumeric`, `Commodity/Description`, `Classification` TSP + TRC (→ 10 digits), `Origin/CountryCode`, `GovernmentProcedure` current + previous, `Packaging`, `GoodsMeasure` `NetNetWeightMeasure` / `GrossMassMeasure` / `TariffQuantity`, `InvoiceLine/ItemChargeAmount`, `AdditionalDocument` |
+//!
+//! `DutyTaxFee`, `ValuationAdjustment` and `AuthorisationHolder` are read by tamga's own
+//! assessment and authorisation rules, not taken from the declarant: they are not mapped.
+
+use tamga_core::draft::{
+    DecimalText, DeclarationDraft, DocumentDraft, InvoiceDraft, ItemDraft, PackagesDraft,
+    PartyDraft, QuantityDraft, TransportDraft,
+};
+
+use crate::xml::{self, Node, XmlError};
+
+/// Every `Declaration` of a document (usually one, inside `MetaData`), mapped.
+pub fn drafts(text: &str) -> Result<Vec<DeclarationDraft>, XmlError> {
+    let root = xml::parse(text)?;
+    let mut found = Vec::new();
+    if root.name == "Declaration" {
+        found.push(&root);
+    } else {
+        root.descendants("Declaration", &mut found);
+    }
+    Ok(found.into_iter().map(draft).collect())
+}
+
+fn owned(text: Option<&str>) -> Option<String> {
+    text.map(str::to_owned)
+}
+
+/// One declaration.
+pub fn draft(d: &Node) -> DeclarationDraft {
+    let shipment = d.child("GoodsShipment");
+    let type_code = d.text_at(&["TypeCode"]).unwrap_or("");
+    let in_shipment = |path: &[&str]| shipment.and_then(|s| s.text_at(path)).map(str::to_owned);
+    let mut draft = DeclarationDraft {
+        declaration_type: type_code.get(..2).map(str::to_owned),
+        additional_type: type_code.get(2..3).map(str::to_owned),
+        lrn: owned(d.text_at(&["FunctionalReferenceID"])),
+        lodgement_date: d.text_at(&["IssueDateTime", "DateTimeString"]).map(date),
+        declarant: d.child("Declarant").map(party),
+        importer: shipment.and_then(|s| s.child("Importer")).map(party),
+        exporter: d
+            .child("Exporter")
+            .or_else(|| shipment.and_then(|s| s.child("Exporter")))
+            .map(party),
+        representative: d
+            .child("Agent")
+            .filter(|a| a.child("ID").is_some())
+            .map(party),
+        customs_office: owned(
+            d.text_at(&["PresentationOffice", "ID"])
+                .or_else(|| d.text_at(&["SupervisingOffice", "ID"])),
+        ),
+        country_of_dispatch: in_shipment(&["ExportCountry", "ID"]),
+        country_of_destination: in_shipment(&["Destination", "CountryCode"]),
+        border_transport: d.child("BorderTransportMeans").map(transport),
+        incoterm: in_shipment(&["TradeTerms", "ConditionCode"]),
+        invoice: d.child("InvoiceAmount").map(|a| InvoiceDraft {
+            currency: owned(a.attribute("currencyID")),
+            amount: (!a.text.is_empty()).then(|| DecimalText(a.text.clone())),
+        }),
+        documents: d.all("AdditionalDocument").filter_map(document).collect(),
+        ..DeclarationDraft::default()
+    };
+    if let Some(shipment) = shipment {
+        let mut equipment = Vec::new();
+        shipment.descendants("TransportEquipment", &mut equipment);
+        draft.containers = equipment
+            .iter()
+            .filter_map(|e| owned(e.text_at(&["ID"])))
+            .collect();
+        draft.items = shipment
+            .all("GovernmentAgencyGoodsItem")
+            .map(item)
+            .collect();
+    }
+    draft
+}
+
+/// `CCYYMMDD` (102) or `CCYYMMDDhhmmssZ` (304) as `YYYY-MM-DD`.
+fn date(raw: &str) -> String {
+    match (raw.get(..4), raw.get(4..6), raw.get(6..8)) {
+        (Some(y), Some(m), Some(d)) if raw.bytes().take(8).all(|b| b.is_ascii_digit()) => {
+            format!("{y}-{m}-{d}")
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+fn party(p: &Node) -> PartyDraft {
+    let address = p.child("Address");
+    let line = address.and_then(|a| a.text_at(&["Line"]));
+    let city = address.and_then(|a| a.text_at(&["CityName"]));
+    PartyDraft {
+        id: owned(p.text_at(&["ID"])),
+        name: owned(p.text_at(&["Name"])),
+        country: owned(address.and_then(|a| a.text_at(&["CountryCode"]))),
+        address: match (line, city) {
+            (Some(l), Some(c)) => Some(format!("{l}, {c}")),
+            (l, c) => owned(l.or(c)),
+        },
+    }
+}
+
+fn transport(t: &Node) -> TransportDraft {
+    TransportDraft {
+        mode: owned(t.text_at(&["ModeCode"])),
+        identification: owned(t.text_at(&["ID"])),
+        nationality: owned(t.text_at(&["RegistrationNationalityCode"])),
+    }
+}
+
+fn document(d: &Node) -> Option<DocumentDraft> {
+    let kind = format!(
+        "{}{}",
+        d.text_at(&["CategoryCode"]).unwrap_or(""),
+        d.text_at(&["TypeCode"])?
+    );
+    Some(DocumentDraft {
+        document_type: Some(kind),
+        reference: owned(d.text_at(&["ID"])),
+    })
+}
+
+fn item(g: &Node) -> ItemDraft {
+    let commodity = g.child("Commodity");
+    let classification = |kind: &str| {
+        commodity?
+            .all("Classification")
+            .find(|c| c.text_at(&["IdentificationTypeCode"]) == Some(kind))
+            .and_then(|c| c.text_at(&["ID"]))
+    };
+    let code =
+        classification("TSP").map(|cn| format!("{cn}{}", classification("TRC").unwrap_or("")));
+    let procedure = g
+        .all("GovernmentProcedure")
+        .find(|p| p.text_at(&["CurrentCode"]).is_some_and(|c| c.len() == 2))
+        .map(|p| {
+            format!(
+                "{}{}",
+                p.text_at(&["CurrentCode"]).unwrap_or(""),
+                p.text_at(&["PreviousCode"]).unwrap_or("00")
+            )
+        });
+    let measure = commodity.and_then(|c| c.child("GoodsMeasure"));
+    let amount = |node: Option<&Node>| {
+        node.filter(|n| !n.text.is_empty())
+            .map(|n| DecimalText(n.text.clone()))
+    };
+    let tariff_quantity = measure.and_then(|m| m.child("TariffQuantity"));
+    ItemDraft {
+        sequence: g.text_at(&["SequenceNumeric"]).and_then(|n| n.parse().ok()),
+        description: owned(commodity.and_then(|c| c.text_at(&["Description"]))),
+        commodity_code: code,
+        origin: owned(g.text_at(&["Origin", "CountryCode"])),
+        preference: owned(commodity.and_then(|c| {
+            c.all("DutyTaxFee")
+                .find_map(|f| f.text_at(&["DutyRegimeCode"]))
+        })),
+        procedure,
+        packages: g.child("Packaging").map(|p| PackagesDraft {
+            count: p
+                .text_at(&["QuantityQuantity"])
+                .and_then(|n| n.parse().ok()),
+            kind: owned(p.text_at(&["TypeCode"])),
+            marks: owned(p.text_at(&["MarksNumbersID"])),
+        }),
+        net_mass: amount(measure.and_then(|m| m.child("NetNetWeightMeasure"))),
+        gross_mass: amount(measure.and_then(|m| m.child("GrossMassMeasure"))),
+        supplementary_quantity: tariff_quantity.map(|q| QuantityDraft {
+            quantity: amount(Some(q)),
+            unit: owned(q.attribute("unitCode")),
+        }),
+        price: amount(commodity.and_then(|c| c.at(&["InvoiceLine", "ItemChargeAmount"]))),
+        documents: g.all("AdditionalDocument").filter_map(document).collect(),
+    }
+}

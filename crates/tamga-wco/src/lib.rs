@@ -1,0 +1,27 @@
+//! The WCO Data Model 3.6 as UK CDS uses it (DEC-DMS): declarations in, DMS-style
+//! notifications out. No IO.
+//!
+//! - [`xml`]: a small element tree read with `quick-xml`, namespaces reduced to local names,
+//!   with depth and size limits.
+//! - [`dec`]: a DEC-DMS `Declaration` → tamga's declaration draft.
+//! - [`notification`]: the `RES` notifications tamga answers with (accepted, rejected).
+//!
+//! ```
+//! let xml = "<MetaData><Declaration><TypeCode>IMA</TypeCode><FunctionalReferenceID>LRN1</FunctionalReferenceID></Declaration></MetaData>";
+//! let drafts = tamga_wco::dec::drafts(xml).unwrap();
+//! assert_eq!(drafts[0].lrn.as_deref(), Some("LRN1"));
+//! assert_eq!(drafts[0].declaration_type.as_deref(), Some("IM"));
+//! ```
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod dec;
+pub mod notification;
+pub mod xml;
