@@ -34,7 +34,8 @@ pub(crate) fn router() -> Router<AppState> {
 /// identical declaration again returns the same MRN with 200; a different declaration with a
 /// used LRN is a 409 naming the existing MRN. A UN/EDIFACT CUSDEC interchange is accepted too
 /// (`Content-Type: application/edifact`) and answered in kind: CUSRES, or CONTRL for a syntax
-/// error.
+/// error; and a WCO DM 3.6 DEC-DMS document (`application/xml`), answered by DMS-style
+/// notifications.
 #[utoipa::path(
     post,
     path = "/api/v1/declarations",
@@ -59,6 +60,7 @@ pub(crate) async fn lodge(
 ) -> Result<Response, ApiError> {
     let draft = match submission {
         Submission::Json(draft) => draft,
+        Submission::Xml(text) => return crate::wco::lodge_document(&state, user, &text).await,
         Submission::Edifact(text) => {
             return crate::edifact::lodge_interchange(&state, user, &text).await
         }

@@ -36,6 +36,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 pub enum Submission {
     Json(Box<tamga_core::draft::DeclarationDraft>),
     Edifact(String),
+    /// WCO DM 3.6 DEC-DMS (`application/xml` or `text/xml`).
+    Xml(String),
 }
 
 impl FromRequest<AppState> for Submission {
@@ -53,7 +55,8 @@ impl FromRequest<AppState> for Submission {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        if essence != "application/edifact" {
+        let xml = matches!(essence.as_str(), "application/xml" | "text/xml");
+        if essence != "application/edifact" && !xml {
             return JsonBody::from_request(req, state)
                 .await
                 .map(|JsonBody(d)| Submission::Json(Box::new(d)));
@@ -65,9 +68,12 @@ impl FromRequest<AppState> for Submission {
                 bad_request(rejection.body_text(), Vec::new())
             }
         })?;
-        Ok(Submission::Edifact(
-            tamga_edifact::charset::decode(&bytes).into_owned(),
-        ))
+        let text = tamga_edifact::charset::decode(&bytes).into_owned();
+        Ok(if xml {
+            Submission::Xml(text)
+        } else {
+            Submission::Edifact(text)
+        })
     }
 }
 

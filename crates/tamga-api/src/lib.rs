@@ -35,6 +35,7 @@ mod list;
 pub mod openapi;
 pub mod revenue;
 mod views;
+mod wco;
 
 /// Settings of the HTTP edge.
 #[derive(Debug, Clone)]

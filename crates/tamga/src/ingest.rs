@@ -1,5 +1,5 @@
-//! `tamga ingest FILES...`: lodges a batch of declarations — JSON, or UN/EDIFACT interchanges of
-//! CUSDEC messages — with a progress bar and a summary. `--dry-run` parses, maps and validates
+//! `tamga ingest FILES...`: lodges a batch of declarations — JSON, UN/EDIFACT interchanges of
+//! CUSDEC messages, or WCO DM 3.6 XML — with a progress bar and a summary. `--dry-run` parses, maps and validates
 //! each file here, storing nothing. The exit code is 0 when every file was handled, whatever
 //! the verdicts, and 1 when a file could not be read.
 
@@ -15,7 +15,7 @@ use crate::settings::Settings;
 
 #[derive(Debug, clap::Args)]
 pub struct IngestArgs {
-    /// Files to lodge: `.json` declarations or EDIFACT interchanges.
+    /// Files to lodge: JSON declarations, EDIFACT interchanges or WCO DM XML documents.
     #[arg(required_unless_present = "watch")]
     pub files: Vec<PathBuf>,
     /// Parse, map and validate only; store nothing and need no server.
@@ -39,6 +39,7 @@ pub struct IngestArgs {
 enum Format {
     Json,
     Edifact,
+    Xml,
     Other,
 }
 
@@ -51,6 +52,7 @@ fn format_of(text: &str) -> Format {
     {
         Some('{') => Format::Json,
         Some('U') => Format::Edifact,
+        Some('<') => Format::Xml,
         _ => Format::Other,
     }
 }
@@ -78,6 +80,7 @@ pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<std::p
     progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")?);
     let http = reqwest::Client::new();
     let (mut accepted, mut rejected, mut unreadable) = (0, 0, 0);
+    let verb = if args.dry_run { "valid" } else { "accepted" };
     for file in &args.files {
         progress.set_message(file.display().to_string());
         let outcome = match &target {
@@ -87,7 +90,7 @@ pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<std::p
         let line = match &outcome {
             Outcome::Accepted(what) => {
                 accepted += 1;
-                format!("{}: accepted {}", file.display(), what.join(", "))
+                format!("{}: {verb} {}", file.display(), what.join(", "))
             }
             Outcome::Rejected(why) => {
                 rejected += 1;
@@ -102,7 +105,6 @@ pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<std::p
         progress.inc(1);
     }
     progress.finish_and_clear();
-    let verb = if args.dry_run { "valid" } else { "accepted" };
     println!(
         "{} files: {accepted} {verb}, {rejected} rejected, {unreadable} unreadable",
         args.files.len()
@@ -143,11 +145,15 @@ fn check(file: &Path) -> Outcome {
                 .collect(),
             Err(e) => return Outcome::Rejected(vec![format!("syntax: {e}")]),
         },
-        Format::Other => {
-            return Outcome::Rejected(vec![
-                "not JSON or EDIFACT (WCO DM XML is not supported yet)".into(),
-            ])
-        }
+        Format::Xml => match tamga_wco::dec::drafts(&text) {
+            Ok(drafts) => drafts
+                .into_iter()
+                .enumerate()
+                .map(|(i, d)| (format!("declaration {}", i + 1), d))
+                .collect(),
+            Err(e) => return Outcome::Rejected(vec![format!("XML: {e}")]),
+        },
+        Format::Other => return Outcome::Rejected(vec!["not JSON, EDIFACT or WCO DM XML".into()]),
     };
     let now = time::OffsetDateTime::now_utc();
     let mut problems = Vec::new();
@@ -170,7 +176,7 @@ fn check(file: &Path) -> Outcome {
 /// The server's answer to one file.
 struct Answer {
     status: reqwest::StatusCode,
-    edifact: bool,
+    format: Format,
     body: String,
 }
 
@@ -181,11 +187,13 @@ async fn post(
     token: &str,
     text: String,
 ) -> Result<Result<Answer, Outcome>, String> {
-    let content_type = match format_of(&text) {
+    let format = format_of(&text);
+    let content_type = match format {
         Format::Json => "application/json",
         Format::Edifact => "application/edifact",
+        Format::Xml => "application/xml",
         Format::Other => {
-            let why = "not JSON or EDIFACT (WCO DM XML is not supported yet)".to_owned();
+            let why = "not JSON, EDIFACT or WCO DM XML".to_owned();
             return Ok(Err(Outcome::Rejected(vec![why])));
         }
     };
@@ -202,7 +210,7 @@ async fn post(
     let body = response.text().await.map_err(|e| e.to_string())?;
     Ok(Ok(Answer {
         status,
-        edifact: content_type == "application/edifact",
+        format,
         body,
     }))
 }
@@ -222,8 +230,10 @@ async fn lodge(http: &reqwest::Client, url: &str, token: &str, file: &Path) -> O
 /// What an answer says of the file.
 fn outcome(answer: &Answer) -> Outcome {
     let (status, body) = (answer.status, answer.body.as_str());
-    if answer.edifact {
-        return edifact_outcome(status, body);
+    match answer.format {
+        Format::Edifact => return edifact_outcome(status, body),
+        Format::Xml => return xml_outcome(status, body),
+        Format::Json | Format::Other => {}
     }
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     if status.is_success() {
@@ -242,6 +252,38 @@ fn outcome(answer: &Answer) -> Outcome {
             field("message")
         )
     }));
+    Outcome::Rejected(why)
+}
+
+/// Reads the DMS-style notification(s) the server answered with.
+fn xml_outcome(status: reqwest::StatusCode, body: &str) -> Outcome {
+    let Ok(root) = tamga_wco::xml::parse(body) else {
+        return Outcome::Rejected(vec![format!("{status}: {body}")]);
+    };
+    let mut responses = Vec::new();
+    root.descendants("Response", &mut responses);
+    let accepted: Vec<String> = responses
+        .iter()
+        .filter(|r| r.text_at(&["FunctionCode"]) == Some("01"))
+        .filter_map(|r| r.text_at(&["Declaration", "ID"]).map(str::to_owned))
+        .collect();
+    if status.is_success() {
+        return Outcome::Accepted(accepted);
+    }
+    let mut errors = Vec::new();
+    root.descendants("Error", &mut errors);
+    let why = errors
+        .iter()
+        .map(|e| {
+            let field = |p: &[&str]| e.text_at(p).unwrap_or("").to_owned();
+            format!(
+                "{} [{}] {}",
+                field(&["Pointer", "TagID"]),
+                field(&["ValidationCode"]),
+                field(&["Description"])
+            )
+        })
+        .collect();
     Outcome::Rejected(why)
 }
 

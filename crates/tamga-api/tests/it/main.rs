@@ -8,3 +8,4 @@ mod openapi;
 mod reference;
 mod revenue;
 mod socket;
+mod wco;

@@ -211,6 +211,10 @@ const EDI: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../examples/declaration.edi"
 );
+const XML: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/declaration.xml"
+);
 
 #[test]
 fn ingest_dry_run_checks_files_without_a_server() {
@@ -229,13 +233,19 @@ fn ingest_dry_run_checks_files_without_a_server() {
             .replace("UNT+33+1", "UNT+30+1"),
     )
     .unwrap();
-    let files = [SAMPLE, EDI, bad.to_str().unwrap(), broken.to_str().unwrap()];
+    let files = [
+        SAMPLE,
+        EDI,
+        XML,
+        bad.to_str().unwrap(),
+        broken.to_str().unwrap(),
+    ];
     let mut args = vec!["ingest", "--dry-run"];
     args.extend(files);
     let (code, out, err) = tamga(&args, &[]);
     assert_eq!(code, 0, "every file was handled: {err}");
     assert!(
-        out.contains("4 files: 2 valid, 2 rejected, 0 unreadable"),
+        out.contains("5 files: 3 valid, 2 rejected, 0 unreadable"),
         "{out}"
     );
     assert!(out.contains("office_unknown"), "{out}");
@@ -250,22 +260,22 @@ fn ingest_dry_run_checks_files_without_a_server() {
 }
 
 #[test]
-fn ingest_lodges_json_and_edifact_through_a_server() {
+fn ingest_lodges_json_edifact_and_xml_through_a_server() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     let server = Server::start(&["--data-dir", data]);
     let token = server.admin_token.clone().unwrap();
     let (code, out, err) = tamga(
-        &["ingest", "--url", &server.url, SAMPLE, EDI],
+        &["ingest", "--url", &server.url, SAMPLE, EDI, XML],
         &[("TAMGA_TOKEN", &token)],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("2 files: 2 accepted, 0 rejected"), "{out}");
+    assert!(out.contains("3 files: 3 accepted, 0 rejected"), "{out}");
     let mrns: Vec<&str> = out
         .lines()
         .filter_map(|l| l.split("accepted ").nth(1))
         .collect();
-    assert_eq!(mrns.len(), 2, "{out}");
+    assert_eq!(mrns.len(), 3, "{out}");
     assert!(
         mrns.iter().all(|m| tamga_core::mrn::Mrn::parse(m).is_ok()),
         "{out}"
