@@ -65,8 +65,36 @@ pub struct DeclarationDraft {
     pub insurance: Option<DecimalText>,
     #[serde(default)]
     pub documents: Vec<DocumentDraft>,
+    /// Authorisations the declaration relies on (WCO DM 3/39), e.g. a customs warehouse.
+    #[serde(default)]
+    pub authorisations: Vec<AuthorisationDraft>,
     #[serde(default)]
     pub items: Vec<ItemDraft>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorisationDraft {
+    /// The holder's identifier.
+    pub id: Option<String>,
+    /// Authorisation type code (WCO DM 3/39), e.g. CGU, CWP.
+    #[schema(example = "CWP")]
+    pub category: Option<String>,
+}
+
+/// A duty or tax as the declarant computed it (WCO DM DutyTaxFee): kept beside tamga's own
+/// assessment, which alone decides what is owed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredTaxDraft {
+    /// Tax type code, e.g. A00 customs duty, B00 VAT.
+    #[schema(example = "A00")]
+    pub tax_type: Option<String>,
+    pub base: Option<DecimalText>,
+    pub rate: Option<DecimalText>,
+    pub amount: Option<DecimalText>,
+    /// Method of payment code, e.g. E deferment.
+    pub payment_method: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -138,6 +166,12 @@ pub struct ItemDraft {
     pub price: Option<DecimalText>,
     #[serde(default)]
     pub documents: Vec<DocumentDraft>,
+    /// Duties and taxes as the declarant computed them.
+    #[serde(default)]
+    pub declared_taxes: Vec<DeclaredTaxDraft>,
+    /// Valuation adjustment codes (WCO DM 4/9, 4/13), e.g. 0000 for none.
+    #[serde(default)]
+    pub valuation_adjustments: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -129,7 +129,30 @@ pub struct Declaration {
     pub insurance: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Document>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authorisations: Vec<Authorisation>,
     pub items: Vec<GoodsItem>,
+}
+
+/// An authorisation the declaration relies on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Authorisation {
+    pub id: PartyId,
+    pub category: String,
+}
+
+/// A duty or tax as the declarant computed it; tamga's assessment alone decides what is owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeclaredTax {
+    pub tax_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -183,6 +206,10 @@ pub struct GoodsItem {
     pub price: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Document>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub declared_taxes: Vec<DeclaredTax>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub valuation_adjustments: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -25,6 +25,7 @@ use crate::model::{
 use crate::problem::{FieldError, Findings};
 use crate::refdata::{HsEditionYear, ReferenceData};
 
+mod extras;
 mod items;
 
 /// The most goods items one declaration may carry.
@@ -127,6 +128,7 @@ impl Validator<'_> {
         let freight = self.optional_amount("/freight", d.freight.as_ref(), Sign::NonNegative);
         let insurance = self.optional_amount("/insurance", d.insurance.as_ref(), Sign::NonNegative);
         let documents = self.documents("", &d.documents);
+        let authorisations = self.authorisations(&d.authorisations);
         let edition = date.and_then(HsEditionYear::in_force_on);
         let items = self.items(&d.items, kind, edition, date);
         Some(Declaration {
@@ -148,6 +150,7 @@ impl Validator<'_> {
             freight: freight?,
             insurance: insurance?,
             documents: documents?,
+            authorisations: authorisations?,
             items: items?,
         })
     }

@@ -15,13 +15,13 @@
 //! | `GoodsShipment/TradeTerms/ConditionCode` | incoterm |
 //! | `AdditionalDocument` `CategoryCode` + `TypeCode`, `ID` | documents (`N` + `935` → `N935`) |
 //! | `GovernmentAgencyGoodsItem` | goods item: `SequenceNumeric`, `Commodity/Description`, `Classification` TSP + TRC (→ 10 digits), `Origin/CountryCode`, `GovernmentProcedure` current + previous, `Packaging`, `GoodsMeasure` `NetNetWeightMeasure` / `GrossMassMeasure` / `TariffQuantity`, `InvoiceLine/ItemChargeAmount`, `AdditionalDocument` |
-//!
-//! `DutyTaxFee`, `ValuationAdjustment` and `AuthorisationHolder` are read by tamga's own
-//! assessment and authorisation rules, not taken from the declarant: they are not mapped.
+//! | `AuthorisationHolder` `ID`, `CategoryCode` | authorisations |
+//! | `Commodity/DutyTaxFee` `TypeCode`, tax base, `TaxRateNumeric`, `Payment` | declared taxes (kept beside tamga's own assessment, which alone decides what is owed) |
+//! | `ValuationAdjustment/AdditionCode` | valuation adjustment codes |
 
 use tamga_core::draft::{
-    DecimalText, DeclarationDraft, DocumentDraft, InvoiceDraft, ItemDraft, PackagesDraft,
-    PartyDraft, QuantityDraft, TransportDraft,
+    AuthorisationDraft, DecimalText, DeclarationDraft, DeclaredTaxDraft, DocumentDraft,
+    InvoiceDraft, ItemDraft, PackagesDraft, PartyDraft, QuantityDraft, TransportDraft,
 };
 
 use crate::xml::{self, Node, XmlError};
@@ -75,6 +75,13 @@ pub fn draft(d: &Node) -> DeclarationDraft {
             amount: (!a.text.is_empty()).then(|| DecimalText(a.text.clone())),
         }),
         documents: d.all("AdditionalDocument").filter_map(document).collect(),
+        authorisations: d
+            .all("AuthorisationHolder")
+            .map(|a| AuthorisationDraft {
+                id: owned(a.text_at(&["ID"])),
+                category: owned(a.text_at(&["CategoryCode"])),
+            })
+            .collect(),
         ..DeclarationDraft::default()
     };
     if let Some(shipment) = shipment {
@@ -188,5 +195,23 @@ fn item(g: &Node) -> ItemDraft {
         }),
         price: amount(commodity.and_then(|c| c.at(&["InvoiceLine", "ItemChargeAmount"]))),
         documents: g.all("AdditionalDocument").filter_map(document).collect(),
+        declared_taxes: commodity
+            .map(|c| c.all("DutyTaxFee").map(declared_tax).collect())
+            .unwrap_or_default(),
+        valuation_adjustments: g
+            .all("ValuationAdjustment")
+            .filter_map(|v| owned(v.text_at(&["AdditionCode"])))
+            .collect(),
+    }
+}
+
+fn declared_tax(f: &Node) -> DeclaredTaxDraft {
+    let number = |path: &[&str]| f.text_at(path).map(|t| DecimalText(t.to_owned()));
+    DeclaredTaxDraft {
+        tax_type: owned(f.text_at(&["TypeCode"])),
+        base: number(&["SpecificTaxBaseQuantity"]).or_else(|| number(&["AdValoremTaxBaseAmount"])),
+        rate: number(&["TaxRateNumeric"]),
+        amount: number(&["Payment", "TaxAssessedAmount"]),
+        payment_method: owned(f.text_at(&["Payment", "MethodCode"])),
     }
 }

@@ -73,6 +73,11 @@ impl Validator<'_> {
             self.optional_amount(&at("price"), d.price.as_ref(), Sign::Positive)
         };
         let documents = self.documents(&base, &d.documents);
+        let declared_taxes = self.declared_taxes(&base, &d.declared_taxes);
+        let adjustments = self.short_codes(
+            &format!("{base}/valuation_adjustments"),
+            &d.valuation_adjustments,
+        );
         Some(GoodsItem {
             sequence: sequence?,
             description: description?,
@@ -86,6 +91,8 @@ impl Validator<'_> {
             supplementary_quantity: supplementary?,
             price: price?,
             documents: documents?,
+            declared_taxes: declared_taxes?,
+            valuation_adjustments: adjustments?,
         })
     }
 

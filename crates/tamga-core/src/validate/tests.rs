@@ -290,3 +290,38 @@ fn numbers_beyond_the_supported_range_are_refused() {
         ]
     );
 }
+
+#[test]
+fn declared_taxes_authorisations_and_adjustments_are_checked() {
+    let mut d = sample();
+    d.authorisations = vec![crate::draft::AuthorisationDraft {
+        id: Some("UZ305123456".into()),
+        category: Some("CWP".into()),
+    }];
+    d.items[0].declared_taxes = vec![crate::draft::DeclaredTaxDraft {
+        tax_type: Some("B00".into()),
+        rate: Some(crate::draft::DecimalText("12".into())),
+        ..Default::default()
+    }];
+    d.items[0].valuation_adjustments = vec!["0000".into()];
+    let declaration = check(&d).unwrap();
+    assert_eq!(declaration.authorisations[0].category, "CWP");
+    assert_eq!(
+        declaration.items[0].declared_taxes[0]
+            .rate
+            .map(|r| r.to_string()),
+        Some("12".into())
+    );
+    d.authorisations[0].category = Some("warehouse".into());
+    d.items[0].declared_taxes[0].amount = Some(crate::draft::DecimalText("-1".into()));
+    d.items[0].valuation_adjustments.push("".into());
+    let errors = check(&d).unwrap_err();
+    assert_eq!(
+        codes_at(&errors),
+        [
+            ("/authorisations/0/category", "invalid_code"),
+            ("/items/0/declared_taxes/0/amount", "negative"),
+            ("/items/0/valuation_adjustments/1", "invalid_code"),
+        ]
+    );
+}

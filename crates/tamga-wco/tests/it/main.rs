@@ -108,6 +108,25 @@ fn an_annotated_import_maps_field_by_field() {
         .filter_map(|x| x.document_type.as_deref())
         .collect();
     assert_eq!(documents, ["C506", "N935", "C505"]);
+    let taxes: Vec<(Option<&str>, Option<&str>)> = item
+        .declared_taxes
+        .iter()
+        .map(|t| (t.tax_type.as_deref(), t.payment_method.as_deref()))
+        .collect();
+    assert_eq!(taxes, [(Some("A00"), Some("E")), (Some("B00"), Some("E"))]);
+    assert_eq!(item.valuation_adjustments, ["0000"]);
+    let holders: Vec<(Option<&str>, Option<&str>)> = d
+        .authorisations
+        .iter()
+        .map(|a| (a.id.as_deref(), a.category.as_deref()))
+        .collect();
+    assert_eq!(
+        holders,
+        [
+            (Some("GB553202734852"), Some("CGU")),
+            (Some("GB553202734852"), Some("DPO"))
+        ]
+    );
 }
 
 #[test]
