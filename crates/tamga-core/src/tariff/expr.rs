@@ -211,6 +211,11 @@ impl<'a> Parser<'a> {
         if per <= Decimal::ZERO {
             return Err(self.fail("the quantity a rate applies to must be positive"));
         }
+        if self.peek().is_some_and(|t| Decimal::from_str(t).is_ok()) {
+            return Err(self.fail(format!(
+                "expected a unit after {amount} {currency} / {per}, found a second number"
+            )));
+        }
         let unit = self.words();
         if unit.is_empty() {
             return Err(self.fail(format!("expected a unit after {amount} {currency} /")));

@@ -90,6 +90,9 @@ fn errors_say_where_and_what() {
     assert!(e.problem.contains("expected /"), "{e}");
     let e = DutyExpression::parse("93.10 EUR /").unwrap_err();
     assert!(e.problem.contains("unit"), "{e}");
+    // Found by fuzzing: "/ 1 3200 kg" printed as "/ 3200 kg" would read back differently.
+    let e = DutyExpression::parse("244.78 GBP / 1 3200 kg").unwrap_err();
+    assert!(e.problem.contains("second number"), "{e}");
     let e = DutyExpression::parse("10 % MIN").unwrap_err();
     assert!(e.problem.contains("found the end"), "{e}");
 }
