@@ -229,6 +229,17 @@ impl<'a> Reader<'a> {
             }
             let raw = self.text.get(start..self.at).unwrap_or("");
             match tag {
+                // Only a data element separator or the terminator may follow a tag.
+                None if kind != ELEMENT && kind != SEGMENT => {
+                    let shown: String = raw.chars().take(12).collect();
+                    return Err(SyntaxError::new(
+                        SyntaxErrorCode::InvalidValue,
+                        self.position,
+                        format!(
+                            "segment tag {shown:?} must be followed by a data element separator"
+                        ),
+                    ));
+                }
                 None => tag = Some(raw),
                 Some(_) => {
                     let text = if escaped {
@@ -248,8 +259,7 @@ impl<'a> Reader<'a> {
             self.at += 1;
             start = self.at;
             match kind {
-                COMPONENT if tag.is_some() && !values.is_empty() => component += 1,
-                COMPONENT => {}
+                COMPONENT => component += 1,
                 REPETITION => {
                     repetition += 1;
                     component = 0;
@@ -346,6 +356,19 @@ mod tests {
                 .map(|s| (s.tag, s.position))
                 .collect::<Vec<_>>(),
             [("UNH", 5), ("BGM", 6)]
+        );
+    }
+
+    #[test]
+    fn a_tag_is_followed_by_an_element_separator() {
+        // Found by fuzzing: "LOC*28+UZ'" read as an element but wrote back differently.
+        for text in ["LOC*28+UZ'", "LOC:1+X'"] {
+            let e = parse(text, &Delimiters::version_4(), 1).unwrap_err();
+            assert_eq!(e.code, SyntaxErrorCode::InvalidValue, "{text}");
+        }
+        assert_eq!(
+            parse("EQN'", &Delimiters::version_4(), 1).unwrap()[0].element_count(),
+            0
         );
     }
 
