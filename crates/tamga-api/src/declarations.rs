@@ -250,3 +250,18 @@ pub(crate) async fn change_status(
         }),
     }
 }
+
+/// The status of a batch answer (EDIFACT, XML): 422 when any declaration was refused, else 200
+/// when any was lodged before, else 201.
+pub(crate) fn batch_status(a: StatusCode, b: StatusCode) -> StatusCode {
+    let rank = |s: StatusCode| match s.as_u16() {
+        422 => 2,
+        200 => 1,
+        _ => 0,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
+}

@@ -62,7 +62,7 @@ pub(crate) async fn lodge_interchange(
     let mut status = StatusCode::CREATED;
     for message in &read.messages {
         let (lrn, verdict, code) = lodge_message(state, &user, message).await?;
-        status = worst(status, code);
+        status = crate::declarations::batch_status(status, code);
         verdicts.push((lrn, verdict));
     }
     Ok(edifact(status, cusres::respond(&header, &verdicts, &by)))
@@ -115,20 +115,6 @@ async fn lodge_message(
             ))
         }
         Err(other) => Err(other),
-    }
-}
-
-/// 422 wins over 200, which wins over 201.
-fn worst(a: StatusCode, b: StatusCode) -> StatusCode {
-    let rank = |s: StatusCode| match s.as_u16() {
-        422 => 2,
-        200 => 1,
-        _ => 0,
-    };
-    if rank(b) > rank(a) {
-        b
-    } else {
-        a
     }
 }
 

@@ -73,7 +73,7 @@ pub(crate) async fn lodge_document(
                 }
                 Err(other) => return Err(other),
             };
-        status = worst(status, code);
+        status = crate::declarations::batch_status(status, code);
         answers.push(answer);
     }
     let body = match answers.as_slice() {
@@ -90,20 +90,6 @@ pub(crate) async fn lodge_document(
         }
     };
     Ok(xml(status, body))
-}
-
-/// 422 wins over 200, which wins over 201.
-fn worst(a: StatusCode, b: StatusCode) -> StatusCode {
-    let rank = |s: StatusCode| match s.as_u16() {
-        422 => 2,
-        200 => 1,
-        _ => 0,
-    };
-    if rank(b) > rank(a) {
-        b
-    } else {
-        a
-    }
 }
 
 fn xml(status: StatusCode, body: String) -> Response {
