@@ -206,7 +206,15 @@ impl<'a> Reader<'a> {
             };
             let kind = self.kind(b);
             if kind == PLAIN {
-                self.at += 1;
+                // Skip the run of ordinary bytes in one tight loop.
+                let class = &self.class;
+                let run = bytes
+                    .get(self.at..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .position(|b| class.get(usize::from(*b)).copied().unwrap_or(PLAIN) != PLAIN)
+                    .unwrap_or(bytes.len() - self.at);
+                self.at += run;
                 continue;
             }
             if kind == RELEASE {
