@@ -337,9 +337,10 @@ async fn watch(dir: &Path, url: &str, token: &str, once: bool) -> anyhow::Result
     let http = reqwest::Client::new();
     eprintln!("watching {} (Ctrl-C to stop)", dir.display());
     loop {
-        // Files left in processing/ by an interrupted run come first.
+        // Files left in processing/ by an interrupted run come first; a file modified in the
+        // last two seconds may still be being written and waits for the next round.
         let mut files = waiting(&processing)?;
-        for file in waiting(dir)? {
+        for file in waiting(dir)?.into_iter().filter(|f| once || settled(f)) {
             let moved = processing.join(file.file_name().unwrap_or_default());
             std::fs::rename(&file, &moved)
                 .with_context(|| format!("cannot move {}", file.display()))?;
@@ -353,6 +354,15 @@ async fn watch(dir: &Path, url: &str, token: &str, once: bool) -> anyhow::Result
         }
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
+}
+
+/// Has `file` been left alone for two seconds?
+fn settled(file: &Path) -> bool {
+    std::fs::metadata(file)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age >= std::time::Duration::from_secs(2))
 }
 
 /// Regular, visible files of `dir`, oldest name first.
@@ -370,6 +380,23 @@ fn waiting(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// `name`, or `name.2`, `name.3`, ... when a file of that name was handled before: nothing
+/// in done/ or failed/ is ever overwritten.
+fn free_name(folder: &Path, name: &std::ffi::OsStr) -> std::ffi::OsString {
+    let taken = |n: &std::ffi::OsStr| folder.join(n).exists();
+    if !taken(name) {
+        return name.to_owned();
+    }
+    (2..)
+        .map(|i| {
+            let mut candidate = name.to_owned();
+            candidate.push(format!(".{i}"));
+            candidate
+        })
+        .find(|c| !taken(c))
+        .unwrap_or_else(|| name.to_owned())
 }
 
 /// Lodges one file from processing/ and moves it, with the answer, to done/ or failed/. When
@@ -403,6 +430,7 @@ async fn handle(
             }
         },
     };
+    let name = free_name(folder, &name);
     let mut response_name = name.clone();
     response_name.push(".response");
     std::fs::write(folder.join(&response_name), response)

@@ -347,5 +347,9 @@ fn watched_folders_move_every_file_once_with_its_answer() {
         std::fs::read_to_string(inbox.join("failed/c.json.response"))
             .unwrap()
             .contains("missing")
-    );
+    ); // The same name again is kept beside the first, never over it.
+    std::fs::copy(SAMPLE, inbox.join("a.json")).unwrap();
+    assert_eq!(tamga(&args, &[]).0, 0);
+    assert!(inbox.join("done/a.json.2").exists() && inbox.join("done/a.json.2.response").exists());
+    assert!(inbox.join("done/a.json").exists());
 }
