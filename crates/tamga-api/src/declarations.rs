@@ -265,3 +265,18 @@ pub(crate) fn batch_status(a: StatusCode, b: StatusCode) -> StatusCode {
         a
     }
 }
+
+/// The most declarations one EDIFACT interchange or XML document may carry.
+pub const MAX_BATCH: usize = 1000;
+
+/// Refuses batches too large to answer in one response.
+pub(crate) fn check_batch_size(count: usize) -> Result<(), ApiError> {
+    if count <= MAX_BATCH {
+        return Ok(());
+    }
+    Err(ApiError::BadRequest {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        detail: format!("{count} declarations in one submission; send at most {MAX_BATCH}"),
+        errors: Vec::new(),
+    })
+}

@@ -49,14 +49,16 @@ pub(crate) async fn lodge_interchange(
         Err(error) => {
             tracing::info!(%error, "EDIFACT interchange refused");
             let location = message_at(text, error.segment);
-            let location = location.as_ref().map(|(r, k)| Location {
+            let location = location.as_ref().map(|(r, k, p)| Location {
                 message_reference: r,
                 message_type: k,
+                unh_position: *p,
             });
             let body = contrl::acknowledge(&header_of(text), Some((&error, location)), &by);
             return Ok(edifact(StatusCode::BAD_REQUEST, body));
         }
     };
+    crate::declarations::check_batch_size(read.messages.len())?;
     let header = read.header.clone().unwrap_or_else(|| header_of(text));
     let mut verdicts = Vec::with_capacity(read.messages.len());
     let mut status = StatusCode::CREATED;
@@ -104,6 +106,16 @@ async fn lodge_message(
             Verdict::Rejected { errors },
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
+        Err(ApiError::Forbidden(detail)) => {
+            let error = FieldError::new("/declarant/id", "forbidden", detail);
+            Ok((
+                lrn,
+                Verdict::Rejected {
+                    errors: vec![error],
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
         Err(ApiError::Conflict { detail, .. }) => {
             let error = FieldError::new("/lrn", "lrn_taken", detail);
             Ok((
@@ -160,18 +172,30 @@ fn header_of(text: &str) -> Header {
     }
 }
 
-/// The reference and type of the message that holds segment `position`, when the segments
-/// up to it can be read.
-fn message_at(text: &str, position: usize) -> Option<(String, String)> {
+/// The reference, type and UNH position of the message that holds segment `position`, when
+/// the segments up to it can be read and it lies before that message's UNT.
+fn message_at(text: &str, position: usize) -> Option<(String, String, usize)> {
     let (delimiters, rest, first) = match tamga_edifact::Delimiters::from_una(text).ok().flatten() {
         Some((d, rest)) => (d, rest, 2),
         None => (tamga_edifact::Delimiters::version_3(), text, 1),
     };
     let segments = tamga_edifact::parse(rest, &delimiters, first).ok()?;
-    let unh = segments
+    let before: Vec<_> = segments
         .iter()
         .take_while(|s| s.position <= position)
-        .filter(|s| s.tag == "UNH")
-        .last()?;
-    Some((unh.value(0, 0)?.to_owned(), unh.value(1, 0)?.to_owned()))
+        .collect();
+    let marker = before
+        .iter()
+        .rev()
+        .find(|s| matches!(s.tag, "UNH" | "UNT"))?;
+    // After a message's UNT (but not on it), the error is in the envelope, not a message.
+    if marker.tag == "UNT" && marker.position != position {
+        return None;
+    }
+    let unh = before.iter().rev().find(|s| s.tag == "UNH")?;
+    Some((
+        unh.value(0, 0)?.to_owned(),
+        unh.value(1, 0)?.to_owned(),
+        unh.position,
+    ))
 }

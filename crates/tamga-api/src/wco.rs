@@ -46,6 +46,7 @@ pub(crate) async fn lodge_document(
             ));
         }
     };
+    crate::declarations::check_batch_size(drafts.len())?;
     let mut answers = Vec::with_capacity(drafts.len());
     let mut status = StatusCode::CREATED;
     for draft in &drafts {
@@ -64,6 +65,13 @@ pub(crate) async fn lodge_document(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     notification::rejected(&lrn, &errors, &issued),
                 ),
+                Err(ApiError::Forbidden(detail)) => {
+                    let error = FieldError::new("/declarant/id", "forbidden", detail);
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        notification::rejected(&lrn, &[error], &issued),
+                    )
+                }
                 Err(ApiError::Conflict { detail, .. }) => {
                     let error = FieldError::new("/lrn", "lrn_taken", detail);
                     (

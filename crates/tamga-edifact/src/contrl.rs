@@ -20,17 +20,25 @@ pub struct Acknowledger<'a> {
     pub reference: &'a str,
 }
 
-/// The message an error occurred in, when it did: reference and type.
+/// The message an error occurred in, when it did: reference, type, and the interchange
+/// position of its UNH (UCS counts segments from the UNH, which is 1).
 #[derive(Debug, Clone)]
 pub struct Location<'a> {
     pub message_reference: &'a str,
     pub message_type: &'a str,
+    pub unh_position: usize,
 }
 
 /// A writer for an interchange answering `header`'s: from `by` back to its sender.
 pub fn reply_writer(header: &Header, by: &Acknowledger<'_>) -> InterchangeWriter {
+    // Answer in the partner's repertoire when it is Unicode, else in Latin-1.
+    let syntax = if header.syntax == "UNOY" {
+        "UNOY"
+    } else {
+        "UNOC"
+    };
     let envelope = Envelope {
-        syntax: "UNOC",
+        syntax,
         version: "3",
         sender: by.identity,
         recipient: &header.sender,
@@ -78,7 +86,8 @@ pub fn acknowledge(
                 one(code),
             ];
             body.push(("UCM", message));
-            body.push(("UCS", vec![one(&error.segment.to_string()), one(code)]));
+            let within = error.segment.saturating_sub(location.unh_position) + 1;
+            body.push(("UCS", vec![one(&within.to_string()), one(code)]));
             if let Some(element) = error.element {
                 let position = vec![
                     element.to_string(),

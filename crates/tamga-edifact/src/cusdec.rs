@@ -54,6 +54,11 @@ fn text(segment: &Segment<'_>, element: usize, component: usize) -> Option<Strin
     segment.nonempty(element, component).map(str::to_owned)
 }
 
+/// A number; a decimal comma (which the UNA may announce) becomes a point.
+fn number(segment: &Segment<'_>, element: usize, component: usize) -> Option<DecimalText> {
+    text(segment, element, component).map(|n| DecimalText(n.replace(',', ".")))
+}
+
 fn header_segment(d: &mut DeclarationDraft, s: &Segment<'_>) {
     match (s.tag, s.value(0, 0).unwrap_or("")) {
         ("BGM", kind) => {
@@ -75,7 +80,7 @@ fn header_segment(d: &mut DeclarationDraft, s: &Segment<'_>) {
         ("MOA", "39") => {
             d.invoice = Some(InvoiceDraft {
                 currency: text(s, 0, 2),
-                amount: text(s, 0, 1).map(DecimalText),
+                amount: number(s, 0, 1),
             });
         }
         ("TOD", _) => d.incoterm = text(s, 2, 0),
@@ -118,7 +123,7 @@ fn item_segment(d: &mut DeclarationDraft, s: &Segment<'_>) {
         }
         ("LOC", "27") => item.origin = text(s, 1, 0),
         ("MEA", "WT") => mass(item, s),
-        ("MOA", _) => item.price = item.price.take().or_else(|| text(s, 0, 1).map(DecimalText)),
+        ("MOA", _) => item.price = item.price.take().or_else(|| number(s, 0, 1)),
         ("RFF", "HS") if item.commodity_code.is_none() => item.commodity_code = text(s, 0, 1),
         ("PAC", _) => {
             item.packages = Some(PackagesDraft {
@@ -195,7 +200,9 @@ fn mass(item: &mut ItemDraft, s: &Segment<'_>) {
     if !matches!(unit, "KGM" | "KG") {
         return;
     }
-    let Some(value) = text(s, 2, 1) else { return };
+    let Some(DecimalText(value)) = number(s, 2, 1) else {
+        return;
+    };
     match s.value(1, 0).unwrap_or("") {
         "N" | "AAA" | "AAL" => item.net_mass = Some(DecimalText(value)),
         "G" | "AAB" | "AAD" => item.gross_mass = Some(DecimalText(value)),

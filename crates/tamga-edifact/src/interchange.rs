@@ -199,6 +199,7 @@ fn envelope<'a>(
     }
     let mut trailer = None;
     let mut group: Option<(Segment<'a>, usize)> = None;
+    let (mut grouped_messages, mut loose_messages) = (0usize, 0usize);
     while let Some(segment) = iter.next() {
         if trailer.is_some() {
             return Err(segment.segment_error(
@@ -208,6 +209,19 @@ fn envelope<'a>(
         }
         match segment.tag {
             "UNH" => {
+                let grouped = group.is_some();
+                let outside = if grouped {
+                    &mut grouped_messages
+                } else {
+                    &mut loose_messages
+                };
+                *outside += 1;
+                if grouped_messages > 0 && loose_messages > 0 {
+                    return Err(segment.segment_error(
+                        SyntaxErrorCode::NotSupportedInPosition,
+                        "messages inside and outside functional groups are mixed",
+                    ));
+                }
                 let message = message(segment, &mut iter)?;
                 if let Some((_, n)) = &mut group {
                     *n += 1;
@@ -239,6 +253,17 @@ fn envelope<'a>(
     }
     if let Some((ung, _)) = group {
         return Err(ung.segment_error(SyntaxErrorCode::SegmentMissing, "the group has no UNE"));
+    }
+    if interchange.messages.is_empty() {
+        let error = SyntaxError::new(
+            SyntaxErrorCode::Missing,
+            trailer.as_ref().map_or(1, |t| t.position),
+            "the interchange holds no message",
+        );
+        return Err(match &trailer {
+            Some(unz) => error.at(unz.tag, None, None),
+            None => error,
+        });
     }
     match (&interchange.header, trailer) {
         (Some(header), Some(unz)) => {

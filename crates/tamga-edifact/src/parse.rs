@@ -120,7 +120,7 @@ pub fn parse<'a>(
     first: usize,
 ) -> Result<Vec<Segment<'a>>, SyntaxError> {
     let mut reader = Reader::new(text, *delimiters, first);
-    let mut segments = Vec::with_capacity(text.len() / 24);
+    let mut segments = Vec::new();
     while let Some(segment) = reader.next_segment()? {
         segments.push(segment);
     }
@@ -192,7 +192,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let offset = self.at;
-        let mut values: Vec<Value<'a>> = Vec::with_capacity(12);
+        let mut values: Vec<Value<'a>> = Vec::new();
         let (mut element, mut repetition, mut component) = (0u16, 0u16, 0u16);
         let (mut start, mut escaped) = (offset, false);
         let mut tag: Option<&'a str> = None;
@@ -267,14 +267,14 @@ impl<'a> Reader<'a> {
             self.at += 1;
             start = self.at;
             match kind {
-                COMPONENT => component += 1,
+                COMPONENT => component = next(component, self.position)?,
                 REPETITION => {
-                    repetition += 1;
+                    repetition = next(repetition, self.position)?;
                     component = 0;
                 }
                 ELEMENT => {
                     if !values.is_empty() {
-                        element += 1;
+                        element = next(element, self.position)?;
                     }
                     repetition = 0;
                     component = 0;
@@ -300,6 +300,17 @@ impl<'a> Reader<'a> {
             values,
         }))
     }
+}
+
+/// The next element, repetition or component number; more than 65,535 of them is an error.
+fn next(n: u16, position: usize) -> Result<u16, SyntaxError> {
+    n.checked_add(1).ok_or_else(|| {
+        SyntaxError::new(
+            SyntaxErrorCode::TooManyConstituents,
+            position,
+            "more than 65,535 elements, repetitions or components in one segment",
+        )
+    })
 }
 
 fn is_tag(tag: &str) -> bool {
@@ -378,6 +389,13 @@ mod tests {
             parse("EQN'", &Delimiters::version_4(), 1).unwrap()[0].element_count(),
             0
         );
+    }
+
+    #[test]
+    fn too_many_constituents_are_refused() {
+        let text = format!("FTX+{}'", ":".repeat(70_000));
+        let e = parse(&text, &Delimiters::version_3(), 1).unwrap_err();
+        assert_eq!(e.code, SyntaxErrorCode::TooManyConstituents);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! notifications out. No IO.
 //!
 //! - [`xml`]: a small element tree read with `quick-xml`, namespaces reduced to local names,
-//!   with depth and size limits.
+//!   with limits on depth and attributes (the HTTP body limit bounds the size).
 //! - [`dec`]: a DEC-DMS `Declaration` → tamga's declaration draft.
 //! - [`notification`]: the `RES` notifications tamga answers with (accepted, rejected).
 //!

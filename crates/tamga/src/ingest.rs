@@ -223,7 +223,8 @@ async fn lodge(http: &reqwest::Client, url: &str, token: &str, file: &Path) -> O
     match post(http, url, token, text).await {
         Ok(Ok(answer)) => outcome(&answer),
         Ok(Err(outcome)) => outcome,
-        Err(e) => Outcome::Rejected(vec![e]),
+        // Nothing was decided: the file was not handled, and the run fails.
+        Err(e) => Outcome::Unreadable(format!("not sent: {e}")),
     }
 }
 
@@ -341,13 +342,18 @@ async fn watch(dir: &Path, url: &str, token: &str, once: bool) -> anyhow::Result
         // last two seconds may still be being written and waits for the next round.
         let mut files = waiting(&processing)?;
         for file in waiting(dir)?.into_iter().filter(|f| once || settled(f)) {
-            let moved = processing.join(file.file_name().unwrap_or_default());
-            std::fs::rename(&file, &moved)
-                .with_context(|| format!("cannot move {}", file.display()))?;
-            files.push(moved);
+            let moved =
+                processing.join(free_name(&processing, file.file_name().unwrap_or_default()));
+            match std::fs::rename(&file, &moved) {
+                Ok(()) => files.push(moved),
+                Err(e) => eprintln!("{}: cannot move it to processing/: {e}", file.display()),
+            }
         }
         for file in files {
-            handle(&http, url, token, &file, &done, &failed).await?;
+            // One file's trouble (a full disk, a vanished file) must not stop the watcher.
+            if let Err(e) = handle(&http, url, token, &file, &done, &failed).await {
+                eprintln!("{}: {e:#}; will retry", file.display());
+            }
         }
         if once {
             return Ok(());
@@ -385,7 +391,11 @@ fn waiting(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// `name`, or `name.2`, `name.3`, ... when a file of that name was handled before: nothing
 /// in done/ or failed/ is ever overwritten.
 fn free_name(folder: &Path, name: &std::ffi::OsStr) -> std::ffi::OsString {
-    let taken = |n: &std::ffi::OsStr| folder.join(n).exists();
+    let taken = |n: &std::ffi::OsStr| {
+        let mut response = n.to_owned();
+        response.push(".response");
+        folder.join(n).exists() || folder.join(response).exists()
+    };
     if !taken(name) {
         return name.to_owned();
     }
@@ -420,6 +430,18 @@ async fn handle(
             }
             Ok(Err(Outcome::Rejected(why))) => (failed, why.join("\n")),
             Ok(Err(_)) => (failed, "refused".to_owned()),
+            // The server's trouble, not the file's: keep it in processing/ and try again.
+            Ok(Ok(answer))
+                if answer.status.is_server_error()
+                    || matches!(answer.status.as_u16(), 401 | 403 | 429) =>
+            {
+                eprintln!(
+                    "{}: the server answered {}; will retry",
+                    file.display(),
+                    answer.status
+                );
+                return Ok(());
+            }
             Ok(Ok(answer)) => {
                 let folder = if answer.status.is_success() {
                     done

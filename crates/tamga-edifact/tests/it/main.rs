@@ -93,9 +93,11 @@ fn a_wrong_unt_count_is_rejected_and_acknowledged_by_contrl() {
     assert_eq!(error.tag.as_deref(), Some("UNT"));
     assert_eq!(error.element, Some(1));
     assert!(error.message.contains("56"), "{error}");
+    // The COPRAR sample has no UNB: its UNH is segment 1, so positions agree.
     let location = Location {
         message_reference: "638",
         message_type: "COPRAR",
+        unh_position: 1,
     };
     let contrl = acknowledge(&header(), Some((&error, Some(location))), &tamga());
     let read = interchange::read(&contrl).unwrap();
@@ -255,6 +257,16 @@ fn envelope_errors_are_precise() {
             "UNB+UNOA:3+S+R+260101:1200+7'UNH+1+CUSDEC:D:96B:UN'FTX+AAA+++lower'UNT+3+1'UNZ+1+7'",
             SyntaxErrorCode::InvalidCharacter,
             "FTX",
+        ),
+        (
+            "UNB+UNOA:3+S+R+260101:1200+7'UNZ+0+7'",
+            SyntaxErrorCode::Missing,
+            "UNZ",
+        ),
+        (
+            "UNB+UNOA:3+S+R+260101:1200+7'UNG+X+S+R+260101:1200+5'UNH+1+CUSDEC:D:96B:UN'UNT+2+1'UNE+1+5'UNH+2+CUSDEC:D:96B:UN'UNT+2+2'UNZ+1+7'",
+            SyntaxErrorCode::NotSupportedInPosition,
+            "UNH",
         ),
     ];
     for (text, code, tag) in cases {
