@@ -21,6 +21,7 @@
     )
 )]
 
+pub mod cargo;
 pub mod check;
 pub mod codes;
 pub mod dates;

@@ -29,6 +29,7 @@
 
 pub mod charset;
 pub mod contrl;
+pub mod cuscar;
 pub mod cusdec;
 pub mod cusres;
 pub mod delimiters;

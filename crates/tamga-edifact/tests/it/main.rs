@@ -449,3 +449,66 @@ mod cusdec {
         assert_eq!(declaration.documents[0].document_type.as_str(), "N380");
     }
 }
+
+mod cuscar {
+    use tamga_edifact::{cuscar, interchange};
+
+    const SAMPLE: &str =
+        include_str!("../../../../data/edifact/messages/ts-edifact/d99b_cuscar.edi");
+
+    #[test]
+    fn the_australian_cargo_report_maps() {
+        let read = interchange::read(SAMPLE).unwrap();
+        let sender = read.header.as_ref().map(|h| h.sender.clone());
+        let report = cuscar::to_report(&read.messages[0], sender.as_deref());
+        assert_eq!(report.reference, "200401270003");
+        assert_eq!(report.carrier.as_deref(), Some("AAA676Y"));
+        assert_eq!(report.consignments.len(), 1);
+        let consignment = &report.consignments[0];
+        assert_eq!(consignment.sequence, 1);
+        // Its RFF+ED stands before the CNI, at report level: not a consignment's document.
+        assert_eq!(consignment.transport_document, None);
+        assert_eq!(consignment.goods.len(), 1);
+        let goods = &consignment.goods[0];
+        assert_eq!(
+            (goods.sequence, goods.commodity_code.as_deref()),
+            (1, Some("03026200"))
+        );
+        assert_eq!(goods.description.as_deref(), Some("GOODS DESCRIPTION"));
+        assert!(tamga_core::cargo::check(&report).is_ok());
+    }
+
+    #[test]
+    fn a_full_cargo_report_maps_conveyance_arrival_and_containers() {
+        let text = "UNB+UNOC:3+KZCARRIER+UZCUSTOMS+261120:0800+77'UNH+1+CUSCAR:D:96B:UN'BGM+785+MANIFEST-42+9'\
+TDT+20++3+++++01A777AA::::KZ'LOC+60+UZTAS'DTM+132:20261122:102'CNI+1+CMR-001'NAD+CZ+++Almaty Trade LLP'NAD+CN+++Samarqand Savdo MChJ'\
+EQD+CN+CSQU3054383'GID+1+40:CT'FTX+AAA+++Laptops'PIA+5+847130'MEA+WT+AAB+KGM:520'UNT+14+1'UNZ+1+77'";
+        let read = interchange::read(text).unwrap();
+        let report = cuscar::to_report(&read.messages[0], Some("KZCARRIER"));
+        assert_eq!(report.reference, "MANIFEST-42");
+        assert_eq!(report.arrival_place.as_deref(), Some("UZTAS"));
+        assert_eq!(report.expected_arrival.as_deref(), Some("2026-11-22"));
+        let conveyance = report.conveyance.as_ref().unwrap();
+        assert_eq!(
+            (
+                conveyance.mode.as_deref(),
+                conveyance.identification.as_deref(),
+                conveyance.nationality.as_deref()
+            ),
+            (Some("3"), Some("01A777AA"), Some("KZ"))
+        );
+        let consignment = &report.consignments[0];
+        assert_eq!(consignment.containers, ["CSQU3054383"]);
+        assert_eq!(consignment.consignor.as_deref(), Some("Almaty Trade LLP"));
+        let goods = &consignment.goods[0];
+        assert_eq!(
+            (goods.packages, goods.commodity_code.as_deref()),
+            (Some(40), Some("847130"))
+        );
+        assert_eq!(goods.gross_mass.map(|m| m.to_string()), Some("520".into()));
+        let mut bad = report.clone();
+        bad.consignments[0].containers.push("CSQU3054384".into());
+        let errors = tamga_core::cargo::check(&bad).unwrap_err();
+        assert_eq!(errors[0].pointer, "/consignments/0/containers/1");
+    }
+}
