@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub mod cargo;
 mod ops;
 pub mod postgres;
 mod records;
@@ -137,6 +138,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every valuation reference.
     async fn references(&self) -> Result<Vec<tamga_core::tariff::valuation::Reference>>;
+
+    /// Stores a cargo report, or recognises it again by carrier and reference.
+    async fn save_cargo_report(&self, report: cargo::NewCargoReport) -> Result<cargo::CargoOutcome>;
+
+    /// One cargo report.
+    async fn cargo_report(&self, id: i64) -> Result<Option<cargo::StoredCargoReport>>;
+
+    /// Cargo reports, newest first, before the id `before` when given.
+    async fn cargo_reports(&self, before: Option<i64>, limit: u32) -> Result<Vec<cargo::StoredCargoReport>>;
 
     /// Stores an imported tariff file; the latest one is in force.
     async fn import_tariff(&self, import: TariffImport) -> Result<()>;

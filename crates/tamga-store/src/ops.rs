@@ -255,6 +255,72 @@ macro_rules! backend_ops {
             rows.into_iter().map(ReferenceRow::into_reference).collect()
         }
 
+        pub(crate) async fn save_cargo_report(conn: &mut $conn, new: crate::cargo::NewCargoReport) -> Result<crate::cargo::CargoOutcome> {
+            use crate::cargo::CargoOutcome;
+            let fingerprint = new.fingerprint();
+            let existing: Option<(i64, String)> = sqlx::query_as("SELECT id, fingerprint FROM cargo_reports WHERE carrier = $1 AND reference = $2")
+                .bind(&new.carrier)
+                .bind(&new.report.reference)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some((id, seen)) = existing {
+                if seen != fingerprint {
+                    return Ok(CargoOutcome::ReferenceTaken { id });
+                }
+                let stored = cargo_report_by(conn, id).await?.ok_or_else(|| StoreError::Corrupt("a cargo report vanished".into()))?;
+                return Ok(CargoOutcome::Resubmitted(stored));
+            }
+            let document = serde_json::to_string(&new.report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let insert = format!(
+                "INSERT INTO cargo_reports (carrier, reference, arrival_place, expected_arrival, consignments, lodged_by, received_at, fingerprint, document) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {}) ON CONFLICT (carrier, reference) DO NOTHING RETURNING id",
+                $dialect.json_param(9)
+            );
+            let id: Option<i64> = sqlx::query_scalar(&insert)
+                .bind(&new.carrier)
+                .bind(&new.report.reference)
+                .bind(&new.report.arrival_place)
+                .bind(&new.report.expected_arrival)
+                .bind(i64::try_from(new.report.consignments.len()).unwrap_or(i64::MAX))
+                .bind(new.by.id)
+                .bind(new.at)
+                .bind(&fingerprint)
+                .bind(document)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let id = id.ok_or_else(|| StoreError::Conflict(format!("cargo report {}", new.report.reference)))?;
+            Ok(CargoOutcome::Stored(crate::cargo::StoredCargoReport { id, carrier: new.carrier, received_at: new.at, report: new.report }))
+        }
+
+        async fn cargo_report_by(conn: &mut $conn, id: i64) -> Result<Option<crate::cargo::StoredCargoReport>> {
+            let sql = format!("SELECT id, carrier, received_at, {} FROM cargo_reports WHERE id = $1", $dialect.json_column("document"));
+            let row: Option<(i64, String, time::OffsetDateTime, String)> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *conn).await?;
+            row.map(cargo_row).transpose()
+        }
+
+        pub(crate) async fn cargo_report(pool: &$pool, id: i64) -> Result<Option<crate::cargo::StoredCargoReport>> {
+            let mut conn = pool.acquire().await?;
+            cargo_report_by(&mut conn, id).await
+        }
+
+        pub(crate) async fn cargo_reports(pool: &$pool, before: Option<i64>, limit: u32) -> Result<Vec<crate::cargo::StoredCargoReport>> {
+            let sql = format!(
+                "SELECT id, carrier, received_at, {} FROM cargo_reports WHERE id < $1 ORDER BY id DESC LIMIT $2",
+                $dialect.json_column("document")
+            );
+            let rows: Vec<(i64, String, time::OffsetDateTime, String)> = sqlx::query_as(&sql)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?;
+            rows.into_iter().map(cargo_row).collect()
+        }
+
+        fn cargo_row((id, carrier, received_at, document): (i64, String, time::OffsetDateTime, String)) -> Result<crate::cargo::StoredCargoReport> {
+            let report = serde_json::from_str(&document).map_err(|e| StoreError::Corrupt(format!("cargo report {id}: {e}")))?;
+            Ok(crate::cargo::StoredCargoReport { id, carrier, received_at, report })
+        }
+
         /// The id of a declaration `scope` may see.
         pub(crate) async fn visible_id(conn: &mut $conn, mrn: &str, scope: &Scope) -> Result<Option<i64>> {
             let (text, binds) = sql::select_declaration_id(mrn, scope);

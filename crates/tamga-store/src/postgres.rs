@@ -172,6 +172,31 @@ impl Store for PgStore {
         ops::references(&self.pool).await
     }
 
+    async fn save_cargo_report(&self, report: crate::cargo::NewCargoReport) -> Result<crate::cargo::CargoOutcome> {
+        let mut tx = self.pool.begin().await?;
+        match ops::save_cargo_report(&mut tx, report.clone()).await {
+            Ok(outcome) => {
+                tx.commit().await?;
+                Ok(outcome)
+            }
+            // Another server stored the same reference first: answer from its row.
+            Err(StoreError::Conflict(_)) => {
+                tx.rollback().await?;
+                let mut conn = self.pool.acquire().await?;
+                ops::save_cargo_report(&mut conn, report).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn cargo_report(&self, id: i64) -> Result<Option<crate::cargo::StoredCargoReport>> {
+        ops::cargo_report(&self.pool, id).await
+    }
+
+    async fn cargo_reports(&self, before: Option<i64>, limit: u32) -> Result<Vec<crate::cargo::StoredCargoReport>> {
+        ops::cargo_reports(&self.pool, before, limit).await
+    }
+
     async fn import_tariff(&self, import: TariffImport) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         ops::import_tariff(&mut tx, import).await?;

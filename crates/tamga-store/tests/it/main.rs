@@ -1,5 +1,6 @@
 //! The store contract: every test runs on SQLite and on PostgreSQL.
 
+mod cargo;
 mod contract;
 mod fixtures;
 mod postgres_cluster;
@@ -42,7 +43,9 @@ on_both_backends!(
     tariffs_and_rates_are_kept,
     reassessments_are_new_versions,
     unit_values_build_valuation_references,
+    cargo_reports_are_stored_once,
 );
 
+use cargo::*;
 use contract::*;
 use revenue::*;
