@@ -77,6 +77,27 @@ impl FromRequest<AppState> for Submission {
     }
 }
 
+/// A raw body whose rejections (too large, unreadable) are problem documents.
+#[derive(Debug)]
+pub struct RawBody(pub Bytes);
+
+impl FromRequest<AppState> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge(state.settings.body_limit)
+                } else {
+                    bad_request(rejection.body_text(), Vec::new())
+                }
+            })
+    }
+}
+
 /// A path parameter whose rejection (e.g. invalid UTF-8) is a problem document.
 #[derive(Debug)]
 pub struct PathParam<T>(pub T);

@@ -25,6 +25,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 mod auth;
+mod cargo;
 mod commodities;
 mod declarations;
 mod edifact;
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(commodities::router())
         .merge(auth::router())
         .merge(revenue::router())
+        .merge(cargo::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

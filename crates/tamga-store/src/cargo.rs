@@ -21,7 +21,10 @@ impl NewCargoReport {
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
         let canonical = serde_json::to_vec(&self.report).unwrap_or_default();
-        Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(&canonical)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -41,5 +44,7 @@ pub enum CargoOutcome {
     /// The same report again.
     Resubmitted(StoredCargoReport),
     /// The carrier's reference is used by a different report.
-    ReferenceTaken { id: i64 },
+    ReferenceTaken {
+        id: i64,
+    },
 }

@@ -140,13 +140,18 @@ pub trait Store: Send + Sync + 'static {
     async fn references(&self) -> Result<Vec<tamga_core::tariff::valuation::Reference>>;
 
     /// Stores a cargo report, or recognises it again by carrier and reference.
-    async fn save_cargo_report(&self, report: cargo::NewCargoReport) -> Result<cargo::CargoOutcome>;
+    async fn save_cargo_report(&self, report: cargo::NewCargoReport)
+        -> Result<cargo::CargoOutcome>;
 
     /// One cargo report.
     async fn cargo_report(&self, id: i64) -> Result<Option<cargo::StoredCargoReport>>;
 
     /// Cargo reports, newest first, before the id `before` when given.
-    async fn cargo_reports(&self, before: Option<i64>, limit: u32) -> Result<Vec<cargo::StoredCargoReport>>;
+    async fn cargo_reports(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<cargo::StoredCargoReport>>;
 
     /// Stores an imported tariff file; the latest one is in force.
     async fn import_tariff(&self, import: TariffImport) -> Result<()>;

@@ -172,7 +172,10 @@ impl Store for PgStore {
         ops::references(&self.pool).await
     }
 
-    async fn save_cargo_report(&self, report: crate::cargo::NewCargoReport) -> Result<crate::cargo::CargoOutcome> {
+    async fn save_cargo_report(
+        &self,
+        report: crate::cargo::NewCargoReport,
+    ) -> Result<crate::cargo::CargoOutcome> {
         let mut tx = self.pool.begin().await?;
         match ops::save_cargo_report(&mut tx, report.clone()).await {
             Ok(outcome) => {
@@ -193,7 +196,11 @@ impl Store for PgStore {
         ops::cargo_report(&self.pool, id).await
     }
 
-    async fn cargo_reports(&self, before: Option<i64>, limit: u32) -> Result<Vec<crate::cargo::StoredCargoReport>> {
+    async fn cargo_reports(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<crate::cargo::StoredCargoReport>> {
         ops::cargo_reports(&self.pool, before, limit).await
     }
 

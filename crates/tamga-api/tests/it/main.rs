@@ -2,6 +2,7 @@
 
 mod app;
 mod bad_input;
+mod cargo;
 mod declarations;
 mod edifact;
 mod openapi;

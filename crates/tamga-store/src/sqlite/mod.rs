@@ -187,15 +187,23 @@ impl Store for SqliteStore {
         ops::references(&self.read).await
     }
 
-    async fn save_cargo_report(&self, report: crate::cargo::NewCargoReport) -> Result<crate::cargo::CargoOutcome> {
-        self.write(move |conn| Box::pin(ops::save_cargo_report(conn, report))).await
+    async fn save_cargo_report(
+        &self,
+        report: crate::cargo::NewCargoReport,
+    ) -> Result<crate::cargo::CargoOutcome> {
+        self.write(move |conn| Box::pin(ops::save_cargo_report(conn, report)))
+            .await
     }
 
     async fn cargo_report(&self, id: i64) -> Result<Option<crate::cargo::StoredCargoReport>> {
         ops::cargo_report(&self.read, id).await
     }
 
-    async fn cargo_reports(&self, before: Option<i64>, limit: u32) -> Result<Vec<crate::cargo::StoredCargoReport>> {
+    async fn cargo_reports(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<crate::cargo::StoredCargoReport>> {
         ops::cargo_reports(&self.read, before, limit).await
     }
 

@@ -1,0 +1,105 @@
+//! Cargo reports through the API.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower::ServiceExt;
+
+use crate::app::TestApp;
+
+const CUSCAR: &str = "UNB+UNOC:3+KZCARRIER+UZCUSTOMS+261120:0800+77'UNH+1+CUSCAR:D:96B:UN'BGM+785+MANIFEST-42+9'\
+TDT+20++3+++++01A777AA::::KZ'LOC+60+UZTAS'DTM+132:20261122:102'CNI+1+CMR-001'NAD+CZ+++Almaty Trade LLP'\
+EQD+CN+CSQU3054383'GID+1+40:CT'FTX+AAA+++Laptops'PIA+5+847130'MEA+WT+AAB+KGM:520'UNT+13+1'UNZ+1+77'";
+
+async fn post(
+    app: &TestApp,
+    token: &str,
+    content_type: &str,
+    body: String,
+) -> (StatusCode, serde_json::Value) {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/cargo-reports")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_cuscar_is_stored_and_listed_for_customs() {
+    let app = TestApp::sqlite().await;
+    let (status, body) = post(&app, &app.officer, "application/edifact", CUSCAR.into()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report = &body["reports"][0];
+    assert_eq!(report["carrier"], "KZCARRIER");
+    assert_eq!(report["report"]["arrival_place"], "UZTAS");
+    assert_eq!(
+        report["report"]["consignments"][0]["containers"][0],
+        "CSQU3054383"
+    );
+    let (again, _) = post(&app, &app.officer, "application/edifact", CUSCAR.into()).await;
+    assert_eq!(again, StatusCode::OK);
+    let listed = app.get("/api/v1/cargo-reports", &app.analyst).await;
+    assert_eq!(listed.body["reports"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.get("/api/v1/cargo-reports", &app.broker).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let id = report["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/cargo-reports/{id}"), &app.broker)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let (broken, _) = post(
+        &app,
+        &app.officer,
+        "application/edifact",
+        CUSCAR.replace("UNT+13+1", "UNT+12+1"),
+    )
+    .await;
+    assert_eq!(broken, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn json_reports_are_checked_and_owned_by_their_carrier() {
+    let app = TestApp::sqlite().await;
+    let report = json!({"reference": "M-7", "consignments": [{"sequence": 1, "containers": ["CSQU3054384"]}]});
+    let (status, body) = post(&app, &app.broker, "application/json", report.to_string()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["pointer"], "/consignments/0/containers/0");
+    let report = json!({"reference": "M-7", "consignments": [{"sequence": 1, "containers": ["CSQU3054383"]}]});
+    let (status, body) = post(&app, &app.broker, "application/json", report.to_string()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        body["reports"][0]["carrier"], "UZ305123456",
+        "a declarant reports for its own party"
+    );
+    let id = body["reports"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/cargo-reports/{id}"), &app.broker)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/cargo-reports/{id}"), &app.stranger)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let changed = json!({"reference": "M-7", "consignments": [{"sequence": 2}]});
+    assert_eq!(
+        post(&app, &app.broker, "application/json", changed.to_string())
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+}
