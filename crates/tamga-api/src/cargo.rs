@@ -165,11 +165,7 @@ pub(crate) async fn list(
             "cargo reports are listed for customs staff".into(),
         ));
     }
-    let Query(params) = params.map_err(|e| ApiError::BadRequest {
-        status: StatusCode::BAD_REQUEST,
-        detail: e.body_text(),
-        errors: Vec::new(),
-    })?;
+    let Query(params) = params.map_err(ApiError::from)?;
     let limit = params.limit.unwrap_or(50).clamp(1, 200);
     Ok(Json(CargoAnswer {
         reports: state.store.cargo_reports(params.before, limit).await?,

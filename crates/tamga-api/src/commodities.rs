@@ -7,7 +7,6 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tamga_core::dates::parse_date;
 use tamga_core::refdata::{HsEditionYear, HsEntry, Office};
-use tamga_core::FieldError;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, Problem};
@@ -60,31 +59,15 @@ fn edition_on(raw: Option<&str>) -> Result<HsEditionYear, ApiError> {
     let date = match raw {
         None => tamga_store::sql::now().date(),
         Some(raw) => parse_date(raw)
-            .map_err(|_| query_error("date", "invalid_format", "a date is YYYY-MM-DD"))?,
+            .map_err(|_| ApiError::query("date", "invalid_format", "a date is YYYY-MM-DD"))?,
     };
     HsEditionYear::in_force_on(date).ok_or_else(|| {
-        query_error(
+        ApiError::query(
             "date",
             "date_out_of_range",
             "tamga holds the HS editions from 2017 on",
         )
     })
-}
-
-fn query_error(name: &str, code: &str, message: &str) -> ApiError {
-    ApiError::BadRequest {
-        status: axum::http::StatusCode::BAD_REQUEST,
-        detail: message.to_owned(),
-        errors: vec![FieldError::new(format!("/query/{name}"), code, message)],
-    }
-}
-
-fn query_rejection(e: axum::extract::rejection::QueryRejection) -> ApiError {
-    ApiError::BadRequest {
-        status: axum::http::StatusCode::BAD_REQUEST,
-        detail: e.body_text(),
-        errors: Vec::new(),
-    }
 }
 
 /// One entry of the nomenclature with its place in the tree.
@@ -104,7 +87,7 @@ pub(crate) async fn lookup(
     PathParam(code): PathParam<String>,
     params: Result<Query<DateParam>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CommodityView>, ApiError> {
-    let Query(params) = params.map_err(query_rejection)?;
+    let Query(params) = params.map_err(ApiError::from)?;
     let edition = edition_on(params.date.as_deref())?;
     let hs = state.reference.nomenclature(edition);
     let key = if code.len() > 6 {
@@ -145,11 +128,11 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<SearchResult>, ApiError> {
-    let Query(params) = params.map_err(query_rejection)?;
+    let Query(params) = params.map_err(ApiError::from)?;
     let edition = edition_on(params.date.as_deref())?;
     let limit = params.limit.unwrap_or(20);
     if !(1..=200).contains(&limit) {
-        return Err(query_error(
+        return Err(ApiError::query(
             "limit",
             "out_of_range",
             "limit must be 1 to 200",

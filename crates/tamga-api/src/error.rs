@@ -88,7 +88,27 @@ impl From<tamga_store::StoreError> for ApiError {
     }
 }
 
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    /// An unreadable query string: 400 with the reader's explanation.
+    fn from(e: axum::extract::rejection::QueryRejection) -> Self {
+        ApiError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            detail: e.body_text(),
+            errors: Vec::new(),
+        }
+    }
+}
+
 impl ApiError {
+    /// A bad query parameter `name`: 400 naming it as `/query/<name>`.
+    pub(crate) fn query(name: &str, code: &str, message: &str) -> Self {
+        ApiError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            detail: message.to_owned(),
+            errors: vec![FieldError::new(format!("/query/{name}"), code, message)],
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

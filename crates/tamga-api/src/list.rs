@@ -49,11 +49,7 @@ pub(crate) async fn list(
     Caller(user): Caller,
     params: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<DeclarationPage>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::BadRequest {
-        status: axum::http::StatusCode::BAD_REQUEST,
-        detail: e.body_text(),
-        errors: Vec::new(),
-    })?;
+    let Query(params) = params.map_err(ApiError::from)?;
     let query = parse(&params)?;
     let page = state.store.list(&query, &Scope::of(&user)).await?;
     Ok(Json(DeclarationPage {

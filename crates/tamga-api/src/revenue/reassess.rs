@@ -84,19 +84,7 @@ pub(crate) async fn reassess(
         )]));
     }
     let not_found = || ApiError::NotFound(format!("no assessed declaration {mrn:?}"));
-    let record = state
-        .store
-        .declaration(&mrn, &Scope::All)
-        .await?
-        .ok_or_else(not_found)?;
-    let versions = state
-        .store
-        .assessments(&mrn, &Scope::All)
-        .await?
-        .unwrap_or_default();
-    if versions.is_empty() {
-        return Err(not_found());
-    }
+    let (record, versions) = assessed(&state, &mrn).await?;
     // Earlier corrections stand: replay them, then apply the new ones.
     let mut all = earlier_corrections(&versions);
     let first_new = all.len();
@@ -130,6 +118,28 @@ pub(crate) async fn reassess(
         balance: done.balance,
     };
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// A declaration and its assessment versions (at least one), or 404.
+pub(crate) async fn assessed(
+    state: &AppState,
+    mrn: &str,
+) -> Result<(tamga_store::DeclarationRecord, Vec<AssessmentRecord>), ApiError> {
+    let not_found = || ApiError::NotFound(format!("no assessed declaration {mrn:?}"));
+    let record = state
+        .store
+        .declaration(mrn, &Scope::All)
+        .await?
+        .ok_or_else(not_found)?;
+    let versions = state
+        .store
+        .assessments(mrn, &Scope::All)
+        .await?
+        .unwrap_or_default();
+    if versions.is_empty() {
+        return Err(not_found());
+    }
+    Ok((record, versions))
 }
 
 /// The corrections of every earlier version, oldest first.

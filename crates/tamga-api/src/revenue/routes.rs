@@ -250,11 +250,12 @@ pub(crate) async fn measures(
     PathParam(code): PathParam<String>,
     params: Result<Query<MeasureParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<TariffView>, ApiError> {
-    let Query(params) = params.map_err(|e| bad_query("query", e.body_text()))?;
+    let Query(params) = params.map_err(|e| ApiError::query("query", "invalid", &e.body_text()))?;
     if !(2..=10).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad_query(
+        return Err(ApiError::query(
             "code",
-            "a commodity code is 2 to 10 digits".into(),
+            "invalid",
+            "a commodity code is 2 to 10 digits",
         ));
     }
     let date = match params.date.as_deref() {
@@ -262,15 +263,15 @@ pub(crate) async fn measures(
         None => tamga_store::sql::now()
             .to_offset(tamga_core::refdata::office_utc_offset("UZ"))
             .date(),
-        Some(raw) => {
-            parse_date(raw).map_err(|_| bad_query("date", "a date is YYYY-MM-DD".into()))?
-        }
+        Some(raw) => parse_date(raw)
+            .map_err(|_| ApiError::query("date", "invalid", "a date is YYYY-MM-DD"))?,
     };
     let origin = params.origin.as_deref();
     if origin.is_some_and(|o| !state.reference.countries.contains(o)) {
-        return Err(bad_query(
+        return Err(ApiError::query(
             "origin",
-            "origin must be an ISO 3166-1 alpha-2 country code".into(),
+            "invalid",
+            "origin must be an ISO 3166-1 alpha-2 country code",
         ));
     }
     let revenue = state.revenue.get();
@@ -299,16 +300,4 @@ pub(crate) async fn measures(
         origin: params.origin,
         measures,
     }))
-}
-
-fn bad_query(name: &str, message: String) -> ApiError {
-    ApiError::BadRequest {
-        status: StatusCode::BAD_REQUEST,
-        detail: message.clone(),
-        errors: vec![FieldError::new(
-            format!("/query/{name}"),
-            "invalid",
-            message,
-        )],
-    }
 }

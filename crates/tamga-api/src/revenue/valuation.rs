@@ -6,7 +6,6 @@ use axum::Json;
 use serde::Serialize;
 use tamga_core::role::Role;
 use tamga_core::tariff::valuation::{self, Indicator};
-use tamga_store::Scope;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
@@ -44,18 +43,12 @@ pub(crate) async fn indicators(
             "valuation indicators are for customs staff".into(),
         ));
     }
-    let not_found = || ApiError::NotFound(format!("no assessed declaration {mrn:?}"));
-    let record = state
-        .store
-        .declaration(&mrn, &Scope::All)
-        .await?
-        .ok_or_else(not_found)?;
-    let versions = state
-        .store
-        .assessments(&mrn, &Scope::All)
-        .await?
-        .unwrap_or_default();
-    let latest = versions.last().ok_or_else(not_found)?;
+    let (record, versions) = super::reassess::assessed(&state, &mrn).await?;
+    let Some(latest) = versions.last() else {
+        return Err(ApiError::NotFound(format!(
+            "no assessed declaration {mrn:?}"
+        )));
+    };
     let declaration = super::reassess::current_declaration(
         &state,
         &record.declaration,
