@@ -1,0 +1,1 @@
+//! The learned risk model: see the crate description.

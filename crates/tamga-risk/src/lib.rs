@@ -1,0 +1,1 @@
+//! The targeting engine: see the crate description.

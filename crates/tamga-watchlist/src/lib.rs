@@ -1,0 +1,1 @@
+//! Watchlists: see the crate description.
