@@ -1,0 +1,393 @@
+//! The compiled snapshot: profiles compiled against the lists, the selectivity rules, the
+//! watchlist screener and the learned model, immutable once built. Assessment reads only memory.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use tamga_core::Declaration;
+use time::Date;
+
+use crate::compile::{compile, CompileError, CompiledLists, Node};
+use crate::explain::{Decision, Explanation, FiredProfile, ModelPart, PartyHit, Thresholds};
+use crate::facts::{DeclarationFacts, ItemFacts, ItemView, Subject, View};
+use crate::fields::Field;
+use crate::lang::ParseError;
+use crate::lists::NamedList;
+use crate::profile::{Channel, Effect, Profile};
+use crate::selectivity::{Capacity, Selectivity};
+
+/// A watchlist screener: the party names of every declaration go through it.
+pub trait NameScreen: Send + Sync + fmt::Debug {
+    /// Matches of `name` scoring at least `threshold`, best first.
+    fn screen(&self, name: &str, threshold: f64) -> Vec<WatchHit>;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchHit {
+    pub entry_id: String,
+    pub source: String,
+    pub matched_name: String,
+    pub score: f64,
+}
+
+/// A learned model scoring goods items (0 = surely clean, 1 = surely fraud).
+pub trait ItemScorer: Send + Sync + fmt::Debug {
+    fn name(&self) -> &str;
+    fn score(&self, declaration: &Declaration, item: usize, facts: &ItemFacts) -> f64;
+    /// The `top` features that pushed the score most, with their contributions.
+    fn explain(
+        &self,
+        declaration: &Declaration,
+        item: usize,
+        facts: &ItemFacts,
+        top: usize,
+    ) -> Vec<(String, f64)>;
+}
+
+/// Why a profile cannot run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("condition: {0}")]
+    Parse(#[from] ParseError),
+    #[error("condition: {0}")]
+    Compile(#[from] CompileError),
+}
+
+/// A profile ready to evaluate.
+#[derive(Debug)]
+pub struct CompiledProfile {
+    pub profile: Profile,
+    node: Node,
+    fields: Vec<Field>,
+}
+
+/// What a snapshot is built from.
+#[derive(Debug, Default)]
+pub struct EngineParts {
+    pub profiles: Vec<Profile>,
+    pub lists: Vec<NamedList>,
+    pub selectivity: Selectivity,
+    pub screen: Option<Arc<dyn NameScreen>>,
+    pub scorer: Option<Arc<dyn ItemScorer>>,
+    /// Names this snapshot in every explanation (e.g. a digest of what it was built from).
+    pub snapshot: String,
+}
+
+#[derive(Debug)]
+pub struct Engine {
+    profiles: Vec<CompiledProfile>,
+    lists: CompiledLists,
+    selectivity: Selectivity,
+    screen: Option<Arc<dyn NameScreen>>,
+    scorer: Option<Arc<dyn ItemScorer>>,
+    snapshot: String,
+    skipped: Vec<(String, u32, ProfileError)>,
+}
+
+impl Engine {
+    /// Compiles every active profile; one that no longer fits the lists (a list was removed) is
+    /// skipped and reported by [`Engine::skipped`], never silently.
+    pub fn build(parts: EngineParts) -> Engine {
+        let mut engine = Engine {
+            profiles: Vec::new(),
+            lists: CompiledLists::new(&parts.lists),
+            selectivity: parts.selectivity,
+            screen: parts.screen,
+            scorer: parts.scorer,
+            snapshot: parts.snapshot,
+            skipped: Vec::new(),
+        };
+        for profile in parts.profiles.into_iter().filter(|p| p.active) {
+            match engine.compile(profile.clone()) {
+                Ok(compiled) => engine.profiles.push(compiled),
+                Err(e) => engine.skipped.push((profile.id, profile.version, e)),
+            }
+        }
+        engine
+    }
+
+    pub fn compile(&self, profile: Profile) -> Result<CompiledProfile, ProfileError> {
+        let condition = profile.parse_condition()?;
+        let node = compile(&condition, &self.lists)?;
+        Ok(CompiledProfile {
+            fields: condition.fields(),
+            profile,
+            node,
+        })
+    }
+
+    pub fn skipped(&self) -> &[(String, u32, ProfileError)] {
+        &self.skipped
+    }
+
+    pub fn profiles(&self) -> usize {
+        self.profiles.len()
+    }
+
+    pub fn selectivity(&self) -> &Selectivity {
+        &self.selectivity
+    }
+
+    pub fn snapshot(&self) -> &str {
+        &self.snapshot
+    }
+
+    /// Risk-assesses a declaration accepted on `today`.
+    pub fn assess(&self, subject: Subject<'_>, today: Date, capacity: &Capacity) -> Decision {
+        let d = subject.declaration;
+        let mut facts = DeclarationFacts::new(d);
+        facts.aeo = self.is_aeo(&facts);
+        let watchlist = self.screen_parties(d);
+        facts.watchlist_hit = !watchlist.is_empty();
+        facts.watchlist_score = watchlist.iter().map(|h| h.score).fold(0.0, f64::max);
+        let mut items = item_views(subject);
+        let model = self.score_items(subject, &mut items);
+        let fired = self.fire(&facts, &items, today);
+        let mut explanation = self.explain(fired, watchlist, model, facts.aeo);
+        explanation.random_key = format!("{}/{}", d.declarant.id, d.lrn);
+        self.route(d.customs_office.as_str(), today, explanation, capacity)
+    }
+
+    /// The profile's firing on `subject`, if it fires (dry runs; scope and dates ignored).
+    pub fn fires(&self, compiled: &CompiledProfile, subject: Subject<'_>) -> Option<FiredProfile> {
+        let mut facts = DeclarationFacts::new(subject.declaration);
+        facts.aeo = self.is_aeo(&facts);
+        let items = item_views(subject);
+        fire_one(compiled, &facts, &items)
+    }
+
+    fn is_aeo(&self, facts: &DeclarationFacts<'_>) -> bool {
+        let Some(register) = self.lists.get(&self.selectivity.aeo_register) else {
+            return false;
+        };
+        [Some(facts.declarant), facts.importer]
+            .into_iter()
+            .flatten()
+            .any(|id| register.contains(id.to_ascii_uppercase().as_str()))
+    }
+
+    fn screen_parties(&self, d: &Declaration) -> Vec<PartyHit> {
+        let Some(screen) = &self.screen else {
+            return Vec::new();
+        };
+        let parties = [
+            ("declarant", Some(&d.declarant)),
+            ("importer", d.importer.as_ref()),
+            ("exporter", d.exporter.as_ref()),
+            ("representative", d.representative.as_ref()),
+        ];
+        let threshold = self.selectivity.watchlist_threshold;
+        let mut out = Vec::new();
+        for (role, party) in parties {
+            let Some(party) = party else { continue };
+            for hit in screen.screen(&party.name, threshold) {
+                out.push(PartyHit {
+                    role: role.into(),
+                    party_id: party.id.to_string(),
+                    party_name: party.name.clone(),
+                    entry_id: hit.entry_id,
+                    source: hit.source,
+                    matched_name: hit.matched_name,
+                    score: hit.score,
+                });
+            }
+        }
+        out
+    }
+
+    fn score_items(&self, subject: Subject<'_>, items: &mut [ItemView<'_>]) -> Option<ModelPart> {
+        let scorer = self.scorer.as_ref()?;
+        let mut best: Option<(usize, f64)> = None;
+        for (i, view) in items.iter_mut().enumerate() {
+            let facts = subject.items.get(i).copied().unwrap_or_default();
+            let score = scorer.score(subject.declaration, i, &facts);
+            view.model_score = Some(score);
+            if best.is_none_or(|(_, b)| score > b) {
+                best = Some((i, score));
+            }
+        }
+        let (i, score) = best?;
+        let facts = subject.items.get(i).copied().unwrap_or_default();
+        Some(ModelPart {
+            model: scorer.name().to_owned(),
+            score,
+            item: sequence(subject.declaration, i),
+            contribution: (score * self.selectivity.model_weight).round() as i64,
+            top_features: scorer.explain(subject.declaration, i, &facts, 5),
+        })
+    }
+
+    fn fire(
+        &self,
+        facts: &DeclarationFacts<'_>,
+        items: &[ItemView<'_>],
+        today: Date,
+    ) -> Vec<FiredProfile> {
+        self.profiles
+            .iter()
+            .filter(|c| c.profile.valid_on(today))
+            .filter(|c| c.profile.scope.covers(facts.office, facts.declaration_type))
+            .filter_map(|c| fire_one(c, facts, items))
+            .collect()
+    }
+
+    fn explain(
+        &self,
+        profiles: Vec<FiredProfile>,
+        watchlist: Vec<PartyHit>,
+        model: Option<ModelPart>,
+        aeo: bool,
+    ) -> Explanation {
+        let weights: i64 = profiles
+            .iter()
+            .map(|p| match p.effect {
+                Effect::Weight(w) => i64::from(w),
+                Effect::Force(_) => 0,
+            })
+            .sum();
+        let watch = if watchlist.is_empty() {
+            0
+        } else {
+            self.selectivity.watchlist_weight
+        };
+        let raw_score = weights + watch + model.as_ref().map_or(0, |m| m.contribution);
+        Explanation {
+            summary: String::new(),
+            profiles,
+            watchlist,
+            model,
+            raw_score,
+            aeo_reduction: if aeo {
+                self.selectivity.aeo_reduction
+            } else {
+                0
+            },
+            thresholds: Thresholds {
+                yellow_at: 0,
+                red_at: 0,
+            },
+            random_channel: None,
+            random_key: String::new(),
+            capacity_limited: false,
+            snapshot: self.snapshot.clone(),
+        }
+    }
+
+    fn route(
+        &self,
+        office: &str,
+        today: Date,
+        mut e: Explanation,
+        capacity: &Capacity,
+    ) -> Decision {
+        let rules = self.selectivity.rules(office);
+        e.thresholds = Thresholds {
+            yellow_at: rules.yellow_at,
+            red_at: rules.red_at,
+        };
+        let score = e.raw_score - e.aeo_reduction;
+        let forced = e
+            .profiles
+            .iter()
+            .filter_map(|p| match p.effect {
+                Effect::Force(channel) => Some(channel),
+                Effect::Weight(_) => None,
+            })
+            .max();
+        let by_score = if score >= rules.red_at {
+            Channel::Red
+        } else if score >= rules.yellow_at {
+            Channel::Yellow
+        } else {
+            Channel::Green
+        };
+        let mut channel = forced.unwrap_or(by_score);
+        e.random_channel = self.selectivity.random_draw(office, &e.random_key);
+        if let Some(drawn) = e.random_channel {
+            channel = channel.max(drawn);
+        }
+        if channel == Channel::Red {
+            let must = forced == Some(Channel::Red)
+                || e.random_channel == Some(Channel::Red)
+                || rules.priority_at.is_some_and(|p| score >= p);
+            if !capacity.take(office, today, rules.red_capacity_per_day, must) {
+                channel = Channel::Yellow;
+                e.capacity_limited = true;
+            }
+        }
+        e.summary = summary(channel, score, forced, &e);
+        Decision {
+            channel,
+            score,
+            random: e.random_channel.is_some(),
+            explanation: e,
+        }
+    }
+}
+
+fn sequence(d: &Declaration, i: usize) -> u16 {
+    d.items.get(i).map_or(0, |item| item.sequence)
+}
+
+fn item_views<'a>(subject: Subject<'a>) -> Vec<ItemView<'a>> {
+    let d = subject.declaration;
+    d.items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| ItemView::new(item, subject.items.get(i).copied().unwrap_or_default()))
+        .collect()
+}
+
+fn fire_one(
+    compiled: &CompiledProfile,
+    facts: &DeclarationFacts<'_>,
+    items: &[ItemView<'_>],
+) -> Option<FiredProfile> {
+    let (item, view) = items.iter().enumerate().find_map(|(i, item)| {
+        let view = View {
+            declaration: facts,
+            item,
+        };
+        compiled.node.eval(&view).then_some((i, view))
+    })?;
+    let matched: BTreeMap<String, serde_json::Value> = compiled
+        .fields
+        .iter()
+        .map(|f| (f.name().to_owned(), view.shown(*f)))
+        .collect();
+    let p = &compiled.profile;
+    Some(FiredProfile {
+        id: p.id.clone(),
+        version: p.version,
+        title: p.title.clone(),
+        effect: p.effect,
+        item: u16::try_from(item + 1).unwrap_or(u16::MAX),
+        matched,
+    })
+}
+
+fn summary(channel: Channel, score: i64, forced: Option<Channel>, e: &Explanation) -> String {
+    let mut out = match forced {
+        Some(f) => {
+            let by: Vec<String> = e
+                .profiles
+                .iter()
+                .filter(|p| p.effect == Effect::Force(f))
+                .map(|p| format!("{} v{}", p.id, p.version))
+                .collect();
+            format!("{f} forced by {}", by.join(", "), f = f.as_str())
+        }
+        None => format!(
+            "score {score} (yellow at {}, red at {})",
+            e.thresholds.yellow_at, e.thresholds.red_at
+        ),
+    };
+    if let Some(drawn) = e.random_channel {
+        out.push_str(&format!("; drawn at random for {}", drawn.as_str()));
+    }
+    if e.capacity_limited {
+        out.push_str("; red capacity of the day reached, so yellow");
+    }
+    format!("{}: {out}", channel.as_str())
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the targeting engine: one binary, one module per concern.
+
+mod engine;
+mod fixture;
+mod lang;
+mod semantics;
