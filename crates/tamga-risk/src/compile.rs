@@ -49,6 +49,9 @@ impl PrefixSet {
     }
 }
 
+/// A shared set of normalised codes.
+pub(crate) type CodeSet = Arc<HashSet<Box<str>>>;
+
 #[derive(Debug)]
 pub(crate) enum Node {
     Const(bool),
@@ -58,7 +61,7 @@ pub(crate) enum Node {
     Flag(Field, bool),
     Number(Field, CmpOp, f64),
     Text(Field, bool, Box<str>),
-    Texts(Field, bool, Arc<HashSet<Box<str>>>),
+    Texts(Field, bool, CodeSet),
     Prefixes(Field, bool, Arc<PrefixSet>),
     Numbers(Field, bool, Vec<f64>),
     Range(Field, bool, f64, f64),
@@ -67,7 +70,7 @@ pub(crate) enum Node {
 /// The lists as the compiler sees them: sets shared by every profile that names them.
 #[derive(Debug, Default)]
 pub(crate) struct CompiledLists {
-    texts: HashMap<String, (ListKind, Arc<HashSet<Box<str>>>)>,
+    texts: HashMap<String, (ListKind, CodeSet)>,
     prefixes: HashMap<String, Arc<PrefixSet>>,
 }
 
@@ -85,7 +88,7 @@ impl CompiledLists {
         out
     }
 
-    pub(crate) fn get(&self, name: &str) -> Option<&Arc<HashSet<Box<str>>>> {
+    pub(crate) fn get(&self, name: &str) -> Option<&CodeSet> {
         self.texts.get(name).map(|(_, set)| set)
     }
 }

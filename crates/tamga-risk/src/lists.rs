@@ -51,7 +51,9 @@ fn entry_problem(kind: ListKind, value: &str) -> Option<String> {
     let ok = match kind {
         ListKind::Countries => value.len() == 2 && all(|b| b.is_ascii_uppercase()),
         ListKind::Commodities => {
-            (2..=10).contains(&value.len()) && value.len() % 2 == 0 && all(|b| b.is_ascii_digit())
+            (2..=10).contains(&value.len())
+                && value.len().is_multiple_of(2)
+                && all(|b| b.is_ascii_digit())
         }
         ListKind::Offices => value.len() == 5 && all(|b| b.is_ascii_alphanumeric()),
         ListKind::Containers => value.len() == 11 && all(|b| b.is_ascii_alphanumeric()),
