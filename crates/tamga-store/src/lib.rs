@@ -21,6 +21,8 @@ mod ops;
 pub mod postgres;
 mod records;
 mod revenue;
+pub mod risk;
+mod risk_ops;
 mod rows;
 pub mod sql;
 pub mod sqlite;
@@ -152,6 +154,40 @@ pub trait Store: Send + Sync + 'static {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<cargo::StoredCargoReport>>;
+
+    /// Writes the next version of a risk document if the latest version is as `expected`.
+    async fn save_document(&self, document: risk::NewDocument) -> Result<risk::DocumentOutcome>;
+
+    /// Documents of `kind` (only `name` when given): the latest version of each, or every
+    /// version oldest first when `all_versions`.
+    async fn documents(
+        &self,
+        kind: &str,
+        name: Option<&str>,
+        all_versions: bool,
+    ) -> Result<Vec<risk::StoredDocument>>;
+
+    /// The risk decision taken at acceptance, with the inspection outcomes recorded since.
+    async fn risk_decision(&self, mrn: &str) -> Result<Option<risk::StoredDecision>>;
+
+    /// Records an inspection outcome; `None` when no declaration has this MRN.
+    async fn record_outcome(&self, mrn: &str, outcome: risk::StoredOutcome) -> Result<Option<()>>;
+
+    /// Decisions taken in `[from, to)` with their latest outcomes, for the statistics.
+    async fn feedback(
+        &self,
+        from: time::OffsetDateTime,
+        to: time::OffsetDateTime,
+    ) -> Result<Vec<risk::FeedbackRow>>;
+
+    /// Red decisions per office on `day`, to resume daily capacities after a restart.
+    async fn red_counts(&self, day: time::Date) -> Result<Vec<(String, u32)>>;
+
+    /// The latest accepted declarations, newest first, for dry runs of profiles.
+    async fn recent_declarations(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(String, tamga_core::Declaration)>>;
 
     /// Stores an imported tariff file; the latest one is in force.
     async fn import_tariff(&self, import: TariffImport) -> Result<()>;

@@ -3,7 +3,7 @@
 //! owns; reads take the pool.
 
 macro_rules! backend_ops {
-    ($conn:ty, $pool:ty, $dialect:expr) => {
+    ($conn:ty, $pool:ty, $dialect:expr, $risk:ident) => {
         use tamga_core::mrn::Mrn;
         use tamga_core::status::check_transition;
 
@@ -86,6 +86,9 @@ macro_rules! backend_ops {
                     .bind(None::<String>)
                     .execute(&mut *conn)
                     .await?;
+            }
+            if let Some(risk) = &l.risk {
+                crate::risk_ops::$risk::insert_decision(conn, id, risk, l.at).await?;
             }
             if !l.prepared.unit_values.is_empty() {
                 let (values_sql, value_binds) = sql::insert_unit_values($dialect, id, &l.prepared.unit_values);
@@ -462,9 +465,19 @@ macro_rules! backend_ops {
 }
 
 pub(crate) mod sqlite {
-    backend_ops!(sqlx::SqliteConnection, sqlx::SqlitePool, Dialect::Sqlite);
+    backend_ops!(
+        sqlx::SqliteConnection,
+        sqlx::SqlitePool,
+        Dialect::Sqlite,
+        sqlite
+    );
 }
 
 pub(crate) mod postgres {
-    backend_ops!(sqlx::PgConnection, sqlx::PgPool, Dialect::Postgres);
+    backend_ops!(
+        sqlx::PgConnection,
+        sqlx::PgPool,
+        Dialect::Postgres,
+        postgres
+    );
 }

@@ -12,6 +12,7 @@ use sqlx::ConnectOptions;
 use crate::ops::postgres as ops;
 use crate::records::*;
 use crate::revenue::*;
+use crate::risk_ops::postgres as risk_ops;
 use crate::rows::ExistingRow;
 use crate::sql;
 use crate::{Result, Store, StoreError};
@@ -224,5 +225,58 @@ impl Store for PgStore {
 
     async fn rates(&self) -> Result<Vec<RateRow>> {
         ops::rates(&self.pool).await
+    }
+
+    async fn save_document(
+        &self,
+        document: crate::risk::NewDocument,
+    ) -> Result<crate::risk::DocumentOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let outcome = risk_ops::save_document(&mut tx, document).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn documents(
+        &self,
+        kind: &str,
+        name: Option<&str>,
+        all_versions: bool,
+    ) -> Result<Vec<crate::risk::StoredDocument>> {
+        risk_ops::documents(&self.pool, kind, name, all_versions).await
+    }
+
+    async fn risk_decision(&self, mrn: &str) -> Result<Option<crate::risk::StoredDecision>> {
+        risk_ops::risk_decision(&self.pool, mrn).await
+    }
+
+    async fn record_outcome(
+        &self,
+        mrn: &str,
+        outcome: crate::risk::StoredOutcome,
+    ) -> Result<Option<()>> {
+        let mut tx = self.pool.begin().await?;
+        let recorded = risk_ops::record_outcome(&mut tx, mrn.to_owned(), outcome).await?;
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    async fn feedback(
+        &self,
+        from: time::OffsetDateTime,
+        to: time::OffsetDateTime,
+    ) -> Result<Vec<crate::risk::FeedbackRow>> {
+        risk_ops::feedback(&self.pool, from, to).await
+    }
+
+    async fn red_counts(&self, day: time::Date) -> Result<Vec<(String, u32)>> {
+        risk_ops::red_counts(&self.pool, day).await
+    }
+
+    async fn recent_declarations(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(String, tamga_core::Declaration)>> {
+        risk_ops::recent_declarations(&self.pool, limit).await
     }
 }

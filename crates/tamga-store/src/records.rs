@@ -73,6 +73,8 @@ pub struct Lodgement {
     pub at: OffsetDateTime,
     /// The assessment made at acceptance (imports), stored as version 1 in the same commit.
     pub assessment: Option<tamga_core::tariff::Assessment>,
+    /// The risk decision taken at acceptance, stored in the same commit.
+    pub risk: Option<crate::risk::RiskRecord>,
     pub(crate) prepared: Prepared,
 }
 
@@ -109,8 +111,15 @@ impl Lodgement {
             lodged_by,
             at,
             assessment,
+            risk: None,
             prepared,
         }
+    }
+
+    /// Adds the risk decision to store with the declaration.
+    pub fn with_risk(mut self, risk: crate::risk::RiskRecord) -> Lodgement {
+        self.risk = Some(risk);
+        self
     }
 }
 

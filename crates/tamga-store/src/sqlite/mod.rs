@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::ops::sqlite as ops;
 use crate::records::*;
 use crate::revenue::*;
+use crate::risk_ops::sqlite as risk_ops;
 use crate::{Result, Store, StoreError};
 
 mod writer;
@@ -223,5 +224,55 @@ impl Store for SqliteStore {
 
     async fn rates(&self) -> Result<Vec<RateRow>> {
         ops::rates(&self.read).await
+    }
+
+    async fn save_document(
+        &self,
+        document: crate::risk::NewDocument,
+    ) -> Result<crate::risk::DocumentOutcome> {
+        self.write(move |conn| Box::pin(risk_ops::save_document(conn, document)))
+            .await
+    }
+
+    async fn documents(
+        &self,
+        kind: &str,
+        name: Option<&str>,
+        all_versions: bool,
+    ) -> Result<Vec<crate::risk::StoredDocument>> {
+        risk_ops::documents(&self.read, kind, name, all_versions).await
+    }
+
+    async fn risk_decision(&self, mrn: &str) -> Result<Option<crate::risk::StoredDecision>> {
+        risk_ops::risk_decision(&self.read, mrn).await
+    }
+
+    async fn record_outcome(
+        &self,
+        mrn: &str,
+        outcome: crate::risk::StoredOutcome,
+    ) -> Result<Option<()>> {
+        let mrn = mrn.to_owned();
+        self.write(move |conn| Box::pin(risk_ops::record_outcome(conn, mrn, outcome)))
+            .await
+    }
+
+    async fn feedback(
+        &self,
+        from: time::OffsetDateTime,
+        to: time::OffsetDateTime,
+    ) -> Result<Vec<crate::risk::FeedbackRow>> {
+        risk_ops::feedback(&self.read, from, to).await
+    }
+
+    async fn red_counts(&self, day: time::Date) -> Result<Vec<(String, u32)>> {
+        risk_ops::red_counts(&self.read, day).await
+    }
+
+    async fn recent_declarations(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(String, tamga_core::Declaration)>> {
+        risk_ops::recent_declarations(&self.read, limit).await
     }
 }

@@ -5,6 +5,7 @@ mod contract;
 mod fixtures;
 mod postgres_cluster;
 mod revenue;
+mod risk;
 mod sqlite_durability;
 
 /// Runs one contract test against both backends.
@@ -44,8 +45,11 @@ on_both_backends!(
     reassessments_are_new_versions,
     unit_values_build_valuation_references,
     cargo_reports_are_stored_once,
+    risk_documents_are_versioned,
+    decisions_and_outcomes_feed_the_statistics,
 );
 
 use cargo::*;
 use contract::*;
 use revenue::*;
+use risk::*;
