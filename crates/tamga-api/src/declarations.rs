@@ -93,11 +93,15 @@ pub(crate) async fn lodge_draft(
         .map_err(ApiError::Invalid)?;
     let scope = Scope::of(&user);
     let fingerprint = declaration.fingerprint(draft.lodgement_date.is_some());
-    let lodgement = Lodgement::new(declaration, fingerprint, user, at, assessment);
+    let (decision, risk) =
+        crate::risk::assess_at_acceptance(state, &declaration, assessment.as_ref(), at);
+    let lodgement = Lodgement::new(declaration, fingerprint, user, at, assessment).with_risk(risk);
     match state.store.lodge(lodgement).await? {
         LodgeOutcome::Accepted(record) => {
-            tracing::info!(mrn = %record.mrn, "declaration accepted");
-            Ok((StatusCode::CREATED, DeclarationView::from(record)))
+            tracing::info!(mrn = %record.mrn, channel = decision.channel.as_str(), "declaration accepted");
+            let mut view = DeclarationView::from(record);
+            view.channel = Some(decision.channel.as_str().to_owned());
+            Ok((StatusCode::CREATED, view))
         }
         LodgeOutcome::Resubmitted(record) => Ok((StatusCode::OK, DeclarationView::from(record))),
         LodgeOutcome::LrnTaken { mrn } => Err(lrn_taken(state, &scope, mrn).await?),
@@ -170,9 +174,11 @@ pub(crate) async fn get_declaration(
         .store
         .declaration(mrn.as_str(), &Scope::of(&user))
         .await?;
-    record
-        .map(|r| Json(DeclarationView::from(r)))
-        .ok_or_else(|| ApiError::NotFound(format!("no declaration {mrn}")))
+    let record = record.ok_or_else(|| ApiError::NotFound(format!("no declaration {mrn}")))?;
+    let mut view = DeclarationView::from(record);
+    let decision = state.store.risk_decision(mrn.as_str()).await?;
+    view.channel = decision.map(|d| d.channel);
+    Ok(Json(view))
 }
 
 /// A requested status change, with the reason that goes into the history.

@@ -35,6 +35,7 @@ mod health;
 mod list;
 pub mod openapi;
 pub mod revenue;
+pub mod risk;
 mod views;
 mod wco;
 
@@ -61,6 +62,8 @@ pub struct AppState {
     pub settings: ApiSettings,
     /// The tariff and exchange rates in force, replaced when new ones are imported.
     pub revenue: revenue::RevenueCell,
+    /// The targeting engine in force, replaced when profiles, lists or settings change.
+    pub risk: risk::RiskCell,
 }
 
 impl std::fmt::Debug for AppState {
@@ -79,6 +82,7 @@ impl AppState {
             reference: ReferenceData::embedded(),
             settings,
             revenue: revenue::RevenueCell::default(),
+            risk: risk::RiskCell::default(),
         }
     }
 }
@@ -93,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(revenue::router())
         .merge(cargo::router())
+        .merge(risk::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -23,6 +23,10 @@ pub struct DeclarationView {
     pub declaration: Declaration,
     /// Append-only history, oldest first.
     pub history: Vec<Event>,
+    /// The selectivity channel (green, yellow, red, blue) decided at acceptance; the reasons
+    /// are for customs staff, at `GET /declarations/{mrn}/risk`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
 }
 
 impl From<Box<DeclarationRecord>> for DeclarationView {
@@ -40,6 +44,7 @@ impl From<DeclarationRecord> for DeclarationView {
             updated_at: r.updated_at,
             declaration: r.declaration,
             history: r.events,
+            channel: None,
         }
     }
 }

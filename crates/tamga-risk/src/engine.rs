@@ -85,6 +85,13 @@ pub struct Engine {
     skipped: Vec<(String, u32, ProfileError)>,
 }
 
+impl Default for Engine {
+    /// An engine without profiles, lists or watchlists, under the default selectivity.
+    fn default() -> Self {
+        Engine::build(EngineParts::default())
+    }
+}
+
 impl Engine {
     /// Compiles every active profile; one that no longer fits the lists (a list was removed) is
     /// skipped and reported by [`Engine::skipped`], never silently.

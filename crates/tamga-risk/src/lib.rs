@@ -16,11 +16,13 @@ pub mod compile;
 pub mod engine;
 pub mod explain;
 pub mod facts;
+pub mod feedback;
 pub mod fields;
 pub mod lang;
 pub mod lists;
 pub mod profile;
 pub mod selectivity;
+pub mod watch;
 
 pub use engine::{Engine, EngineParts};
 pub use explain::Decision;

@@ -167,6 +167,10 @@ pub trait Store: Send + Sync + 'static {
         all_versions: bool,
     ) -> Result<Vec<risk::StoredDocument>>;
 
+    /// (kind, name, latest version) of every risk document: a cheap signature of what the
+    /// engine was built from.
+    async fn document_versions(&self) -> Result<Vec<(String, String, u32)>>;
+
     /// The risk decision taken at acceptance, with the inspection outcomes recorded since.
     async fn risk_decision(&self, mrn: &str) -> Result<Option<risk::StoredDecision>>;
 

@@ -246,6 +246,10 @@ impl Store for PgStore {
         risk_ops::documents(&self.pool, kind, name, all_versions).await
     }
 
+    async fn document_versions(&self) -> Result<Vec<(String, String, u32)>> {
+        risk_ops::document_versions(&self.pool).await
+    }
+
     async fn risk_decision(&self, mrn: &str) -> Result<Option<crate::risk::StoredDecision>> {
         risk_ops::risk_decision(&self.pool, mrn).await
     }

@@ -57,6 +57,15 @@ macro_rules! risk_ops {
             }))
         }
 
+        pub(crate) async fn document_versions(pool: &$pool) -> Result<Vec<(String, String, u32)>> {
+            let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT kind, name, MAX(version) FROM risk_documents GROUP BY kind, name ORDER BY kind, name",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter().map(|(k, n, v)| Ok((k, n, version(v)?))).collect()
+        }
+
         type DocumentRow = (String, String, i64, String, String, String, time::OffsetDateTime);
 
         pub(crate) async fn documents(pool: &$pool, kind: &str, name: Option<&str>, all_versions: bool) -> Result<Vec<StoredDocument>> {

@@ -52,9 +52,19 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let api = tamga_api::ApiSettings {
         body_limit: settings.body_limit,
     };
-    let state = tamga_api::AppState::new(store.clone(), api);
+    let mut state = tamga_api::AppState::new(store.clone(), api);
     state.revenue.set(tamga_api::revenue::load(&*store).await?);
+    let today = tamga_api::risk::office_day("UZTAS", tamga_store::sql::now());
+    state.risk.resume_capacity(&*store, today).await?;
+    state.risk.refresh(&*store).await?;
+    let engine = state.risk.get().engine.clone();
+    tracing::info!(
+        profiles = engine.profiles(),
+        snapshot = engine.snapshot(),
+        "targeting engine built"
+    );
     tokio::spawn(refresh_revenue(state.clone()));
+    tokio::spawn(refresh_risk(state.clone()));
     let app = tamga_api::router(state);
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
@@ -100,6 +110,29 @@ async fn refresh_revenue(state: tamga_api::AppState) {
             }
             Err(e) => {
                 tracing::error!(error = %e, "the new tariff could not be loaded; keeping the previous one")
+            }
+        }
+    }
+}
+
+/// Picks up profiles, lists, watchlists and settings changed by another server or by
+/// `tamga import watchlist` within ten seconds; this server's own changes apply at once.
+async fn refresh_risk(state: tamga_api::AppState) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(10));
+    loop {
+        ticker.tick().await;
+        match state.risk.refresh(&*state.store).await {
+            Ok(true) => {
+                let engine = state.risk.get().engine.clone();
+                tracing::info!(
+                    profiles = engine.profiles(),
+                    snapshot = engine.snapshot(),
+                    "targeting engine rebuilt"
+                );
+            }
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check for risk changes; keeping the engine")
             }
         }
     }

@@ -8,5 +8,6 @@ mod edifact;
 mod openapi;
 mod reference;
 mod revenue;
+mod risk;
 mod socket;
 mod wco;

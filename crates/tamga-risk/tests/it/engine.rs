@@ -285,3 +285,79 @@ fn a_profile_naming_a_missing_list_is_skipped_and_reported() {
     assert_eq!(e.profiles(), 0);
     assert_eq!(e.skipped()[0].0, "bad");
 }
+
+#[test]
+fn feedback_statistics_per_profile_and_random_baseline() {
+    use rust_decimal::Decimal;
+    use tamga_risk::feedback::{statistics, Decided, Finding, FindingType, Outcome};
+    let found = |t, revenue: i64| {
+        Some(Outcome {
+            findings: vec![Finding {
+                finding_type: t,
+                note: None,
+            }],
+            extra_revenue: Decimal::from(revenue),
+            notes: None,
+        })
+    };
+    let clean = Some(Outcome {
+        findings: vec![],
+        extra_revenue: Decimal::ZERO,
+        notes: None,
+    });
+    let p = |ids: &[&str]| ids.iter().map(|i| (i.to_string(), 1)).collect::<Vec<_>>();
+    let decided = vec![
+        Decided {
+            random: false,
+            profiles: p(&["guns", "cn"]),
+            outcome: found(FindingType::ProhibitedGoods, 0),
+        },
+        Decided {
+            random: false,
+            profiles: p(&["cn"]),
+            outcome: found(FindingType::Undervaluation, 1500),
+        },
+        Decided {
+            random: false,
+            profiles: p(&["cn"]),
+            outcome: clean.clone(),
+        },
+        Decided {
+            random: false,
+            profiles: p(&["cn"]),
+            outcome: None,
+        },
+        Decided {
+            random: true,
+            profiles: p(&[]),
+            outcome: clean.clone(),
+        },
+        Decided {
+            random: true,
+            profiles: p(&[]),
+            outcome: clean,
+        },
+        Decided {
+            random: true,
+            profiles: p(&["cn"]),
+            outcome: found(FindingType::Quantity, 10),
+        },
+    ];
+    let s = statistics(&decided);
+    let cn = &s.profiles["cn"];
+    assert_eq!((cn.selections, cn.inspected, cn.hits), (5, 4, 3));
+    assert_eq!(cn.hit_rate, Some(0.75));
+    assert_eq!(cn.revenue_found, Decimal::from(1510));
+    assert_eq!(cn.findings[&FindingType::Undervaluation], 1);
+    let guns = &s.profiles["guns"];
+    assert_eq!(
+        (guns.selections, guns.hits, guns.hit_rate),
+        (1, 1, Some(1.0))
+    );
+    assert_eq!(
+        (s.random.selections, s.random.inspected, s.random.hits),
+        (3, 3, 1)
+    );
+    assert_eq!(s.random.hit_rate, Some(1.0 / 3.0));
+    assert_eq!((s.all.selections, s.all.inspected), (7, 6));
+}

@@ -243,6 +243,10 @@ impl Store for SqliteStore {
         risk_ops::documents(&self.read, kind, name, all_versions).await
     }
 
+    async fn document_versions(&self) -> Result<Vec<(String, String, u32)>> {
+        risk_ops::document_versions(&self.read).await
+    }
+
     async fn risk_decision(&self, mrn: &str) -> Result<Option<crate::risk::StoredDecision>> {
         risk_ops::risk_decision(&self.read, mrn).await
     }

@@ -1,0 +1,307 @@
+//! The National Targeting Center at the edge: the engine snapshot every acceptance reads, its
+//! reload when profiles, lists, watchlists or settings change, and the analysts' and officers'
+//! endpoints.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use axum::http::StatusCode;
+use tamga_core::role::Role;
+use tamga_core::{Declaration, FieldError};
+use tamga_risk::engine::{Engine, EngineParts, NameScreen};
+use tamga_risk::facts::{ItemFacts, Subject};
+use tamga_risk::lists::NamedList;
+use tamga_risk::selectivity::{Capacity, Selectivity};
+use tamga_risk::watch::ListScreen;
+use tamga_risk::{Decision, Profile};
+use tamga_store::risk::{kind, RiskRecord};
+use tamga_store::{Store, StoreError, User};
+use tamga_watchlist::{Entry, Screener};
+use time::{Date, OffsetDateTime};
+
+use crate::error::ApiError;
+
+pub(crate) mod feedback;
+pub(crate) mod lists;
+pub(crate) mod profiles;
+
+mod routes;
+
+pub(crate) use routes::router;
+
+/// (name, version) of each watchlist.
+type Versions = Vec<(String, u32)>;
+
+/// The engine in force and what it was built from.
+#[derive(Debug, Default)]
+pub struct Risk {
+    pub engine: Arc<Engine>,
+    /// (kind, name, version) of every document the engine was built from.
+    pub signature: Vec<(String, String, u32)>,
+    /// The watchlists' screener, reused while the watchlists do not change.
+    screener: Option<(Versions, Arc<Screener>)>,
+}
+
+impl Risk {
+    /// The watchlists loaded, with their versions, and their screener.
+    pub fn watchlists(&self) -> Option<(&Versions, &Arc<Screener>)> {
+        self.screener.as_ref().map(|(v, s)| (v, s))
+    }
+}
+
+/// The shared, replaceable [`Risk`], and the daily red capacities, which outlive rebuilds.
+#[derive(Debug, Clone, Default)]
+pub struct RiskCell {
+    current: Arc<RwLock<Arc<Risk>>>,
+    pub capacity: Arc<Capacity>,
+}
+
+impl RiskCell {
+    pub fn get(&self) -> Arc<Risk> {
+        self.current.read().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    fn set(&self, risk: Risk) {
+        if let Ok(mut slot) = self.current.write() {
+            *slot = Arc::new(risk);
+        }
+    }
+
+    /// Resumes today's red counts, so a restart does not hand out a day's capacity twice.
+    pub async fn resume_capacity(
+        &mut self,
+        store: &dyn Store,
+        day: Date,
+    ) -> Result<(), StoreError> {
+        let used = store.red_counts(day).await?;
+        self.capacity = Arc::new(Capacity::with_used(
+            used.into_iter().map(|(o, n)| (o, day, n)),
+        ));
+        Ok(())
+    }
+
+    /// Rebuilds the engine when the stored documents changed; returns whether it did.
+    pub async fn refresh(&self, store: &dyn Store) -> Result<bool, StoreError> {
+        let signature = store.document_versions().await?;
+        let current = self.get();
+        if signature == current.signature && !signature.is_empty() {
+            return Ok(false);
+        }
+        let risk = load(store, signature, &current).await?;
+        for (id, version, error) in risk.engine.skipped() {
+            tracing::warn!(profile = %id, version, %error, "risk profile skipped");
+        }
+        self.set(risk);
+        Ok(true)
+    }
+}
+
+fn parse_all<T: serde::de::DeserializeOwned>(
+    docs: &[tamga_store::risk::StoredDocument],
+) -> Vec<(u32, T)> {
+    docs.iter()
+        .filter_map(|d| match serde_json::from_str(&d.document) {
+            Ok(value) => Some((d.version, value)),
+            Err(error) => {
+                tracing::error!(kind = %d.kind, name = %d.name, %error, "unreadable risk document");
+                None
+            }
+        })
+        .collect()
+}
+
+async fn load(
+    store: &dyn Store,
+    signature: Vec<(String, String, u32)>,
+    current: &Risk,
+) -> Result<Risk, StoreError> {
+    let profiles = store.documents(kind::PROFILE, None, false).await?;
+    let profiles = parse_all::<Profile>(&profiles)
+        .into_iter()
+        .map(|(version, mut p)| {
+            p.version = version;
+            p
+        })
+        .collect();
+    let lists = parse_all::<NamedList>(&store.documents(kind::LIST, None, false).await?);
+    let selectivity = store.documents(kind::SELECTIVITY, None, false).await?;
+    let selectivity = parse_all::<Selectivity>(&selectivity)
+        .pop()
+        .map(|(_, s)| s)
+        .unwrap_or_default();
+    let screener = screener(store, &signature, current).await?;
+    let digest: Vec<String> = signature
+        .iter()
+        .map(|(k, n, v)| format!("{k}:{n}@{v}"))
+        .collect();
+    let engine = Engine::build(EngineParts {
+        profiles,
+        lists: lists.into_iter().map(|(_, l)| l).collect(),
+        selectivity,
+        screen: screener
+            .as_ref()
+            .map(|(_, s)| Arc::new(ListScreen(s.clone())) as Arc<dyn NameScreen>),
+        scorer: None,
+        snapshot: snapshot_name(&digest),
+    });
+    Ok(Risk {
+        engine: Arc::new(engine),
+        signature,
+        screener,
+    })
+}
+
+/// A short, stable name for what a snapshot was built from.
+fn snapshot_name(parts: &[String]) -> String {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    parts.hash(&mut h);
+    format!("{}-{:016x}", parts.len(), h.finish())
+}
+
+async fn screener(
+    store: &dyn Store,
+    signature: &[(String, String, u32)],
+    current: &Risk,
+) -> Result<Option<(Versions, Arc<Screener>)>, StoreError> {
+    let versions: Versions = signature
+        .iter()
+        .filter(|(k, _, _)| k == kind::WATCHLIST)
+        .map(|(_, n, v)| (n.clone(), *v))
+        .collect();
+    if versions.is_empty() {
+        return Ok(None);
+    }
+    if let Some((built_from, screener)) = &current.screener {
+        if *built_from == versions {
+            return Ok(Some((versions, screener.clone())));
+        }
+    }
+    let docs = store.documents(kind::WATCHLIST, None, false).await?;
+    let entries: Vec<Entry> = parse_all::<Vec<Entry>>(&docs)
+        .into_iter()
+        .flat_map(|(_, e)| e)
+        .collect();
+    let screener = tokio::task::spawn_blocking(move || Screener::new(entries))
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("building the watchlist screener: {e}")))?;
+    Ok(Some((versions, Arc::new(screener))))
+}
+
+/// The office-local day of `at` at `office`.
+pub fn office_day(office: &str, at: OffsetDateTime) -> Date {
+    let country = office.get(..2).unwrap_or("UZ");
+    at.to_offset(tamga_core::refdata::office_utc_offset(country))
+        .date()
+}
+
+/// Item facts from the acceptance assessment and the valuation references.
+fn item_facts(
+    declaration: &Declaration,
+    assessment: Option<&tamga_core::tariff::Assessment>,
+    revenue: &crate::revenue::Revenue,
+) -> Vec<ItemFacts> {
+    use rust_decimal::prelude::ToPrimitive;
+    let Some(assessment) = assessment else {
+        return vec![ItemFacts::default(); declaration.items.len()];
+    };
+    let values: HashMap<u16, f64> = assessment
+        .items
+        .iter()
+        .filter_map(|i| Some((i.sequence, i.customs_value.to_f64()?)))
+        .collect();
+    let ratios: HashMap<u16, f64> =
+        tamga_core::tariff::valuation::indicators(declaration, assessment, &revenue.valuation)
+            .into_iter()
+            .filter_map(|i| Some((i.sequence, i.ratio?.to_f64()?)))
+            .collect();
+    declaration
+        .items
+        .iter()
+        .map(|item| ItemFacts {
+            value: values.get(&item.sequence).copied(),
+            unit_value_ratio: ratios.get(&item.sequence).copied(),
+        })
+        .collect()
+}
+
+/// Risk-assesses a declaration being accepted: the decision and the record stored with it.
+pub(crate) fn assess_at_acceptance(
+    state: &crate::AppState,
+    declaration: &Declaration,
+    assessment: Option<&tamga_core::tariff::Assessment>,
+    at: OffsetDateTime,
+) -> (Decision, RiskRecord) {
+    let facts = item_facts(declaration, assessment, &state.revenue.get());
+    let day = office_day(declaration.customs_office.as_str(), at);
+    let risk = state.risk.get();
+    let subject = Subject {
+        declaration,
+        items: &facts,
+    };
+    let decision = risk.engine.assess(subject, day, &state.risk.capacity);
+    let record = RiskRecord {
+        office: declaration.customs_office.to_string(),
+        channel: decision.channel.as_str().to_owned(),
+        score: decision.score,
+        random: decision.random,
+        day,
+        document: serde_json::to_string(&decision.explanation).unwrap_or_default(),
+        profiles: decision
+            .explanation
+            .profiles
+            .iter()
+            .map(|p| (p.id.clone(), p.version))
+            .collect(),
+    };
+    (decision, record)
+}
+
+/// Analysts and administrators manage the targeting center.
+pub(crate) fn require_analyst(user: &User) -> Result<(), ApiError> {
+    if matches!(user.role, Role::Analyst | Role::Admin) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "the role {} may not manage risk profiles, lists or settings",
+            user.role.as_str()
+        )))
+    }
+}
+
+/// Customs staff see risk information; declarants never do.
+pub(crate) fn require_staff(user: &User) -> Result<(), ApiError> {
+    if user.role == Role::Declarant {
+        Err(ApiError::Forbidden(
+            "risk information is for customs staff".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A 422 naming every invalid field of a risk document.
+pub(crate) fn invalid(what: &str, errors: Vec<FieldError>) -> ApiError {
+    ApiError::BadRequest {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        detail: format!("the {what} is invalid"),
+        errors,
+    }
+}
+
+/// Every change says why.
+pub(crate) fn check_reason(reason: &str, errors: &mut Vec<FieldError>) {
+    if reason.trim().is_empty() || reason.len() > 1000 {
+        errors.push(FieldError::new(
+            "/reason",
+            "required",
+            "say why, in at most 1,000 characters",
+        ));
+    }
+}
+
+/// Rebuilds the engine after a change, so the change applies to the next acceptance.
+pub(crate) async fn rebuild(state: &crate::AppState) -> Result<(), ApiError> {
+    state.risk.refresh(&*state.store).await?;
+    Ok(())
+}

@@ -1,0 +1,470 @@
+//! Profile management for analysts: create, update (a new version), deactivate, history, and
+//! a dry run against the latest accepted declarations before activation.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tamga_core::FieldError;
+use tamga_risk::engine::ProfileError;
+use tamga_risk::facts::Subject;
+use tamga_risk::profile::{valid_id, Scope};
+use tamga_risk::{Effect, Profile};
+use tamga_store::risk::{kind, DocumentOutcome, Expected, NewDocument, StoredDocument};
+use time::Date;
+use utoipa::ToSchema;
+
+use super::{check_reason, invalid, rebuild, require_analyst, require_staff};
+use crate::auth::Caller;
+use crate::error::{ApiError, Problem};
+use crate::extract::{JsonBody, PathParam};
+use crate::AppState;
+
+/// A profile as analysts write it. `effect` is `{"weight": 30}` or `{"force": "red"}`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRequest {
+    /// Required when creating: 1–64 lowercase letters, digits, `-`, `_`, `.`.
+    pub id: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub rationale: String,
+    /// Defaults to the caller.
+    pub owner: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub valid_from: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub valid_to: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub scope: Scope,
+    /// The condition in the profile language, e.g. `hs in chapter(93) and origin in list("high-risk-origins")`.
+    pub condition: String,
+    #[schema(value_type = Object)]
+    pub effect: Effect,
+    /// Defaults to true.
+    pub active: Option<bool>,
+    /// Why the change is made; kept with the version. Optional for dry runs only.
+    #[serde(default)]
+    pub reason: String,
+    /// For updates: the version being replaced (optimistic concurrency).
+    pub expected_version: Option<u32>,
+}
+
+/// One version of a profile with who changed it and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileVersion {
+    #[schema(value_type = Object)]
+    pub profile: Profile,
+    pub changed_by: String,
+    pub reason: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub changed_at: time::OffsetDateTime,
+}
+
+fn version_of(doc: StoredDocument) -> Result<ProfileVersion, ApiError> {
+    let mut profile: Profile = serde_json::from_str(&doc.document)
+        .map_err(|e| ApiError::Internal(format!("stored profile {}: {e}", doc.name).into()))?;
+    profile.version = doc.version;
+    Ok(ProfileVersion {
+        profile,
+        changed_by: doc.changed_by,
+        reason: doc.reason,
+        changed_at: doc.changed_at,
+    })
+}
+
+fn date(raw: Option<&str>, pointer: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
+    let raw = raw?;
+    tamga_core::dates::parse_date(raw)
+        .map_err(|_| {
+            errors.push(FieldError::new(
+                pointer,
+                "invalid_date",
+                "expected YYYY-MM-DD",
+            ))
+        })
+        .ok()
+}
+
+/// Checks a request and turns it into a profile (version 0 until stored).
+fn profile_of(
+    state: &AppState,
+    id: &str,
+    r: ProfileRequest,
+    owner: &str,
+) -> Result<Profile, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if !valid_id(id) {
+        errors.push(FieldError::new(
+            "/id",
+            "invalid_id",
+            "1 to 64 lowercase letters, digits, '-', '_' or '.'",
+        ));
+    }
+    if r.title.trim().is_empty() || r.title.len() > 200 {
+        errors.push(FieldError::new(
+            "/title",
+            "required",
+            "a title of 1 to 200 characters",
+        ));
+    }
+    if r.rationale.len() > 4000 {
+        errors.push(FieldError::new(
+            "/rationale",
+            "too_long",
+            "at most 4,000 characters",
+        ));
+    }
+    let valid_from = date(r.valid_from.as_deref(), "/valid_from", &mut errors);
+    let valid_to = date(r.valid_to.as_deref(), "/valid_to", &mut errors);
+    if let (Some(from), Some(to)) = (valid_from, valid_to) {
+        if from > to {
+            errors.push(FieldError::new(
+                "/valid_to",
+                "before_start",
+                "ends before valid_from",
+            ));
+        }
+    }
+    check_scope(state, &r.scope, &mut errors);
+    if let Effect::Weight(w) = r.effect {
+        if !(-1000..=1000).contains(&w) {
+            errors.push(FieldError::new(
+                "/effect/weight",
+                "out_of_range",
+                "a weight from -1000 to 1000",
+            ));
+        }
+    }
+    let profile = Profile {
+        id: id.to_owned(),
+        version: 0,
+        title: r.title,
+        rationale: r.rationale,
+        owner: r.owner.unwrap_or_else(|| owner.to_owned()),
+        valid_from,
+        valid_to,
+        scope: r.scope,
+        condition: r.condition,
+        effect: r.effect,
+        active: r.active.unwrap_or(true),
+    };
+    if let Err(e) = state.risk.get().engine.compile(profile.clone()) {
+        errors.push(condition_error(&e));
+    }
+    if errors.is_empty() {
+        Ok(profile)
+    } else {
+        Err(errors)
+    }
+}
+
+fn check_scope(state: &AppState, scope: &Scope, errors: &mut Vec<FieldError>) {
+    for (i, office) in scope.offices.iter().enumerate() {
+        if !state.reference.offices.contains(office) {
+            errors.push(FieldError::new(
+                format!("/scope/offices/{i}"),
+                "unknown_office",
+                format!("{office:?} is not a customs office"),
+            ));
+        }
+    }
+    for (i, t) in scope.declaration_types.iter().enumerate() {
+        if tamga_core::model::DeclarationType::parse(t).is_none() {
+            errors.push(FieldError::new(
+                format!("/scope/declaration_types/{i}"),
+                "invalid_code",
+                "one of IM, EX, TR",
+            ));
+        }
+    }
+}
+
+pub(crate) fn condition_error(e: &ProfileError) -> FieldError {
+    match e {
+        ProfileError::Parse(p) => FieldError::new("/condition", "syntax", p.to_string()),
+        ProfileError::Compile(c) => FieldError::new("/condition", "list", c.to_string()),
+    }
+}
+
+async fn save(
+    state: &AppState,
+    profile: &Profile,
+    expected: Expected,
+    by: &str,
+    reason: &str,
+) -> Result<ProfileVersion, ApiError> {
+    let outcome = state
+        .store
+        .save_document(NewDocument {
+            kind: kind::PROFILE,
+            name: profile.id.clone(),
+            document: serde_json::to_string(profile).map_err(|e| ApiError::Internal(e.into()))?,
+            expected,
+            by: by.to_owned(),
+            reason: reason.to_owned(),
+            at: tamga_store::sql::now(),
+        })
+        .await?;
+    match outcome {
+        DocumentOutcome::Saved(doc) => {
+            rebuild(state).await?;
+            version_of(doc)
+        }
+        DocumentOutcome::Conflict { latest } => Err(ApiError::Conflict {
+            detail: match latest {
+                Some(v) => format!("profile {} is at version {v}", profile.id),
+                None => format!("there is no profile {}", profile.id),
+            },
+            existing_mrn: None,
+        }),
+    }
+}
+
+/// Create a risk profile (version 1).
+#[utoipa::path(post, path = "/api/v1/risk/profiles", tag = "risk", security(("bearer" = [])),
+    request_body = ProfileRequest,
+    responses(
+        (status = 201, description = "Created", body = ProfileVersion),
+        (status = 403, description = "Analysts and administrators only", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid field, the condition's with line and column", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn create_profile(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    JsonBody(request): JsonBody<ProfileRequest>,
+) -> Result<(StatusCode, Json<ProfileVersion>), ApiError> {
+    require_analyst(&user)?;
+    let id = request.id.clone().unwrap_or_default();
+    let reason = request.reason.clone();
+    let mut errors = Vec::new();
+    check_reason(&reason, &mut errors);
+    let profile = profile_of(&state, &id, request, &user.name);
+    let profile = match profile {
+        Ok(p) if errors.is_empty() => p,
+        Ok(_) => return Err(invalid("profile", errors)),
+        Err(mut e) => {
+            e.append(&mut errors);
+            return Err(invalid("profile", e));
+        }
+    };
+    let saved = save(&state, &profile, Expected::New, &user.name, &reason).await?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}
+
+/// Replace a profile by a new version; the old versions stay, and past decisions keep naming them.
+#[utoipa::path(put, path = "/api/v1/risk/profiles/{id}", tag = "risk", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Profile id")),
+    request_body = ProfileRequest,
+    responses(
+        (status = 200, description = "The new version", body = ProfileVersion),
+        (status = 409, description = "expected_version is not the latest", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn update_profile(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    PathParam(id): PathParam<String>,
+    JsonBody(request): JsonBody<ProfileRequest>,
+) -> Result<Json<ProfileVersion>, ApiError> {
+    require_analyst(&user)?;
+    let mut errors = Vec::new();
+    check_reason(&request.reason, &mut errors);
+    if request.id.as_deref().is_some_and(|i| i != id) {
+        errors.push(FieldError::new(
+            "/id",
+            "mismatch",
+            "differs from the id in the path",
+        ));
+    }
+    let expected = request
+        .expected_version
+        .map_or(Expected::Any, Expected::Version);
+    let reason = request.reason.clone();
+    let profile = profile_of(&state, &id, request, &user.name).map_err(|mut e| {
+        e.append(&mut errors.clone());
+        invalid("profile", e)
+    })?;
+    if !errors.is_empty() {
+        return Err(invalid("profile", errors));
+    }
+    if latest(&state, &id).await?.is_none() {
+        return Err(ApiError::NotFound(format!("no profile {id:?}")));
+    }
+    Ok(Json(
+        save(&state, &profile, expected, &user.name, &reason).await?,
+    ))
+}
+
+async fn latest(state: &AppState, id: &str) -> Result<Option<ProfileVersion>, ApiError> {
+    let docs = state
+        .store
+        .documents(kind::PROFILE, Some(id), false)
+        .await?;
+    docs.into_iter().next().map(version_of).transpose()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+/// Deactivate a profile: a new version that no longer fires.
+#[utoipa::path(post, path = "/api/v1/risk/profiles/{id}/deactivate", tag = "risk", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Profile id")),
+    request_body = ReasonRequest,
+    responses((status = 200, description = "The new, inactive version", body = ProfileVersion)))]
+pub(crate) async fn deactivate_profile(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    PathParam(id): PathParam<String>,
+    JsonBody(request): JsonBody<ReasonRequest>,
+) -> Result<Json<ProfileVersion>, ApiError> {
+    require_analyst(&user)?;
+    let mut errors = Vec::new();
+    check_reason(&request.reason, &mut errors);
+    if !errors.is_empty() {
+        return Err(invalid("request", errors));
+    }
+    let current = latest(&state, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no profile {id:?}")))?;
+    let mut profile = current.profile;
+    let expected = Expected::Version(profile.version);
+    profile.active = false;
+    Ok(Json(
+        save(&state, &profile, expected, &user.name, &request.reason).await?,
+    ))
+}
+
+/// Every version of a profile, oldest first, with who changed it and why.
+#[utoipa::path(get, path = "/api/v1/risk/profiles/{id}", tag = "risk", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Profile id")),
+    responses((status = 200, description = "The versions", body = [ProfileVersion])))]
+pub(crate) async fn profile_history(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    PathParam(id): PathParam<String>,
+) -> Result<Json<Vec<ProfileVersion>>, ApiError> {
+    require_staff(&user)?;
+    let docs = state
+        .store
+        .documents(kind::PROFILE, Some(&id), true)
+        .await?;
+    if docs.is_empty() {
+        return Err(ApiError::NotFound(format!("no profile {id:?}")));
+    }
+    Ok(Json(
+        docs.into_iter().map(version_of).collect::<Result<_, _>>()?,
+    ))
+}
+
+/// The latest version of every profile, active or not.
+#[utoipa::path(get, path = "/api/v1/risk/profiles", tag = "risk", security(("bearer" = [])),
+    responses((status = 200, description = "Latest versions", body = [ProfileVersion])))]
+pub(crate) async fn list_profiles(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+) -> Result<Json<Vec<ProfileVersion>>, ApiError> {
+    require_staff(&user)?;
+    let docs = state.store.documents(kind::PROFILE, None, false).await?;
+    Ok(Json(
+        docs.into_iter().map(version_of).collect::<Result<_, _>>()?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DryRunRequest {
+    pub profile: ProfileRequest,
+    /// How many of the latest accepted declarations to try (1 to 10,000; default 1,000).
+    pub last: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DryRunSelection {
+    pub mrn: String,
+    pub item: u16,
+    #[schema(value_type = Object)]
+    pub matched: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DryRunView {
+    pub evaluated: usize,
+    pub selected: usize,
+    /// The effect it would have had on each (its channel if forced, or its weight).
+    #[schema(value_type = Object)]
+    pub effect: Effect,
+    /// At most the first 100 selected declarations, newest first.
+    pub selections: Vec<DryRunSelection>,
+    /// What a dry run cannot know.
+    pub note: String,
+}
+
+/// Try a profile on the latest accepted declarations without activating it.
+#[utoipa::path(post, path = "/api/v1/risk/profiles/dry-run", tag = "risk", security(("bearer" = [])),
+    request_body = DryRunRequest,
+    responses(
+        (status = 200, description = "How many it would select, and which", body = DryRunView),
+        (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn dry_run(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    JsonBody(request): JsonBody<DryRunRequest>,
+) -> Result<Json<DryRunView>, ApiError> {
+    require_analyst(&user)?;
+    let last = request.last.unwrap_or(1000);
+    let mut errors = Vec::new();
+    if !(1..=10_000).contains(&last) {
+        errors.push(FieldError::new("/last", "out_of_range", "from 1 to 10,000"));
+    }
+    let id = request
+        .profile
+        .id
+        .clone()
+        .unwrap_or_else(|| "dry-run".into());
+    let profile = profile_of(&state, &id, request.profile, &user.name).map_err(|mut e| {
+        e.iter_mut()
+            .for_each(|f| f.pointer = format!("/profile{}", f.pointer));
+        e.append(&mut errors.clone());
+        invalid("dry run", e)
+    })?;
+    if !errors.is_empty() {
+        return Err(invalid("dry run", errors));
+    }
+    let engine = state.risk.get().engine.clone();
+    let compiled = engine
+        .compile(profile.clone())
+        .map_err(|e| invalid("dry run", vec![condition_error(&e)]))?;
+    let recent = state.store.recent_declarations(last).await?;
+    let mut view = DryRunView {
+        evaluated: recent.len(),
+        selected: 0,
+        effect: profile.effect,
+        selections: Vec::new(),
+        note: "scope and validity dates are ignored; value and unit_value_ratio are unknown in dry runs".into(),
+    };
+    for (mrn, declaration) in &recent {
+        let subject = Subject {
+            declaration,
+            items: &[],
+        };
+        if let Some(fired) = engine.fires(&compiled, subject) {
+            view.selected += 1;
+            if view.selections.len() < 100 {
+                view.selections.push(DryRunSelection {
+                    mrn: mrn.clone(),
+                    item: fired.item,
+                    matched: fired.matched,
+                });
+            }
+        }
+    }
+    Ok(Json(view))
+}

@@ -1,0 +1,9 @@
+//! Integration tests of tamga-watchlist, one binary (see CONVENTIONS.md): readers on the real
+//! UN and OFAC lists in `data/sanctions`, transliteration, similarity, recall and false
+//! positives, and properties.
+
+mod data;
+mod lists;
+mod matching;
+mod props;
+mod quality;
