@@ -1,19 +1,36 @@
 //! Watchlists in the engine: the compiled [`Screener`] of `tamga-watchlist` screens the names
 //! of a declaration's parties; vessels, aircraft, containers and vehicles are not party names.
+//!
+//! The same traders lodge day after day, so answers are remembered per name (and threshold)
+//! for the life of the screener: a repeated party costs one hash lookup, not a screening.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tamga_watchlist::{EntryKind, Screener};
 
 use crate::engine::{NameScreen, WatchHit};
 
-/// A screener shared by every engine snapshot built from the same watchlists.
-#[derive(Debug, Clone)]
-pub struct ListScreen(pub Arc<Screener>);
+/// Names remembered before the memory is cleared and starts again.
+pub const MEMORY: usize = 200_000;
 
-impl NameScreen for ListScreen {
-    fn screen(&self, name: &str, threshold: f64) -> Vec<WatchHit> {
-        self.0
+/// A screener shared by every engine snapshot built from the same watchlists.
+#[derive(Debug)]
+pub struct ListScreen {
+    screener: Arc<Screener>,
+    memory: Mutex<HashMap<(String, u64), Arc<[WatchHit]>>>,
+}
+
+impl ListScreen {
+    pub fn new(screener: Arc<Screener>) -> Self {
+        Self {
+            screener,
+            memory: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn screen_now(&self, name: &str, threshold: f64) -> Vec<WatchHit> {
+        self.screener
             .screen(name, None, threshold)
             .into_iter()
             .filter(|hit| matches!(hit.kind, EntryKind::Individual | EntryKind::Entity))
@@ -24,5 +41,26 @@ impl NameScreen for ListScreen {
                 score: hit.score,
             })
             .collect()
+    }
+}
+
+impl NameScreen for ListScreen {
+    fn screen(&self, name: &str, threshold: f64) -> Vec<WatchHit> {
+        let key = (name.to_owned(), threshold.to_bits());
+        let remembered = match self.memory.lock() {
+            Ok(memory) => memory.get(&key).cloned(),
+            Err(_) => None,
+        };
+        if let Some(hits) = remembered {
+            return hits.to_vec();
+        }
+        let hits: Arc<[WatchHit]> = self.screen_now(name, threshold).into();
+        if let Ok(mut memory) = self.memory.lock() {
+            if memory.len() >= MEMORY {
+                memory.clear();
+            }
+            memory.insert(key, hits.clone());
+        }
+        hits.to_vec()
     }
 }

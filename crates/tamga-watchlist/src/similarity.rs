@@ -99,8 +99,8 @@ pub fn jaro_winkler_at_least(a: &[u8], b: &[u8], min: f64) -> f64 {
 
 /// Similarity of two names in `0.0..=1.0`, whatever their script, spelling or word order.
 ///
-/// Both are normalised ([`normalise::tokens`], legal forms and articles dropped), then compared with
-/// [`token_set_score`].
+/// Both are normalised ([`normalise::tokens`], legal forms and articles dropped), then
+/// compared with [`token_set_score`].
 pub fn name_similarity(a: &str, b: &str) -> f64 {
     let a = normalise::tokens(a, true);
     let b = normalise::tokens(b, true);

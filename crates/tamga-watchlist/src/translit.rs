@@ -8,7 +8,8 @@
 //!    converge: Uzbek Latin (`x`, `q`, `j`, `oʻ`), Russian passport and BGN/PCGN styles (`kh`,
 //!    `zh`, `ts`, `ye`), the German and Scandinavian `j` for `y`, the `-iy`/`-ii`/`-y` endings, and
 //!    doubled consonants (Abdullaev, Abdulaev). Doubled vowels stay: `aa` and `oo` carry
-//!    meaning in many names and collapsing them would make Norwegian `Aas` the legal form `AS`. The result is a key, not a spelling anyone would write.
+//!    meaning in many names and collapsing them would make Norwegian `Aas` the legal form `AS`.
+//!    The result is a key, not a spelling anyone would write.
 //!
 //! The rewrites lose information on purpose (`x` and `kh` both become `h`): a key that merges
 //! two real names costs one extra candidate to score, a key that separates two spellings of

@@ -21,6 +21,27 @@ pub enum ImportCommand {
     /// Valuation references CSV: hs6,origin,median,q1,q3,count (UZS per kg); they replace
     /// references of the same subheading and origin.
     Valuation { file: std::path::PathBuf },
+    /// A watchlist of parties (and vessels, containers, vehicles) screened at every acceptance:
+    /// the UN Security Council consolidated list (XML), the OFAC SDN list (CSV), or an
+    /// analysts' CSV (id,kind,name,aliases,country,remarks). It replaces the list of that name.
+    Watchlist {
+        #[arg(long, value_enum)]
+        format: WatchlistFormat,
+        /// The watchlist's name; defaults to un-sc, ofac-sdn or the file's stem.
+        #[arg(long)]
+        name: Option<String>,
+        /// Why it is imported, kept with the version.
+        #[arg(long, default_value = "imported with tamga import watchlist")]
+        reason: String,
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum WatchlistFormat {
+    Un,
+    Ofac,
+    Csv,
 }
 
 pub async fn run(settings: &Settings, command: ImportCommand) -> anyhow::Result<()> {
@@ -28,6 +49,12 @@ pub async fn run(settings: &Settings, command: ImportCommand) -> anyhow::Result<
         ImportCommand::Tariff { file } => tariff(settings, &file).await,
         ImportCommand::Rates { file } => rates(settings, &file).await,
         ImportCommand::Valuation { file } => valuation(settings, &file).await,
+        ImportCommand::Watchlist {
+            format,
+            name,
+            reason,
+            file,
+        } => crate::watchlist::import(settings, format, name, &reason, &file).await,
     }
 }
 

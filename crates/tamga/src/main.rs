@@ -12,6 +12,7 @@ mod ingest;
 mod serve;
 mod settings;
 mod telemetry;
+mod watchlist;
 
 use settings::{Overrides, Settings};
 

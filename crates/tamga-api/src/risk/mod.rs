@@ -39,13 +39,13 @@ pub struct Risk {
     /// (kind, name, version) of every document the engine was built from.
     pub signature: Vec<(String, String, u32)>,
     /// The watchlists' screener, reused while the watchlists do not change.
-    screener: Option<(Versions, Arc<Screener>)>,
+    screener: Option<(Versions, Arc<Screener>, Arc<ListScreen>)>,
 }
 
 impl Risk {
     /// The watchlists loaded, with their versions, and their screener.
     pub fn watchlists(&self) -> Option<(&Versions, &Arc<Screener>)> {
-        self.screener.as_ref().map(|(v, s)| (v, s))
+        self.screener.as_ref().map(|(v, s, _)| (v, s))
     }
 }
 
@@ -140,7 +140,7 @@ async fn load(
         selectivity,
         screen: screener
             .as_ref()
-            .map(|(_, s)| Arc::new(ListScreen(s.clone())) as Arc<dyn NameScreen>),
+            .map(|(_, _, list)| list.clone() as Arc<dyn NameScreen>),
         scorer: None,
         snapshot: snapshot_name(&digest),
     });
@@ -163,7 +163,7 @@ async fn screener(
     store: &dyn Store,
     signature: &[(String, String, u32)],
     current: &Risk,
-) -> Result<Option<(Versions, Arc<Screener>)>, StoreError> {
+) -> Result<Option<(Versions, Arc<Screener>, Arc<ListScreen>)>, StoreError> {
     let versions: Versions = signature
         .iter()
         .filter(|(k, _, _)| k == kind::WATCHLIST)
@@ -172,9 +172,9 @@ async fn screener(
     if versions.is_empty() {
         return Ok(None);
     }
-    if let Some((built_from, screener)) = &current.screener {
+    if let Some((built_from, screener, list)) = &current.screener {
         if *built_from == versions {
-            return Ok(Some((versions, screener.clone())));
+            return Ok(Some((versions, screener.clone(), list.clone())));
         }
     }
     let docs = store.documents(kind::WATCHLIST, None, false).await?;
@@ -185,7 +185,9 @@ async fn screener(
     let screener = tokio::task::spawn_blocking(move || Screener::new(entries))
         .await
         .map_err(|e| StoreError::Corrupt(format!("building the watchlist screener: {e}")))?;
-    Ok(Some((versions, Arc::new(screener))))
+    let screener = Arc::new(screener);
+    let list = Arc::new(ListScreen::new(screener.clone()));
+    Ok(Some((versions, screener, list)))
 }
 
 /// The office-local day of `at` at `office`.

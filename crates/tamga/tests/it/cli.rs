@@ -353,3 +353,79 @@ fn watched_folders_move_every_file_once_with_its_answer() {
     assert!(inbox.join("done/a.json.2").exists() && inbox.join("done/a.json.2.response").exists());
     assert!(inbox.join("done/a.json").exists());
 }
+
+#[test]
+fn watchlists_import_from_the_real_lists_and_refuse_broken_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let sanctions = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sanctions");
+    let un = format!("{sanctions}/un-sc-consolidated/consolidated.xml");
+    let (code, out, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "import",
+            "watchlist",
+            "--format",
+            "un",
+            &un,
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.trim(),
+        "imported watchlist un-sc version 1: 1093 entries, 4153 names"
+    );
+    let ofac = format!("{sanctions}/ofac-sdn/sdn.csv");
+    let (code, out, _) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "import",
+            "watchlist",
+            "--format",
+            "ofac",
+            &ofac,
+        ],
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("imported watchlist ofac-sdn version 1: 14965 entries"),
+        "{out}"
+    );
+
+    let broken = dir.path().join("broken.xml");
+    std::fs::write(&broken, "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>").unwrap();
+    let (code, _, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "import",
+            "watchlist",
+            "--format",
+            "un",
+            broken.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("nothing imported"), "{err}");
+    let (code, _, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "import",
+            "watchlist",
+            "--format",
+            "un",
+            "--name",
+            "Bad Name",
+            &un,
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("must be 1 to 64 lowercase"), "{err}");
+}
