@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tamga_core::cargo::CargoReport;
 use tamga_core::role::Role;
+use tamga_core::FieldError;
 use tamga_store::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use tamga_store::User;
 use utoipa::{IntoParams, ToSchema};
@@ -62,62 +63,126 @@ pub(crate) async fn lodge(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let reports: Vec<(Option<String>, CargoReport)> =
-        if content_type.starts_with("application/edifact") {
-            let text = tamga_edifact::charset::decode(&body).into_owned();
-            match tamga_edifact::interchange::read(&text) {
-                Ok(read) => {
-                    let sender = read.header.as_ref().map(|h| h.sender.clone());
-                    let cuscars = read.messages.iter().filter(|m| m.kind() == Some("CUSCAR"));
-                    cuscars
-                        .map(|m| {
-                            (
-                                sender.clone(),
-                                tamga_edifact::cuscar::to_report(m, sender.as_deref()),
-                            )
-                        })
-                        .collect()
-                }
-                Err(error) => {
-                    return Err(ApiError::BadRequest {
-                        status: StatusCode::BAD_REQUEST,
-                        detail: format!("EDIFACT: {error}"),
-                        errors: Vec::new(),
-                    })
-                }
-            }
-        } else {
-            vec![(None, crate::extract::parse_json::<CargoReport>(&body)?)]
-        };
-    crate::declarations::check_batch_size(reports.len())?;
-    let mut stored = Vec::with_capacity(reports.len());
-    let mut status = StatusCode::OK;
-    for (sender, report) in reports {
-        tamga_core::cargo::check(&report).map_err(ApiError::Invalid)?;
-        let carrier = carrier(&user, sender, &report)?;
-        let new = NewCargoReport {
-            carrier,
-            report,
-            by: user.clone(),
-            at: tamga_store::sql::now(),
-        };
-        match state.store.save_cargo_report(new).await? {
-            CargoOutcome::Stored(r) => {
-                status = StatusCode::CREATED;
-                stored.push(r);
-            }
-            CargoOutcome::Resubmitted(r) => stored.push(r),
-            CargoOutcome::ReferenceTaken { id } => {
-                return Err(ApiError::Conflict {
-                    detail: format!(
-                        "the reference is used by cargo report {id}, with different content"
-                    ),
-                    existing_mrn: None,
-                });
-            }
-        }
+    if content_type.starts_with("application/edifact") {
+        let text = tamga_edifact::charset::decode(&body).into_owned();
+        return lodge_cuscar(&state, &user, &text).await;
     }
-    Ok((status, Json(CargoAnswer { reports: stored })).into_response())
+    let report = crate::extract::parse_json::<CargoReport>(&body)?;
+    tamga_core::cargo::check(&report).map_err(ApiError::Invalid)?;
+    let carrier = carrier(&user, None, &report)?;
+    let (status, stored) = store(&state, &user, carrier, report).await?;
+    Ok((
+        status,
+        Json(CargoAnswer {
+            reports: vec![stored],
+        }),
+    )
+        .into_response())
+}
+
+/// Stores one checked report: 201 when new, 200 when the same report came before.
+async fn store(
+    state: &AppState,
+    user: &User,
+    carrier: String,
+    report: CargoReport,
+) -> Result<(StatusCode, StoredCargoReport), ApiError> {
+    let new = NewCargoReport {
+        carrier,
+        report,
+        by: user.clone(),
+        at: tamga_store::sql::now(),
+    };
+    match state.store.save_cargo_report(new).await? {
+        CargoOutcome::Stored(r) => Ok((StatusCode::CREATED, r)),
+        CargoOutcome::Resubmitted(r) => Ok((StatusCode::OK, r)),
+        CargoOutcome::ReferenceTaken { id } => Err(ApiError::Conflict {
+            detail: format!("the reference is used by cargo report {id}, with different content"),
+            existing_mrn: None,
+        }),
+    }
+}
+
+/// CUSCAR messages, answered in kind: a CONTRL for an unreadable interchange, otherwise a
+/// CUSRES with one message per CUSCAR (registered with its id, or refused with its errors).
+async fn lodge_cuscar(state: &AppState, user: &User, text: &str) -> Result<Response, ApiError> {
+    use tamga_edifact::cusres::{self, Verdict};
+    let stamp = crate::edifact::Stamp::now();
+    let read = match crate::edifact::read_or_refuse(text, &stamp) {
+        Ok(read) => read,
+        Err(refusal) => return Ok(*refusal),
+    };
+    crate::declarations::check_batch_size(read.messages.len())?;
+    let header = crate::edifact::header(&read, text);
+    let sender = read.header.as_ref().map(|h| h.sender.clone());
+    let mut verdicts = Vec::with_capacity(read.messages.len());
+    let mut status = StatusCode::CREATED;
+    for message in &read.messages {
+        let (reference, verdict, code) = if message.kind() != Some("CUSCAR") {
+            let kind = message.kind().unwrap_or("?");
+            let error = FieldError::new(
+                "/",
+                "message_not_supported",
+                format!("{kind} is not a cargo report: send CUSCAR"),
+            );
+            (
+                message.reference.clone(),
+                Verdict::Rejected {
+                    errors: vec![error],
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        } else {
+            let report = tamga_edifact::cuscar::to_report(message, sender.as_deref());
+            let reference = report.reference.clone();
+            match register(state, user, sender.clone(), report).await? {
+                Ok((code, stored)) => (
+                    reference,
+                    Verdict::Registered {
+                        id: stored.id.to_string(),
+                    },
+                    code,
+                ),
+                Err(errors) => (
+                    reference,
+                    Verdict::Rejected { errors },
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+            }
+        };
+        status = crate::declarations::batch_status(status, code);
+        verdicts.push((reference, verdict));
+    }
+    Ok(crate::edifact::edifact(
+        status,
+        cusres::respond(&header, &verdicts, &stamp.by()),
+    ))
+}
+
+/// One CUSCAR's report: stored, or refused with findings that go into its CUSRES.
+async fn register(
+    state: &AppState,
+    user: &User,
+    sender: Option<String>,
+    report: CargoReport,
+) -> Result<Result<(StatusCode, StoredCargoReport), Vec<FieldError>>, ApiError> {
+    if let Err(errors) = tamga_core::cargo::check(&report) {
+        return Ok(Err(errors));
+    }
+    let carrier = match carrier(user, sender, &report) {
+        Ok(carrier) => carrier,
+        Err(ApiError::Invalid(errors)) => return Ok(Err(errors)),
+        Err(other) => return Err(other),
+    };
+    match store(state, user, carrier, report).await {
+        Ok(stored) => Ok(Ok(stored)),
+        Err(ApiError::Conflict { detail, .. }) => Ok(Err(vec![FieldError::new(
+            "/reference",
+            "reference_taken",
+            detail,
+        )])),
+        Err(other) => Err(other),
+    }
 }
 
 /// A declarant carrier reports for its own party; customs staff name the carrier.

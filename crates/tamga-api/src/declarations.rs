@@ -27,6 +27,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/declarations", post(lodge))
         .route("/declarations/{mrn}", get(get_declaration))
         .route("/declarations/{mrn}/status", post(change_status))
+        .route(
+            "/declarations/{mrn}/notifications",
+            get(crate::wco::notifications),
+        )
 }
 
 /// Lodge a goods declaration. It is validated as a whole: every problem is reported at once.
@@ -103,7 +107,12 @@ pub(crate) async fn lodge_draft(
             view.channel = Some(decision.channel.as_str().to_owned());
             Ok((StatusCode::CREATED, view))
         }
-        LodgeOutcome::Resubmitted(record) => Ok((StatusCode::OK, DeclarationView::from(record))),
+        LodgeOutcome::Resubmitted(record) => {
+            let mut view = DeclarationView::from(record);
+            let decision = state.store.risk_decision(&view.mrn).await?;
+            view.channel = decision.map(|d| d.channel);
+            Ok((StatusCode::OK, view))
+        }
         LodgeOutcome::LrnTaken { mrn } => Err(lrn_taken(state, &scope, mrn).await?),
     }
 }

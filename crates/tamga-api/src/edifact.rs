@@ -24,42 +24,71 @@ const HHMM: &[BorrowedFormatItem<'static>] = format_description!("[hour][minute]
 /// tamga's identity as an interchange partner.
 pub const IDENTITY: &str = "UZCUSTOMS";
 
+/// The date, time and reference tamga's answers carry.
+pub(crate) struct Stamp {
+    date: String,
+    time: String,
+    reference: String,
+}
+
+impl Stamp {
+    pub(crate) fn now() -> Stamp {
+        let now = tamga_store::sql::now();
+        Stamp {
+            date: now.format(YYMMDD).unwrap_or_default(),
+            time: now.format(HHMM).unwrap_or_default(),
+            reference: format!(
+                "{:014}",
+                now.unix_timestamp_nanos() / 1_000_000 % 100_000_000_000_000
+            ),
+        }
+    }
+
+    pub(crate) fn by(&self) -> Acknowledger<'_> {
+        Acknowledger {
+            identity: IDENTITY,
+            date: &self.date,
+            time: &self.time,
+            reference: &self.reference,
+        }
+    }
+}
+
+/// Reads an interchange, or answers with the CONTRL that rejects it (400).
+pub(crate) fn read_or_refuse<'a>(
+    text: &'a str,
+    stamp: &Stamp,
+) -> Result<interchange::Interchange<'a>, Box<Response>> {
+    interchange::read(text).map_err(|error| {
+        tracing::info!(%error, "EDIFACT interchange refused");
+        let location = message_at(text, error.segment);
+        let location = location.as_ref().map(|(r, k, p)| Location {
+            message_reference: r,
+            message_type: k,
+            unh_position: *p,
+        });
+        let body = contrl::acknowledge(&header_of(text), Some((&error, location)), &stamp.by());
+        Box::new(edifact(StatusCode::BAD_REQUEST, body))
+    })
+}
+
+/// The interchange's header, or what can be read of its UNB.
+pub(crate) fn header(read: &interchange::Interchange<'_>, text: &str) -> Header {
+    read.header.clone().unwrap_or_else(|| header_of(text))
+}
+
 pub(crate) async fn lodge_interchange(
     state: &AppState,
     user: User,
     text: &str,
 ) -> Result<Response, ApiError> {
-    let now = tamga_store::sql::now();
-    let (date, time) = (
-        now.format(YYMMDD).unwrap_or_default(),
-        now.format(HHMM).unwrap_or_default(),
-    );
-    let reference = format!(
-        "{:014}",
-        now.unix_timestamp_nanos() / 1_000_000 % 100_000_000_000_000
-    );
-    let by = Acknowledger {
-        identity: IDENTITY,
-        date: &date,
-        time: &time,
-        reference: &reference,
-    };
-    let read = match interchange::read(text) {
+    let stamp = Stamp::now();
+    let read = match read_or_refuse(text, &stamp) {
         Ok(read) => read,
-        Err(error) => {
-            tracing::info!(%error, "EDIFACT interchange refused");
-            let location = message_at(text, error.segment);
-            let location = location.as_ref().map(|(r, k, p)| Location {
-                message_reference: r,
-                message_type: k,
-                unh_position: *p,
-            });
-            let body = contrl::acknowledge(&header_of(text), Some((&error, location)), &by);
-            return Ok(edifact(StatusCode::BAD_REQUEST, body));
-        }
+        Err(refusal) => return Ok(*refusal),
     };
     crate::declarations::check_batch_size(read.messages.len())?;
-    let header = read.header.clone().unwrap_or_else(|| header_of(text));
+    let header = header(&read, text);
     let mut verdicts = Vec::with_capacity(read.messages.len());
     let mut status = StatusCode::CREATED;
     for message in &read.messages {
@@ -67,7 +96,10 @@ pub(crate) async fn lodge_interchange(
         status = crate::declarations::batch_status(status, code);
         verdicts.push((lrn, verdict));
     }
-    Ok(edifact(status, cusres::respond(&header, &verdicts, &by)))
+    Ok(edifact(
+        status,
+        cusres::respond(&header, &verdicts, &stamp.by()),
+    ))
 }
 
 async fn lodge_message(
@@ -98,6 +130,7 @@ async fn lodge_message(
             Verdict::Accepted {
                 mrn: view.mrn,
                 status: view.status.as_str().to_owned(),
+                channel: view.channel,
             },
             code,
         )),
@@ -130,7 +163,7 @@ async fn lodge_message(
     }
 }
 
-fn edifact(status: StatusCode, body: String) -> Response {
+pub(crate) fn edifact(status: StatusCode, body: String) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/edifact")],

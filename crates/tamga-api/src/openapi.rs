@@ -18,6 +18,7 @@ use crate::AppState;
         crate::declarations::lodge,
         crate::declarations::get_declaration,
         crate::declarations::change_status,
+        crate::wco::notifications,
         crate::list::list,
         crate::commodities::lookup,
         crate::commodities::search,

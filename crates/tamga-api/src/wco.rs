@@ -86,18 +86,56 @@ pub(crate) async fn lodge_document(
     }
     let body = match answers.as_slice() {
         [one] => one.clone(),
-        many => {
-            let inner: Vec<&str> = many
-                .iter()
-                .map(|a| a.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"))
-                .collect();
-            format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Notifications>{}</Notifications>\n",
-                inner.concat()
-            )
-        }
+        many => notification::wrap(many),
     };
     Ok(xml(status, body))
+}
+
+/// Every DMS notification of a declaration to date, oldest first: received, accepted, the
+/// control its channel calls for (red: physical, yellow: documentary), cleared once released.
+#[utoipa::path(get, path = "/api/v1/declarations/{mrn}/notifications", tag = "declarations",
+    security(("bearer" = [])),
+    params(("mrn" = String, Path, description = "Movement Reference Number")),
+    responses(
+        (status = 200, description = "`<Notifications>` of WCO DM 3.6 RES documents", content_type = "application/xml", body = String),
+        (status = 404, description = "No such declaration visible to the caller", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn notifications(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    crate::auth::Caller(user): crate::auth::Caller,
+    crate::extract::PathParam(mrn): crate::extract::PathParam<String>,
+) -> Result<Response, ApiError> {
+    use tamga_core::status::Status;
+    let scope = tamga_store::Scope::of(&user);
+    let Some(record) = state.store.declaration(&mrn, &scope).await? else {
+        return Err(ApiError::NotFound(format!("no declaration {mrn:?}")));
+    };
+    let at = |t: time::OffsetDateTime| t.format(FORMAT_304).unwrap_or_default();
+    let lrn = record.declaration.lrn.as_str();
+    let accepted = at(record.accepted_at);
+    let mut out = vec![
+        notification::received(lrn, &mrn, &accepted),
+        notification::accepted(lrn, &mrn, &accepted),
+    ];
+    if let Some(decision) = state.store.risk_decision(&mrn).await? {
+        let control = match decision.channel.as_str() {
+            "red" => Some(notification::Control::Physical),
+            "yellow" => Some(notification::Control::Documentary),
+            _ => None,
+        };
+        if let Some(control) = control {
+            out.push(notification::control(
+                lrn,
+                &mrn,
+                control,
+                &at(decision.decided_at),
+            ));
+        }
+    }
+    if let Some(released) = record.events.iter().find(|e| e.status == Status::Released) {
+        out.push(notification::cleared(lrn, &mrn, &at(released.at)));
+    }
+    Ok(xml(StatusCode::OK, notification::wrap(&out)))
 }
 
 fn xml(status: StatusCode, body: String) -> Response {

@@ -1,6 +1,9 @@
-//! DMS-style notifications (`WCOTypeName` RES): `01` accepted, with the MRN and the acceptance
-//! time; `03` rejected, with an `Error` per problem (the validation code, the message, and the
-//! field as a JSON pointer in `Pointer/TagID`).
+//! DMS-style notifications (`WCOTypeName` RES), with the function codes of UK CDS: `02`
+//! received (DMSRCV), `01` accepted with the MRN and the acceptance time (DMSACC), `03`
+//! rejected with an `Error` per problem — the validation code, the message, and the field as a
+//! JSON pointer in `Pointer/TagID` (DMSREJ), `05` goods to be physically inspected (DMSCTL, the
+//! red channel), `06` documents to be presented (DMSDOC, the yellow channel), and `09` cleared
+//! and released (DMSCLE).
 
 use tamga_core::FieldError;
 
@@ -62,4 +65,52 @@ pub fn rejected(lrn: &str, errors: &[FieldError], issued: &str) -> String {
         escape(issued)
     ));
     document("03", issued, &inner)
+}
+
+fn reference(lrn: &str, mrn: &str) -> String {
+    format!(
+        "<Declaration><FunctionalReferenceID>{}</FunctionalReferenceID><ID>{}</ID><VersionID>1</VersionID></Declaration>",
+        escape(lrn),
+        escape(mrn)
+    )
+}
+
+/// `02`: the declaration `lrn` was received and registered as `mrn`.
+pub fn received(lrn: &str, mrn: &str, issued: &str) -> String {
+    document("02", issued, &reference(lrn, mrn))
+}
+
+/// The control a selectivity channel calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// `05`: the goods will be physically inspected (red).
+    Physical,
+    /// `06`: documents are to be presented (yellow).
+    Documentary,
+}
+
+/// `05` or `06`: customs will control the declaration before release.
+pub fn control(lrn: &str, mrn: &str, control: Control, issued: &str) -> String {
+    let function = match control {
+        Control::Physical => "05",
+        Control::Documentary => "06",
+    };
+    document(function, issued, &reference(lrn, mrn))
+}
+
+/// `09`: the goods are cleared and released.
+pub fn cleared(lrn: &str, mrn: &str, issued: &str) -> String {
+    document("09", issued, &reference(lrn, mrn))
+}
+
+/// Several notifications in one document, oldest first.
+pub fn wrap(notifications: &[String]) -> String {
+    let inner: Vec<&str> = notifications
+        .iter()
+        .map(|n| n.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Notifications>{}</Notifications>\n",
+        inner.concat()
+    )
 }

@@ -31,19 +31,39 @@ async fn post(
     (status, serde_json::from_slice(&bytes).unwrap_or_default())
 }
 
+async fn post_text(app: &TestApp, token: &str, body: String) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/cargo-reports")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/edifact")
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
 #[tokio::test]
 async fn a_cuscar_is_stored_and_listed_for_customs() {
     let app = TestApp::sqlite().await;
-    let (status, body) = post(&app, &app.officer, "application/edifact", CUSCAR.into()).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let report = &body["reports"][0];
+    let (status, answer) = post_text(&app, &app.officer, CUSCAR.into()).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert!(
+        answer.contains("UNH+1+CUSRES:D:96B:UN'BGM+962+"),
+        "{answer}"
+    );
+    assert!(answer.contains("+29'RFF+ACD:1'UNT+4+1'"), "{answer}");
+    let listed = app.get("/api/v1/cargo-reports", &app.analyst).await;
+    let report = &listed.body["reports"][0];
     assert_eq!(report["carrier"], "KZCARRIER");
     assert_eq!(report["report"]["arrival_place"], "UZTAS");
     assert_eq!(
         report["report"]["consignments"][0]["containers"][0],
         "CSQU3054383"
     );
-    let (again, _) = post(&app, &app.officer, "application/edifact", CUSCAR.into()).await;
+    let (again, _) = post_text(&app, &app.officer, CUSCAR.into()).await;
     assert_eq!(again, StatusCode::OK);
     let listed = app.get("/api/v1/cargo-reports", &app.analyst).await;
     assert_eq!(listed.body["reports"].as_array().unwrap().len(), 1);
@@ -58,14 +78,17 @@ async fn a_cuscar_is_stored_and_listed_for_customs() {
             .status,
         StatusCode::NOT_FOUND
     );
-    let (broken, _) = post(
-        &app,
-        &app.officer,
-        "application/edifact",
-        CUSCAR.replace("UNT+13+1", "UNT+12+1"),
-    )
-    .await;
+    let (broken, contrl) =
+        post_text(&app, &app.officer, CUSCAR.replace("UNT+13+1", "UNT+12+1")).await;
     assert_eq!(broken, StatusCode::BAD_REQUEST);
+    assert!(contrl.contains("CONTRL"), "{contrl}");
+    let wrong = CUSCAR.replace("CUSCAR:D", "IFTSTA:D");
+    let (refused, cusres) = post_text(&app, &app.officer, wrong).await;
+    assert_eq!(refused, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        cusres.contains("+27'") && cusres.contains("ERC+message_not_supported'"),
+        "{cusres}"
+    );
 }
 
 #[tokio::test]

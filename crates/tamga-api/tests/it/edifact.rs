@@ -44,6 +44,16 @@ async fn a_cusdec_is_lodged_and_answered_with_a_cusres() {
         .get(&format!("/api/v1/declarations/{mrn}"), &app.broker)
         .await;
     assert_eq!(json.status, StatusCode::OK);
+    let gis = message
+        .body()
+        .iter()
+        .find(|s| s.tag == "GIS")
+        .expect("the channel");
+    let channel = json.body["channel"].as_str().unwrap().to_uppercase();
+    assert_eq!(
+        (gis.value(0, 0), gis.value(0, 1)),
+        (Some(channel.as_str()), Some("CHN"))
+    );
     assert_eq!(json.body["declaration"]["lrn"], "LRN-EDI-000123");
     let (again, _, body) = send_edifact(&app, &app.broker, CUSDEC).await;
     assert_eq!(

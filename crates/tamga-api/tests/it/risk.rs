@@ -386,3 +386,69 @@ async fn selectivity_settings_are_checked() {
     assert!(pointers.contains(&"/settings/default/random/red".to_owned()));
     assert!(pointers.contains(&"/settings/offices/NOPE1".to_owned()));
 }
+
+fn function_codes(xml: &str) -> Vec<String> {
+    xml.split("<FunctionCode>")
+        .skip(1)
+        .map(|s| s[..2].to_owned())
+        .collect()
+}
+
+async fn notifications(app: &TestApp, mrn: &str, token: &str) -> (StatusCode, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .uri(format!("/api/v1/declarations/{mrn}/notifications"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn dms_notifications_follow_the_channel_and_the_release() {
+    let app = TestApp::sqlite().await;
+    quiet(&app).await;
+    let profile = json!({"id": "docs", "title": "documents", "condition": "true", "effect": {"force": "yellow"}, "reason": "r"});
+    app.post("/api/v1/risk/profiles", &app.analyst, &profile)
+        .await;
+    let lodged = lodge(&app, "N-1").await;
+    assert_eq!(lodged.body["channel"], "yellow");
+    let mrn = lodged.body["mrn"].as_str().unwrap();
+    let (status, xml) = notifications(&app, mrn, &app.broker).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(function_codes(&xml), ["02", "01", "06"], "{xml}");
+    assert!(xml.contains(&format!(
+        "<FunctionalReferenceID>N-1</FunctionalReferenceID><ID>{mrn}</ID>"
+    )));
+    assert_eq!(
+        notifications(&app, mrn, &app.stranger).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let path = format!("/api/v1/declarations/{mrn}/status");
+    let release = json!({"status": "released", "reason": "documents in order"});
+    let due = app.post(&path, &app.officer, &release).await.body["amount_due"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pay =
+        json!({"kind": "payment", "amount": due, "method": "bank transfer", "reference": "PO-9"});
+    app.post(
+        &format!("/api/v1/declarations/{mrn}/payments"),
+        &app.officer,
+        &pay,
+    )
+    .await;
+    assert_eq!(
+        app.post(&path, &app.officer, &release).await.status,
+        StatusCode::OK
+    );
+    let (_, xml) = notifications(&app, mrn, &app.broker).await;
+    assert_eq!(function_codes(&xml), ["02", "01", "06", "09"], "{xml}");
+    let root = tamga_wco::xml::parse(&xml).expect("well-formed");
+    assert_eq!(root.name, "Notifications");
+}
