@@ -1,1 +1,60 @@
-//! The learned risk model: see the crate description.
+//! The learned risk model of tamga: a gradient-boosted fraud score over customs goods items.
+//!
+//! - [`row`]: the [`Row`] the model sees and [`read_kcs`], the reader of the Korea Customs
+//!   synthetic declarations layout (and the mapping of its columns to tamga's fields);
+//! - [`features`]: the [`FeatureSpace`], fitted on training rows only: smoothed out-of-fold
+//!   target statistics and counts of the categorical fields (importer, declarant, seller, HS
+//!   codes, office, ...), unit value against commodity and origin references, rates, date parts;
+//! - [`gbdt`]: histogram-based gradient-boosted trees for log-loss, deterministic for a seed;
+//! - [`metrics`]: precision and recall at an inspection rate, AUC and the revenue proxy;
+//! - [`model`]: the trained [`Model`], its scoring, explanation and serialised form;
+//! - [`train()`](train::train) and [`evaluate`].
+//!
+//! Nothing here performs IO: callers hand in readers and bytes. A [`Model`] carries every
+//! statistic it needs, so scoring a declaration at acceptance reads no database; it is
+//! `Send + Sync` and can be shared behind an `Arc`. [`Model::explain`] lists the features that
+//! moved a score most (path attribution over the trees, in log-odds).
+//!
+//! ```
+//! use tamga_model::{evaluate, read_kcs, train, Model, Params};
+//!
+//! let csv = include_str!("../../../data/kcs/sample_train_2020.csv");
+//! let rows = read_kcs(csv.as_bytes())?;
+//! let (fit, test) = rows.split_at(2_500);
+//! let mut params = Params::default();
+//! params.boost.trees = 20;
+//! let model = train(fit, &params, 7, &mut |_done, _total| {})?;
+//! let metrics = evaluate(&model, test)?;
+//! assert!(metrics.auc > 0.5);
+//!
+//! let copy = Model::from_bytes(&model.to_bytes()?)?;
+//! assert_eq!(copy.score(&test[0]), model.score(&test[0]));
+//! for (feature, log_odds) in model.explain(&test[0], 3) {
+//!     println!("{feature}: {log_odds:+.3}");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod features;
+pub mod gbdt;
+pub mod metrics;
+pub mod model;
+pub mod row;
+pub mod train;
+
+pub use features::{FeatureParams, FeatureSpace};
+pub use gbdt::BoostParams;
+pub use metrics::Metrics;
+pub use model::{Model, ModelError};
+pub use row::{read_kcs, ReadError, Row};
+pub use train::{evaluate, score_all, train, Params, TrainError};

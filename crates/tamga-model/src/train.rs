@@ -1,0 +1,88 @@
+//! Training a model on labelled rows and evaluating it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{FeatureParams, FeatureSpace};
+use crate::gbdt::{BoostParams, Forest};
+use crate::metrics::{self, Metrics};
+use crate::model::{Metadata, Model, FORMAT};
+use crate::row::Row;
+
+/// Everything that shapes a model besides the data and the seed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    pub features: FeatureParams,
+    pub boost: BoostParams,
+}
+
+/// Why a model could not be trained or evaluated.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TrainError {
+    #[error("there are no rows")]
+    NoRows,
+    #[error("row {index} (declaration {id:?}) has no fraud label")]
+    Unlabelled { index: usize, id: String },
+    #[error("the rows are all {0}: a model needs both fraud and clean rows")]
+    OneClass(&'static str),
+}
+
+/// The labels of `rows`, all of which must be labelled.
+fn labels(rows: &[Row]) -> Result<Vec<bool>, TrainError> {
+    if rows.is_empty() {
+        return Err(TrainError::NoRows);
+    }
+    rows.iter()
+        .enumerate()
+        .map(|(index, row)| {
+            row.fraud.ok_or_else(|| TrainError::Unlabelled {
+                index,
+                id: row.id.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Trains a model on labelled `rows`; `progress(done, total)` is called after each tree. The
+/// same rows, parameters and seed give the same model, whatever the number of threads.
+pub fn train(
+    rows: &[Row],
+    params: &Params,
+    seed: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Model, TrainError> {
+    let labels = labels(rows)?;
+    let frauds = labels.iter().filter(|l| **l).count();
+    if frauds == 0 || frauds == labels.len() {
+        return Err(TrainError::OneClass(if frauds == 0 {
+            "clean"
+        } else {
+            "fraud"
+        }));
+    }
+    let (space, columns) = FeatureSpace::fit(rows, &params.features, seed);
+    let forest = Forest::fit(&columns.columns, &labels, &params.boost, seed, progress);
+    let dates = rows.iter().map(|r| r.date);
+    let meta = Metadata {
+        format: FORMAT,
+        training_rows: rows.len(),
+        fraud_rate: frauds as f64 / rows.len() as f64,
+        seed,
+        first_date: dates.clone().min().map(|d| d.to_string()),
+        last_date: dates.max().map(|d| d.to_string()),
+        features: space.names().to_vec(),
+        params: params.clone(),
+    };
+    Ok(Model::new(meta, space, forest))
+}
+
+/// Scores every row of `rows` (see [`Model::score_many`]).
+pub fn score_all(model: &Model, rows: &[Row]) -> Vec<f64> {
+    model.score_many(rows)
+}
+
+/// Evaluates `model` on labelled `rows` (see [`metrics`] for the definitions).
+pub fn evaluate(model: &Model, rows: &[Row]) -> Result<Metrics, TrainError> {
+    let labels = labels(rows)?;
+    let duties: Vec<f64> = rows.iter().map(Row::duty).collect();
+    Ok(metrics::compute(&score_all(model, rows), &labels, &duties))
+}

@@ -1,0 +1,132 @@
+use tamga_model::{evaluate, score_all, train, Model, Params, TrainError};
+
+use super::{sample_rows, train_rows, valid_rows};
+
+/// Small and fast enough for debug builds.
+fn quick(trees: usize) -> Params {
+    let mut params = Params::default();
+    params.boost.trees = trees;
+    params.boost.learning_rate = 0.2;
+    params
+}
+
+#[test]
+fn same_seed_same_model_whatever_the_threads() {
+    let mut params = quick(15);
+    let a = train(sample_rows(), &params, 3, &mut |_, _| {}).unwrap();
+    params.boost.threads = 1;
+    let b = train(sample_rows(), &params, 3, &mut |_, _| {}).unwrap();
+    params.boost.threads = 4;
+    let c = train(sample_rows(), &params, 3, &mut |_, _| {}).unwrap();
+    assert_eq!(score_all(&a, valid_rows()), score_all(&b, valid_rows()));
+    assert_eq!(score_all(&a, valid_rows()), score_all(&c, valid_rows()));
+    let (mut bytes_a, mut bytes_b) = (a.clone(), b);
+    // The thread count is recorded in the parameters; everything else must be equal.
+    bytes_a.meta.params.boost.threads = 0;
+    bytes_b.meta.params.boost.threads = 0;
+    assert_eq!(bytes_a.to_bytes().unwrap(), bytes_b.to_bytes().unwrap());
+    let other = train(sample_rows(), &quick(15), 4, &mut |_, _| {}).unwrap();
+    assert_ne!(score_all(&a, valid_rows()), score_all(&other, valid_rows()));
+}
+
+#[test]
+fn save_and_load_give_identical_scores() {
+    let model = train(sample_rows(), &quick(20), 5, &mut |_, _| {}).unwrap();
+    let bytes = model.to_bytes().unwrap();
+    let loaded = Model::from_bytes(&bytes).unwrap();
+    let again = loaded.to_bytes().unwrap();
+    if let Some(at) = again.iter().zip(&bytes).position(|(a, b)| a != b) {
+        let context = |b: &[u8]| {
+            String::from_utf8_lossy(&b[at.saturating_sub(80)..(at + 40).min(b.len())]).into_owned()
+        };
+        panic!(
+            "bytes differ at {at}: {} vs {}",
+            context(&again),
+            context(&bytes)
+        );
+    }
+    assert_eq!(again.len(), bytes.len());
+    let scores = score_all(&model, valid_rows());
+    assert_eq!(score_all(&loaded, valid_rows()), scores);
+    // One by one and batched agree exactly.
+    let single: Vec<f64> = valid_rows().iter().map(|r| loaded.score(r)).collect();
+    assert_eq!(single, scores);
+    assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
+}
+
+#[test]
+fn refuses_other_formats_and_garbage() {
+    let model = train(sample_rows(), &quick(2), 5, &mut |_, _| {}).unwrap();
+    let text = String::from_utf8(model.to_bytes().unwrap()).unwrap();
+    let newer = text.replacen("\"format\":1", "\"format\":99", 1);
+    assert_eq!(
+        Model::from_bytes(newer.as_bytes()).unwrap_err().to_string(),
+        "model format 99 is not supported (this build reads format 1)"
+    );
+    assert!(Model::from_bytes(b"{}").is_err());
+    let cycle = text.replacen("\"left\":1,", "\"left\":0,", 1);
+    assert_ne!(cycle, text);
+    assert_eq!(
+        Model::from_bytes(cycle.as_bytes()).unwrap_err().to_string(),
+        "the model is damaged: a tree is malformed"
+    );
+}
+
+#[test]
+fn explanations_add_up_to_the_score() {
+    let model = train(sample_rows(), &quick(20), 5, &mut |_, _| {}).unwrap();
+    let row = &valid_rows()[10];
+    let all = model.explain(row, usize::MAX);
+    let top = model.explain(row, 3);
+    assert_eq!(top.len(), 3);
+    assert_eq!(&all[..3], &top[..]);
+    assert!(top[0].1.abs() >= top[1].1.abs() && top[1].1.abs() >= top[2].1.abs());
+    let p = model.score(row);
+    let log_odds = (p / (1.0 - p)).ln();
+    let base = model.explain_base(row);
+    let total: f64 = base + all.iter().map(|(_, c)| c).sum::<f64>();
+    assert!((total - log_odds).abs() < 1e-4, "{total} vs {log_odds}");
+}
+
+#[test]
+fn progress_is_reported_per_tree() {
+    let mut calls = Vec::new();
+    train(sample_rows(), &quick(4), 1, &mut |done, total| {
+        calls.push((done, total))
+    })
+    .unwrap();
+    assert_eq!(calls, vec![(1, 4), (2, 4), (3, 4), (4, 4)]);
+}
+
+#[test]
+fn refuses_unusable_training_sets() {
+    assert_eq!(
+        train(&[], &quick(1), 1, &mut |_, _| {}).unwrap_err(),
+        TrainError::NoRows
+    );
+    let mut rows = sample_rows()[..10].to_vec();
+    rows.iter_mut().for_each(|r| r.fraud = Some(false));
+    assert_eq!(
+        train(&rows, &quick(1), 1, &mut |_, _| {}).unwrap_err(),
+        TrainError::OneClass("clean")
+    );
+    rows[3].fraud = None;
+    assert!(matches!(
+        train(&rows, &quick(1), 1, &mut |_, _| {}),
+        Err(TrainError::Unlabelled { index: 3, .. })
+    ));
+}
+
+/// Trains on all of 2020 with few rounds and checks the validation quarter. Random
+/// inspection finds fraud in 21 % of the rows; this quick model measured 0.980 at 5 %, 0.934
+/// at 10 % and an AUC of 0.903 (release build), the default one 0.983, 0.938 and 0.909.
+#[test]
+fn beats_random_by_far_on_the_validation_quarter() {
+    let mut params = quick(15);
+    params.boost.learning_rate = 0.3;
+    let model = train(train_rows(), &params, 42, &mut |_, _| {}).unwrap();
+    let metrics = evaluate(&model, valid_rows()).unwrap();
+    assert!(metrics.precision_at.at5 >= 0.85, "{metrics}");
+    assert!(metrics.precision_at.at10 >= 0.8, "{metrics}");
+    assert!(metrics.auc >= 0.85, "{metrics}");
+}
