@@ -13,6 +13,8 @@ pub struct ItemFacts {
     pub value: Option<f64>,
     /// Unit value divided by the valuation reference median.
     pub unit_value_ratio: Option<f64>,
+    /// Customs duty as a percentage of the customs value, from the assessment.
+    pub duty_rate: Option<f64>,
 }
 
 /// The declaration under assessment, with what the caller knows besides.

@@ -20,6 +20,7 @@ pub mod feedback;
 pub mod fields;
 pub mod lang;
 pub mod lists;
+pub mod model;
 pub mod profile;
 pub mod selectivity;
 pub mod watch;

@@ -81,7 +81,7 @@ impl Default for Selectivity {
             random_seed: 0x7a6d_6761_7461_6d67,
             watchlist_threshold: 0.9,
             watchlist_weight: 60,
-            model_weight: 0.0,
+            model_weight: 50.0,
         }
     }
 }

@@ -14,11 +14,14 @@ use crate::engine::{NameScreen, WatchHit};
 /// Names remembered before the memory is cleared and starts again.
 pub const MEMORY: usize = 200_000;
 
+/// Answers remembered per (name, threshold bits).
+type Memory = HashMap<(String, u64), Arc<[WatchHit]>>;
+
 /// A screener shared by every engine snapshot built from the same watchlists.
 #[derive(Debug)]
 pub struct ListScreen {
     screener: Arc<Screener>,
-    memory: Mutex<HashMap<(String, u64), Arc<[WatchHit]>>>,
+    memory: Mutex<Memory>,
 }
 
 impl ListScreen {

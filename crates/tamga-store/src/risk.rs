@@ -12,6 +12,8 @@ pub mod kind {
     pub const WATCHLIST: &str = "watchlist";
     pub const SELECTIVITY: &str = "selectivity";
     pub const MODEL: &str = "model";
+    /// Which model is active: one document named `active`, versioned like the others.
+    pub const MODEL_ACTIVATION: &str = "model-activation";
 }
 
 /// What the latest version must be for a new version to be written.

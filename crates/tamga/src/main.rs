@@ -9,6 +9,7 @@ mod bench;
 mod client;
 mod import;
 mod ingest;
+mod model;
 mod serve;
 mod settings;
 mod telemetry;
@@ -70,6 +71,11 @@ enum Command {
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// Learned risk models: train, evaluate, activate.
+    Model {
+        #[command(subcommand)]
+        command: model::ModelCommand,
     },
     /// Measure a running server.
     Bench {
@@ -133,6 +139,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         Command::Migrate => serve::migrate(&settings).await?,
         Command::Submit { file, target } => return client::submit(&settings, &file, &target).await,
         Command::Import { what } => import::run(&settings, what).await?,
+        Command::Model { command } => model::run(&settings, command).await?,
         Command::Valuation {
             command: ValuationCommand::Rebuild,
         } => import::rebuild_valuation(&settings).await?,

@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 use axum::http::StatusCode;
 use tamga_core::role::Role;
 use tamga_core::{Declaration, FieldError};
-use tamga_risk::engine::{Engine, EngineParts, NameScreen};
+use tamga_risk::engine::{Engine, EngineParts, ItemScorer, NameScreen};
 use tamga_risk::facts::{ItemFacts, Subject};
 use tamga_risk::lists::NamedList;
 use tamga_risk::selectivity::{Capacity, Selectivity};
@@ -23,6 +23,7 @@ use crate::error::ApiError;
 
 pub(crate) mod feedback;
 pub(crate) mod lists;
+pub mod models;
 pub(crate) mod profiles;
 
 mod routes;
@@ -40,6 +41,8 @@ pub struct Risk {
     pub signature: Vec<(String, String, u32)>,
     /// The watchlists' screener, reused while the watchlists do not change.
     screener: Option<(Versions, Arc<Screener>, Arc<ListScreen>)>,
+    /// The active model, reused while the activation does not change.
+    model: Option<((String, u32), Arc<tamga_risk::model::ModelScorer>)>,
 }
 
 impl Risk {
@@ -130,6 +133,7 @@ async fn load(
         .map(|(_, s)| s)
         .unwrap_or_default();
     let screener = screener(store, &signature, current).await?;
+    let model = model(store, current).await?;
     let digest: Vec<String> = signature
         .iter()
         .map(|(k, n, v)| format!("{k}:{n}@{v}"))
@@ -141,14 +145,30 @@ async fn load(
         screen: screener
             .as_ref()
             .map(|(_, _, list)| list.clone() as Arc<dyn NameScreen>),
-        scorer: None,
+        scorer: model
+            .as_ref()
+            .map(|(_, m)| m.clone() as Arc<dyn ItemScorer>),
         snapshot: snapshot_name(&digest),
     });
     Ok(Risk {
         engine: Arc::new(engine),
         signature,
         screener,
+        model,
     })
+}
+
+type Loaded = Option<((String, u32), Arc<tamga_risk::model::ModelScorer>)>;
+
+/// The active model: the one already loaded when the activation names it still.
+async fn model(store: &dyn Store, current: &Risk) -> Result<Loaded, StoreError> {
+    let activation = models::activation(store).await?;
+    if let (Some(a), Some((loaded, scorer))) = (&activation, &current.model) {
+        if a.name.as_deref() == Some(loaded.0.as_str()) && a.version == Some(loaded.1) {
+            return Ok(Some((loaded.clone(), scorer.clone())));
+        }
+    }
+    models::active(store).await
 }
 
 /// A short, stable name for what a snapshot was built from.
@@ -198,22 +218,42 @@ pub fn office_day(office: &str, at: OffsetDateTime) -> Date {
 }
 
 /// Item facts from the acceptance assessment and the valuation references.
-fn item_facts(
+pub fn item_facts(
     declaration: &Declaration,
     assessment: Option<&tamga_core::tariff::Assessment>,
-    revenue: &crate::revenue::Revenue,
+    valuation: &tamga_core::tariff::valuation::ValuationTable,
 ) -> Vec<ItemFacts> {
     use rust_decimal::prelude::ToPrimitive;
     let Some(assessment) = assessment else {
         return vec![ItemFacts::default(); declaration.items.len()];
     };
+    use tamga_core::tariff::MeasureKind;
     let values: HashMap<u16, f64> = assessment
         .items
         .iter()
         .filter_map(|i| Some((i.sequence, i.customs_value.to_f64()?)))
         .collect();
+    let duty_rates: HashMap<u16, f64> = assessment
+        .items
+        .iter()
+        .filter(|i| !i.customs_value.is_zero())
+        .filter_map(|i| {
+            let duty: rust_decimal::Decimal = i
+                .taxes
+                .iter()
+                .filter(|t| {
+                    matches!(
+                        t.tax,
+                        MeasureKind::ThirdCountryDuty | MeasureKind::Preference
+                    )
+                })
+                .map(|t| t.amount)
+                .sum();
+            Some((i.sequence, (duty / i.customs_value).to_f64()? * 100.0))
+        })
+        .collect();
     let ratios: HashMap<u16, f64> =
-        tamga_core::tariff::valuation::indicators(declaration, assessment, &revenue.valuation)
+        tamga_core::tariff::valuation::indicators(declaration, assessment, valuation)
             .into_iter()
             .filter_map(|i| Some((i.sequence, i.ratio?.to_f64()?)))
             .collect();
@@ -223,6 +263,7 @@ fn item_facts(
         .map(|item| ItemFacts {
             value: values.get(&item.sequence).copied(),
             unit_value_ratio: ratios.get(&item.sequence).copied(),
+            duty_rate: duty_rates.get(&item.sequence).copied(),
         })
         .collect()
 }
@@ -234,7 +275,7 @@ pub(crate) fn assess_at_acceptance(
     assessment: Option<&tamga_core::tariff::Assessment>,
     at: OffsetDateTime,
 ) -> (Decision, RiskRecord) {
-    let facts = item_facts(declaration, assessment, &state.revenue.get());
+    let facts = item_facts(declaration, assessment, &state.revenue.get().valuation);
     let day = office_day(declaration.customs_office.as_str(), at);
     let risk = state.risk.get();
     let subject = Subject {

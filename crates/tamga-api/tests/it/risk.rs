@@ -452,3 +452,57 @@ async fn dms_notifications_follow_the_channel_and_the_release() {
     let root = tamga_wco::xml::parse(&xml).expect("well-formed");
     assert_eq!(root.name, "Notifications");
 }
+
+#[tokio::test]
+async fn the_active_model_scores_every_acceptance_and_explains_itself() {
+    use tamga_api::risk::models::{Activation, ModelDocument, ACTIVE};
+    let app = TestApp::sqlite().await;
+    quiet(&app).await;
+    let sample = include_str!("../../../../data/kcs/sample_train_2020.csv");
+    let rows = tamga_model::read_kcs(sample.as_bytes()).unwrap();
+    let mut params = tamga_model::Params::default();
+    params.boost.trees = 20;
+    let model = tamga_model::train(&rows, &params, 7, &mut |_, _| {}).unwrap();
+    let save = |kind, name: &str, document: String| NewDocument {
+        kind,
+        name: name.into(),
+        document,
+        expected: Expected::Any,
+        by: "admin".into(),
+        reason: "pilot".into(),
+        at: tamga_store::sql::now(),
+    };
+    let document = serde_json::to_string(&ModelDocument::new(&model, None).unwrap()).unwrap();
+    app.state
+        .store
+        .save_document(save(kind::MODEL, "kcs", document))
+        .await
+        .unwrap();
+    let active = Activation {
+        name: Some("kcs".into()),
+        version: Some(1),
+    };
+    let active = serde_json::to_string(&active).unwrap();
+    app.state
+        .store
+        .save_document(save(kind::MODEL_ACTIVATION, ACTIVE, active))
+        .await
+        .unwrap();
+    app.state.risk.refresh(&*app.state.store).await.unwrap();
+
+    let lodged = lodge(&app, "M-1").await;
+    let mrn = lodged.body["mrn"].as_str().unwrap();
+    let decision = app
+        .get(&format!("/api/v1/declarations/{mrn}/risk"), &app.officer)
+        .await;
+    let part = &decision.body["explanation"]["model"];
+    assert_eq!(part["model"], "kcs v1");
+    let score = part["score"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&score), "{part}");
+    assert_eq!(
+        part["contribution"],
+        (score * 50.0).round() as i64,
+        "the default model weight"
+    );
+    assert_eq!(part["top_features"].as_array().unwrap().len(), 5, "{part}");
+}

@@ -127,6 +127,7 @@ fn the_explanation_names_versions_items_and_matched_values() {
         ItemFacts {
             value: Some(5_000.0),
             unit_value_ratio: None,
+            ..ItemFacts::default()
         },
         ItemFacts::default(),
     ];

@@ -86,6 +86,7 @@ fn comparisons_of_numbers() {
         ItemFacts {
             value: Some(5_280_000.0),
             unit_value_ratio: Some(0.25),
+            ..ItemFacts::default()
         },
         ItemFacts::default(),
     ];

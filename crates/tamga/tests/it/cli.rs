@@ -429,3 +429,98 @@ fn watchlists_import_from_the_real_lists_and_refuse_broken_files() {
     assert_eq!(code, 1);
     assert!(err.contains("must be 1 to 64 lowercase"), "{err}");
 }
+
+#[test]
+fn models_train_evaluate_and_activate_with_an_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let kcs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/kcs");
+    let train = format!("{kcs}/sample_train_2020.csv");
+    let model = dir.path().join("pilot.json");
+    let model = model.to_str().unwrap();
+    let (code, out, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "model",
+            "train",
+            "--data",
+            &train,
+            "--seed",
+            "3",
+            "--out",
+            model,
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("trained on 3000 rows (638 fraud)"), "{out}");
+    let valid = format!("{kcs}/df_syn_valid_eng.csv");
+    let (code, out, _) = tamga(
+        &[
+            "model", "evaluate", "--model", model, "--data", &valid, "--json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0);
+    let metrics: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in ["1", "2", "5", "10"] {
+        let p = metrics["precision_at"][key].as_f64().unwrap();
+        assert!(
+            p > 0.3,
+            "a model from 3,000 rows still beats the 8 % base rate: {metrics}"
+        );
+    }
+    assert!(metrics["auc"].as_f64().unwrap() > 0.6);
+    let (code, _, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "model",
+            "activate",
+            model,
+            "--reason",
+            " ",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("say why"), "{err}");
+    let (code, out, err) = tamga(
+        &[
+            "--data-dir",
+            data,
+            "model",
+            "activate",
+            model,
+            "--reason",
+            "pilot at UZTAS",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("model pilot version 1 is active"), "{out}");
+    tamga(
+        &[
+            "--data-dir",
+            data,
+            "model",
+            "deactivate",
+            "--reason",
+            "pilot over",
+        ],
+        &[],
+    );
+    let (_, out, _) = tamga(&["--data-dir", data, "model", "list"], &[]);
+    assert!(out.contains("model pilot v1: 3000 training rows"), "{out}");
+    assert!(
+        out.contains("(pilot at UZTAS)") && out.contains("(pilot over)"),
+        "{out}"
+    );
+    let (code, _, err) = tamga(
+        &["model", "evaluate", "--model", &train, "--data", &valid],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("is not a tamga model"), "{err}");
+}
