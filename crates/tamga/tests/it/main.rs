@@ -2,6 +2,7 @@
 
 mod cli;
 mod crash;
+mod learning;
 mod servers;
 
 use std::io::{BufRead, BufReader};
