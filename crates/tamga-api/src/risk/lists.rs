@@ -249,7 +249,10 @@ pub(crate) async fn save(
             Ok(doc)
         }
         DocumentOutcome::Conflict { latest } => Err(ApiError::Conflict {
-            detail: format!("{kind} {name} is at version {}", latest.unwrap_or(0)),
+            detail: match latest {
+                Some(v) => format!("{kind} {name} is at version {v}"),
+                None => format!("there is no {kind} {name}"),
+            },
             existing_mrn: None,
         }),
     }

@@ -10,11 +10,11 @@ use tamga_risk::engine::ProfileError;
 use tamga_risk::facts::Subject;
 use tamga_risk::profile::{valid_id, Scope};
 use tamga_risk::{Effect, Profile};
-use tamga_store::risk::{kind, DocumentOutcome, Expected, NewDocument, StoredDocument};
+use tamga_store::risk::{kind, Expected, StoredDocument};
 use time::Date;
 use utoipa::ToSchema;
 
-use super::{check_reason, invalid, rebuild, require_analyst, require_staff};
+use super::{check_reason, invalid, require_analyst, require_staff};
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
@@ -196,31 +196,18 @@ async fn save(
     by: &str,
     reason: &str,
 ) -> Result<ProfileVersion, ApiError> {
-    let outcome = state
-        .store
-        .save_document(NewDocument {
-            kind: kind::PROFILE,
-            name: profile.id.clone(),
-            document: serde_json::to_string(profile).map_err(|e| ApiError::Internal(e.into()))?,
-            expected,
-            by: by.to_owned(),
-            reason: reason.to_owned(),
-            at: tamga_store::sql::now(),
-        })
-        .await?;
-    match outcome {
-        DocumentOutcome::Saved(doc) => {
-            rebuild(state).await?;
-            version_of(doc)
-        }
-        DocumentOutcome::Conflict { latest } => Err(ApiError::Conflict {
-            detail: match latest {
-                Some(v) => format!("profile {} is at version {v}", profile.id),
-                None => format!("there is no profile {}", profile.id),
-            },
-            existing_mrn: None,
-        }),
-    }
+    let document = serde_json::to_string(profile).map_err(|e| ApiError::Internal(e.into()))?;
+    let doc = super::lists::save(
+        state,
+        kind::PROFILE,
+        &profile.id,
+        document,
+        expected,
+        by,
+        reason,
+    )
+    .await?;
+    version_of(doc)
 }
 
 /// Create a risk profile (version 1).
