@@ -21,6 +21,11 @@ use crate::selectivity::{Capacity, Selectivity};
 pub trait NameScreen: Send + Sync + fmt::Debug {
     /// Matches of `name` scoring at least `threshold`, best first.
     fn screen(&self, name: &str, threshold: f64) -> Vec<WatchHit>;
+
+    /// Listed containers or vehicles with this identifier (exact after normalisation).
+    fn identifier(&self, _id: &str) -> Vec<WatchHit> {
+        Vec::new()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -174,6 +179,8 @@ impl Engine {
             .any(|id| register.contains(id.to_ascii_uppercase().as_str()))
     }
 
+    /// Party names against the watchlists, and containers and the border vehicle against the
+    /// listed identifiers.
     fn screen_parties(&self, d: &Declaration) -> Vec<PartyHit> {
         let Some(screen) = &self.screen else {
             return Vec::new();
@@ -186,6 +193,24 @@ impl Engine {
         ];
         let threshold = self.selectivity.watchlist_threshold;
         let mut out = Vec::new();
+        let vehicle = d
+            .border_transport
+            .as_ref()
+            .and_then(|t| t.identification.as_deref());
+        let containers = d.containers.iter().map(|c| ("container", c.as_str()));
+        for (role, id) in containers.chain(vehicle.map(|v| ("vehicle", v))) {
+            for hit in screen.identifier(id) {
+                out.push(PartyHit {
+                    role: role.into(),
+                    party_id: id.to_owned(),
+                    party_name: id.to_owned(),
+                    entry_id: hit.entry_id,
+                    source: hit.source,
+                    matched_name: hit.matched_name,
+                    score: hit.score,
+                });
+            }
+        }
         for (role, party) in parties {
             let Some(party) = party else { continue };
             for hit in screen.screen(&party.name, threshold) {

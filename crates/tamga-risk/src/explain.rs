@@ -62,7 +62,7 @@ pub struct FiredProfile {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartyHit {
-    /// declarant, importer, exporter or representative.
+    /// declarant, importer, exporter or representative; container or vehicle for identifiers.
     pub role: String,
     pub party_id: String,
     pub party_name: String,

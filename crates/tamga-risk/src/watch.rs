@@ -48,6 +48,20 @@ impl ListScreen {
 }
 
 impl NameScreen for ListScreen {
+    fn identifier(&self, id: &str) -> Vec<WatchHit> {
+        self.screener
+            .screen_identifier(id)
+            .into_iter()
+            .filter(|hit| matches!(hit.kind, EntryKind::Container | EntryKind::Vehicle))
+            .map(|hit| WatchHit {
+                entry_id: hit.entry_id,
+                source: hit.source,
+                matched_name: hit.matched_name,
+                score: hit.score,
+            })
+            .collect()
+    }
+
     fn screen(&self, name: &str, threshold: f64) -> Vec<WatchHit> {
         let key = (name.to_owned(), threshold.to_bits());
         let remembered = match self.memory.lock() {

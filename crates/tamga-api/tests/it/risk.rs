@@ -320,7 +320,9 @@ async fn watchlists_screen_names_and_flag_parties() {
     quiet(&app).await;
     let entries = json!([
         {"id": "T:1", "source": "test-list", "kind": "individual", "names": ["Алишер Навоий"], "reference": null, "country": null, "remarks": null},
-        {"id": "T:2", "source": "test-list", "kind": "entity", "names": ["Shanghai Electronics Export Company"], "reference": null, "country": "CN", "remarks": null}
+        {"id": "T:2", "source": "test-list", "kind": "entity", "names": ["Shanghai Electronics Export Company"], "reference": null, "country": "CN", "remarks": null},
+        {"id": "T:3", "source": "test-list", "kind": "container", "names": ["CSQU 305438-3"], "reference": null, "country": null, "remarks": null},
+        {"id": "T:4", "source": "test-list", "kind": "vehicle", "names": ["01 A 123 BC"], "reference": null, "country": null, "remarks": null}
     ]);
     app.state
         .store
@@ -346,17 +348,27 @@ async fn watchlists_screen_names_and_flag_parties() {
     assert_eq!(screened.status, StatusCode::OK, "{}", screened.body);
     assert_eq!(screened.body["hits"][0]["entry_id"], "T:1");
     let lists = app.get("/api/v1/risk/watchlists", &app.officer).await;
-    assert_eq!(lists.body[0]["entries"], 2);
+    assert_eq!(lists.body[0]["entries"], 4);
 
     let lodged = lodge(&app, "W-1").await;
     let mrn = lodged.body["mrn"].as_str().unwrap();
     let decision = app
         .get(&format!("/api/v1/declarations/{mrn}/risk"), &app.officer)
         .await;
-    let hit = &decision.body["explanation"]["watchlist"][0];
+    let hits = decision.body["explanation"]["watchlist"]
+        .as_array()
+        .unwrap();
+    let found: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h["role"].as_str().unwrap(), h["entry_id"].as_str().unwrap()))
+        .collect();
     assert_eq!(
-        (hit["role"].clone(), hit["entry_id"].clone()),
-        (json!("exporter"), json!("T:2"))
+        found,
+        [
+            ("container", "T:3"),
+            ("vehicle", "T:4"),
+            ("exporter", "T:2")
+        ]
     );
     assert_eq!(decision.body["score"], 60, "the default watchlist weight");
     assert_eq!(lodged.body["channel"], "red");
