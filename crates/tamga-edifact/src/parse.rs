@@ -120,7 +120,8 @@ pub fn parse<'a>(
     first: usize,
 ) -> Result<Vec<Segment<'a>>, SyntaxError> {
     let mut reader = Reader::new(text, *delimiters, first);
-    let mut segments = Vec::new();
+    // Segments average well over 16 bytes: one allocation for the list in almost every case.
+    let mut segments = Vec::with_capacity(text.len() / 16 + 1);
     while let Some(segment) = reader.next_segment()? {
         segments.push(segment);
     }
@@ -142,6 +143,9 @@ pub(crate) struct Reader<'a> {
     position: usize,
     class: [u8; 256],
     release: Option<u8>,
+    /// The values of the segment being read, reused: each segment then gets its own vector
+    /// in one allocation of the right size.
+    scratch: Vec<Value<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -166,6 +170,7 @@ impl<'a> Reader<'a> {
             position: first,
             class,
             release: d.release.and_then(|c| u8::try_from(c).ok()),
+            scratch: Vec::with_capacity(64),
         }
     }
 
@@ -192,7 +197,8 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let offset = self.at;
-        let mut values: Vec<Value<'a>> = Vec::new();
+        let mut values = std::mem::take(&mut self.scratch);
+        values.clear();
         let (mut element, mut repetition, mut component) = (0u16, 0u16, 0u16);
         let (mut start, mut escaped) = (offset, false);
         let mut tag: Option<&'a str> = None;
@@ -284,6 +290,9 @@ impl<'a> Reader<'a> {
         }
         let position = self.position;
         self.position += 1;
+        let owned: Vec<Value<'a>> = values.drain(..).collect();
+        self.scratch = values;
+        let values = owned;
         let tag = tag.unwrap_or("");
         if !is_tag(tag) {
             let shown: String = tag.chars().take(12).collect();
