@@ -290,7 +290,9 @@ impl<'a> Reader<'a> {
         }
         let position = self.position;
         self.position += 1;
-        let owned: Vec<Value<'a>> = values.drain(..).collect();
+        // Moved into a vector of exactly their number; the scratch keeps its capacity.
+        let mut owned = Vec::with_capacity(values.len());
+        owned.extend(values.drain(..));
         self.scratch = values;
         let values = owned;
         let tag = tag.unwrap_or("");
