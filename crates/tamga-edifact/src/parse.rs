@@ -292,7 +292,7 @@ impl<'a> Reader<'a> {
         self.position += 1;
         // Moved into a vector of exactly their number; the scratch keeps its capacity.
         let mut owned = Vec::with_capacity(values.len());
-        owned.extend(values.drain(..));
+        owned.append(&mut values);
         self.scratch = values;
         let values = owned;
         let tag = tag.unwrap_or("");
