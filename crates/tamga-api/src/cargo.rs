@@ -24,6 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/cargo-reports", get(list).post(lodge))
         .route("/cargo-reports/{id}", get(one))
+        .route("/cargo-reports/{id}/risk", get(risk))
 }
 
 /// What was made of each report of a submission.
@@ -259,4 +260,73 @@ pub(crate) async fn one(
         .filter(visible)
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("no cargo report {id}")))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsignmentRisk {
+    pub sequence: u32,
+    /// green, yellow or red (or blue when forced).
+    pub channel: String,
+    pub score: i64,
+    #[schema(value_type = Object)]
+    pub explanation: tamga_risk::explain::Explanation,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CargoRisk {
+    pub id: i64,
+    pub reference: String,
+    /// The engine snapshot that judged.
+    pub snapshot: String,
+    pub consignments: Vec<ConsignmentRisk>,
+}
+
+/// Pre-arrival targeting: each consignment of a cargo report judged by the profiles and
+/// watchlists in force (customs staff only; computed now, so it follows the current profiles).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cargo-reports/{id}/risk",
+    tag = "cargo",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Report id")),
+    responses(
+        (status = 200, description = "A risk level per consignment", body = CargoRisk),
+        (status = 403, description = "Customs staff only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn risk(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    PathParam(id): PathParam<i64>,
+) -> Result<Json<CargoRisk>, ApiError> {
+    crate::risk::require_staff(&user)?;
+    let stored = state
+        .store
+        .cargo_report(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no cargo report {id}")))?;
+    let report = &stored.report;
+    let office = report.arrival_place.as_deref().unwrap_or("UZTAS");
+    let day = crate::risk::office_day(office, tamga_store::sql::now());
+    let engine = state.risk.get().engine.clone();
+    let consignments = report
+        .consignments
+        .iter()
+        .map(|c| {
+            let d = engine.assess_consignment(report, c, day);
+            ConsignmentRisk {
+                sequence: c.sequence,
+                channel: d.channel.as_str().to_owned(),
+                score: d.score,
+                explanation: d.explanation,
+            }
+        })
+        .collect();
+    Ok(Json(CargoRisk {
+        id,
+        reference: report.reference.clone(),
+        snapshot: engine.snapshot().to_owned(),
+        consignments,
+    }))
 }

@@ -27,6 +27,7 @@ use crate::AppState;
         crate::cargo::lodge,
         crate::cargo::list,
         crate::cargo::one,
+        crate::cargo::risk,
         crate::revenue::routes::assessment,
         crate::revenue::routes::pay,
         crate::revenue::reassess::reassess,

@@ -17,6 +17,8 @@ use crate::lists::NamedList;
 use crate::profile::{Channel, Effect, Profile};
 use crate::selectivity::{Capacity, Selectivity};
 
+mod cargo;
+
 /// A watchlist screener: the party names of every declaration go through it.
 pub trait NameScreen: Send + Sync + fmt::Debug {
     /// Matches of `name` scoring at least `threshold`, best first.

@@ -518,3 +518,75 @@ async fn the_active_model_scores_every_acceptance_and_explains_itself() {
     );
     assert_eq!(part["top_features"].as_array().unwrap().len(), 5, "{part}");
 }
+
+#[tokio::test]
+async fn cargo_reports_are_targeted_before_arrival() {
+    let app = TestApp::sqlite().await;
+    let boxes = json!({"kind": "containers", "entries": ["CSQU3054383"], "reason": "tip-off"});
+    put(
+        &app,
+        "/api/v1/risk/lists/suspect-boxes",
+        &app.analyst,
+        &boxes,
+    )
+    .await;
+    let profiles = [
+        json!({"id": "boxes", "title": "suspect boxes", "condition": "container in list(\"suspect-boxes\")", "effect": {"force": "red"}, "reason": "r"}),
+        json!({"id": "heavy-computers", "title": "heavy computers", "condition": "hs in heading(8471) and gross_mass > 100", "effect": {"weight": 35}, "reason": "r"}),
+    ];
+    for p in &profiles {
+        assert_eq!(
+            app.post("/api/v1/risk/profiles", &app.analyst, p)
+                .await
+                .status,
+            StatusCode::CREATED
+        );
+    }
+    let report = json!({
+        "reference": "MAN-1", "carrier": "KZCARRIER", "arrival_place": "UZTAS",
+        "consignments": [
+            {"sequence": 1, "containers": ["CSQU3054383"], "goods": [{"sequence": 1, "commodity_code": "847130"}]},
+            {"sequence": 2, "containers": [], "goods": [{"sequence": 1, "commodity_code": "847130", "gross_mass": "250"}]},
+            {"sequence": 3, "goods": [{"sequence": 1, "commodity_code": "940360", "gross_mass": "250"}]}
+        ]
+    });
+    let stored = app
+        .post("/api/v1/cargo-reports", &app.officer, &report)
+        .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.body);
+    let id = stored.body["reports"][0]["id"].as_i64().unwrap();
+    let risk = app
+        .get(&format!("/api/v1/cargo-reports/{id}/risk"), &app.officer)
+        .await;
+    assert_eq!(risk.status, StatusCode::OK, "{}", risk.body);
+    let levels: Vec<(String, i64)> = risk.body["consignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["channel"].as_str().unwrap().to_owned(),
+                c["score"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("red".to_owned(), 0),
+            ("yellow".to_owned(), 35),
+            ("green".to_owned(), 0)
+        ]
+    );
+    let fired = &risk.body["consignments"][1]["explanation"]["profiles"][0];
+    assert_eq!(
+        fired["matched"],
+        json!({"hs": "847130", "gross_mass": 250.0})
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/cargo-reports/{id}/risk"), &app.broker)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -1,0 +1,151 @@
+//! Pre-arrival targeting: each consignment of a cargo report runs through the same profiles
+//! and watchlists as a declaration, with what a manifest knows. Office is the arrival place,
+//! the type `IM`, `transport_mode` and the vehicle from the conveyance, `container` and
+//! `containers`, `items` (goods lines), and per goods line `hs` and `gross_mass`; consignor and
+//! consignee are screened by name. Every other field is missing, so conditions on it are false.
+//! No random draw and no capacity: the result is a risk level for the officer planning arrivals.
+
+use tamga_core::cargo::{CargoGoods, CargoReport, Consignment};
+use time::Date;
+
+use super::{fire_one, summary, Engine};
+use crate::explain::{Decision, Explanation, PartyHit, Thresholds};
+use crate::facts::{DeclarationFacts, ItemView};
+use crate::profile::{Channel, Effect};
+
+fn goods_view(goods: &CargoGoods) -> ItemView<'_> {
+    use rust_decimal::prelude::ToPrimitive;
+    ItemView {
+        hs: goods.commodity_code.as_deref().unwrap_or(""),
+        origin: None,
+        procedure: "",
+        preference: false,
+        net_mass: None,
+        gross_mass: goods.gross_mass.and_then(|m| m.to_f64()),
+        value: None,
+        unit_value: None,
+        unit_value_ratio: None,
+        model_score: None,
+    }
+}
+
+impl Engine {
+    /// The risk level of one consignment of `report`, arriving on `day`.
+    pub fn assess_consignment(
+        &self,
+        report: &CargoReport,
+        consignment: &Consignment,
+        day: Date,
+    ) -> Decision {
+        let office = report.arrival_place.as_deref().unwrap_or("");
+        let conveyance = report.conveyance.as_ref();
+        let facts = DeclarationFacts {
+            office,
+            declaration_type: "IM",
+            dispatch: None,
+            destination: None,
+            declarant: "",
+            importer: None,
+            exporter: None,
+            parties: Vec::new(),
+            transport_mode: conveyance.and_then(|c| c.mode.as_deref()),
+            containers: consignment.containers.iter().map(String::as_str).collect(),
+            invoice_amount: None,
+            items: consignment.goods.len() as f64,
+            aeo: false,
+            watchlist_hit: false,
+            watchlist_score: 0.0,
+        };
+        let mut hits = self.screen_cargo(report, consignment);
+        let mut facts = facts;
+        facts.watchlist_hit = !hits.is_empty();
+        facts.watchlist_score = hits.iter().map(|h| h.score).fold(0.0, f64::max);
+        let items: Vec<ItemView<'_>> = consignment.goods.iter().map(goods_view).collect();
+        let fired = self
+            .profiles
+            .iter()
+            .filter(|c| c.profile.valid_on(day) && c.profile.scope.covers(office, "IM"))
+            .filter_map(|c| fire_one(c, &facts, &items))
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let mut e = self.explain(fired, hits, None, false);
+        e.random_key = format!("cargo/{}/{}", report.reference, consignment.sequence);
+        self.level(office, e)
+    }
+
+    fn screen_cargo(&self, report: &CargoReport, consignment: &Consignment) -> Vec<PartyHit> {
+        let Some(screen) = &self.screen else {
+            return Vec::new();
+        };
+        let threshold = self.selectivity.watchlist_threshold;
+        let names = [
+            ("consignor", &consignment.consignor),
+            ("consignee", &consignment.consignee),
+        ];
+        let vehicle = report
+            .conveyance
+            .as_ref()
+            .and_then(|c| c.identification.as_deref());
+        let ids = consignment
+            .containers
+            .iter()
+            .map(|c| ("container", c.as_str()));
+        let mut out = Vec::new();
+        let hit = |role: &str, party: &str, h: super::WatchHit| PartyHit {
+            role: role.into(),
+            party_id: party.to_owned(),
+            party_name: party.to_owned(),
+            entry_id: h.entry_id,
+            source: h.source,
+            matched_name: h.matched_name,
+            score: h.score,
+        };
+        for (role, id) in ids.chain(vehicle.map(|v| ("vehicle", v))) {
+            out.extend(screen.identifier(id).into_iter().map(|h| hit(role, id, h)));
+        }
+        for (role, name) in names {
+            let Some(name) = name.as_deref() else {
+                continue;
+            };
+            out.extend(
+                screen
+                    .screen(name, threshold)
+                    .into_iter()
+                    .map(|h| hit(role, name, h)),
+            );
+        }
+        out
+    }
+
+    /// Thresholds and forced channels only.
+    fn level(&self, office: &str, mut e: Explanation) -> Decision {
+        let rules = self.selectivity.rules(office);
+        e.thresholds = Thresholds {
+            yellow_at: rules.yellow_at,
+            red_at: rules.red_at,
+        };
+        let score = e.raw_score;
+        let forced = e
+            .profiles
+            .iter()
+            .filter_map(|p| match p.effect {
+                Effect::Force(channel) => Some(channel),
+                Effect::Weight(_) => None,
+            })
+            .max();
+        let channel = forced.unwrap_or(if score >= rules.red_at {
+            Channel::Red
+        } else if score >= rules.yellow_at {
+            Channel::Yellow
+        } else {
+            Channel::Green
+        });
+        e.summary = summary(channel, score, forced, &e);
+        Decision {
+            channel,
+            score,
+            random: false,
+            explanation: e,
+        }
+    }
+}
