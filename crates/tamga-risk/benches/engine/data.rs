@@ -12,6 +12,9 @@ use tamga_risk::facts::{ItemFacts, Subject};
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 
+use crate::parties::{fresh_foreign, fresh_uz, seller_party, uz_name, Party};
+use crate::rng::Rng;
+
 /// The day of assessment and the moment of validation.
 pub const TODAY: Date = date!(2026 - 11 - 21);
 const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
@@ -22,40 +25,6 @@ const UZS_PER_USD: f64 = 12_650.0;
 const KCS: &str = include_str!("../../../../data/kcs/sample_train_2020.csv");
 const EXAMPLE: &str = include_str!("../../../../examples/declaration.json");
 const CONTAINERS: &str = include_str!("../../../../data/containers/container_numbers.csv");
-
-/// A small deterministic generator (xorshift64), so every run sees the same data and profiles.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed.max(1))
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-
-    pub fn one<T: Copy>(&mut self, from: &[T]) -> T {
-        from[self.below(from.len())]
-    }
-
-    pub fn pick<'a, T>(&mut self, from: &'a [T]) -> &'a T {
-        &from[self.below(from.len())]
-    }
-}
 
 /// One goods line of the sample.
 #[derive(Debug, Clone)]
@@ -92,12 +61,6 @@ impl Case {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Party {
-    pub id: String,
-    pub name: String,
-}
-
 /// What the streams are made from: usable lines, offices, traders, brokers, listed names.
 #[derive(Debug)]
 pub struct Sources {
@@ -114,184 +77,6 @@ pub struct Sources {
     pub containers: Vec<String>,
     /// Median price per kg of each HS6 (over at least two lines): the valuation reference.
     medians: HashMap<String, f64>,
-}
-
-const UZ_PLACES: [&str; 25] = [
-    "Samarqand",
-    "Buxoro",
-    "Toshkent",
-    "Fargona",
-    "Andijon",
-    "Namangan",
-    "Xorazm",
-    "Navoiy",
-    "Qarshi",
-    "Termiz",
-    "Jizzax",
-    "Guliston",
-    "Nukus",
-    "Chirchiq",
-    "Olmaliq",
-    "Margilon",
-    "Qoqon",
-    "Urganch",
-    "Denov",
-    "Shahrisabz",
-    "Angren",
-    "Bekobod",
-    "Zarafshon",
-    "Chust",
-    "Kogon",
-];
-const UZ_TRADES: [&str; 20] = [
-    "Savdo",
-    "Invest",
-    "Trans",
-    "Logistik",
-    "Tekstil",
-    "Agro",
-    "Tech",
-    "Build",
-    "Oziq Ovqat",
-    "Kimyo",
-    "Elektro",
-    "Avto",
-    "Med",
-    "Plast",
-    "Metall",
-    "Mebel",
-    "Qurilish",
-    "Import",
-    "Ekspo",
-    "Servis",
-];
-const UZ_FORMS: [&str; 5] = ["MChJ", "AJ", "XK", "QK", "LLC"];
-const UZ_FAMILIES: [&str; 20] = [
-    "Karimov",
-    "Rashidov",
-    "Yusupov",
-    "Aliyev",
-    "Nazarov",
-    "Tursunov",
-    "Ismoilov",
-    "Saidov",
-    "Ergashev",
-    "Xolmatov",
-    "Qodirov",
-    "Sobirov",
-    "Mirzayev",
-    "Abdullayev",
-    "Hamidov",
-    "Usmonov",
-    "Raximov",
-    "Zokirov",
-    "Jorayev",
-    "Bakirov",
-];
-const CITIES: [&str; 25] = [
-    "Shanghai",
-    "Shenzhen",
-    "Ningbo",
-    "Guangzhou",
-    "Yiwu",
-    "Busan",
-    "Incheon",
-    "Osaka",
-    "Nagoya",
-    "Hamburg",
-    "Milano",
-    "Lyon",
-    "Hanoi",
-    "Saigon",
-    "Penang",
-    "Bangkok",
-    "Taipei",
-    "Mumbai",
-    "Dubai",
-    "Istanbul",
-    "Chicago",
-    "Houston",
-    "Rotterdam",
-    "Singapore",
-    "Kowloon",
-];
-const GOODS: [&str; 15] = [
-    "Electronics",
-    "Machinery",
-    "Textile",
-    "Chemical",
-    "Plastics",
-    "Auto Parts",
-    "Furniture",
-    "Food",
-    "Medical",
-    "Steel",
-    "Optical",
-    "Toys",
-    "Cosmetics",
-    "Tools",
-    "Paper",
-];
-const FORMS: [&str; 10] = [
-    "Co., Ltd.",
-    "Export Co.",
-    "Trading Co.",
-    "GmbH",
-    "S.p.A.",
-    "Ltd.",
-    "Inc.",
-    "Industries",
-    "Corp.",
-    "Group",
-];
-const FAMILIES: [&str; 20] = [
-    "Wang", "Li", "Zhang", "Chen", "Liu", "Park", "Tanaka", "Suzuki", "Weber", "Schmidt", "Rossi",
-    "Nguyen", "Tran", "Patel", "Mehta", "Yilmaz", "Miller", "Brown", "Moreau", "Huang",
-];
-
-/// The `i`-th name of a mixed-radix sequence of word lists: distinct for distinct `i` below the
-/// product of the lengths.
-fn compose(mut i: usize, words: &[&[&str]]) -> String {
-    let mut out = Vec::new();
-    for list in words {
-        out.push(list[i % list.len()]);
-        i /= list.len();
-    }
-    out.join(" ")
-}
-
-fn uz_name(i: usize) -> String {
-    let [a, b, c] = [&UZ_PLACES[..], &UZ_TRADES[..], &UZ_FORMS[..]];
-    compose(i, &[a, b, c])
-}
-
-/// A trader never seen before: `i` below 50,000.
-pub fn fresh_uz(i: usize) -> Party {
-    let name = compose(i, &[&UZ_PLACES, &UZ_FAMILIES, &UZ_TRADES, &UZ_FORMS]);
-    Party {
-        id: format!("UZ4{i:08}"),
-        name,
-    }
-}
-
-/// An exporter never seen before: `i` below 75,000.
-pub fn fresh_foreign(i: usize) -> Party {
-    let name = compose(i, &[&CITIES, &FAMILIES, &GOODS, &FORMS]);
-    Party {
-        id: format!("X{i:08}"),
-        name,
-    }
-}
-
-fn seller_party(seller: &str) -> Party {
-    let h = seller.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    let name = compose((h % 3750) as usize, &[&CITIES, &GOODS, &FORMS]);
-    Party {
-        id: seller.to_owned(),
-        name,
-    }
 }
 
 impl Sources {
@@ -405,11 +190,13 @@ impl Sources {
         d["customs_office"] = json!(self.offices[first.office % self.offices.len()]);
         d["country_of_dispatch"] = json!(first.dispatch);
         d["border_transport"]["mode"] = json!(first.mode);
+        d["border_transport"]["identification"] = json!(format!("01A{:03}BC", n % 1000));
         let containers = match first.mode {
             "4" => 0,
             "2" => 1 + rng.below(2),
             _ => usize::from(rng.chance(0.3)),
-        };
+        }
+        .min(self.containers.len());
         let start = rng.below(self.containers.len());
         d["containers"] = (0..containers)
             .map(|i| self.containers[(start + i) % self.containers.len()].clone())

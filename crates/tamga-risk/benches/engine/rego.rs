@@ -6,7 +6,8 @@
 //! The translation keeps tamga's semantics: a profile fires when its condition holds for at
 //! least one goods item; a missing value fails every test except `!=` and `not in` (an undefined
 //! expression in Rego, negated by `not`); `party` and `container` hold when any of their values
-//! does; a commodity-code prefix matches at any of 2 to 10 digits; `aeo` is read from the
+//! does; a commodity-code prefix matches at any of 2 to 10 digits (`startswith` for the one to
+//! three prefixes of a `chapter(..)`, a lookup per length for a named list); `aeo` is read from the
 //! `aeo-register` list like the engine does.
 
 use std::collections::BTreeSet;
@@ -35,10 +36,16 @@ aeo if {
 	data.lists["aeo-register"][input.importer]
 }
 
-# Whether a prefix of 2, 4, 6, 8 or 10 digits of `code` is in `prefixes` (a set or an object).
+# Whether a prefix of 2, 4, 6, 8 or 10 digits of `code` is in `prefixes` (a set or an object):
+# five lookups, for named lists of commodity prefixes; a few literal prefixes are tried in turn.
 prefixed(code, prefixes) if {
 	some n in [2, 4, 6, 8, 10]
 	prefixes[substring(code, 0, n)]
+}
+
+starts_any(code, prefixes) if {
+	some prefix in prefixes
+	startswith(code, prefix)
 }
 
 any_in(values, set) if {
@@ -111,11 +118,14 @@ fn predicate(c: &Condition, lists: &[NamedList]) -> Option<(String, bool)> {
         } => {
             let expr = match set {
                 Set::Range(low, high) => format!("between({}, {low}, {high})", at(*field)),
-                Set::Hs(_, codes) => {
-                    let codes: Vec<Literal> =
-                        codes.iter().map(|c| Literal::Text(c.clone())).collect();
-                    format!("prefixed({}, {})", at(*field), texts(&codes))
-                }
+                Set::Hs(_, codes) => match codes.as_slice() {
+                    [code] => format!("startswith({}, {})", at(*field), quote(code)),
+                    _ => {
+                        let codes: Vec<Literal> =
+                            codes.iter().map(|c| Literal::Text(c.clone())).collect();
+                        format!("starts_any({}, {})", at(*field), texts(&codes))
+                    }
+                },
                 Set::Values(values) if field.multi_valued() => {
                     format!("any_in({}, {})", at(*field), texts(values))
                 }
@@ -355,6 +365,9 @@ pub fn vm(profiles: &[Profile], lists: &[NamedList]) -> RegoVM {
         .expect("the policy compiles");
     let program = Compiler::compile_from_policy(&compiled, &[FIRED]).expect("RVM compiles it");
     let mut vm = RegoVM::new();
+    // The default limit (25,000 instructions) is a guard for small policies; hundreds of
+    // profiles on a declaration of four items need more.
+    vm.set_max_instructions(10_000_000);
     vm.load_program(program);
     vm.set_data(regorus::Value::from(data(lists)))
         .expect("the lists load");
