@@ -2,7 +2,9 @@
 //! prefixes to a prefix set, literals to the types the fields hold. Evaluation visits every node
 //! at most once per goods item, so it is linear in the size of the profile.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 
 use crate::facts::View;
@@ -40,6 +42,11 @@ impl PrefixSet {
             set.prefixes.insert(code.into());
         }
         set
+    }
+
+    /// Every prefix, for the engine's index.
+    pub(crate) fn prefixes(&self) -> impl Iterator<Item = &str> {
+        self.prefixes.iter().map(|p| &**p)
     }
 
     pub(crate) fn matches(&self, code: &str) -> bool {

@@ -84,6 +84,7 @@ pub struct EngineParts {
 #[derive(Debug)]
 pub struct Engine {
     profiles: Vec<CompiledProfile>,
+    index: crate::index::Index,
     lists: CompiledLists,
     selectivity: Selectivity,
     screen: Option<Arc<dyn NameScreen>>,
@@ -105,6 +106,7 @@ impl Engine {
     pub fn build(parts: EngineParts) -> Engine {
         let mut engine = Engine {
             profiles: Vec::new(),
+            index: crate::index::Index::default(),
             lists: CompiledLists::new(&parts.lists),
             selectivity: parts.selectivity,
             screen: parts.screen,
@@ -114,7 +116,11 @@ impl Engine {
         };
         for profile in parts.profiles.into_iter().filter(|p| p.active) {
             match engine.compile(profile.clone()) {
-                Ok(compiled) => engine.profiles.push(compiled),
+                Ok(compiled) => {
+                    let n = u32::try_from(engine.profiles.len()).unwrap_or(u32::MAX);
+                    engine.index.add(n, crate::index::anchors(&compiled.node));
+                    engine.profiles.push(compiled);
+                }
                 Err(e) => engine.skipped.push((profile.id, profile.version, e)),
             }
         }
@@ -258,8 +264,10 @@ impl Engine {
         items: &[ItemView<'_>],
         today: Date,
     ) -> Vec<FiredProfile> {
-        self.profiles
-            .iter()
+        self.index
+            .candidates(facts, items)
+            .into_iter()
+            .filter_map(|i| self.profiles.get(i as usize))
             .filter(|c| c.profile.valid_on(today))
             .filter(|c| c.profile.scope.covers(facts.office, facts.declaration_type))
             .filter_map(|c| fire_one(c, facts, items))

@@ -18,6 +18,7 @@ pub mod explain;
 pub mod facts;
 pub mod feedback;
 pub mod fields;
+mod index;
 pub mod lang;
 pub mod lists;
 pub mod model;

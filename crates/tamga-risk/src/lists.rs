@@ -1,7 +1,7 @@
 //! Named lists that analysts maintain (high-risk origins, sensitive commodities, parties under
 //! watch, the AEO register) and that profiles refer to with `list("name")`.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use serde::{Deserialize, Serialize};
 

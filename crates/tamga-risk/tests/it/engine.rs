@@ -362,3 +362,68 @@ fn feedback_statistics_per_profile_and_random_baseline() {
     assert_eq!(s.random.hit_rate, Some(1.0 / 3.0));
     assert_eq!((s.all.selections, s.all.inspected), (7, 6));
 }
+
+#[test]
+fn the_profile_index_never_hides_a_profile_that_fires() {
+    let conditions = [
+        "hs in chapter(84)",
+        "hs in chapter(85, 94) or origin == \"CN\"",
+        "hs in heading(8471) and origin in [\"cn\", \"KZ\"]",
+        "not hs in chapter(84)",
+        "origin == \"TR\" or dispatch == \"TR\"",
+        "dispatch in [\"CN\"] and net_mass > 100",
+        "hs == \"847160\"",
+        "hs in subheading(940360) and origin == \"CN\"",
+        "(hs in chapter(84) or hs in chapter(61)) and not aeo",
+        "origin != \"CN\"",
+        "false",
+        "true",
+        "hs in list(\"computers\") and dispatch == \"TR\"",
+    ];
+    let profiles: Vec<Profile> = conditions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| profile(&format!("p{i}"), c, Effect::Weight(1)))
+        .collect();
+    let e = Engine::build(EngineParts {
+        profiles: profiles.clone(),
+        lists: vec![NamedList {
+            name: "computers".into(),
+            kind: ListKind::Commodities,
+            entries: vec!["8471".into(), "8528".into()],
+        }],
+        selectivity: quiet(),
+        ..EngineParts::default()
+    });
+    let variants: [(&str, &str, &str); 5] = [
+        ("CN", "CN", "8471300000"),
+        ("TR", "KZ", "9403600000"),
+        ("KZ", "TR", "6109100000"),
+        ("CN", "TR", "8528720000"),
+        ("DE", "DE", "8471300000"),
+    ];
+    for (origin, dispatch, hs) in variants {
+        let d = declaration(|v| {
+            v["country_of_dispatch"] = json!(dispatch);
+            v["items"][0]["origin"] = json!(origin);
+            v["items"][0]["commodity_code"] = json!(hs);
+            v["items"][0]["preference"] = json!(null);
+        });
+        let decided: Vec<String> = e
+            .assess(subject(&d, &[]), TODAY, &Capacity::default())
+            .explanation
+            .profiles
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let brute: Vec<String> = profiles
+            .iter()
+            .filter(|p| {
+                e.fires(&e.compile((*p).clone()).unwrap(), subject(&d, &[]))
+                    .is_some()
+            })
+            .map(|p| p.id.clone())
+            .collect();
+        assert_eq!(decided, brute, "{origin} {dispatch} {hs}");
+    }
+}
