@@ -38,7 +38,8 @@ type Versions = Vec<(String, u32)>;
 pub struct Risk {
     pub engine: Arc<Engine>,
     /// (kind, name, version) of every document the engine was built from.
-    pub signature: Vec<(String, String, u32)>,
+    /// `None` until the first load.
+    pub signature: Option<Vec<(String, String, u32)>>,
     /// The watchlists' screener, reused while the watchlists do not change.
     screener: Option<(Versions, Arc<Screener>, Arc<ListScreen>)>,
     /// The active model, reused while the activation does not change.
@@ -87,7 +88,7 @@ impl RiskCell {
     pub async fn refresh(&self, store: &dyn Store) -> Result<bool, StoreError> {
         let signature = store.document_versions().await?;
         let current = self.get();
-        if signature == current.signature && !signature.is_empty() {
+        if current.signature.as_ref() == Some(&signature) {
             return Ok(false);
         }
         let risk = load(store, signature, &current).await?;
@@ -152,7 +153,7 @@ async fn load(
     });
     Ok(Risk {
         engine: Arc::new(engine),
-        signature,
+        signature: Some(signature),
         screener,
         model,
     })
