@@ -21,10 +21,12 @@ use time::{Date, OffsetDateTime};
 
 use crate::error::ApiError;
 
+pub(crate) mod dry_run;
 pub(crate) mod feedback;
 pub(crate) mod lists;
 pub mod models;
 pub(crate) mod profiles;
+pub(crate) mod settings;
 
 mod routes;
 

@@ -3,7 +3,7 @@
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::{feedback, lists, profiles};
+use super::{dry_run, feedback, lists, profiles, settings};
 use crate::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -14,7 +14,7 @@ pub(crate) fn router() -> Router<AppState> {
             "/risk/profiles",
             get(profiles::list_profiles).post(profiles::create_profile),
         )
-        .route("/risk/profiles/dry-run", post(profiles::dry_run))
+        .route("/risk/profiles/dry-run", post(dry_run::dry_run))
         .route(
             "/risk/profiles/{id}",
             get(profiles::profile_history).put(profiles::update_profile),
@@ -27,10 +27,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/risk/lists/{name}", axum::routing::put(lists::put_list))
         .route(
             "/risk/selectivity",
-            get(lists::get_selectivity).put(lists::put_selectivity),
+            get(settings::get_selectivity).put(settings::put_selectivity),
         )
-        .route("/risk/watchlists", get(lists::watchlists))
-        .route("/risk/screen", post(lists::screen))
+        .route("/risk/watchlists", get(settings::watchlists))
+        .route("/risk/screen", post(settings::screen))
         .route("/risk/statistics", get(feedback::statistics))
         .route("/declarations/{mrn}/risk", get(feedback::decision))
         .route(
