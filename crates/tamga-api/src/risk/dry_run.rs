@@ -5,7 +5,9 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tamga_core::FieldError;
 use tamga_risk::facts::Subject;
+use tamga_risk::fields::Field;
 use tamga_risk::Effect;
+use tamga_store::Scope;
 use utoipa::ToSchema;
 
 use super::profiles::{condition_error, profile_of, ProfileRequest};
@@ -86,12 +88,28 @@ pub(crate) async fn dry_run(
         selected: 0,
         effect: profile.effect,
         selections: Vec::new(),
-        note: "scope and validity dates are ignored; value and unit_value_ratio are unknown in dry runs".into(),
+        note: "scope and validity dates are ignored; values come from each declaration's latest assessment; model_score is not computed in dry runs".into(),
     };
+    let needs_values = profile.parse_condition().is_ok_and(|c| {
+        c.fields()
+            .iter()
+            .any(|f| matches!(f, Field::Value | Field::UnitValue | Field::UnitValueRatio))
+    });
+    let revenue = state.revenue.get();
     for (mrn, declaration) in &recent {
+        let facts = if needs_values {
+            let versions = state.store.assessments(mrn, &Scope::All).await?;
+            let latest = versions
+                .as_ref()
+                .and_then(|v| v.last())
+                .map(|v| &v.assessment);
+            super::item_facts(declaration, latest, &revenue.valuation)
+        } else {
+            Vec::new()
+        };
         let subject = Subject {
             declaration,
-            items: &[],
+            items: &facts,
         };
         if let Some(fired) = engine.fires(&compiled, subject) {
             view.selected += 1;

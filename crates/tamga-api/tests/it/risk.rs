@@ -230,6 +230,24 @@ async fn versions_deactivation_dry_runs_outcomes_and_statistics() {
         (json!(2), json!(2))
     );
     assert_eq!(run.body["selections"][0]["mrn"], second.as_str());
+    // Values come from the stored assessments: the sample's laptops are worth far more than
+    // 1,000 UZS, its mice less than 10 billion.
+    let dry = json!({"profile": {"title": "t", "condition": "value > 1000 and hs in subheading(847130)", "effect": {"weight": 1}}});
+    let run = app
+        .post("/api/v1/risk/profiles/dry-run", &app.analyst, &dry)
+        .await;
+    assert_eq!(run.body["selected"], 2, "{}", run.body);
+    assert!(
+        run.body["selections"][0]["matched"]["value"]
+            .as_f64()
+            .unwrap()
+            > 1000.0
+    );
+    let dry = json!({"profile": {"title": "t", "condition": "value > 10000000000", "effect": {"weight": 1}}});
+    let run = app
+        .post("/api/v1/risk/profiles/dry-run", &app.analyst, &dry)
+        .await;
+    assert_eq!(run.body["selected"], 0, "{}", run.body);
 
     let off = app
         .post(
