@@ -14,10 +14,11 @@ use crate::facts::{DeclarationFacts, ItemFacts, ItemView, Subject, View};
 use crate::fields::Field;
 use crate::lang::ParseError;
 use crate::lists::NamedList;
-use crate::profile::{Channel, Effect, Profile};
+use crate::profile::{Effect, Profile};
 use crate::selectivity::{Capacity, Selectivity};
 
 mod cargo;
+mod route;
 
 /// A watchlist screener: the party names of every declaration go through it.
 pub trait NameScreen: Send + Sync + fmt::Debug {
@@ -315,57 +316,6 @@ impl Engine {
             snapshot: self.snapshot.clone(),
         }
     }
-
-    fn route(
-        &self,
-        office: &str,
-        today: Date,
-        mut e: Explanation,
-        capacity: &Capacity,
-    ) -> Decision {
-        let rules = self.selectivity.rules(office);
-        e.thresholds = Thresholds {
-            yellow_at: rules.yellow_at,
-            red_at: rules.red_at,
-        };
-        let score = e.raw_score - e.aeo_reduction;
-        let forced = e
-            .profiles
-            .iter()
-            .filter_map(|p| match p.effect {
-                Effect::Force(channel) => Some(channel),
-                Effect::Weight(_) => None,
-            })
-            .max();
-        let by_score = if score >= rules.red_at {
-            Channel::Red
-        } else if score >= rules.yellow_at {
-            Channel::Yellow
-        } else {
-            Channel::Green
-        };
-        let mut channel = forced.unwrap_or(by_score);
-        e.random_channel = self.selectivity.random_draw(office, &e.random_key);
-        if let Some(drawn) = e.random_channel {
-            channel = channel.max(drawn);
-        }
-        if channel == Channel::Red {
-            let must = forced == Some(Channel::Red)
-                || e.random_channel == Some(Channel::Red)
-                || rules.priority_at.is_some_and(|p| score >= p);
-            if !capacity.take(office, today, rules.red_capacity_per_day, must) {
-                channel = Channel::Yellow;
-                e.capacity_limited = true;
-            }
-        }
-        e.summary = summary(channel, score, forced, &e);
-        Decision {
-            channel,
-            score,
-            random: e.random_channel.is_some(),
-            explanation: e,
-        }
-    }
 }
 
 fn sequence(d: &Declaration, i: usize) -> u16 {
@@ -407,29 +357,4 @@ fn fire_one(
         item: u16::try_from(item + 1).unwrap_or(u16::MAX),
         matched,
     })
-}
-
-fn summary(channel: Channel, score: i64, forced: Option<Channel>, e: &Explanation) -> String {
-    let mut out = match forced {
-        Some(f) => {
-            let by: Vec<String> = e
-                .profiles
-                .iter()
-                .filter(|p| p.effect == Effect::Force(f))
-                .map(|p| format!("{} v{}", p.id, p.version))
-                .collect();
-            format!("{f} forced by {}", by.join(", "), f = f.as_str())
-        }
-        None => format!(
-            "score {score} (yellow at {}, red at {})",
-            e.thresholds.yellow_at, e.thresholds.red_at
-        ),
-    };
-    if let Some(drawn) = e.random_channel {
-        out.push_str(&format!("; drawn at random for {}", drawn.as_str()));
-    }
-    if e.capacity_limited {
-        out.push_str("; red capacity of the day reached, so yellow");
-    }
-    format!("{}: {out}", channel.as_str())
 }

@@ -104,6 +104,14 @@ impl Selectivity {
                 "must be between 0 and 1".into(),
             ));
         }
+        for (name, points) in [
+            ("aeo_reduction", self.aeo_reduction),
+            ("watchlist_weight", self.watchlist_weight),
+        ] {
+            if !(0..=1000).contains(&points) {
+                out.push((format!("/{name}"), "must be from 0 to 1000 points".into()));
+            }
+        }
         if !self.model_weight.is_finite() || self.model_weight.abs() > 1e6 {
             out.push((
                 "/model_weight".into(),

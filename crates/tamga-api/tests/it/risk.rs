@@ -399,6 +399,7 @@ async fn selectivity_settings_are_checked() {
         app.get("/api/v1/risk/selectivity", &app.analyst).await.body["settings"].clone();
     settings["default"]["yellow_at"] = json!(90);
     settings["default"]["random"]["red"] = json!(1.5);
+    settings["aeo_reduction"] = json!(-5);
     settings["offices"] = json!({"NOPE1": settings["default"].clone()});
     let answer = put(
         &app,
@@ -414,6 +415,7 @@ async fn selectivity_settings_are_checked() {
         "{pointers:?}"
     );
     assert!(pointers.contains(&"/settings/default/random/red".to_owned()));
+    assert!(pointers.contains(&"/settings/aeo_reduction".to_owned()));
     assert!(pointers.contains(&"/settings/offices/NOPE1".to_owned()));
 }
 

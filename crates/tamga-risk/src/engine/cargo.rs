@@ -8,7 +8,8 @@
 use tamga_core::cargo::{CargoGoods, CargoReport, Consignment};
 use time::Date;
 
-use super::{fire_one, summary, Engine};
+use super::route::summary;
+use super::{fire_one, Engine};
 use crate::explain::{Decision, Explanation, PartyHit, Thresholds};
 use crate::facts::{DeclarationFacts, ItemView};
 use crate::profile::{Channel, Effect};
