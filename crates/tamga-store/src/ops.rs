@@ -70,7 +70,7 @@ macro_rules! backend_ops {
             bind_all!(sqlx::query(&items_sql), item_binds)
                 .execute(&mut *conn)
                 .await?;
-            let events = acceptance_events(&l.lodged_by.name, l.at);
+            let events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
             let (events_sql, event_binds) = sql::insert_events(id, &events);
             bind_all!(sqlx::query(&events_sql), event_binds).execute(&mut *conn).await?;
             if let (Some(assessment), Some(document)) = (&l.assessment, &l.prepared.assessment) {
@@ -96,7 +96,7 @@ macro_rules! backend_ops {
             }
             Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
                 mrn: mrn.to_string(),
-                status: tamga_core::status::Status::Accepted,
+                status: l.status(),
                 accepted_at: l.at,
                 updated_at: l.at,
                 declaration: l.declaration,

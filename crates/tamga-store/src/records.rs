@@ -116,6 +116,15 @@ impl Lodgement {
         }
     }
 
+    /// The status the declaration has once stored: risk-assessed when it carries a decision.
+    pub fn status(&self) -> Status {
+        if self.risk.is_some() {
+            Status::RiskAssessed
+        } else {
+            Status::Accepted
+        }
+    }
+
     /// Adds the risk decision to store with the declaration.
     pub fn with_risk(mut self, risk: crate::risk::RiskRecord) -> Lodgement {
         self.risk = Some(risk);

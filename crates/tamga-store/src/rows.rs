@@ -125,18 +125,35 @@ impl SummaryRow {
 }
 
 /// The two events of an acceptance: lodged, then accepted, by the same actor at the same time.
-pub(crate) fn acceptance_events(actor: &str, at: OffsetDateTime) -> Vec<Event> {
-    [Status::Lodged, Status::Accepted]
-        .into_iter()
-        .zip(1..)
-        .map(|(status, seq)| Event {
-            seq,
-            at,
-            status,
-            actor: actor.to_owned(),
-            reason: None,
-        })
-        .collect()
+/// The history written at acceptance: lodged and accepted, then risk-assessed when the
+/// lodgement carries a risk decision (the reason names the channel, which the declarant may
+/// know; the explanation stays with the decision).
+pub(crate) fn acceptance_events(
+    actor: &str,
+    at: OffsetDateTime,
+    risk: Option<&crate::risk::RiskRecord>,
+) -> Vec<Event> {
+    let event = |seq, status, actor: &str, reason: Option<String>| Event {
+        seq,
+        at,
+        status,
+        actor: actor.to_owned(),
+        reason,
+    };
+    let mut events = vec![
+        event(1, Status::Lodged, actor, None),
+        event(2, Status::Accepted, actor, None),
+    ];
+    if let Some(risk) = risk {
+        let reason = format!("selectivity: {} channel", risk.channel);
+        events.push(event(
+            3,
+            Status::RiskAssessed,
+            "tamga selectivity",
+            Some(reason),
+        ));
+    }
+    events
 }
 
 pub(crate) fn decimal(raw: &str) -> Result<rust_decimal::Decimal, StoreError> {

@@ -130,7 +130,7 @@ pub(crate) fn declaration_binds(l: &Lodgement, mrn: &str, document: String) -> V
         Bind::Int(l.lodged_by.id),
         Bind::Text(d.declaration_type.as_str().to_owned()),
         Bind::Text(d.customs_office.to_string()),
-        Bind::Text(tamga_core::status::Status::Accepted.as_str().to_owned()),
+        Bind::Text(l.status().as_str().to_owned()),
         Bind::Date(d.lodgement_date),
         Bind::Time(l.at),
         Bind::Date(l.at.date()),

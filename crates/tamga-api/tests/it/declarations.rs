@@ -38,7 +38,10 @@ async fn lodge_then_follow(app: TestApp) {
         created.headers[header::LOCATION],
         format!("/api/v1/declarations/{mrn}")
     );
-    assert_eq!(created.body["status"], "accepted");
+    assert_eq!(
+        created.body["status"], "risk-assessed",
+        "assessed at acceptance"
+    );
     let fetched = app
         .get(&format!("/api/v1/declarations/{mrn}"), &app.broker)
         .await;
@@ -50,7 +53,15 @@ async fn lodge_then_follow(app: TestApp) {
         .iter()
         .map(|e| e["status"].clone())
         .collect();
-    assert_eq!(history, [json!("lodged"), json!("accepted")]);
+    assert_eq!(
+        history,
+        [json!("lodged"), json!("accepted"), json!("risk-assessed")]
+    );
+    let channel = fetched.body["channel"].as_str().unwrap();
+    assert_eq!(
+        fetched.body["history"][2]["reason"],
+        format!("selectivity: {channel} channel")
+    );
     assert_eq!(fetched.body["declaration"]["items"][1]["net_mass"], "50.5");
 }
 
@@ -154,8 +165,8 @@ async fn officers_move_declarations_with_reasons(app: TestApp) {
         .await;
     assert_eq!(released.status, StatusCode::OK, "{}", released.body);
     assert_eq!(released.body["status"], "released");
-    assert_eq!(released.body["history"][2]["actor"], "officer");
-    assert_eq!(released.body["history"][2]["reason"], "documents in order");
+    assert_eq!(released.body["history"][3]["actor"], "officer");
+    assert_eq!(released.body["history"][3]["reason"], "documents in order");
     let again = app
         .post(
             &path,
@@ -196,7 +207,7 @@ async fn list_filters_and_cursor(app: TestApp) {
     assert!(rest.body["next_cursor"].is_null());
     let office = app
         .get(
-            "/api/v1/declarations?office=UZSKD&hs_chapter=84&status=accepted",
+            "/api/v1/declarations?office=UZSKD&hs_chapter=84&status=risk-assessed",
             &app.broker,
         )
         .await;
