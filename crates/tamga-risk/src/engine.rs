@@ -191,48 +191,59 @@ impl Engine {
     /// Party names against the watchlists, and containers and the border vehicle against the
     /// listed identifiers.
     fn screen_parties(&self, d: &Declaration) -> Vec<PartyHit> {
-        let Some(screen) = &self.screen else {
-            return Vec::new();
-        };
         let parties = [
             ("declarant", Some(&d.declarant)),
             ("importer", d.importer.as_ref()),
             ("exporter", d.exporter.as_ref()),
             ("representative", d.representative.as_ref()),
         ];
-        let threshold = self.selectivity.watchlist_threshold;
-        let mut out = Vec::new();
         let vehicle = d
             .border_transport
             .as_ref()
             .and_then(|t| t.identification.as_deref());
         let containers = d.containers.iter().map(|c| ("container", c.as_str()));
-        for (role, id) in containers.chain(vehicle.map(|v| ("vehicle", v))) {
-            for hit in screen.identifier(id) {
-                out.push(PartyHit {
-                    role: role.into(),
-                    party_id: id.to_owned(),
-                    party_name: id.to_owned(),
-                    entry_id: hit.entry_id,
-                    source: hit.source,
-                    matched_name: hit.matched_name,
-                    score: hit.score,
-                });
-            }
+        let names = parties
+            .into_iter()
+            .filter_map(|(role, p)| p.map(|p| (role, p.id.as_str(), p.name.as_str())));
+        self.screen_all(containers.chain(vehicle.map(|v| ("vehicle", v))), names)
+    }
+
+    /// Identifiers (role, id) against the listed containers and vehicles, then names (role, id,
+    /// name) against the watchlists at the configured threshold.
+    fn screen_all<'a>(
+        &self,
+        identifiers: impl Iterator<Item = (&'a str, &'a str)>,
+        names: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Vec<PartyHit> {
+        let Some(screen) = &self.screen else {
+            return Vec::new();
+        };
+        let hit = |role: &str, id: &str, name: &str, h: WatchHit| PartyHit {
+            role: role.into(),
+            party_id: id.to_owned(),
+            party_name: name.to_owned(),
+            entry_id: h.entry_id,
+            source: h.source,
+            matched_name: h.matched_name,
+            score: h.score,
+        };
+        let mut out = Vec::new();
+        for (role, id) in identifiers {
+            out.extend(
+                screen
+                    .identifier(id)
+                    .into_iter()
+                    .map(|h| hit(role, id, id, h)),
+            );
         }
-        for (role, party) in parties {
-            let Some(party) = party else { continue };
-            for hit in screen.screen(&party.name, threshold) {
-                out.push(PartyHit {
-                    role: role.into(),
-                    party_id: party.id.to_string(),
-                    party_name: party.name.clone(),
-                    entry_id: hit.entry_id,
-                    source: hit.source,
-                    matched_name: hit.matched_name,
-                    score: hit.score,
-                });
-            }
+        let threshold = self.selectivity.watchlist_threshold;
+        for (role, id, name) in names {
+            out.extend(
+                screen
+                    .screen(name, threshold)
+                    .into_iter()
+                    .map(|h| hit(role, id, name, h)),
+            );
         }
         out
     }

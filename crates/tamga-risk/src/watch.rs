@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tamga_watchlist::{EntryKind, Screener};
+use tamga_watchlist::{EntryKind, Hit, Screener};
 
 use crate::engine::{NameScreen, WatchHit};
 
@@ -37,12 +37,7 @@ impl ListScreen {
             .screen(name, None, threshold)
             .into_iter()
             .filter(|hit| matches!(hit.kind, EntryKind::Individual | EntryKind::Entity))
-            .map(|hit| WatchHit {
-                entry_id: hit.entry_id,
-                source: hit.source,
-                matched_name: hit.matched_name,
-                score: hit.score,
-            })
+            .map(watch_hit)
             .collect()
     }
 }
@@ -53,12 +48,7 @@ impl NameScreen for ListScreen {
             .screen_identifier(id)
             .into_iter()
             .filter(|hit| matches!(hit.kind, EntryKind::Container | EntryKind::Vehicle))
-            .map(|hit| WatchHit {
-                entry_id: hit.entry_id,
-                source: hit.source,
-                matched_name: hit.matched_name,
-                score: hit.score,
-            })
+            .map(watch_hit)
             .collect()
     }
 
@@ -79,5 +69,14 @@ impl NameScreen for ListScreen {
             memory.insert(key, hits.clone());
         }
         hits.to_vec()
+    }
+}
+
+fn watch_hit(hit: Hit) -> WatchHit {
+    WatchHit {
+        entry_id: hit.entry_id,
+        source: hit.source,
+        matched_name: hit.matched_name,
+        score: hit.score,
     }
 }

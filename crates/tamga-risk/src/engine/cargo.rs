@@ -8,11 +8,10 @@
 use tamga_core::cargo::{CargoGoods, CargoReport, Consignment};
 use time::Date;
 
-use super::route::summary;
+use super::route::{by_score, forced, summary};
 use super::{fire_one, Engine};
 use crate::explain::{Decision, Explanation, PartyHit, Thresholds};
 use crate::facts::{DeclarationFacts, ItemView};
-use crate::profile::{Channel, Effect};
 
 fn goods_view(goods: &CargoGoods) -> ItemView<'_> {
     use rust_decimal::prelude::ToPrimitive;
@@ -75,14 +74,6 @@ impl Engine {
     }
 
     fn screen_cargo(&self, report: &CargoReport, consignment: &Consignment) -> Vec<PartyHit> {
-        let Some(screen) = &self.screen else {
-            return Vec::new();
-        };
-        let threshold = self.selectivity.watchlist_threshold;
-        let names = [
-            ("consignor", &consignment.consignor),
-            ("consignee", &consignment.consignee),
-        ];
         let vehicle = report
             .conveyance
             .as_ref()
@@ -91,31 +82,13 @@ impl Engine {
             .containers
             .iter()
             .map(|c| ("container", c.as_str()));
-        let mut out = Vec::new();
-        let hit = |role: &str, party: &str, h: super::WatchHit| PartyHit {
-            role: role.into(),
-            party_id: party.to_owned(),
-            party_name: party.to_owned(),
-            entry_id: h.entry_id,
-            source: h.source,
-            matched_name: h.matched_name,
-            score: h.score,
-        };
-        for (role, id) in ids.chain(vehicle.map(|v| ("vehicle", v))) {
-            out.extend(screen.identifier(id).into_iter().map(|h| hit(role, id, h)));
-        }
-        for (role, name) in names {
-            let Some(name) = name.as_deref() else {
-                continue;
-            };
-            out.extend(
-                screen
-                    .screen(name, threshold)
-                    .into_iter()
-                    .map(|h| hit(role, name, h)),
-            );
-        }
-        out
+        let names = [
+            ("consignor", &consignment.consignor),
+            ("consignee", &consignment.consignee),
+        ]
+        .into_iter()
+        .filter_map(|(role, name)| name.as_deref().map(|n| (role, n, n)));
+        self.screen_all(ids.chain(vehicle.map(|v| ("vehicle", v))), names)
     }
 
     /// Thresholds and forced channels only.
@@ -126,21 +99,8 @@ impl Engine {
             red_at: rules.red_at,
         };
         let score = e.raw_score;
-        let forced = e
-            .profiles
-            .iter()
-            .filter_map(|p| match p.effect {
-                Effect::Force(channel) => Some(channel),
-                Effect::Weight(_) => None,
-            })
-            .max();
-        let channel = forced.unwrap_or(if score >= rules.red_at {
-            Channel::Red
-        } else if score >= rules.yellow_at {
-            Channel::Yellow
-        } else {
-            Channel::Green
-        });
+        let forced = forced(&e);
+        let channel = forced.unwrap_or_else(|| by_score(rules, score));
         e.summary = summary(channel, score, forced, &e);
         Decision {
             channel,

@@ -6,7 +6,29 @@ use time::Date;
 use super::Engine;
 use crate::explain::{Decision, Explanation, Thresholds};
 use crate::profile::{Channel, Effect};
-use crate::selectivity::Capacity;
+use crate::selectivity::{Capacity, OfficeRules};
+
+/// The most severe channel a fired profile forces.
+pub(super) fn forced(e: &Explanation) -> Option<Channel> {
+    e.profiles
+        .iter()
+        .filter_map(|p| match p.effect {
+            Effect::Force(channel) => Some(channel),
+            Effect::Weight(_) => None,
+        })
+        .max()
+}
+
+/// The channel the office's thresholds give a score.
+pub(super) fn by_score(rules: &OfficeRules, score: i64) -> Channel {
+    if score >= rules.red_at {
+        Channel::Red
+    } else if score >= rules.yellow_at {
+        Channel::Yellow
+    } else {
+        Channel::Green
+    }
+}
 
 impl Engine {
     pub(super) fn route(
@@ -22,22 +44,8 @@ impl Engine {
             red_at: rules.red_at,
         };
         let score = e.raw_score - e.aeo_reduction;
-        let forced = e
-            .profiles
-            .iter()
-            .filter_map(|p| match p.effect {
-                Effect::Force(channel) => Some(channel),
-                Effect::Weight(_) => None,
-            })
-            .max();
-        let by_score = if score >= rules.red_at {
-            Channel::Red
-        } else if score >= rules.yellow_at {
-            Channel::Yellow
-        } else {
-            Channel::Green
-        };
-        let mut channel = forced.unwrap_or(by_score);
+        let forced = forced(&e);
+        let mut channel = forced.unwrap_or_else(|| by_score(rules, score));
         e.random_channel = self.selectivity.random_draw(office, &e.random_key);
         if let Some(drawn) = e.random_channel {
             channel = channel.max(drawn);
