@@ -1,0 +1,128 @@
+//! What follows from a decision: DMS notifications, and the learned model's part in it.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use tamga_store::risk::{kind, Expected, NewDocument};
+
+use super::{lodge, quiet};
+use crate::app::TestApp;
+
+fn function_codes(xml: &str) -> Vec<String> {
+    xml.split("<FunctionCode>")
+        .skip(1)
+        .map(|s| s[..2].to_owned())
+        .collect()
+}
+
+async fn notifications(app: &TestApp, mrn: &str, token: &str) -> (StatusCode, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .uri(format!("/api/v1/declarations/{mrn}/notifications"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn dms_notifications_follow_the_channel_and_the_release() {
+    let app = TestApp::sqlite().await;
+    quiet(&app).await;
+    let profile = json!({"id": "docs", "title": "documents", "condition": "true", "effect": {"force": "yellow"}, "reason": "r"});
+    app.post("/api/v1/risk/profiles", &app.analyst, &profile)
+        .await;
+    let lodged = lodge(&app, "N-1").await;
+    assert_eq!(lodged.body["channel"], "yellow");
+    let mrn = lodged.body["mrn"].as_str().unwrap();
+    let (status, xml) = notifications(&app, mrn, &app.broker).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(function_codes(&xml), ["02", "01", "06"], "{xml}");
+    assert!(xml.contains(&format!(
+        "<FunctionalReferenceID>N-1</FunctionalReferenceID><ID>{mrn}</ID>"
+    )));
+    assert_eq!(
+        notifications(&app, mrn, &app.stranger).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let path = format!("/api/v1/declarations/{mrn}/status");
+    let release = json!({"status": "released", "reason": "documents in order"});
+    let due = app.post(&path, &app.officer, &release).await.body["amount_due"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pay =
+        json!({"kind": "payment", "amount": due, "method": "bank transfer", "reference": "PO-9"});
+    app.post(
+        &format!("/api/v1/declarations/{mrn}/payments"),
+        &app.officer,
+        &pay,
+    )
+    .await;
+    assert_eq!(
+        app.post(&path, &app.officer, &release).await.status,
+        StatusCode::OK
+    );
+    let (_, xml) = notifications(&app, mrn, &app.broker).await;
+    assert_eq!(function_codes(&xml), ["02", "01", "06", "09"], "{xml}");
+    let root = tamga_wco::xml::parse(&xml).expect("well-formed");
+    assert_eq!(root.name, "Notifications");
+}
+
+#[tokio::test]
+async fn the_active_model_scores_every_acceptance_and_explains_itself() {
+    use tamga_api::risk::models::{Activation, ModelDocument, ACTIVE};
+    let app = TestApp::sqlite().await;
+    quiet(&app).await;
+    let sample = include_str!("../../../../../data/kcs/sample_train_2020.csv");
+    let rows = tamga_model::read_kcs(sample.as_bytes()).unwrap();
+    let mut params = tamga_model::Params::default();
+    params.boost.trees = 20;
+    let model = tamga_model::train(&rows, &params, 7, &mut |_, _| {}).unwrap();
+    let save = |kind, name: &str, document: String| NewDocument {
+        kind,
+        name: name.into(),
+        document,
+        expected: Expected::Any,
+        by: "admin".into(),
+        reason: "pilot".into(),
+        at: tamga_store::sql::now(),
+    };
+    let document = serde_json::to_string(&ModelDocument::new(&model, None).unwrap()).unwrap();
+    app.state
+        .store
+        .save_document(save(kind::MODEL, "kcs", document))
+        .await
+        .unwrap();
+    let active = Activation {
+        name: Some("kcs".into()),
+        version: Some(1),
+    };
+    let active = serde_json::to_string(&active).unwrap();
+    app.state
+        .store
+        .save_document(save(kind::MODEL_ACTIVATION, ACTIVE, active))
+        .await
+        .unwrap();
+    app.state.risk.refresh(&*app.state.store).await.unwrap();
+
+    let lodged = lodge(&app, "M-1").await;
+    let mrn = lodged.body["mrn"].as_str().unwrap();
+    let decision = app
+        .get(&format!("/api/v1/declarations/{mrn}/risk"), &app.officer)
+        .await;
+    let part = &decision.body["explanation"]["model"];
+    assert_eq!(part["model"], "kcs v1");
+    let score = part["score"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&score), "{part}");
+    assert_eq!(
+        part["contribution"],
+        (score * 50.0).round() as i64,
+        "the default model weight"
+    );
+    assert_eq!(part["top_features"].as_array().unwrap().len(), 5, "{part}");
+}
