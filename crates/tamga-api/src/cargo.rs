@@ -113,7 +113,7 @@ async fn lodge_cuscar(state: &AppState, user: &User, text: &str) -> Result<Respo
         Ok(read) => read,
         Err(refusal) => return Ok(*refusal),
     };
-    crate::declarations::check_batch_size(read.messages.len())?;
+    crate::lodge::check_batch_size(read.messages.len())?;
     let header = crate::edifact::header(&read, text);
     let sender = read.header.as_ref().map(|h| h.sender.clone());
     let mut verdicts = Vec::with_capacity(read.messages.len());
@@ -151,7 +151,7 @@ async fn lodge_cuscar(state: &AppState, user: &User, text: &str) -> Result<Respo
                 ),
             }
         };
-        status = crate::declarations::batch_status(status, code);
+        status = crate::lodge::worse_status(status, code);
         verdicts.push((reference, verdict));
     }
     Ok(crate::edifact::edifact(

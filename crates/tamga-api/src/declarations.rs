@@ -8,17 +8,15 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use tamga_core::draft::DeclarationDraft;
 use tamga_core::mrn::Mrn;
-use tamga_core::role::Role;
 use tamga_core::status::{Status, TransitionError};
-use tamga_core::{Declaration, FieldError};
-use tamga_store::{
-    sql::now, LodgeOutcome, Lodgement, Scope, StatusChange, TransitionOutcome, User,
-};
+use tamga_core::FieldError;
+use tamga_store::{sql::now, Scope, StatusChange, TransitionOutcome};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam, Submission};
+use crate::lodge::{Lodger, Mode, Verdict};
 use crate::views::DeclarationView;
 use crate::AppState;
 
@@ -62,101 +60,46 @@ pub(crate) async fn lodge(
     Caller(user): Caller,
     submission: Submission,
 ) -> Result<Response, ApiError> {
+    crate::lodge::authorise(&user)?;
+    let lodger = Lodger::new(&state, Mode::Commit);
     let draft = match submission {
         Submission::Json(draft) => draft,
-        Submission::Xml(text) => return crate::wco::lodge_document(&state, user, &text).await,
+        Submission::Xml(text) => return crate::wco::lodge_document(&lodger, &user, &text).await,
         Submission::Edifact(text) => {
-            return crate::edifact::lodge_interchange(&state, user, &text).await
+            return crate::edifact::lodge_interchange(&lodger, &user, &text).await
         }
     };
-    let (status, view) = lodge_draft(&state, user, &draft).await?;
-    if status == StatusCode::CREATED {
-        let location = format!("/api/v1/declarations/{}", view.mrn);
-        return Ok((status, [(header::LOCATION, location)], Json(view)).into_response());
-    }
-    Ok((status, Json(view)).into_response())
-}
-
-/// Validates, assesses and lodges one draft: 201 when accepted, 200 for a resubmission.
-pub(crate) async fn lodge_draft(
-    state: &AppState,
-    user: User,
-    draft: &DeclarationDraft,
-) -> Result<(StatusCode, DeclarationView), ApiError> {
-    if !user.role.may_lodge() {
-        return Err(ApiError::Forbidden(format!(
-            "the role {} may not lodge declarations",
-            user.role.as_str()
-        )));
-    }
-    let at = now();
-    let declaration =
-        tamga_core::validate::validate(draft, state.reference, at).map_err(ApiError::Invalid)?;
-    check_declarant(&user, &declaration)?;
-    let assessment = crate::revenue::assess_declaration(&state.revenue.get(), &declaration, at)
-        .map_err(ApiError::Invalid)?;
-    let scope = Scope::of(&user);
-    let fingerprint = declaration.fingerprint(draft.lodgement_date.is_some());
-    let (decision, risk) =
-        crate::risk::assess_at_acceptance(state, &declaration, assessment.as_ref(), at);
-    let lodgement = Lodgement::new(declaration, fingerprint, user, at, assessment).with_risk(risk);
-    match state.store.lodge(lodgement).await? {
-        LodgeOutcome::Accepted(record) => {
-            tracing::info!(mrn = %record.mrn, channel = decision.channel.as_str(), "declaration accepted");
-            let mut view = DeclarationView::from(record);
-            view.channel = Some(decision.channel.as_str().to_owned());
-            Ok((StatusCode::CREATED, view))
+    match lodger.lodge_draft(&user, &draft).await? {
+        Verdict::Accepted(record) => {
+            let location = format!("/api/v1/declarations/{}", record.mrn);
+            let view = DeclarationView::from(record);
+            Ok((
+                StatusCode::CREATED,
+                [(header::LOCATION, location)],
+                Json(view),
+            )
+                .into_response())
         }
-        LodgeOutcome::Resubmitted(record) => {
-            let mut view = DeclarationView::from(record);
-            let decision = state.store.risk_decision(&view.mrn).await?;
-            view.channel = decision.map(|d| d.channel);
-            Ok((StatusCode::OK, view))
+        Verdict::Resubmitted(record) => {
+            Ok((StatusCode::OK, Json(DeclarationView::from(record))).into_response())
         }
-        LodgeOutcome::LrnTaken { mrn } => Err(lrn_taken(state, &scope, mrn).await?),
+        Verdict::Refused(errors) => Err(ApiError::Invalid(errors)),
+        Verdict::LrnTaken {
+            detail,
+            existing_mrn,
+        } => Err(ApiError::Conflict {
+            detail,
+            existing_mrn,
+        }),
+        Verdict::Valid | Verdict::WouldResubmit { .. } => Err(ApiError::Internal(
+            "a committing lodgement gave a dry-run verdict".into(),
+        )),
     }
-}
-
-/// The 409 for a used LRN. It names the existing MRN only to a caller who may see that
-/// declaration: a representative must not learn the MRNs of another broker's declarations.
-async fn lrn_taken(state: &AppState, scope: &Scope, mrn: String) -> Result<ApiError, ApiError> {
-    let visible = state.store.declaration(&mrn, scope).await?.is_some();
-    Ok(ApiError::Conflict {
-        detail: if visible {
-            format!("the LRN is already used by declaration {mrn}, with different content")
-        } else {
-            "the LRN is already used by another declaration of this declarant".to_owned()
-        },
-        existing_mrn: visible.then_some(mrn),
-    })
 }
 
 /// An MRN from the path; one that cannot exist is simply not found.
 fn mrn_param(raw: &str) -> Result<Mrn, ApiError> {
     Mrn::parse(raw).map_err(|_| ApiError::NotFound(format!("no declaration {raw:?}")))
-}
-
-/// A declarant lodges for its own party: as the declarant or as its representative.
-fn check_declarant(user: &User, declaration: &Declaration) -> Result<(), ApiError> {
-    if user.role != Role::Declarant {
-        return Ok(());
-    }
-    let Some(party) = user.party_id.as_deref() else {
-        return Err(ApiError::Forbidden(
-            "this declarant account has no party identifier".into(),
-        ));
-    };
-    let representative = declaration.representative.as_ref().map(|p| p.id.as_str());
-    if declaration.declarant.id.as_str() == party || representative == Some(party) {
-        return Ok(());
-    }
-    Err(ApiError::Invalid(vec![FieldError::new(
-        "/declarant/id",
-        "not_your_party",
-        format!(
-            "this account acts for party {party}: it must be the declarant or the representative"
-        ),
-    )]))
 }
 
 /// One declaration with its history. Declarants see only declarations they lodged or are a
@@ -264,34 +207,4 @@ pub(crate) async fn change_status(
             existing_mrn: None,
         }),
     }
-}
-
-/// The status of a batch answer (EDIFACT, XML): 422 when any declaration was refused, else 200
-/// when any was lodged before, else 201.
-pub(crate) fn batch_status(a: StatusCode, b: StatusCode) -> StatusCode {
-    let rank = |s: StatusCode| match s.as_u16() {
-        422 => 2,
-        200 => 1,
-        _ => 0,
-    };
-    if rank(b) > rank(a) {
-        b
-    } else {
-        a
-    }
-}
-
-/// The most declarations one EDIFACT interchange or XML document may carry.
-pub const MAX_BATCH: usize = 1000;
-
-/// Refuses batches too large to answer in one response.
-pub(crate) fn check_batch_size(count: usize) -> Result<(), ApiError> {
-    if count <= MAX_BATCH {
-        return Ok(());
-    }
-    Err(ApiError::BadRequest {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        detail: format!("{count} declarations in one submission; send at most {MAX_BATCH}"),
-        errors: Vec::new(),
-    })
 }

@@ -1,12 +1,11 @@
 //! Declarations lodged as UN/EDIFACT interchanges (`Content-Type: application/edifact`),
 //! answered in kind: a syntax error gets a CONTRL rejecting the interchange (400); otherwise
-//! every CUSDEC is mapped, validated, assessed and lodged like a JSON declaration, and a
+//! every CUSDEC goes through the one lodgement pipeline ([`crate::lodge`]), and a
 //! CUSRES interchange answers each one: 201 when all were accepted anew, 200 when all were
 //! accepted (some earlier), 422 when any was not.
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tamga_core::FieldError;
 use tamga_edifact::contrl::{self, Acknowledger, Location};
 use tamga_edifact::cusres::{self, Verdict};
 use tamga_edifact::interchange::{self, Header};
@@ -15,7 +14,7 @@ use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::lodge::Lodger;
 
 const YYMMDD: &[BorrowedFormatItem<'static>] =
     format_description!("[year repr:last_two][month][day]");
@@ -78,8 +77,8 @@ pub(crate) fn header(read: &interchange::Interchange<'_>, text: &str) -> Header 
 }
 
 pub(crate) async fn lodge_interchange(
-    state: &AppState,
-    user: User,
+    lodger: &Lodger,
+    user: &User,
     text: &str,
 ) -> Result<Response, ApiError> {
     let stamp = Stamp::now();
@@ -87,79 +86,36 @@ pub(crate) async fn lodge_interchange(
         Ok(read) => read,
         Err(refusal) => return Ok(*refusal),
     };
-    crate::declarations::check_batch_size(read.messages.len())?;
-    let header = header(&read, text);
-    let mut verdicts = Vec::with_capacity(read.messages.len());
-    let mut status = StatusCode::CREATED;
-    for message in &read.messages {
-        let (lrn, verdict, code) = lodge_message(state, &user, message).await?;
-        status = crate::declarations::batch_status(status, code);
-        verdicts.push((lrn, verdict));
-    }
+    let units = crate::lodge::intake::edifact(&read)?;
+    let verdicts = lodger.lodge_all(user, &units).await?;
+    let answers: Vec<(String, Verdict)> = units
+        .iter()
+        .zip(&verdicts)
+        .map(|(unit, verdict)| (unit.lrn.clone(), cusres_verdict(verdict)))
+        .collect();
     Ok(edifact(
-        status,
-        cusres::respond(&header, &verdicts, &stamp.by()),
+        crate::lodge::batch_status(&verdicts),
+        cusres::respond(&header(&read, text), &answers, &stamp.by()),
     ))
 }
 
-async fn lodge_message(
-    state: &AppState,
-    user: &User,
-    message: &interchange::Message<'_>,
-) -> Result<(String, Verdict, StatusCode), ApiError> {
-    if message.kind() != Some("CUSDEC") {
-        let kind = message.kind().unwrap_or("?");
-        let error = FieldError::new(
-            "/",
-            "message_not_supported",
-            format!("{kind} is not a declaration: send CUSDEC"),
-        );
-        return Ok((
-            message.reference.clone(),
-            Verdict::Rejected {
-                errors: vec![error],
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
-    let draft = tamga_edifact::cusdec::to_draft(message);
-    let lrn = draft.lrn.clone().unwrap_or_default();
-    match crate::declarations::lodge_draft(state, user.clone(), &draft).await {
-        Ok((code, view)) => Ok((
-            lrn,
-            Verdict::Accepted {
-                mrn: view.mrn,
-                status: view.status.as_str().to_owned(),
-                channel: view.channel,
-            },
-            code,
-        )),
-        Err(ApiError::Invalid(errors)) => Ok((
-            lrn,
-            Verdict::Rejected { errors },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
-        Err(ApiError::Forbidden(detail)) => {
-            let error = FieldError::new("/declarant/id", "forbidden", detail);
-            Ok((
-                lrn,
-                Verdict::Rejected {
-                    errors: vec![error],
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-        Err(ApiError::Conflict { detail, .. }) => {
-            let error = FieldError::new("/lrn", "lrn_taken", detail);
-            Ok((
-                lrn,
-                Verdict::Rejected {
-                    errors: vec![error],
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-        Err(other) => Err(other),
+/// A verdict as CUSRES says it.
+pub(crate) fn cusres_verdict(verdict: &crate::lodge::Verdict) -> Verdict {
+    use crate::lodge::Verdict as V;
+    match verdict {
+        V::Accepted(record) | V::Resubmitted(record) => Verdict::Accepted {
+            mrn: record.mrn.clone(),
+            status: record.status.as_str().to_owned(),
+            channel: record.channel.clone(),
+        },
+        V::Valid | V::WouldResubmit { .. } => Verdict::Accepted {
+            mrn: String::new(),
+            status: "valid".to_owned(),
+            channel: None,
+        },
+        refused => Verdict::Rejected {
+            errors: refused.problems(),
+        },
     }
 }
 

@@ -88,6 +88,23 @@ impl From<tamga_store::StoreError> for ApiError {
     }
 }
 
+impl From<crate::lodge::IntakeError> for ApiError {
+    fn from(e: crate::lodge::IntakeError) -> Self {
+        use crate::lodge::IntakeError;
+        let status = match e {
+            IntakeError::Json(_) | IntakeError::Xml(_) => StatusCode::BAD_REQUEST,
+            IntakeError::NoDeclaration | IntakeError::TooMany(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+        };
+        ApiError::BadRequest {
+            status,
+            detail: e.to_string(),
+            errors: Vec::new(),
+        }
+    }
+}
+
 impl From<axum::extract::rejection::QueryRejection> for ApiError {
     /// An unreadable query string: 400 with the reader's explanation.
     fn from(e: axum::extract::rejection::QueryRejection) -> Self {

@@ -33,6 +33,7 @@ pub mod error;
 mod extract;
 mod health;
 mod list;
+pub mod lodge;
 pub mod openapi;
 pub mod revenue;
 pub mod risk;

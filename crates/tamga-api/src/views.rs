@@ -44,7 +44,7 @@ impl From<DeclarationRecord> for DeclarationView {
             updated_at: r.updated_at,
             declaration: r.declaration,
             history: r.events,
-            channel: None,
+            channel: r.channel,
         }
     }
 }

@@ -13,82 +13,60 @@ use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 
 use crate::error::ApiError;
+use crate::lodge::{intake, IntakeError, Lodger, Verdict};
 use crate::AppState;
 
 const FORMAT_304: &[BorrowedFormatItem<'static>] =
     format_description!("[year][month][day][hour][minute][second]Z");
 
 pub(crate) async fn lodge_document(
-    state: &AppState,
-    user: User,
+    lodger: &Lodger,
+    user: &User,
     text: &str,
 ) -> Result<Response, ApiError> {
-    let now = tamga_store::sql::now();
-    let issued = now.format(FORMAT_304).unwrap_or_default();
-    let drafts = match tamga_wco::dec::drafts(text) {
-        Ok(drafts) if !drafts.is_empty() => drafts,
-        Ok(_) => {
-            let error = FieldError::new(
-                "/",
-                "no_declaration",
-                "the document holds no Declaration element",
-            );
-            return Ok(xml(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                notification::rejected("", &[error], &issued),
-            ));
-        }
-        Err(e) => {
-            let error = FieldError::new("/", "xml_malformed", e.to_string());
-            return Ok(xml(
-                StatusCode::BAD_REQUEST,
-                notification::rejected("", &[error], &issued),
-            ));
+    let issued = tamga_store::sql::now()
+        .format(FORMAT_304)
+        .unwrap_or_default();
+    let units = match intake::xml(text) {
+        Ok(units) => units,
+        Err(refusal @ IntakeError::TooMany(_)) => return Err(refusal.into()),
+        Err(refusal) => {
+            let (status, code) = match refusal {
+                IntakeError::NoDeclaration => (StatusCode::UNPROCESSABLE_ENTITY, "no_declaration"),
+                _ => (StatusCode::BAD_REQUEST, "xml_malformed"),
+            };
+            let detail = match refusal {
+                IntakeError::Xml(detail) => detail,
+                other => other.to_string(),
+            };
+            let error = FieldError::new("/", code, detail);
+            return Ok(xml(status, notification::rejected("", &[error], &issued)));
         }
     };
-    crate::declarations::check_batch_size(drafts.len())?;
-    let mut answers = Vec::with_capacity(drafts.len());
-    let mut status = StatusCode::CREATED;
-    for draft in &drafts {
-        let lrn = draft.lrn.clone().unwrap_or_default();
-        let (code, answer) =
-            match crate::declarations::lodge_draft(state, user.clone(), draft).await {
-                Ok((code, view)) => (
-                    code,
-                    notification::accepted(
-                        &lrn,
-                        &view.mrn,
-                        &view.accepted_at.format(FORMAT_304).unwrap_or_default(),
-                    ),
-                ),
-                Err(ApiError::Invalid(errors)) => (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    notification::rejected(&lrn, &errors, &issued),
-                ),
-                Err(ApiError::Forbidden(detail)) => {
-                    let error = FieldError::new("/declarant/id", "forbidden", detail);
-                    (
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        notification::rejected(&lrn, &[error], &issued),
-                    )
-                }
-                Err(ApiError::Conflict { detail, .. }) => {
-                    let error = FieldError::new("/lrn", "lrn_taken", detail);
-                    (
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        notification::rejected(&lrn, &[error], &issued),
-                    )
-                }
-                Err(other) => return Err(other),
-            };
-        status = crate::declarations::batch_status(status, code);
-        answers.push(answer);
-    }
+    let verdicts = lodger.lodge_all(user, &units).await?;
+    let answers: Vec<String> = units
+        .iter()
+        .zip(&verdicts)
+        .map(|(unit, verdict)| answer(&unit.lrn, verdict, &issued))
+        .collect();
     let body = match answers.as_slice() {
         [one] => one.clone(),
         many => notification::wrap(many),
     };
-    Ok(xml(status, body))
+    Ok(xml(crate::lodge::batch_status(&verdicts), body))
+}
+
+/// A verdict as a DMS notification: accepted (01) or rejected with every problem (03).
+fn answer(lrn: &str, verdict: &Verdict, issued: &str) -> String {
+    match verdict {
+        Verdict::Accepted(record) | Verdict::Resubmitted(record) => notification::accepted(
+            lrn,
+            &record.mrn,
+            &record.accepted_at.format(FORMAT_304).unwrap_or_default(),
+        ),
+        Verdict::Valid | Verdict::WouldResubmit { .. } => notification::accepted(lrn, "", issued),
+        refused => notification::rejected(lrn, &refused.problems(), issued),
+    }
 }
 
 /// Every DMS notification of a declaration to date, oldest first: received, accepted, the

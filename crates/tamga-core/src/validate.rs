@@ -44,8 +44,29 @@ pub fn validate(
     let declaration = v.declaration(draft, now);
     match declaration {
         Some(d) if v.findings.is_empty() => Ok(d),
-        _ => Err(v.findings.errors),
+        _ => Err(name_items(draft, v.findings.errors)),
     }
+}
+
+/// Item problems say which goods item, as the declarant numbers it (its sequence number, else
+/// its position from 1); the JSON pointer stays 0-based.
+fn name_items(draft: &DeclarationDraft, mut errors: Vec<FieldError>) -> Vec<FieldError> {
+    for error in &mut errors {
+        let Some(rest) = error.pointer.strip_prefix("/items/") else {
+            continue;
+        };
+        let Some(index) = rest.split('/').next().and_then(|i| i.parse::<usize>().ok()) else {
+            continue;
+        };
+        let number = draft
+            .items
+            .get(index)
+            .and_then(|item| item.sequence)
+            .filter(|n| *n > 0)
+            .map_or(index + 1, |n| usize::try_from(n).unwrap_or(index + 1));
+        error.message = format!("goods item {number}: {}", error.message);
+    }
+    errors
 }
 
 pub(crate) struct Validator<'r> {
@@ -88,9 +109,7 @@ impl Validator<'_> {
     fn declaration(&mut self, d: &DeclarationDraft, now: OffsetDateTime) -> Option<Declaration> {
         let kind = self.declaration_type(d.declaration_type.as_deref());
         let needs = Requirements::of(kind);
-        let why = kind.map_or(String::new(), |k| {
-            format!("for a {} declaration", k.as_str())
-        });
+        let why = kind.map_or(String::new(), |k| format!("for {}", k.described()));
         let additional_type = self.additional_type(d.additional_type.as_deref());
         let lrn = self.required_code("/lrn", d.lrn.as_deref(), codes::Lrn::parse, "");
         let office = self.office(d.customs_office.as_deref());

@@ -20,6 +20,8 @@ use crate::selectivity::{Capacity, Selectivity};
 mod cargo;
 mod route;
 
+pub(crate) use route::{forced as forced_channel, summary};
+
 /// A watchlist screener: the party names of every declaration go through it.
 pub trait NameScreen: Send + Sync + fmt::Debug {
     /// Matches of `name` scoring at least `threshold`, best first.
@@ -154,8 +156,19 @@ impl Engine {
         &self.snapshot
     }
 
-    /// Risk-assesses a declaration accepted on `today`.
+    /// Risk-assesses a declaration accepted on `today`, settling a red decision's claim
+    /// against the in-memory `capacity` (one process; the store settles it for servers).
     pub fn assess(&self, subject: Subject<'_>, today: Date, capacity: &Capacity) -> Decision {
+        let decision = self.decide(subject, today);
+        match &decision.claim {
+            Some(claim) if !capacity.take(claim) => decision.capacity_reached(),
+            _ => decision,
+        }
+    }
+
+    /// Risk-assesses a declaration accepted on `today`; a red decision carries its unsettled
+    /// claim on the day's red capacity.
+    pub fn decide(&self, subject: Subject<'_>, today: Date) -> Decision {
         let d = subject.declaration;
         let mut facts = DeclarationFacts::new(d);
         facts.aeo = self.is_aeo(&facts);
@@ -167,7 +180,7 @@ impl Engine {
         let fired = self.fire(&facts, &items, today);
         let mut explanation = self.explain(fired, watchlist, model, facts.aeo);
         explanation.random_key = format!("{}/{}", d.declarant.id, d.lrn);
-        self.route(d.customs_office.as_str(), today, explanation, capacity)
+        self.route(d.customs_office.as_str(), today, explanation)
     }
 
     /// The profile's firing on `subject`, if it fires (dry runs; scope and dates ignored).

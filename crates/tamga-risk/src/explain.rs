@@ -16,6 +16,45 @@ pub struct Decision {
     /// Whether a random draw selected the declaration (whatever else selected it too).
     pub random: bool,
     pub explanation: Explanation,
+    /// A red decision's claim on the office's red capacity of the day, to be settled by
+    /// whoever counts the day's reds ([`crate::selectivity::Capacity`] in memory, or the store
+    /// inside the lodgement's transaction). `None` for every other channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<RedClaim>,
+}
+
+/// One red slot asked of an office's daily capacity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedClaim {
+    pub office: String,
+    /// The office-local day.
+    pub day: time::Date,
+    /// The day's limit; `None`: unlimited (the red is still counted).
+    pub limit: Option<u32>,
+    /// Forced, drawn at random for red or above the priority score: counted, never refused.
+    pub must: bool,
+}
+
+impl RedClaim {
+    /// Whether the claim may be refused at all.
+    pub fn refusable(&self) -> bool {
+        !self.must && self.limit.is_some()
+    }
+}
+
+impl Decision {
+    /// The same decision when the day's red capacity is reached: yellow, said so in the
+    /// explanation, and no claim.
+    #[must_use]
+    pub fn capacity_reached(mut self) -> Decision {
+        self.channel = Channel::Yellow;
+        self.claim = None;
+        self.explanation.capacity_limited = true;
+        let forced = crate::engine::forced_channel(&self.explanation);
+        self.explanation.summary =
+            crate::engine::summary(self.channel, self.score, forced, &self.explanation);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -87,10 +87,35 @@ impl Tally {
     }
 }
 
+/// Every decided declaration of a window, whatever selected it (or nothing did).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Overall {
+    /// Declarations risk-assessed in the window.
+    pub decided: u64,
+    pub inspected: u64,
+    pub hits: u64,
+    pub hit_rate: Option<f64>,
+    pub revenue_found: Decimal,
+    pub findings: BTreeMap<FindingType, u64>,
+}
+
+impl From<Tally> for Overall {
+    fn from(t: Tally) -> Overall {
+        Overall {
+            decided: t.selections,
+            inspected: t.inspected,
+            hits: t.hits,
+            hit_rate: t.hit_rate,
+            revenue_found: t.revenue_found,
+            findings: t.findings,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Statistics {
     /// Every decided declaration in the window.
-    pub all: Tally,
+    pub all: Overall,
     /// Declarations drawn at random: the baseline hit rate.
     pub random: Tally,
     /// Per profile id (all versions together).
@@ -100,9 +125,10 @@ pub struct Statistics {
 /// Tallies `decided` declarations.
 pub fn statistics<'a>(decided: impl IntoIterator<Item = &'a Decided>) -> Statistics {
     let mut stats = Statistics::default();
+    let mut all = Tally::default();
     for d in decided {
         let outcome = d.outcome.as_ref();
-        stats.all.add(outcome);
+        all.add(outcome);
         if d.random {
             stats.random.add(outcome);
         }
@@ -110,5 +136,6 @@ pub fn statistics<'a>(decided: impl IntoIterator<Item = &'a Decided>) -> Statist
             stats.profiles.entry(id.clone()).or_default().add(outcome);
         }
     }
+    stats.all = all.into();
     stats
 }

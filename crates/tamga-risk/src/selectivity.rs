@@ -171,7 +171,9 @@ pub fn uniform(seed: u64, key: &str, channel: Channel) -> f64 {
     (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// Red inspections granted per office and day, kept across engine rebuilds.
+/// Red inspections granted per office and day, counted in memory: for one process (tests,
+/// benchmarks, tools). Servers count in the store, inside each lodgement's transaction, so
+/// that every server on one database shares the count and a restart keeps it.
 #[derive(Debug, Default)]
 pub struct Capacity {
     used: Mutex<HashMap<(String, Date), u32>>,
@@ -186,8 +188,10 @@ impl Capacity {
         }
     }
 
-    /// Takes one red slot at `office` on `day` if the limit allows it.
-    pub fn take(&self, office: &str, day: Date, limit: Option<u32>, force: bool) -> bool {
+    /// Settles a red claim: counts it and says whether the day's limit allowed it.
+    pub fn take(&self, claim: &crate::explain::RedClaim) -> bool {
+        let (office, day) = (claim.office.as_str(), claim.day);
+        let (limit, force) = (claim.limit, claim.must);
         let mut used = match self.used.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),

@@ -58,6 +58,9 @@ pub enum StoreError {
     },
 }
 
+/// The actor of what tamga does by itself (acceptance, the assessment at acceptance).
+pub const SYSTEM_ACTOR: &str = "tamga";
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Where the data lives.
@@ -87,6 +90,10 @@ pub trait Store: Send + Sync + 'static {
     /// Accepts a validated declaration, or recognises a resubmission of its LRN. The MRN is
     /// assigned and everything is committed durably before this returns.
     async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome>;
+
+    /// The (MRN, fingerprint) of the declaration holding a declarant's LRN, read without
+    /// writing (dry runs; [`Store::lodge`] checks again in its transaction).
+    async fn lrn_holder(&self, declarant: &str, lrn: &str) -> Result<Option<(String, String)>>;
 
     /// One declaration with its history, if it exists and `scope` may see it.
     async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>>;
@@ -184,7 +191,7 @@ pub trait Store: Send + Sync + 'static {
         to: time::OffsetDateTime,
     ) -> Result<Vec<risk::FeedbackRow>>;
 
-    /// Red decisions per office on `day`, to resume daily capacities after a restart.
+    /// Red decisions counted per office on `day` (the shared daily red capacity's use).
     async fn red_counts(&self, day: time::Date) -> Result<Vec<(String, u32)>>;
 
     /// The latest accepted declarations, newest first, for dry runs of profiles.

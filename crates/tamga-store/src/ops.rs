@@ -44,7 +44,7 @@ macro_rules! backend_ops {
             })
         }
 
-        pub(crate) async fn lodge(conn: &mut $conn, l: Lodgement) -> Result<LodgeOutcome> {
+        pub(crate) async fn lodge(conn: &mut $conn, mut l: Lodgement) -> Result<LodgeOutcome> {
             let d = &l.declaration;
             let existing: Option<ExistingRow> = sqlx::query_as(sql::SELECT_EXISTING)
                 .bind(d.declarant.id.as_str())
@@ -70,6 +70,9 @@ macro_rules! backend_ops {
             bind_all!(sqlx::query(&items_sql), item_binds)
                 .execute(&mut *conn)
                 .await?;
+            if let Some(risk) = l.risk.take() {
+                l.risk = Some(crate::risk_ops::$risk::settle_claim(conn, risk).await?);
+            }
             let events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
             let (events_sql, event_binds) = sql::insert_events(id, &events);
             bind_all!(sqlx::query(&events_sql), event_binds).execute(&mut *conn).await?;
@@ -78,7 +81,7 @@ macro_rules! backend_ops {
                     .bind(id)
                     .bind(1_i64)
                     .bind(l.at)
-                    .bind(&l.lodged_by.name)
+                    .bind(crate::SYSTEM_ACTOR)
                     .bind("assessed at acceptance")
                     .bind(&assessment.currency)
                     .bind(assessment.total.to_string())
@@ -99,9 +102,19 @@ macro_rules! backend_ops {
                 status: l.status(),
                 accepted_at: l.at,
                 updated_at: l.at,
+                channel: l.risk.map(|r| r.channel),
                 declaration: l.declaration,
                 events,
             })))
+        }
+
+        pub(crate) async fn lrn_holder(pool: &$pool, declarant: &str, lrn: &str) -> Result<Option<(String, String)>> {
+            let existing: Option<ExistingRow> = sqlx::query_as(sql::SELECT_EXISTING)
+                .bind(declarant)
+                .bind(lrn)
+                .fetch_optional(pool)
+                .await?;
+            Ok(existing.map(|e| (e.mrn, e.fingerprint)))
         }
 
         pub(crate) async fn resubmission(conn: &mut $conn, existing: ExistingRow, fingerprint: &str) -> Result<LodgeOutcome> {

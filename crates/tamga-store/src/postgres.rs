@@ -93,6 +93,10 @@ impl Store for PgStore {
         }
     }
 
+    async fn lrn_holder(&self, declarant: &str, lrn: &str) -> Result<Option<(String, String)>> {
+        ops::lrn_holder(&self.pool, declarant, lrn).await
+    }
+
     async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>> {
         ops::declaration(&self.pool, mrn, scope).await
     }

@@ -163,6 +163,9 @@ pub struct DeclarationRecord {
     pub updated_at: OffsetDateTime,
     pub declaration: Declaration,
     pub events: Vec<Event>,
+    /// The risk channel stored at acceptance, when the operation that built this record took
+    /// it (lodging does; reads leave it to [`crate::Store::risk_decision`]).
+    pub channel: Option<String>,
 }
 
 /// A line of a declaration list.

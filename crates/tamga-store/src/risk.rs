@@ -75,6 +75,20 @@ pub struct RiskRecord {
     pub document: String,
     /// The profiles that fired: (id, version).
     pub profiles: Vec<(String, u32)>,
+    /// A red decision's claim on the office's red capacity of `day`, settled in the
+    /// lodgement's transaction.
+    pub claim: Option<CapacityClaim>,
+}
+
+/// One red slot asked of an office's daily capacity, and what is stored when it is refused.
+#[derive(Debug, Clone)]
+pub struct CapacityClaim {
+    /// The day's limit; `None`: unlimited (the red is still counted).
+    pub limit: Option<u32>,
+    /// Counted even past the limit (forced, drawn at random, priority score).
+    pub must: bool,
+    /// The decision to store instead when the capacity is reached (yellow, said so).
+    pub if_reached: Box<RiskRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

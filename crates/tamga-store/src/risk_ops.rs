@@ -92,6 +92,33 @@ macro_rules! risk_ops {
                 .collect()
         }
 
+        /// Counts a red decision against its office's red capacity of the day. A claim the
+        /// limit refuses stores the yellow record it names instead.
+        pub(crate) async fn settle_claim(conn: &mut $conn, mut risk: RiskRecord) -> Result<RiskRecord> {
+            let claim = risk.claim.take();
+            if risk.channel != "red" {
+                return Ok(risk);
+            }
+            let limit = match &claim {
+                Some(c) if !c.must => c.limit.map_or(i64::MAX, i64::from),
+                _ => i64::MAX,
+            };
+            let granted: Option<i64> = if limit == 0 {
+                None
+            } else {
+                sqlx::query_scalar(crate::sql::CLAIM_RED)
+                    .bind(&risk.office)
+                    .bind(risk.day.to_string())
+                    .bind(limit)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            };
+            Ok(match (granted, claim) {
+                (None, Some(claim)) => *claim.if_reached,
+                _ => risk,
+            })
+        }
+
         pub(crate) async fn insert_decision(conn: &mut $conn, declaration_id: i64, risk: &RiskRecord, at: time::OffsetDateTime) -> Result<()> {
             let insert = format!(
                 "INSERT INTO risk_decisions (declaration_id, office, channel, score, random, decided_at, decided_on, document) \
@@ -212,7 +239,7 @@ macro_rules! risk_ops {
 
         pub(crate) async fn red_counts(pool: &$pool, day: time::Date) -> Result<Vec<(String, u32)>> {
             let rows: Vec<(String, i64)> = sqlx::query_as(
-                "SELECT office, COUNT(*) FROM risk_decisions WHERE decided_on = $1 AND channel = 'red' GROUP BY office",
+                "SELECT office, used FROM red_capacity WHERE day = $1",
             )
             .bind(day.to_string())
             .fetch_all(pool)

@@ -93,6 +93,7 @@ impl DeclarationRow {
             updated_at,
             declaration,
             events,
+            channel: None,
         })
     }
 }
@@ -140,9 +141,10 @@ pub(crate) fn acceptance_events(
         actor: actor.to_owned(),
         reason,
     };
+    // The trader lodges; the system accepts (no officer is involved in acceptance).
     let mut events = vec![
         event(1, Status::Lodged, actor, None),
-        event(2, Status::Accepted, actor, None),
+        event(2, Status::Accepted, crate::SYSTEM_ACTOR, None),
     ];
     if let Some(risk) = risk {
         let reason = format!("selectivity: {} channel", risk.channel);

@@ -459,3 +459,10 @@ pub fn now() -> time::OffsetDateTime {
     now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
         .unwrap_or(now)
 }
+
+/// Counts one red at an office on a day if fewer than `$3` were counted: a row back means
+/// granted. Concurrent lodgements on PostgreSQL serialise on the (office, day) row.
+pub(crate) const CLAIM_RED: &str =
+    "INSERT INTO red_capacity (office, day, used) VALUES ($1, $2, 1) \
+     ON CONFLICT (office, day) DO UPDATE SET used = red_capacity.used + 1 \
+     WHERE red_capacity.used < $3 RETURNING used";

@@ -1,5 +1,5 @@
-//! `tamga import tariff|rates FILE.csv`: replaces the tariff in force, or adds exchange rates,
-//! straight on the database. A running server picks them up within ten seconds. Every bad row
+//! `tamga import tariff|rates|valuation|watchlist FILE`: replaces the tariff in force, adds
+//! exchange rates or valuation references, or replaces a watchlist, straight on the database. A running server picks them up within ten seconds. Every bad row
 //! is reported and nothing is imported from a file with one.
 
 use std::path::Path;
@@ -13,8 +13,14 @@ use crate::settings::Settings;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ImportCommand {
-    /// A tariff CSV (format in crates/tamga-core/src/tariff/load.rs and the README); the latest
-    /// import is the tariff in force.
+    /// A tariff CSV; the latest import is the tariff in force. Columns:
+    /// kind,code,origins,expression,document,valid_from,valid_to,description. kind is line,
+    /// group, no-mfn, third-country-duty, preference, anti-dumping, countervailing, excise,
+    /// vat or restriction; origins is * (any), a country code or group:NAME; expression a duty
+    /// expression such as "10 %", "93.10 EUR / 100 kg" or "15 % + 1.25 USD / cm3"; dates
+    /// YYYY-MM-DD (an empty valid_to is open-ended); "#" starts a comment. Example line:
+    /// "third-country-duty,8471,*,5 %,,2022-01-01,,". The illustrative starter tariff that
+    /// tamga imports on first start follows this format.
     Tariff { file: std::path::PathBuf },
     /// Exchange rates CSV: currency,valid_from,rate (UZS per unit); added to those stored.
     Rates { file: std::path::PathBuf },

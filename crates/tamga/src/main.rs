@@ -53,7 +53,8 @@ enum Command {
         #[command(flatten)]
         target: client::Target,
     },
-    /// Import reference data into the database: a tariff or exchange rates.
+    /// Import reference data into the database: a tariff, exchange rates, valuation
+    /// references or a watchlist.
     Import {
         #[command(subcommand)]
         what: import::ImportCommand,
@@ -63,7 +64,8 @@ enum Command {
         #[command(subcommand)]
         command: ValuationCommand,
     },
-    /// Lodge a batch of declaration files (JSON or EDIFACT), with a summary.
+    /// Lodge a batch of declaration files (JSON, UN/EDIFACT CUSDEC or WCO DM XML), with a
+    /// summary; or give the server's verdict on them without lodging (--dry-run).
     Ingest(ingest::IngestArgs),
     /// Print the effective configuration, secrets redacted.
     PrintConfig,

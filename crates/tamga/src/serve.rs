@@ -52,10 +52,8 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let api = tamga_api::ApiSettings {
         body_limit: settings.body_limit,
     };
-    let mut state = tamga_api::AppState::new(store.clone(), api);
+    let state = tamga_api::AppState::new(store.clone(), api);
     state.revenue.set(tamga_api::revenue::load(&*store).await?);
-    let today = tamga_api::risk::office_day("UZTAS", tamga_store::sql::now());
-    state.risk.resume_capacity(&*store, today).await?;
     state.risk.refresh(&*store).await?;
     let engine = state.risk.get().engine.clone();
     tracing::info!(

@@ -103,7 +103,7 @@ pub(crate) async fn decision(
     params(("mrn" = String, Path, description = "Movement Reference Number")),
     request_body(content = Object, description = r#"{"findings": [{"type": "undervaluation", "note": "..."}], "extra_revenue": "1500.00", "notes": "..."}"#),
     responses(
-        (status = 201, description = "Recorded"),
+        (status = 201, description = "Recorded: the outcome as stored", body = OutcomeView),
         (status = 403, description = "Officers, supervisors and administrators only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such declaration", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
@@ -113,7 +113,7 @@ pub(crate) async fn record_inspection(
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
     JsonBody(outcome): JsonBody<Outcome>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<(StatusCode, Json<OutcomeView>), ApiError> {
     use tamga_core::role::Role;
     if !matches!(user.role, Role::Officer | Role::Supervisor | Role::Admin) {
         return Err(ApiError::Forbidden(
@@ -162,8 +162,13 @@ pub(crate) async fn record_inspection(
         recorded_at: tamga_store::sql::now(),
         document: serde_json::to_string(&outcome).map_err(|e| ApiError::Internal(e.into()))?,
     };
+    let view = OutcomeView {
+        recorded_by: stored.recorded_by.clone(),
+        recorded_at: stored.recorded_at,
+        outcome: serde_json::to_value(&outcome).map_err(|e| ApiError::Internal(e.into()))?,
+    };
     match state.store.record_outcome(&mrn, stored).await? {
-        Some(()) => Ok(StatusCode::CREATED),
+        Some(()) => Ok((StatusCode::CREATED, Json(view))),
         None => Err(ApiError::NotFound(format!("no declaration {mrn:?}"))),
     }
 }
@@ -185,8 +190,9 @@ pub struct StatisticsView {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub to: OffsetDateTime,
-    /// `all`, `random` (the baseline) and per-profile tallies: selections, inspected, hits,
-    /// hit_rate, revenue_found, findings by type.
+    /// `all` (every decided declaration: decided, inspected, hits, hit_rate, revenue_found,
+    /// findings by type), and `random` (the baseline) and per-profile tallies of the same with
+    /// `selections` (the declarations each selected) in place of `decided`.
     #[schema(value_type = Object)]
     pub statistics: Statistics,
 }

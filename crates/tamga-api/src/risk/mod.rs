@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use tamga_core::role::Role;
 use tamga_core::{Declaration, FieldError};
 use tamga_risk::engine::{Engine, EngineParts, ItemScorer, NameScreen};
-use tamga_risk::facts::{ItemFacts, Subject};
+use tamga_risk::facts::ItemFacts;
 use tamga_risk::lists::NamedList;
-use tamga_risk::selectivity::{Capacity, Selectivity};
+use tamga_risk::selectivity::Selectivity;
 use tamga_risk::watch::ListScreen;
-use tamga_risk::{Decision, Profile};
-use tamga_store::risk::{kind, RiskRecord};
+use tamga_risk::Profile;
+use tamga_store::risk::kind;
 use tamga_store::{Store, StoreError, User};
 use tamga_watchlist::{Entry, Screener};
 use time::{Date, OffsetDateTime};
@@ -55,11 +55,10 @@ impl Risk {
     }
 }
 
-/// The shared, replaceable [`Risk`], and the daily red capacities, which outlive rebuilds.
+/// The shared, replaceable [`Risk`]. (The daily red capacities are counted in the store.)
 #[derive(Debug, Clone, Default)]
 pub struct RiskCell {
     current: Arc<RwLock<Arc<Risk>>>,
-    pub capacity: Arc<Capacity>,
 }
 
 impl RiskCell {
@@ -71,19 +70,6 @@ impl RiskCell {
         if let Ok(mut slot) = self.current.write() {
             *slot = Arc::new(risk);
         }
-    }
-
-    /// Resumes today's red counts, so a restart does not hand out a day's capacity twice.
-    pub async fn resume_capacity(
-        &mut self,
-        store: &dyn Store,
-        day: Date,
-    ) -> Result<(), StoreError> {
-        let used = store.red_counts(day).await?;
-        self.capacity = Arc::new(Capacity::with_used(
-            used.into_iter().map(|(o, n)| (o, day, n)),
-        ));
-        Ok(())
     }
 
     /// Rebuilds the engine when the stored documents changed; returns whether it did.
@@ -269,38 +255,6 @@ pub fn item_facts(
             duty_rate: duty_rates.get(&item.sequence).copied(),
         })
         .collect()
-}
-
-/// Risk-assesses a declaration being accepted: the decision and the record stored with it.
-pub(crate) fn assess_at_acceptance(
-    state: &crate::AppState,
-    declaration: &Declaration,
-    assessment: Option<&tamga_core::tariff::Assessment>,
-    at: OffsetDateTime,
-) -> (Decision, RiskRecord) {
-    let facts = item_facts(declaration, assessment, &state.revenue.get().valuation);
-    let day = office_day(declaration.customs_office.as_str(), at);
-    let risk = state.risk.get();
-    let subject = Subject {
-        declaration,
-        items: &facts,
-    };
-    let decision = risk.engine.assess(subject, day, &state.risk.capacity);
-    let record = RiskRecord {
-        office: declaration.customs_office.to_string(),
-        channel: decision.channel.as_str().to_owned(),
-        score: decision.score,
-        random: decision.random,
-        day,
-        document: serde_json::to_string(&decision.explanation).unwrap_or_default(),
-        profiles: decision
-            .explanation
-            .profiles
-            .iter()
-            .map(|p| (p.id.clone(), p.version))
-            .collect(),
-    };
-    (decision, record)
 }
 
 /// Analysts and administrators manage the targeting center.

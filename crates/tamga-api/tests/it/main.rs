@@ -5,6 +5,7 @@ mod bad_input;
 mod cargo;
 mod declarations;
 mod edifact;
+mod lodge;
 mod openapi;
 mod reference;
 mod revenue;

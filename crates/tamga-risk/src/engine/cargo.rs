@@ -107,6 +107,7 @@ impl Engine {
             score,
             random: false,
             explanation: e,
+            claim: None,
         }
     }
 }

@@ -1,15 +1,16 @@
 //! Routing: the score and the forced channels give the channel; the random draw may raise it;
-//! the day's red capacity may lower it to yellow. The summary sentence says which did what.
+//! a red decision claims a slot of the day's red capacity, and a refused claim lowers it to
+//! yellow ([`Decision::capacity_reached`]). The summary sentence says which did what.
 
 use time::Date;
 
 use super::Engine;
-use crate::explain::{Decision, Explanation, Thresholds};
+use crate::explain::{Decision, Explanation, RedClaim, Thresholds};
 use crate::profile::{Channel, Effect};
-use crate::selectivity::{Capacity, OfficeRules};
+use crate::selectivity::OfficeRules;
 
 /// The most severe channel a fired profile forces.
-pub(super) fn forced(e: &Explanation) -> Option<Channel> {
+pub(crate) fn forced(e: &Explanation) -> Option<Channel> {
     e.profiles
         .iter()
         .filter_map(|p| match p.effect {
@@ -31,13 +32,7 @@ pub(super) fn by_score(rules: &OfficeRules, score: i64) -> Channel {
 }
 
 impl Engine {
-    pub(super) fn route(
-        &self,
-        office: &str,
-        today: Date,
-        mut e: Explanation,
-        capacity: &Capacity,
-    ) -> Decision {
+    pub(super) fn route(&self, office: &str, today: Date, mut e: Explanation) -> Decision {
         let rules = self.selectivity.rules(office);
         e.thresholds = Thresholds {
             yellow_at: rules.yellow_at,
@@ -50,26 +45,26 @@ impl Engine {
         if let Some(drawn) = e.random_channel {
             channel = channel.max(drawn);
         }
-        if channel == Channel::Red {
-            let must = forced == Some(Channel::Red)
+        let claim = (channel == Channel::Red).then(|| RedClaim {
+            office: office.to_owned(),
+            day: today,
+            limit: rules.red_capacity_per_day,
+            must: forced == Some(Channel::Red)
                 || e.random_channel == Some(Channel::Red)
-                || rules.priority_at.is_some_and(|p| score >= p);
-            if !capacity.take(office, today, rules.red_capacity_per_day, must) {
-                channel = Channel::Yellow;
-                e.capacity_limited = true;
-            }
-        }
+                || rules.priority_at.is_some_and(|p| score >= p),
+        });
         e.summary = summary(channel, score, forced, &e);
         Decision {
             channel,
             score,
             random: e.random_channel.is_some(),
             explanation: e,
+            claim,
         }
     }
 }
 
-pub(super) fn summary(
+pub(crate) fn summary(
     channel: Channel,
     score: i64,
     forced: Option<Channel>,

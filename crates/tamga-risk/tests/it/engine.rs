@@ -360,7 +360,7 @@ fn feedback_statistics_per_profile_and_random_baseline() {
         (3, 3, 1)
     );
     assert_eq!(s.random.hit_rate, Some(1.0 / 3.0));
-    assert_eq!((s.all.selections, s.all.inspected), (7, 6));
+    assert_eq!((s.all.decided, s.all.inspected), (7, 6));
 }
 
 #[test]

@@ -113,6 +113,10 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn lrn_holder(&self, declarant: &str, lrn: &str) -> Result<Option<(String, String)>> {
+        ops::lrn_holder(&self.read, declarant, lrn).await
+    }
+
     async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>> {
         ops::declaration(&self.read, mrn, scope).await
     }

@@ -372,7 +372,7 @@ pub async fn transitions_follow_the_lifecycle(store: Arc<dyn Store>) {
         history,
         [
             (1, Status::Lodged, "broker"),
-            (2, Status::Accepted, "broker"),
+            (2, Status::Accepted, "tamga"),
             (3, Status::UnderControl, "officer"),
             (4, Status::Released, "officer"),
         ]

@@ -47,6 +47,7 @@ on_both_backends!(
     cargo_reports_are_stored_once,
     risk_documents_are_versioned,
     decisions_and_outcomes_feed_the_statistics,
+    red_capacity_is_counted_in_the_lodgement,
 );
 
 use cargo::*;

@@ -116,6 +116,7 @@ pub async fn decisions_and_outcomes_feed_the_statistics(store: Arc<dyn Store>) {
             } else {
                 vec![]
             },
+            claim: None,
         };
         let l = lodgement(declaration(&format!("RISK-{i}")), &officer).with_risk(risk);
         let LodgeOutcome::Accepted(record) = store.lodge(l).await.unwrap() else {
@@ -194,4 +195,80 @@ pub async fn decisions_and_outcomes_feed_the_statistics(store: Arc<dyn Store>) {
         [&mrns[2], &mrns[1]]
     );
     assert_eq!(recent[0].1.lrn.as_str(), "RISK-2");
+}
+
+pub fn red(office: &str, day: time::Date, limit: Option<u32>, must: bool) -> RiskRecord {
+    let record = |channel: &str| RiskRecord {
+        office: office.into(),
+        channel: channel.into(),
+        score: 90,
+        random: false,
+        day,
+        document: format!(r#"{{"summary":"{channel}"}}"#),
+        profiles: vec![],
+        claim: None,
+    };
+    RiskRecord {
+        claim: Some(tamga_store::risk::CapacityClaim {
+            limit,
+            must,
+            if_reached: Box::new(record("yellow")),
+        }),
+        ..record("red")
+    }
+}
+
+/// The daily red capacity is counted in the store: a claim past the limit stores the yellow
+/// fallback, forced reds are counted past it, a resubmission claims nothing, and other days
+/// and offices have their own counts.
+pub async fn red_capacity_is_counted_in_the_lodgement(store: Arc<dyn Store>) {
+    let officer = user(&*store, "capa", Role::Officer, None).await;
+    let day = date!(2026 - 11 - 24);
+    let mut channels = Vec::new();
+    for (i, (office, must)) in [
+        ("UZTAS", false),
+        ("UZTAS", false),
+        ("UZTAS", false),
+        ("UZTAS", true),
+        ("UZSKD", false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let l = lodgement(declaration(&format!("CAP-{i}")), &officer).with_risk(red(
+            office,
+            day,
+            Some(2),
+            must,
+        ));
+        let LodgeOutcome::Accepted(record) = store.lodge(l).await.unwrap() else {
+            panic!("not accepted")
+        };
+        let stored = store.risk_decision(&record.mrn).await.unwrap().unwrap();
+        assert_eq!(record.channel.as_deref(), Some(stored.channel.as_str()));
+        channels.push(stored.channel);
+    }
+    assert_eq!(channels, ["red", "red", "yellow", "red", "red"]);
+    let again = lodgement(declaration("CAP-0"), &officer).with_risk(red("UZTAS", day, None, true));
+    assert!(matches!(
+        store.lodge(again).await.unwrap(),
+        LodgeOutcome::Resubmitted(_)
+    ));
+    let mut counts = store.red_counts(day).await.unwrap();
+    counts.sort();
+    assert_eq!(counts, [("UZSKD".to_owned(), 1), ("UZTAS".to_owned(), 3)]);
+    let next_day = lodgement(declaration("CAP-9"), &officer).with_risk(red(
+        "UZTAS",
+        date!(2026 - 11 - 25),
+        Some(2),
+        false,
+    ));
+    let LodgeOutcome::Accepted(record) = store.lodge(next_day).await.unwrap() else {
+        panic!("not accepted")
+    };
+    assert_eq!(
+        record.channel.as_deref(),
+        Some("red"),
+        "a new day, a new capacity"
+    );
 }

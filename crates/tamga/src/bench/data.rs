@@ -98,7 +98,7 @@ pub fn declaration(n: usize, run: &str, party: &str, lines: &[Line], offices: &[
         "country_of_destination": "UZ",
         "border_transport": { "mode": first.map_or("3", |l| l.mode), "identification": format!("01A{:03}BC", n % 1000), "nationality": "UZ" },
         "invoice": { "currency": "USD", "amount": format!("{total:.2}") },
-        "incoterm": "CPT",
+        "incoterm": "FCA",
         "freight": "350.00",
         "items": items,
     })

@@ -126,3 +126,50 @@ async fn the_active_model_scores_every_acceptance_and_explains_itself() {
     );
     assert_eq!(part["top_features"].as_array().unwrap().len(), 5, "{part}");
 }
+
+/// The office's daily red capacity is taken by new declarations only: resubmissions and a
+/// used LRN leave it alone, and the declaration past the limit goes yellow, saying why.
+#[tokio::test]
+async fn red_capacity_is_not_consumed_by_resubmissions() {
+    let app = TestApp::sqlite().await;
+    quiet(&app).await;
+    let mut settings =
+        app.get("/api/v1/risk/selectivity", &app.analyst).await.body["settings"].clone();
+    settings["default"]["red_capacity_per_day"] = json!(2);
+    let body = json!({"settings": settings, "reason": "two red examinations a day"});
+    let answer = super::put(&app, "/api/v1/risk/selectivity", &app.analyst, &body).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let heavy = json!({"id": "all", "title": "everything", "condition": "true",
+                       "effect": {"weight": 1000}, "reason": "capacity test"});
+    app.post("/api/v1/risk/profiles", &app.analyst, &heavy)
+        .await;
+
+    assert_eq!(lodge(&app, "CAP-1").await.body["channel"], "red");
+    let mut again = crate::app::sample();
+    again["lrn"] = json!("CAP-1");
+    for _ in 0..3 {
+        let answer = app.lodge(&app.broker, &again).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(answer.body["channel"], "red");
+    }
+    again["items"][0]["description"] = json!("something else entirely");
+    assert_eq!(
+        app.lodge(&app.broker, &again).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(lodge(&app, "CAP-2").await.body["channel"], "red");
+    let third = lodge(&app, "CAP-3").await;
+    assert_eq!(third.body["channel"], "yellow", "the capacity of 2 is used");
+    let mrn = third.body["mrn"].as_str().unwrap();
+    let risk = app
+        .get(&format!("/api/v1/declarations/{mrn}/risk"), &app.officer)
+        .await;
+    assert_eq!(risk.body["channel"], "yellow", "{}", risk.body);
+    assert!(
+        risk.body
+            .to_string()
+            .contains("red capacity of the day reached"),
+        "{}",
+        risk.body
+    );
+}

@@ -252,6 +252,8 @@ async fn versions_deactivation_dry_runs_outcomes_and_statistics() {
         )
         .await;
     assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    assert_eq!(recorded.body["recorded_by"], "officer", "{}", recorded.body);
+    assert_eq!(recorded.body["outcome"]["findings"], finding["findings"]);
     app.post(
         &format!("/api/v1/declarations/{second}/inspection"),
         &app.officer,
@@ -289,7 +291,7 @@ async fn versions_deactivation_dry_runs_outcomes_and_statistics() {
     );
     assert_eq!(tally["hit_rate"], 0.5);
     assert_eq!(tally["revenue_found"], "1500.50");
-    assert_eq!(stats.body["statistics"]["all"]["selections"], 3);
+    assert_eq!(stats.body["statistics"]["all"]["decided"], 3);
     let bad_window = app
         .get("/api/v1/risk/statistics?from=yesterday", &app.analyst)
         .await;

@@ -1,14 +1,13 @@
 //! `tamga ingest FILES...`: lodges a batch of declarations — JSON, UN/EDIFACT interchanges of
-//! CUSDEC messages, or WCO DM 3.6 XML — with a progress bar and a summary. `--dry-run` parses, maps and validates
-//! each file here, storing nothing. The exit code is 0 when every file was handled, whatever
+//! CUSDEC messages, or WCO DM 3.6 XML — with a progress bar and a summary. `--dry-run` runs
+//! each file through the server's lodgement pipeline against its database, storing nothing
+//! ([`dry_run`]). The exit code is 0 when every file was handled, whatever
 //! the verdicts, and 1 when a file could not be read.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use tamga_core::draft::DeclarationDraft;
-use tamga_core::refdata::ReferenceData;
 
 use crate::client::Target;
 use crate::settings::Settings;
@@ -18,7 +17,9 @@ pub struct IngestArgs {
     /// Files to lodge: JSON declarations, EDIFACT interchanges or WCO DM XML documents.
     #[arg(required_unless_present = "watch")]
     pub files: Vec<PathBuf>,
-    /// Parse, map and validate only; store nothing and need no server.
+    /// Give the server's verdict without lodging: the same pipeline, on the server's database
+    /// (its tariff and LRNs), storing nothing; needs no running server. With --token, as that
+    /// user; without, as customs staff.
     #[arg(long, conflicts_with = "watch")]
     pub dry_run: bool,
     /// Watch this folder instead: each file dropped in is lodged and moved to `done/` or
@@ -57,6 +58,15 @@ fn format_of(text: &str) -> Format {
     }
 }
 
+mod dry_run;
+
+/// Where the files go: to a server, or through the pipeline without storing.
+#[derive(Debug)]
+enum Sink {
+    Lodge { url: String, token: String },
+    Check(Box<dry_run::Checker>),
+}
+
 /// What became of one file.
 #[derive(Debug)]
 enum Outcome {
@@ -72,9 +82,13 @@ pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<std::p
         return Ok(std::process::ExitCode::SUCCESS);
     }
     let target = if args.dry_run {
-        None
+        let token = args.target.resolve(settings).ok().map(|(_, token)| token);
+        Sink::Check(Box::new(
+            dry_run::Checker::open(settings, token.as_deref()).await?,
+        ))
     } else {
-        Some(args.target.resolve(settings)?)
+        let (url, token) = args.target.resolve(settings)?;
+        Sink::Lodge { url, token }
     };
     let progress = ProgressBar::new(args.files.len() as u64);
     progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")?);
@@ -84,8 +98,8 @@ pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<std::p
     for file in &args.files {
         progress.set_message(file.display().to_string());
         let outcome = match &target {
-            None => check(file),
-            Some((url, token)) => lodge(&http, url, token, file).await,
+            Sink::Lodge { url, token } => lodge(&http, url, token, file).await,
+            Sink::Check(checker) => checker.check(file).await?,
         };
         let line = match &outcome {
             Outcome::Accepted(what) => {
@@ -119,58 +133,6 @@ pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<std::p
 fn read(file: &Path) -> Result<String, Outcome> {
     let bytes = std::fs::read(file).map_err(|e| Outcome::Unreadable(e.to_string()))?;
     Ok(tamga_edifact::charset::decode(&bytes).into_owned())
-}
-
-/// `--dry-run`: everything but the lodging.
-fn check(file: &Path) -> Outcome {
-    let text = match read(file) {
-        Ok(text) => text,
-        Err(outcome) => return outcome,
-    };
-    let drafts: Vec<(String, DeclarationDraft)> = match format_of(&text) {
-        Format::Json => match serde_json::from_str::<DeclarationDraft>(&text) {
-            Ok(draft) => vec![("declaration".into(), draft)],
-            Err(e) => return Outcome::Rejected(vec![format!("not a declaration: {e}")]),
-        },
-        Format::Edifact => match tamga_edifact::interchange::read(&text) {
-            Ok(interchange) => interchange
-                .messages
-                .iter()
-                .map(|m| {
-                    (
-                        format!("message {}", m.reference),
-                        tamga_edifact::cusdec::to_draft(m),
-                    )
-                })
-                .collect(),
-            Err(e) => return Outcome::Rejected(vec![format!("syntax: {e}")]),
-        },
-        Format::Xml => match tamga_wco::dec::drafts(&text) {
-            Ok(drafts) => drafts
-                .into_iter()
-                .enumerate()
-                .map(|(i, d)| (format!("declaration {}", i + 1), d))
-                .collect(),
-            Err(e) => return Outcome::Rejected(vec![format!("XML: {e}")]),
-        },
-        Format::Other => return Outcome::Rejected(vec!["not JSON, EDIFACT or WCO DM XML".into()]),
-    };
-    let now = time::OffsetDateTime::now_utc();
-    let mut problems = Vec::new();
-    for (name, draft) in &drafts {
-        if let Err(errors) = tamga_core::validate::validate(draft, ReferenceData::embedded(), now) {
-            problems.extend(
-                errors
-                    .iter()
-                    .map(|e| format!("{name}: {} [{}] {}", e.pointer, e.code, e.message)),
-            );
-        }
-    }
-    if problems.is_empty() {
-        Outcome::Accepted(drafts.into_iter().map(|(name, _)| name).collect())
-    } else {
-        Outcome::Rejected(problems)
-    }
 }
 
 /// The server's answer to one file.
