@@ -16,3 +16,5 @@ pub use rates::ExchangeRates;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_quantities;

@@ -63,3 +63,81 @@ impl Validator<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use crate::draft::{DecimalText, DeclarationDraft, QuantityDraft};
+    use crate::refdata::ReferenceData;
+
+    const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
+
+    fn quantity(quantity: Option<&str>, unit: Option<&str>) -> QuantityDraft {
+        QuantityDraft {
+            quantity: quantity.map(|q| DecimalText(q.to_owned())),
+            unit: unit.map(str::to_owned),
+        }
+    }
+
+    fn check(quantities: Vec<QuantityDraft>) -> Result<crate::model::Declaration, Vec<String>> {
+        let mut draft: DeclarationDraft = serde_json::from_str(SAMPLE).unwrap();
+        draft.items[1].additional_quantities = quantities;
+        crate::validate::validate(
+            &draft,
+            ReferenceData::embedded(),
+            datetime!(2026-11-22 12:00 UTC),
+        )
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| format!("{} {}", e.pointer, e.code))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn long_units_are_kept_with_single_spaces() {
+        let declaration = check(vec![
+            quantity(Some("40"), Some("% vol")),
+            quantity(Some("59.5"), Some("l  alc.   100%")),
+            quantity(Some("800"), Some("kg/biodiesel")),
+        ])
+        .unwrap();
+        let units: Vec<&str> = declaration.items[1]
+            .additional_quantities
+            .iter()
+            .map(|q| q.unit.as_str())
+            .collect();
+        assert_eq!(units, ["% vol", "l alc. 100%", "kg/biodiesel"]);
+    }
+
+    #[test]
+    fn every_bad_quantity_is_named() {
+        let errors = check(vec![
+            quantity(None, Some("kg N")),
+            quantity(Some("-3"), None),
+            quantity(Some("101"), Some("% VOL")),
+            quantity(Some("5"), Some(&"x".repeat(33))),
+            quantity(Some("5"), Some("kg\u{7}")),
+            quantity(Some("1"), Some("hl")),
+            quantity(Some("2"), Some("HL")),
+            quantity(Some("1"), Some("  ")),
+        ])
+        .unwrap_err();
+        let at = "/items/1/additional_quantities";
+        assert_eq!(
+            errors,
+            [
+                format!("{at}/0/quantity missing"),
+                format!("{at}/1/quantity not_positive"),
+                format!("{at}/1/unit missing"),
+                format!("{at}/2/quantity out_of_range"),
+                format!("{at}/3/unit invalid_text"),
+                format!("{at}/4/unit invalid_text"),
+                format!("{at}/6/unit duplicate"),
+                format!("{at}/7/unit empty"),
+            ]
+        );
+    }
+}
