@@ -369,8 +369,9 @@ fn has_document(declaration: &Declaration, item: &GoodsItem, document: Option<&s
         .any(|d| d.document_type.as_str() == document)
 }
 
-/// The measure of `kind` attached to the longest code prefix that covers `origin`.
-fn most_specific<'m>(
+/// The measure of `kind` that covers `origin` and is the most specific
+/// ([`Measure::specificity`]).
+pub fn most_specific<'m>(
     measures: &[&'m Measure],
     kind: MeasureKind,
     tariff: &Tariff,
@@ -379,19 +380,8 @@ fn most_specific<'m>(
     measures
         .iter()
         .filter(|m| m.kind == kind && tariff.covers(&m.origins, origin))
-        .max_by_key(|m| (m.code.len(), origin_rank(&m.origins), m.valid_from))
+        .max_by_key(|m| m.specificity())
         .copied()
-}
-
-/// Between measures on the same code, one for the country beats one for its group, which
-/// beats one for any origin; then the latest to enter into force wins.
-fn origin_rank(origins: &super::measure::Origins) -> u8 {
-    use super::measure::Origins;
-    match origins {
-        Origins::Country(_) => 2,
-        Origins::Group(_) => 1,
-        Origins::Any => 0,
-    }
 }
 
 fn line(
