@@ -162,6 +162,10 @@ pub struct ItemDraft {
     /// Gross mass in kilograms.
     pub gross_mass: Option<DecimalText>,
     pub supplementary_quantity: Option<QuantityDraft>,
+    /// Further quantities in the units tariff rates use: alcoholic strength (`% vol`), pure
+    /// alcohol (`l alc. 100%`), the mass of a named substance (`kg/biodiesel`, `kg N`), ...
+    #[serde(default)]
+    pub additional_quantities: Vec<QuantityDraft>,
     /// Item price in the invoice currency.
     pub price: Option<DecimalText>,
     #[serde(default)]

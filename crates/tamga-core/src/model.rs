@@ -202,6 +202,8 @@ pub struct GoodsItem {
     pub gross_mass: Decimal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplementary_quantity: Option<Quantity>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub additional_quantities: Vec<TariffQuantity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -224,6 +226,16 @@ pub struct Packages {
 pub struct Quantity {
     pub quantity: Decimal,
     pub unit: UnitCode,
+}
+
+/// A quantity in a unit a tariff rate uses, written as the tariff writes it: 40 `% vol`,
+/// 12.5 `l alc. 100%`, 800 `kg/biodiesel`. Units are compared without regard to case or
+/// repeated spaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TariffQuantity {
+    pub quantity: Decimal,
+    #[schema(example = "% vol")]
+    pub unit: String,
 }
 
 impl Declaration {

@@ -164,7 +164,14 @@ impl HsNomenclature {
             .filter(|(text, _)| words.iter().all(|w| text.contains(w)))
             .filter_map(|(_, code)| self.entries.get(code))
             .collect();
-        hits.sort_by_key(|e| (std::cmp::Reverse(e.level()), e.code.clone()));
+        // An entry whose own text names the goods comes before one that names them only in
+        // an exception ("..., excluding fillets"), then subheadings before headings.
+        hits.sort_by_key(|e| {
+            let description = e.description.to_lowercase();
+            let own = own_text(&description);
+            let own = words.iter().all(|w| own.contains(w));
+            (!own, std::cmp::Reverse(e.level()), e.code.clone())
+        });
         hits.truncate(limit);
         hits
     }
@@ -176,6 +183,26 @@ impl HsNomenclature {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+/// Words that open the exceptions of a description: what follows them is not what the entry
+/// covers.
+const EXCEPTIONS: [&str; 5] = [
+    "excluding",
+    "other than",
+    "except",
+    "not including",
+    "excl.",
+];
+
+/// The part of a lower-case description before its first exception.
+fn own_text(description: &str) -> &str {
+    let end = EXCEPTIONS
+        .iter()
+        .filter_map(|e| description.find(e))
+        .min()
+        .unwrap_or(description.len());
+    description.get(..end).unwrap_or(description)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -391,6 +418,40 @@ mod tests {
             data.countries.get("UZ").map(|c| c.name_ru.as_str()),
             Some("Узбекистан")
         );
+    }
+
+    #[test]
+    fn search_ranks_entries_whose_own_text_matches_before_their_exceptions() {
+        let hs = &ReferenceData::embedded().hs2022;
+        for (query, heading, excepted) in [
+            ("fish fillets", "0304", "0302"),
+            ("fish fillets", "0304", "0303"),
+            ("Fish Fillets", "0304", "0303"),
+        ] {
+            let hits = hs.search(query, 500);
+            let at = |code: &str| hits.iter().position(|e| e.code == code);
+            let (Some(own), Some(other)) = (at(heading), at(excepted)) else {
+                panic!("{query}: {heading} and {excepted} should both be found in {hits:?}");
+            };
+            assert!(
+                own < other,
+                "{query}: {heading} at {own}, {excepted} at {other}"
+            );
+            // Every entry naming the goods in its own text precedes those that only except them.
+            let own_flags: Vec<bool> = hits
+                .iter()
+                .map(|e| {
+                    let text = e.description.to_lowercase();
+                    query
+                        .to_lowercase()
+                        .split_whitespace()
+                        .all(|w| own_text(&text).contains(w))
+                })
+                .collect();
+            assert!(own_flags.windows(2).all(|w| w[0] || !w[1]), "{query}");
+        }
+        assert_eq!(own_text("fish, excluding fish fillets"), "fish, ");
+        assert_eq!(own_text("fish fillets"), "fish fillets");
     }
 
     #[test]

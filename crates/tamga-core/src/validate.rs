@@ -22,6 +22,7 @@ mod extras;
 mod fields;
 mod header;
 mod items;
+mod quantities;
 
 pub(crate) use fields::Sign;
 pub use fields::MAX_DECIMALS;

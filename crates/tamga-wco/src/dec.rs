@@ -193,6 +193,7 @@ fn item(g: &Node) -> ItemDraft {
             quantity: amount(Some(q)),
             unit: owned(q.attribute("unitCode")),
         }),
+        additional_quantities: Vec::new(),
         price: amount(commodity.and_then(|c| c.at(&["InvoiceLine", "ItemChargeAmount"]))),
         documents: g.all("AdditionalDocument").filter_map(document).collect(),
         declared_taxes: commodity

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use tamga_core::dates::{format_date, parse_date};
 use tamga_core::draft::{DecimalText, DeclarationDraft};
 use tamga_core::role::Role;
-use tamga_core::tariff::{Assessment, MeasureKind, Origins};
+use tamga_core::tariff::assess::most_specific;
+use tamga_core::tariff::{Assessment, Measure, MeasureKind, Origins, Tariff};
 use tamga_core::FieldError;
 use tamga_store::{AssessmentRecord, Balance, NewPayment, PaymentKind, Scope};
 use utoipa::{IntoParams, ToSchema};
@@ -208,6 +209,30 @@ pub(crate) struct MeasureParams {
     origin: Option<String>,
 }
 
+/// The measure used in place of `measure`: the most specific of its kind for the origin, or,
+/// without an origin, of its kind and origins; none when it does not cover the origin.
+fn chosen<'m>(
+    in_force: &[&'m Measure],
+    measure: &Measure,
+    tariff: &Tariff,
+    origin: Option<&str>,
+) -> Option<&'m Measure> {
+    if measure.kind == MeasureKind::Restriction {
+        return in_force.iter().copied().find(|m| std::ptr::eq(*m, measure));
+    }
+    match origin {
+        Some(_) if tariff.covers(&measure.origins, origin) => {
+            most_specific(in_force, measure.kind, tariff, origin)
+        }
+        Some(_) => None,
+        None => in_force
+            .iter()
+            .filter(|m| m.kind == measure.kind && m.origins == measure.origins)
+            .max_by_key(|m| m.specificity())
+            .copied(),
+    }
+}
+
 /// The measures of the tariff that apply to a commodity code on a date.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TariffView {
@@ -232,6 +257,11 @@ pub struct MeasureView {
     pub valid_to: Option<String>,
     /// Whether it applies to the given origin (always true without one).
     pub applies_to_origin: bool,
+    /// Whether the assessment uses it: the most specific measure of its kind for the origin
+    /// (without an origin, of its kind and origins). Every restriction applies.
+    pub applies: bool,
+    /// The code of the more specific measure of the same kind that is used instead.
+    pub overridden_by: Option<String>,
 }
 
 /// List the measures in force for a commodity code: duties, preferences, excise, VAT, restrictions.
@@ -275,10 +305,15 @@ pub(crate) async fn measures(
         ));
     }
     let revenue = state.revenue.get();
-    let measures = revenue
-        .tariff
-        .measures_for(&code, date)
+    let in_force: Vec<&Measure> = revenue.tariff.measures_for(&code, date).collect();
+    let measures = in_force
+        .iter()
         .map(|m| MeasureView {
+            overridden_by: chosen(&in_force, m, &revenue.tariff, origin)
+                .filter(|c| !std::ptr::eq(*c, *m))
+                .map(|c| c.code.clone()),
+            applies: chosen(&in_force, m, &revenue.tariff, origin)
+                .is_some_and(|c| std::ptr::eq(c, *m)),
             code: m.code.clone(),
             kind: m.kind,
             origins: m.origins.clone(),
@@ -300,4 +335,61 @@ pub(crate) async fn measures(
         origin: params.origin,
         measures,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tariff() -> Tariff {
+        tamga_core::tariff::load::parse_tariff(
+            "kind,code,origins,expression,document,valid_from,valid_to,description\n\
+             group,CIS-FTA,KZ KG,,,,,CIS\n\
+             third-country-duty,85,*,10 %,,2020-01-01,,\n\
+             third-country-duty,8517,*,5 %,,2020-01-01,,\n\
+             preference,85,group:CIS-FTA,0 %,ST1,2020-01-01,,\n\
+             anti-dumping,8517,CN,20 %,,2020-01-01,,\n\
+             restriction,85,*,,L1,2020-01-01,,\n",
+        )
+        .unwrap()
+    }
+
+    /// For each measure (code, kind): whether it applies and what overrides it.
+    fn verdicts(
+        tariff: &Tariff,
+        origin: Option<&str>,
+    ) -> Vec<(String, MeasureKind, bool, Option<String>)> {
+        let date = time::macros::date!(2026 - 01 - 01);
+        let in_force: Vec<&Measure> = tariff.measures_for("8517130000", date).collect();
+        in_force
+            .iter()
+            .map(|m| {
+                let c = chosen(&in_force, m, tariff, origin);
+                let applies = c.is_some_and(|c| std::ptr::eq(c, *m));
+                let by = c.filter(|c| !std::ptr::eq(*c, *m)).map(|c| c.code.clone());
+                (m.code.clone(), m.kind, applies, by)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_most_specific_measure_applies_and_the_others_say_what_overrides_them() {
+        use MeasureKind::*;
+        let t = tariff();
+        let for_kz = verdicts(&t, Some("KZ"));
+        assert!(for_kz.contains(&("85".into(), ThirdCountryDuty, false, Some("8517".into()))));
+        assert!(for_kz.contains(&("8517".into(), ThirdCountryDuty, true, None)));
+        assert!(for_kz.contains(&("85".into(), Preference, true, None)));
+        assert!(
+            for_kz.contains(&("8517".into(), AntiDumping, false, None)),
+            "not for KZ"
+        );
+        assert!(for_kz.contains(&("85".into(), Restriction, true, None)));
+        let for_cn = verdicts(&t, Some("CN"));
+        assert!(for_cn.contains(&("85".into(), Preference, false, None)));
+        assert!(for_cn.contains(&("8517".into(), AntiDumping, true, None)));
+        let any = verdicts(&t, None);
+        assert!(any.contains(&("85".into(), ThirdCountryDuty, false, Some("8517".into()))));
+        assert!(any.contains(&("85".into(), Preference, true, None)));
+    }
 }

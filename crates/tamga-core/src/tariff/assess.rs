@@ -12,16 +12,22 @@
 //!   specific anti-dumping and countervailing duties for the origin are added. A restriction
 //!   is satisfied by its licence on the item or on the declaration.
 //! - Excise, then VAT on customs value + duties + excise.
-//! - Rounding: each item's customs value and each tax amount is rounded half away from zero
-//!   to the national currency's minor unit; totals are sums of rounded amounts.
+//! - Rounding, the UK and EU rule: each item's customs value is rounded half away from zero
+//!   to the national currency's minor unit. Each tax is computed exactly and rounded once, at
+//!   the end, the same way; a tax on a base that includes the taxes before it (VAT on value +
+//!   duties + excise) takes their unrounded sum, so rounded duty lines never move the VAT by a
+//!   minor unit. Totals are sums of the rounded lines.
+//! - A specific rate is charged on the quantity [`super::quantity`] reads or derives from the
+//!   item (net mass, supplementary or additional quantities, strength × volume).
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
-use super::expr::{DutyExpression, Term};
+use super::expr::{DutyExpression, Sum, Term};
 use super::measure::{Measure, MeasureKind, Tariff};
+use super::quantity::quantity;
 use super::rates::ExchangeRates;
 use crate::model::{Declaration, GoodsItem};
 
@@ -92,8 +98,13 @@ pub enum AssessmentError {
         code: String,
         date: String,
     },
-    #[error("item {sequence}: the rate is per {unit}; declare a supplementary quantity in {unit}")]
-    MissingQuantity { sequence: u16, unit: String },
+    #[error("item {sequence}: the rate is per {unit}; declare {needs}")]
+    MissingQuantity {
+        sequence: u16,
+        unit: String,
+        /// What to declare, e.g. "the alcoholic strength, as a quantity in % vol".
+        needs: String,
+    },
     #[error(
         "item {sequence}: the rate applies to the {base}, which the declaration does not carry"
     )]
@@ -115,6 +126,15 @@ fn round(value: Decimal) -> Decimal {
         value.round_dp_with_strategy(MINOR_UNIT, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(MINOR_UNIT);
     rounded
+}
+
+/// An exact base as shown on its line: all its digits, but at least the minor unit's.
+fn shown(value: Decimal) -> Decimal {
+    let mut shown = value.normalize();
+    if shown.scale() < MINOR_UNIT {
+        shown.rescale(MINOR_UNIT);
+    }
+    shown
 }
 
 fn date_text(date: Date) -> String {
@@ -220,10 +240,10 @@ fn assess_item(
     let measures: Vec<&Measure> = context.tariff.measures_for(code, context.date).collect();
     let find = |kind| most_specific(&measures, kind, context.tariff, origin);
     let carries = |document: &Option<String>| has_document(declaration, item, document.as_deref());
-    let mut taxes = vec![duty(item, value, &measures, context, notes)?];
+    let mut levied = vec![duty(item, value, &measures, context, notes)?];
     for kind in [MeasureKind::AntiDumping, MeasureKind::Countervailing] {
         if let Some(measure) = find(kind) {
-            taxes.push(line(
+            levied.push(line(
                 item,
                 measure,
                 value,
@@ -233,21 +253,23 @@ fn assess_item(
         }
     }
     if let Some(excise) = find(MeasureKind::Excise) {
-        taxes.push(line(item, excise, value, context, "excise".into())?);
+        levied.push(line(item, excise, value, context, "excise".into())?);
     }
-    let vat_base = value + taxes.iter().map(|t| t.amount).sum::<Decimal>();
+    // The VAT base takes the exact duties, not the rounded lines: one rounding per tax.
+    let vat_base = value + levied.iter().map(|l| l.exact).sum::<Decimal>();
     let vat = find(MeasureKind::Vat).ok_or_else(|| AssessmentError::NoVat {
         sequence: item.sequence,
         code: code.to_owned(),
         date: date_text(context.date),
     })?;
-    taxes.push(line(
+    levied.push(line(
         item,
         vat,
-        vat_base,
+        shown(vat_base),
         context,
-        "on customs value + duties + excise".into(),
+        "on customs value + duties + excise, unrounded".into(),
     )?);
+    let taxes = levied.into_iter().map(|l| l.line).collect();
     for restriction in measures
         .iter()
         .filter(|m| m.kind == MeasureKind::Restriction && !carries(&m.document))
@@ -266,6 +288,12 @@ fn assess_item(
     })
 }
 
+/// A tax line and its amount before rounding, which later bases add up.
+struct Levied {
+    line: TaxLine,
+    exact: Decimal,
+}
+
 /// The duty line: a proven preference, else the third-country duty (doubled where due).
 fn duty(
     item: &GoodsItem,
@@ -273,7 +301,7 @@ fn duty(
     measures: &[&Measure],
     context: &Context<'_>,
     notes: &mut Vec<String>,
-) -> Result<TaxLine, AssessmentError> {
+) -> Result<Levied, AssessmentError> {
     let origin = item.origin.as_ref().map(|o| o.as_str());
     if let Some(preference) =
         most_specific(measures, MeasureKind::Preference, context.tariff, origin)
@@ -321,7 +349,7 @@ fn duty(
         factor,
     )?;
     if doubled {
-        duty.explanation = match origin {
+        duty.line.explanation = match origin {
             None => "third-country duty, doubled: origin unknown".into(),
             Some(o) => {
                 format!("third-country duty, doubled: {o} has no most-favoured-nation treatment")
@@ -341,8 +369,9 @@ fn has_document(declaration: &Declaration, item: &GoodsItem, document: Option<&s
         .any(|d| d.document_type.as_str() == document)
 }
 
-/// The measure of `kind` attached to the longest code prefix that covers `origin`.
-fn most_specific<'m>(
+/// The measure of `kind` that covers `origin` and is the most specific
+/// ([`Measure::specificity`]).
+pub fn most_specific<'m>(
     measures: &[&'m Measure],
     kind: MeasureKind,
     tariff: &Tariff,
@@ -351,19 +380,8 @@ fn most_specific<'m>(
     measures
         .iter()
         .filter(|m| m.kind == kind && tariff.covers(&m.origins, origin))
-        .max_by_key(|m| (m.code.len(), origin_rank(&m.origins), m.valid_from))
+        .max_by_key(|m| m.specificity())
         .copied()
-}
-
-/// Between measures on the same code, one for the country beats one for its group, which
-/// beats one for any origin; then the latest to enter into force wins.
-fn origin_rank(origins: &super::measure::Origins) -> u8 {
-    use super::measure::Origins;
-    match origins {
-        Origins::Country(_) => 2,
-        Origins::Group(_) => 1,
-        Origins::Any => 0,
-    }
 }
 
 fn line(
@@ -372,7 +390,7 @@ fn line(
     base: Decimal,
     context: &Context<'_>,
     explanation: String,
-) -> Result<TaxLine, AssessmentError> {
+) -> Result<Levied, AssessmentError> {
     scaled_line(item, measure, base, context, explanation, Decimal::ONE)
 }
 
@@ -384,7 +402,7 @@ fn scaled_line(
     context: &Context<'_>,
     explanation: String,
     factor: Decimal,
-) -> Result<TaxLine, AssessmentError> {
+) -> Result<Levied, AssessmentError> {
     let (amount, expression) = match &measure.expression {
         Some(expression) => (
             evaluate(expression, base, item, context)? * factor,
@@ -392,34 +410,53 @@ fn scaled_line(
         ),
         None => (Decimal::ZERO, String::new()),
     };
-    Ok(TaxLine {
-        tax: measure.kind,
-        base,
-        measure_code: measure.code.clone(),
-        expression,
-        amount: round(amount),
-        explanation,
+    Ok(Levied {
+        line: TaxLine {
+            tax: measure.kind,
+            base,
+            measure_code: measure.code.clone(),
+            expression,
+            amount: round(amount),
+            explanation,
+        },
+        exact: amount,
     })
 }
 
-/// The value of an expression for one item: its terms summed, then floors and ceilings.
+/// The value of an expression for one item: its terms summed, then floors and ceilings, and
+/// never below zero.
 pub fn evaluate(
     expression: &DutyExpression,
     base: Decimal,
     item: &GoodsItem,
     context: &Context<'_>,
 ) -> Result<Decimal, AssessmentError> {
-    let mut value = Decimal::ZERO;
-    for term in &expression.terms {
-        value += term_value(term, base, item, context)?;
-    }
+    let mut value = sum_value(&expression.terms, base, item, context)?;
     for floor in &expression.minimums {
-        value = value.max(term_value(floor, base, item, context)?);
+        value = value.max(sum_value(floor, base, item, context)?);
     }
     for ceiling in &expression.maximums {
-        value = value.min(term_value(ceiling, base, item, context)?);
+        value = value.min(sum_value(ceiling, base, item, context)?);
     }
     Ok(value.max(Decimal::ZERO))
+}
+
+fn sum_value(
+    sum: &Sum,
+    base: Decimal,
+    item: &GoodsItem,
+    context: &Context<'_>,
+) -> Result<Decimal, AssessmentError> {
+    let mut value = Decimal::ZERO;
+    for signed in &sum.0 {
+        let term = term_value(&signed.term, base, item, context)?;
+        value = if signed.subtract {
+            value - term
+        } else {
+            value + term
+        };
+    }
+    Ok(value)
 }
 
 fn term_value(
@@ -445,25 +482,15 @@ fn term_value(
             per,
             unit,
         } => {
-            let quantity = quantity(item, unit)?;
+            let quantity =
+                quantity(item, unit).map_err(|lacking| AssessmentError::MissingQuantity {
+                    sequence: item.sequence,
+                    unit: unit.clone(),
+                    needs: lacking.0,
+                })?;
             Ok(amount * context.rate(currency)? * quantity / per)
         }
     }
-}
-
-/// The item's quantity in `unit`: net mass for kilograms, else its supplementary quantity.
-fn quantity(item: &GoodsItem, unit: &str) -> Result<Decimal, AssessmentError> {
-    if unit == "kg" {
-        return Ok(item.net_mass);
-    }
-    item.supplementary_quantity
-        .as_ref()
-        .filter(|q| q.unit.as_str().eq_ignore_ascii_case(unit))
-        .map(|q| q.quantity)
-        .ok_or_else(|| AssessmentError::MissingQuantity {
-            sequence: item.sequence,
-            unit: unit.to_owned(),
-        })
 }
 
 fn totals(items: &[ItemAssessment]) -> Vec<TaxTotal> {

@@ -6,11 +6,18 @@
 //! | ad valorem on another base | `16.50 % / Retail Price` |
 //! | specific | `93.10 EUR / 100 kg`, `1.25 USD / cm3`, `144.10 GBP / 1000 kg/biodiesel` |
 //! | compound | `10.20 % + 93.10 EUR / 100 kg` |
+//! | with a deduction | `20 % - 7.00 GBP / 100 kg` |
+//! | on a product of quantities | `0.50 GBP / % vol/hl` (strength × hectolitres) |
+//! | on a named substance | `144.10 GBP / 1000 kg/biodiesel`, `10 GBP / l alc. 100%` |
 //! | with a floor or ceiling | `16.50 % ... MIN 320.90 GBP / 1000 p/st`, `... MAX 24 % ...` |
+//! | with a floor or ceiling that is itself a sum | `... MAX 15.00 GBP / 100 kg - 7.00 GBP / 100 kg` |
 //!
 //! Amounts are decimals with a `.`; currencies are ISO 4217 codes; a unit is anything up to the
-//! next `+`, `MIN` or `MAX` (`kg`, `p/st`, `l alc. 100%`, `kg/biodiesel`, ...). `MIN` sets a
-//! minimum duty (the expression is worth at least that), `MAX` a maximum.
+//! next `+`, `-`, `MIN` or `MAX` standing alone (`kg`, `p/st`, `% vol/hl`, `l alc. 100%`,
+//! `kg/biodiesel`, ...), so units of any length and with spaces are kept whole. Terms joined by
+//! `+` are added and by `-` subtracted. `MIN` sets a minimum duty (the expression is worth at
+//! least that) and `MAX` a maximum; as in TARIC (`MAX 18.70 % + 7.10 GBP / 100 kg`), each
+//! takes the whole sum up to the next `MIN` or `MAX`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -24,11 +31,37 @@ pub const MAX_AMOUNT: i64 = 1_000_000_000;
 /// A parsed duty expression: the sum of its terms, then floors and ceilings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DutyExpression {
-    pub terms: Vec<Term>,
+    pub terms: Sum,
     /// The duty is at least each of these.
-    pub minimums: Vec<Term>,
+    pub minimums: Vec<Sum>,
     /// The duty is at most each of these.
-    pub maximums: Vec<Term>,
+    pub maximums: Vec<Sum>,
+}
+
+/// Terms added or subtracted in order; the first is always added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sum(pub Vec<Signed>);
+
+/// A term and whether it is added or subtracted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    pub subtract: bool,
+    pub term: Term,
+}
+
+impl Sum {
+    /// A sum of one term.
+    pub fn of(term: Term) -> Self {
+        Sum(vec![Signed {
+            subtract: false,
+            term,
+        }])
+    }
+
+    /// Every term, added or subtracted.
+    pub fn terms(&self) -> impl Iterator<Item = &Term> {
+        self.0.iter().map(|s| &s.term)
+    }
 }
 
 /// One part of an expression.
@@ -71,7 +104,7 @@ impl DutyExpression {
     }
 }
 
-/// Splits on the separators that can stand between terms: `+`, `MIN` and `MAX`.
+/// Splits on the separators that can stand between terms: `+`, `-`, `MIN` and `MAX`.
 struct Parser<'a> {
     text: &'a str,
     tokens: Vec<(usize, &'a str)>,
@@ -118,22 +151,34 @@ impl<'a> Parser<'a> {
             return Err(self.fail("the expression is empty: no duty is expressed"));
         }
         let mut expression = DutyExpression {
-            terms: vec![self.term()?],
+            terms: self.sum()?,
             minimums: Vec::new(),
             maximums: Vec::new(),
         };
         while let Some(separator) = self.next() {
             match separator {
-                "+" => expression.terms.push(self.term()?),
-                "MIN" => expression.minimums.push(self.term()?),
-                "MAX" => expression.maximums.push(self.term()?),
+                "MIN" => expression.minimums.push(self.sum()?),
+                "MAX" => expression.maximums.push(self.sum()?),
                 other => {
                     self.at -= 1;
-                    return Err(self.fail(format!("expected +, MIN or MAX, found {other:?}")));
+                    return Err(self.fail(format!("expected +, -, MIN or MAX, found {other:?}")));
                 }
             }
         }
         Ok(expression)
+    }
+
+    /// Terms joined by `+` and `-`, up to `MIN`, `MAX` or the end.
+    fn sum(&mut self) -> Result<Sum, ExpressionError> {
+        let mut sum = Sum::of(self.term()?);
+        while let Some(sign @ ("+" | "-")) = self.peek() {
+            self.at += 1;
+            sum.0.push(Signed {
+                subtract: sign == "-",
+                term: self.term()?,
+            });
+        }
+        Ok(sum)
     }
 
     fn term(&mut self) -> Result<Term, ExpressionError> {
@@ -232,7 +277,7 @@ impl<'a> Parser<'a> {
     fn words(&mut self) -> String {
         let mut words = Vec::new();
         while let Some(token) = self.peek() {
-            if matches!(token, "+" | "MIN" | "MAX") {
+            if matches!(token, "+" | "-" | "MIN" | "MAX") {
                 break;
             }
             words.push(token);
@@ -271,21 +316,28 @@ impl fmt::Display for Term {
     }
 }
 
+impl fmt::Display for Sum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, signed) in self.0.iter().enumerate() {
+            match (i, signed.subtract) {
+                (0, _) => {}
+                (_, true) => f.write_str(" - ")?,
+                (_, false) => f.write_str(" + ")?,
+            }
+            write!(f, "{}", signed.term)?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for DutyExpression {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut first = true;
-        for term in &self.terms {
-            if !first {
-                f.write_str(" + ")?;
-            }
-            write!(f, "{term}")?;
-            first = false;
+        write!(f, "{}", self.terms)?;
+        for sum in &self.minimums {
+            write!(f, " MIN {sum}")?;
         }
-        for term in &self.minimums {
-            write!(f, " MIN {term}")?;
-        }
-        for term in &self.maximums {
-            write!(f, " MAX {term}")?;
+        for sum in &self.maximums {
+            write!(f, " MAX {sum}")?;
         }
         Ok(())
     }

@@ -84,6 +84,18 @@ impl Measure {
     pub fn in_force_on(&self, date: Date) -> bool {
         self.valid_from <= date && self.valid_to.is_none_or(|end| date <= end)
     }
+
+    /// Between measures of one kind that cover an origin, the greatest of these applies: the
+    /// longest code, then one for the country over one for its group over one for any origin,
+    /// then the latest to enter into force.
+    pub fn specificity(&self) -> (usize, u8, Date) {
+        let origin_rank = match self.origins {
+            Origins::Country(_) => 2,
+            Origins::Group(_) => 1,
+            Origins::Any => 0,
+        };
+        (self.code.len(), origin_rank, self.valid_from)
+    }
 }
 
 /// A national tariff line: a 10-digit code and its description.

@@ -12,12 +12,12 @@ const STARTER: &str = include_str!("../../../../data/tariff/uz-starter-tariff.cs
 const RATES: &str = include_str!("../../../../data/tariff/uz-rates.csv");
 const DAY: time::Date = date!(2026 - 11 - 20);
 
-fn d(s: &str) -> Decimal {
+pub(super) fn d(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
 /// The sample import, cut to its first item, with the given price, freight and insurance.
-fn declaration(price: &str, freight: Option<&str>) -> Declaration {
+pub(super) fn declaration(price: &str, freight: Option<&str>) -> Declaration {
     let draft: DeclarationDraft = serde_json::from_str(SAMPLE).unwrap();
     let mut declaration = crate::validate::validate(
         &draft,
@@ -32,7 +32,7 @@ fn declaration(price: &str, freight: Option<&str>) -> Declaration {
     declaration
 }
 
-fn tariff(rows: &str) -> Tariff {
+pub(super) fn tariff(rows: &str) -> Tariff {
     let text =
         format!("kind,code,origins,expression,document,valid_from,valid_to,description\n{rows}");
     load::parse_tariff(&text).unwrap()
@@ -45,7 +45,10 @@ fn rates() -> ExchangeRates {
     rates
 }
 
-fn run(declaration: &Declaration, tariff: &Tariff) -> Result<Assessment, Vec<AssessmentError>> {
+pub(super) fn run(
+    declaration: &Declaration,
+    tariff: &Tariff,
+) -> Result<Assessment, Vec<AssessmentError>> {
     let rates = rates();
     assess(
         declaration,
@@ -57,11 +60,11 @@ fn run(declaration: &Declaration, tariff: &Tariff) -> Result<Assessment, Vec<Ass
     )
 }
 
-fn amounts(a: &Assessment) -> Vec<(MeasureKind, Decimal)> {
+pub(super) fn amounts(a: &Assessment) -> Vec<(MeasureKind, Decimal)> {
     a.items[0].taxes.iter().map(|t| (t.tax, t.amount)).collect()
 }
 
-const VAT: &str = "vat,84,*,12 %,,2023-01-01,,\n";
+pub(super) const VAT: &str = "vat,84,*,12 %,,2023-01-01,,\n";
 
 #[test]
 fn ad_valorem_on_the_cif_value_then_vat() {

@@ -62,6 +62,7 @@ impl Validator<'_> {
             &at("supplementary_quantity"),
             d.supplementary_quantity.as_ref(),
         );
+        let additional = self.additional_quantities(&base, &d.additional_quantities);
         let priced = matches!(
             kind,
             Some(DeclarationType::Import | DeclarationType::Export)
@@ -89,6 +90,7 @@ impl Validator<'_> {
             net_mass: net?,
             gross_mass: gross?,
             supplementary_quantity: supplementary?,
+            additional_quantities: additional?,
             price: price?,
             documents: documents?,
             declared_taxes: declared_taxes?,
