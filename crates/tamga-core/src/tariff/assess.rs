@@ -451,15 +451,15 @@ fn term_value(
     }
 }
 
-/// The item's quantity in `unit`: net mass for kilograms, else its supplementary quantity.
+/// The item's quantity in `unit`: net mass for kilograms, else its supplementary quantity
+/// (declared in `unit`, or without a unit and so in the tariff's).
 fn quantity(item: &GoodsItem, unit: &str) -> Result<Decimal, AssessmentError> {
     if unit == "kg" {
         return Ok(item.net_mass);
     }
     item.supplementary_quantity
         .as_ref()
-        .filter(|q| q.unit.as_str().eq_ignore_ascii_case(unit))
-        .map(|q| q.quantity)
+        .and_then(|q| q.in_unit(unit))
         .ok_or_else(|| AssessmentError::MissingQuantity {
             sequence: item.sequence,
             unit: unit.to_owned(),
