@@ -368,6 +368,18 @@ mod properties {
         }
 
         #[test]
+        fn decoding_never_panics(
+            head in "(UNA:\\+\\.\\? ')?UNB\\+UNO[A-DWYZ]:3\\+",
+            bytes in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let mut all = head.into_bytes();
+            all.extend(bytes);
+            if let Err(e) = tamga_edifact::decode(&all) {
+                prop_assert!(e.segment >= 1);
+            }
+        }
+
+        #[test]
         fn reading_never_panics(text in "\\PC{0,200}") {
             let _ = tamga_edifact::interchange::read(&text);
         }
