@@ -137,7 +137,13 @@ pub struct DocumentDraft {
     #[serde(rename = "type")]
     #[schema(example = "N380")]
     pub document_type: Option<String>,
+    /// The document's identifier; may be left out when `status` or `statement` says why.
     pub reference: Option<String>,
+    /// Status code (WCO DM 2/3), e.g. AC attached for certification, XX not required.
+    #[schema(example = "AC")]
+    pub status: Option<String>,
+    /// Statement or reason, e.g. "Excluded product".
+    pub statement: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -191,6 +197,8 @@ pub struct PackagesDraft {
 #[serde(deny_unknown_fields)]
 pub struct QuantityDraft {
     pub quantity: Option<DecimalText>,
+    /// Leave out to declare the quantity in the commodity's supplementary unit, as the tariff
+    /// gives it.
     #[schema(example = "p/st")]
     pub unit: Option<String>,
 }

@@ -183,7 +183,17 @@ pub struct Invoice {
 pub struct Document {
     #[serde(rename = "type")]
     pub document_type: DocumentType,
-    pub reference: String,
+    /// The document's identifier; absent when a status or statement says why there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The document's status code (WCO DM 2/3, `LPCOExemptionCode`), e.g. AC attached for
+    /// certification, XX not required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The declarant's statement or reason (WCO DM `AdditionalDocument/Name`), e.g. "Excluded
+    /// product".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -225,7 +235,22 @@ pub struct Packages {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Quantity {
     pub quantity: Decimal,
-    pub unit: UnitCode,
+    /// The unit; absent means the commodity's supplementary unit, whichever the tariff gives it
+    /// (WCO DM `TariffQuantity` without `unitCode`, as UK CDS traders declare it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitCode>,
+}
+
+impl Quantity {
+    /// The quantity expressed in `unit` (the unit a tariff rate is per): when declared in that
+    /// unit, or when declared without a unit, i.e. in the supplementary unit of the tariff.
+    pub fn in_unit(&self, unit: &str) -> Option<Decimal> {
+        let fits = self
+            .unit
+            .as_ref()
+            .is_none_or(|u| u.as_str().eq_ignore_ascii_case(unit));
+        fits.then_some(self.quantity)
+    }
 }
 
 /// A quantity in a unit a tariff rate uses, written as the tariff writes it: 40 `% vol`,

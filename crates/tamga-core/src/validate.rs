@@ -287,3 +287,5 @@ impl Validator<'_> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_intake;

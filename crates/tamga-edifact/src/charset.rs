@@ -40,8 +40,9 @@ impl Charset {
     }
 }
 
-/// Decodes interchange bytes: UTF-8 when valid, else ISO 8859-1 (each byte one character),
-/// which is what UNOC interchanges usually are.
+/// Decodes interchange bytes by guessing: UTF-8 when valid, else ISO 8859-1 (each byte one
+/// character). It misreads a UNOC interchange whose bytes happen to be valid UTF-8; intake
+/// should use [`crate::decode()`], which follows the character set the UNB declares.
 pub fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),

@@ -20,13 +20,62 @@ pub struct Acknowledger<'a> {
     pub reference: &'a str,
 }
 
-/// The message an error occurred in, when it did: reference, type, and the interchange
+/// The message an error occurred in, when it did: reference, identifier, and the interchange
 /// position of its UNH (UCS counts segments from the UNH, which is 1).
 #[derive(Debug, Clone)]
 pub struct Location<'a> {
     pub message_reference: &'a str,
+    /// The message identifier (S009) as the UNH gives it: the type, then the version, release
+    /// and agency, separated by `:` (`CUSDEC:D:96B:UN`); a bare type is written as it is.
     pub message_type: &'a str,
     pub unh_position: usize,
+}
+
+/// The message holding a segment, read from the interchange text: what [`Location`] borrows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageAt {
+    pub reference: String,
+    /// S009 components joined by `:`, e.g. `CUSDEC:D:96B:UN`.
+    pub identifier: String,
+    pub unh_position: usize,
+}
+
+impl MessageAt {
+    pub fn location(&self) -> Location<'_> {
+        Location {
+            message_reference: &self.reference,
+            message_type: &self.identifier,
+            unh_position: self.unh_position,
+        }
+    }
+}
+
+/// The message that holds segment `position` of `text`, when the segments up to it can be read
+/// and it lies between a UNH and its UNT (inclusive); after a UNT the error is the envelope's.
+pub fn locate(text: &str, position: usize) -> Option<MessageAt> {
+    let (delimiters, rest, first) = match Delimiters::from_una(text).ok().flatten() {
+        Some((d, rest)) => (d, rest, 2),
+        None => (Delimiters::version_3(), text, 1),
+    };
+    let segments = crate::parse(rest, &delimiters, first).ok()?;
+    let before: Vec<_> = segments
+        .iter()
+        .take_while(|s| s.position <= position)
+        .collect();
+    let marker = before
+        .iter()
+        .rev()
+        .find(|s| matches!(s.tag, "UNH" | "UNT"))?;
+    if marker.tag == "UNT" && marker.position != position {
+        return None;
+    }
+    let unh = before.iter().rev().find(|s| s.tag == "UNH")?;
+    let identifier: Vec<&str> = (0..4).map_while(|c| unh.value(1, c)).collect();
+    Some(MessageAt {
+        reference: unh.value(0, 0)?.to_owned(),
+        identifier: identifier.join(":"),
+        unh_position: unh.position,
+    })
 }
 
 /// A writer for an interchange answering `header`'s: from `by` back to its sender.
@@ -53,7 +102,24 @@ fn one(value: &str) -> Vec<String> {
     vec![value.to_owned()]
 }
 
-/// The UCI segment: the interchange, and the action (7 accepted, 4 rejected), then `more`.
+/// S011, the data element identification: the element's position and, when known, the
+/// component's; empty when the error is not in an element.
+fn element_of(error: &SyntaxError) -> Vec<String> {
+    match (error.element, error.component) {
+        (Some(e), Some(c)) => vec![e.to_string(), c.to_string()],
+        (Some(e), None) => vec![e.to_string()],
+        (None, _) => Vec::new(),
+    }
+}
+
+/// The error's code, service segment tag and element, as UCI and UCM end (0085, 0013, S011).
+fn error_details(error: &SyntaxError) -> Vec<Vec<String>> {
+    let tag = error.tag.clone().map(|t| vec![t]).unwrap_or_default();
+    vec![one(error.code.code()), tag, element_of(error)]
+}
+
+/// The UCI segment: the interchange (0020, S002 sender, S003 recipient), the action 0083 (7
+/// accepted, 4 rejected), then `more` (0085 error, 0013 service segment, S011 element).
 fn uci(header: &Header, action: &str, more: Vec<Vec<String>>) -> (&'static str, Vec<Vec<String>>) {
     let mut elements = vec![
         one(&header.reference),
@@ -63,6 +129,39 @@ fn uci(header: &Header, action: &str, more: Vec<Vec<String>>) -> (&'static str, 
     ];
     elements.extend(more);
     ("UCI", elements)
+}
+
+/// The UCM segment: the message reference 0062, its identifier S009 (type, version, release,
+/// agency), the action 0083, then `more` as in UCI.
+fn ucm(location: &Location<'_>, more: Vec<Vec<String>>) -> (&'static str, Vec<Vec<String>>) {
+    let identifier = location
+        .message_type
+        .split(':')
+        .map(str::to_owned)
+        .collect();
+    let mut elements = vec![one(location.message_reference), identifier, one("4")];
+    elements.extend(more);
+    ("UCM", elements)
+}
+
+type Body = Vec<(&'static str, Vec<Vec<String>>)>;
+
+/// The segments reporting an error inside a message: UCM, and for an error in a segment of the
+/// body, UCS (position from the UNH, error) and UCD (error, element). An error in the UNH or
+/// UNT itself is the message's: UCM carries it, as ISO 9735-5 lays out.
+fn in_message(body: &mut Body, error: &SyntaxError, location: &Location<'_>) {
+    let code = error.code.code();
+    let service = matches!(error.tag.as_deref(), Some("UNH" | "UNT"));
+    if service {
+        body.push(ucm(location, error_details(error)));
+        return;
+    }
+    body.push(ucm(location, Vec::new()));
+    let within = error.segment.saturating_sub(location.unh_position) + 1;
+    body.push(("UCS", vec![one(&within.to_string()), one(code)]));
+    if error.element.is_some() {
+        body.push(("UCD", vec![one(code), element_of(error)]));
+    }
 }
 
 /// A CONTRL interchange acknowledging `header`'s interchange: accepted when `error` is `None`.
@@ -77,36 +176,10 @@ pub fn acknowledge(
         None => body.push(uci(header, "7", Vec::new())),
         // The interchange is rejected because of an error inside one message.
         Some((error, Some(location))) => {
-            let code = error.code.code();
             body.push(uci(header, "4", Vec::new()));
-            let message = vec![
-                one(location.message_reference),
-                one(location.message_type),
-                one("4"),
-                one(code),
-            ];
-            body.push(("UCM", message));
-            let within = error.segment.saturating_sub(location.unh_position) + 1;
-            body.push(("UCS", vec![one(&within.to_string()), one(code)]));
-            if let Some(element) = error.element {
-                let position = vec![
-                    element.to_string(),
-                    error.component.map(|c| c.to_string()).unwrap_or_default(),
-                ];
-                body.push(("UCD", vec![one(code), position]));
-            }
+            in_message(&mut body, error, &location);
         }
-        Some((error, None)) => {
-            let tag = error.tag.clone().unwrap_or_default();
-            let element = error.element.map(|e| e.to_string()).unwrap_or_default();
-            let more = vec![
-                one(error.code.code()),
-                vec![tag],
-                one(&error.segment.to_string()),
-                vec![element],
-            ];
-            body.push(uci(header, "4", more));
-        }
+        Some((error, None)) => body.push(uci(header, "4", error_details(error))),
     }
     writer.message("1", &["CONTRL", "D", "3", "UN"], &body);
     writer.finish()

@@ -192,6 +192,7 @@ fn document(s: &Segment<'_>) -> Option<DocumentDraft> {
     Some(DocumentDraft {
         document_type: Some(kind),
         reference: text(s, 1, 0),
+        ..DocumentDraft::default()
     })
 }
 

@@ -1,6 +1,8 @@
 //! UN/EDIFACT syntax (ISO 9735, versions 3 and 4) for tamga: no IO, no allocation for values
 //! that carry no release character.
 //!
+//! - [`decode`]: interchange bytes to text by the character set the UNB declares (UNOA, UNOB,
+//!   UNOC as ISO 8859-1, UNOY/UNOW as UTF-8), bytes outside it refused with their position.
 //! - [`Delimiters`]: the service characters, from a `UNA` service string advice or the
 //!   defaults; the release character escapes a delimiter inside a value.
 //! - [`parse`]: segments, elements, repetitions (version 4) and components, each error naming
@@ -32,12 +34,14 @@ pub mod contrl;
 pub mod cuscar;
 pub mod cusdec;
 pub mod cusres;
+pub mod decode;
 pub mod delimiters;
 pub mod error;
 pub mod interchange;
 pub mod parse;
 pub mod write;
 
+pub use decode::decode;
 pub use delimiters::Delimiters;
 pub use error::{SyntaxError, SyntaxErrorCode};
 pub use parse::{parse, Segment};

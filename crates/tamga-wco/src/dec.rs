@@ -11,12 +11,14 @@
 //! | `BorderTransportMeans` `ModeCode`, `ID`, `RegistrationNationalityCode` | border transport |
 //! | `GoodsShipment/Consignment/TransportEquipment/ID` | containers |
 //! | `GoodsShipment/ExportCountry/ID`, `Destination/CountryCode` | dispatch, destination |
-//! | `InvoiceAmount` (`currencyID`) | invoice |
+//! | `InvoiceAmount` (`currencyID`) | invoice; when absent (it is optional), the items' `ItemChargeAmount` total in their common `currencyID` |
 //! | `GoodsShipment/TradeTerms/ConditionCode` | incoterm |
-//! | `AdditionalDocument` `CategoryCode` + `TypeCode`, `ID` | documents (`N` + `935` → `N935`) |
+//! | `AdditionalDocument` `CategoryCode` + `TypeCode`, `ID`, `LPCOExemptionCode`, `Name` | documents (`N` + `935` → `N935`): reference, status, statement |
 //! | `GovernmentAgencyGoodsItem` | goods item: `SequenceNumeric`, `Commodity/Description`, `Classification` TSP + TRC (→ 10 digits), `Origin/CountryCode`, `GovernmentProcedure` current + previous, `Packaging`, `GoodsMeasure` `NetNetWeightMeasure` / `GrossMassMeasure` / `TariffQuantity`, `InvoiceLine/ItemChargeAmount`, `AdditionalDocument` |
 //! | `AuthorisationHolder` `ID`, `CategoryCode` | authorisations |
-//! | `Commodity/DutyTaxFee` `TypeCode`, tax base, `TaxRateNumeric`, `Payment` | declared taxes (kept beside tamga's own assessment, which alone decides what is owed) |
+//! | `Commodity/DutyTaxFee/DutyRegimeCode` | preference (the first given) |
+//! | `Commodity/DutyTaxFee` `TypeCode`, tax base, `TaxRateNumeric`, `Payment` | declared taxes (kept beside tamga's own assessment, which alone decides what is owed); a `DutyTaxFee` with no tax type and no computed tax (only a regime, quota, base quantity or payment method) declares none |
+//! | `GoodsMeasure/TariffQuantity` (`unitCode`) | supplementary quantity; without `unitCode` it is in the commodity's supplementary unit, which the tariff gives |
 //! | `ValuationAdjustment/AdditionCode` | valuation adjustment codes |
 
 use tamga_core::draft::{
@@ -26,7 +28,9 @@ use tamga_core::draft::{
 
 use crate::xml::{self, Node, XmlError};
 
-/// Every `Declaration` of a document (usually one, inside `MetaData`), mapped.
+/// Every `Declaration` of a document (usually one, inside `MetaData`), mapped, whatever its
+/// namespace or function. Intake reads bytes with [`crate::intake::read`], which checks the
+/// encoding and namespaces and refuses amendments.
 pub fn drafts(text: &str) -> Result<Vec<DeclarationDraft>, XmlError> {
     let root = xml::parse(text)?;
     let mut found = Vec::new();
@@ -70,10 +74,13 @@ pub fn draft(d: &Node) -> DeclarationDraft {
         country_of_destination: in_shipment(&["Destination", "CountryCode"]),
         border_transport: d.child("BorderTransportMeans").map(transport),
         incoterm: in_shipment(&["TradeTerms", "ConditionCode"]),
-        invoice: d.child("InvoiceAmount").map(|a| InvoiceDraft {
-            currency: owned(a.attribute("currencyID")),
-            amount: (!a.text.is_empty()).then(|| DecimalText(a.text.clone())),
-        }),
+        invoice: d
+            .child("InvoiceAmount")
+            .map(|a| InvoiceDraft {
+                currency: owned(a.attribute("currencyID")),
+                amount: (!a.text.is_empty()).then(|| DecimalText(a.text.clone())),
+            })
+            .or_else(|| shipment.and_then(crate::invoice::from_item_prices)),
         documents: d.all("AdditionalDocument").filter_map(document).collect(),
         authorisations: d
             .all("AuthorisationHolder")
@@ -141,6 +148,8 @@ fn document(d: &Node) -> Option<DocumentDraft> {
     Some(DocumentDraft {
         document_type: Some(kind),
         reference: owned(d.text_at(&["ID"])),
+        status: owned(d.text_at(&["LPCOExemptionCode"])),
+        statement: owned(d.text_at(&["Name"])),
     })
 }
 
@@ -197,7 +206,7 @@ fn item(g: &Node) -> ItemDraft {
         price: amount(commodity.and_then(|c| c.at(&["InvoiceLine", "ItemChargeAmount"]))),
         documents: g.all("AdditionalDocument").filter_map(document).collect(),
         declared_taxes: commodity
-            .map(|c| c.all("DutyTaxFee").map(declared_tax).collect())
+            .map(|c| c.all("DutyTaxFee").filter_map(declared_tax).collect())
             .unwrap_or_default(),
         valuation_adjustments: g
             .all("ValuationAdjustment")
@@ -206,13 +215,28 @@ fn item(g: &Node) -> ItemDraft {
     }
 }
 
-fn declared_tax(f: &Node) -> DeclaredTaxDraft {
+/// Where a `DutyTaxFee` states a tax as computed; without these and without a tax type it only
+/// requests a regime or quota, or gives a base quantity or payment method for tamga to use.
+const COMPUTED: [&[&str]; 4] = [
+    &["TaxRateNumeric"],
+    &["AdValoremTaxBaseAmount"],
+    &["Payment", "TaxAssessedAmount"],
+    &["Payment", "PaymentAmount"],
+];
+
+/// A tax the declarant declares: a `DutyTaxFee` with a tax type or a computed amount, rate or
+/// value base. One without (e.g. only `DutyRegimeCode`, the preference) declares no tax.
+fn declared_tax(f: &Node) -> Option<DeclaredTaxDraft> {
+    let declares = f.text_at(&["TypeCode"]).is_some() || COMPUTED.iter().any(|p| f.at(p).is_some());
+    if !declares {
+        return None;
+    }
     let number = |path: &[&str]| f.text_at(path).map(|t| DecimalText(t.to_owned()));
-    DeclaredTaxDraft {
+    Some(DeclaredTaxDraft {
         tax_type: owned(f.text_at(&["TypeCode"])),
         base: number(&["SpecificTaxBaseQuantity"]).or_else(|| number(&["AdValoremTaxBaseAmount"])),
         rate: number(&["TaxRateNumeric"]),
         amount: number(&["Payment", "TaxAssessedAmount"]),
         payment_method: owned(f.text_at(&["Payment", "MethodCode"])),
-    }
+    })
 }

@@ -1,8 +1,11 @@
 //! The WCO Data Model 3.6 as UK CDS uses it (DEC-DMS): declarations in, DMS-style
 //! notifications out. No IO.
 //!
-//! - [`xml`]: a small element tree read with `quick-xml`, namespaces reduced to local names,
-//!   with limits on depth and attributes (the HTTP body limit bounds the size).
+//! - [`intake`]: a lodged document from its bytes: [`encoding`] as the XML declaration states
+//!   it, the namespaces of the root and its declarations, then each declaration mapped or, for
+//!   amendments and other requests ([`function`]), refused.
+//! - [`xml`]: a small element tree read with `quick-xml`, local names with the namespace each
+//!   resolves to, with limits on depth and attributes (the HTTP body limit bounds the size).
 //! - [`dec`]: a DEC-DMS `Declaration` → tamga's declaration draft.
 //! - [`notification`]: the `RES` notifications tamga answers with (accepted, rejected).
 //!
@@ -23,5 +26,9 @@
 )]
 
 pub mod dec;
+pub mod encoding;
+pub mod function;
+pub mod intake;
+mod invoice;
 pub mod notification;
 pub mod xml;

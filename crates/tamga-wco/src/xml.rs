@@ -1,7 +1,9 @@
-//! A small, owned element tree: enough to map WCO DM documents, namespace prefixes dropped.
+//! A small, owned element tree: enough to map WCO DM documents. Names are local (prefixes
+//! dropped); each element keeps the namespace its name resolves to, so the intake can check it.
 
 use quick_xml::events::Event;
-use quick_xml::Reader;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
 
 /// The deepest nesting accepted; WCO DM declarations need about ten levels.
 pub const MAX_DEPTH: usize = 64;
@@ -10,6 +12,9 @@ pub const MAX_DEPTH: usize = 64;
 pub struct Node {
     /// Local name, without namespace prefix.
     pub name: String,
+    /// The namespace URI the element's name resolves to; empty when it has none (or its prefix
+    /// is not declared).
+    pub namespace: String,
     pub attributes: Vec<(String, String)>,
     /// The text directly inside the element, trimmed.
     pub text: String,
@@ -71,57 +76,25 @@ fn local(name: &[u8]) -> String {
 
 /// Reads a whole document into its root element.
 pub fn parse(text: &str) -> Result<Node, XmlError> {
-    let mut reader = Reader::from_str(text);
+    let mut reader = NsReader::from_str(text);
     reader.config_mut().trim_text(true);
-    let fail = |reader: &Reader<&[u8]>, message: String| XmlError {
+    let fail = |reader: &NsReader<&[u8]>, message: String| XmlError {
         position: reader.buffer_position(),
         message,
     };
     let mut stack: Vec<Node> = vec![Node::default()];
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| fail(&reader, e.to_string()))?;
-        match event {
-            Event::Start(e) => {
-                if stack.len() > MAX_DEPTH {
-                    return Err(fail(
-                        &reader,
-                        format!("nested deeper than {MAX_DEPTH} elements"),
-                    ));
-                }
-                stack.push(element(&e).map_err(|m| fail(&reader, m))?);
+        let (namespace, event) = match reader.read_resolved_event() {
+            Ok((namespace, event)) => (resolved(&namespace), event),
+            Err(e) => {
+                let message = e.to_string();
+                return Err(fail(&reader, message));
             }
-            Event::Empty(e) => {
-                let node = element(&e).map_err(|m| fail(&reader, m))?;
-                if let Some(parent) = stack.last_mut() {
-                    parent.children.push(node);
-                }
-            }
-            Event::Text(t) => {
-                let text = t.unescape().map_err(|e| fail(&reader, e.to_string()))?;
-                if let Some(node) = stack.last_mut() {
-                    node.text.push_str(text.trim());
-                }
-            }
-            Event::CData(c) => {
-                if let Some(node) = stack.last_mut() {
-                    node.text
-                        .push_str(String::from_utf8_lossy(&c.into_inner()).trim());
-                }
-            }
-            Event::End(_) => {
-                let node = stack
-                    .pop()
-                    .ok_or_else(|| fail(&reader, "an end tag without a start".into()))?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
-                    None => return Err(fail(&reader, "an end tag without a start".into())),
-                }
-            }
-            Event::Eof => break,
-            _ => {}
+        };
+        if matches!(event, Event::Eof) {
+            break;
         }
+        take(&mut stack, event, &namespace).map_err(|m| fail(&reader, m))?;
     }
     let mut document = stack
         .pop()
@@ -139,9 +112,58 @@ pub fn parse(text: &str) -> Result<Node, XmlError> {
     Ok(document.children.remove(0))
 }
 
-fn element(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, String> {
+/// Adds one event to the tree under construction: `stack` holds the open elements, the
+/// document itself at the bottom.
+fn take(stack: &mut Vec<Node>, event: Event<'_>, namespace: &str) -> Result<(), String> {
+    match event {
+        Event::Start(e) => {
+            if stack.len() > MAX_DEPTH {
+                return Err(format!("nested deeper than {MAX_DEPTH} elements"));
+            }
+            stack.push(element(&e, namespace)?);
+        }
+        Event::Empty(e) => {
+            let node = element(&e, namespace)?;
+            if let Some(parent) = stack.last_mut() {
+                parent.children.push(node);
+            }
+        }
+        Event::Text(t) => {
+            let text = t.unescape().map_err(|e| e.to_string())?;
+            if let Some(node) = stack.last_mut() {
+                node.text.push_str(text.trim());
+            }
+        }
+        Event::CData(c) => {
+            if let Some(node) = stack.last_mut() {
+                node.text
+                    .push_str(String::from_utf8_lossy(&c.into_inner()).trim());
+            }
+        }
+        Event::End(_) => {
+            let node = stack.pop().ok_or("an end tag without a start")?;
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(node),
+                None => return Err("an end tag without a start".into()),
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The namespace URI a name resolved to; empty for none or an undeclared prefix.
+fn resolved(namespace: &ResolveResult<'_>) -> String {
+    match namespace {
+        ResolveResult::Bound(ns) => local(ns.as_ref()),
+        ResolveResult::Unbound | ResolveResult::Unknown(_) => String::new(),
+    }
+}
+
+fn element(e: &quick_xml::events::BytesStart<'_>, namespace: &str) -> Result<Node, String> {
     let mut node = Node {
         name: local(e.local_name().as_ref()),
+        namespace: namespace.to_owned(),
         ..Node::default()
     };
     for attribute in e.attributes() {

@@ -69,7 +69,12 @@ fn declared(item: &GoodsItem, unit: &str) -> Option<Decimal> {
     let supplementary = item
         .supplementary_quantity
         .as_ref()
-        .filter(|q| normalise_unit(q.unit.as_str()) == unit)
+        // A quantity declared without a unit is in the tariff's unit (WCO DM allows it).
+        .filter(|q| {
+            q.unit
+                .as_ref()
+                .is_none_or(|u| normalise_unit(u.as_str()) == unit)
+        })
         .map(|q| q.quantity);
     supplementary.or_else(|| {
         item.additional_quantities

@@ -131,7 +131,9 @@ fn a_preference_needs_its_proof() {
     assert!(a.notes[0].contains("CST1"), "{:?}", a.notes);
     without.items[0].documents.push(Document {
         document_type: crate::codes::DocumentType::parse("CST1").unwrap(),
-        reference: "ST-1 123".into(),
+        reference: Some("ST-1 123".into()),
+        status: None,
+        statement: None,
     });
     let a = run(&without, &t).unwrap();
     assert_eq!(amounts(&a)[0], (MeasureKind::Preference, d("0.00")));

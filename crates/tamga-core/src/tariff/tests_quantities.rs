@@ -22,7 +22,7 @@ fn with(supplementary: Option<(&str, &str)>, additional: &[(&str, &str)]) -> Dec
     let item = &mut declaration.items[0];
     item.supplementary_quantity = supplementary.map(|(quantity, unit)| Quantity {
         quantity: d(quantity),
-        unit: UnitCode::parse(unit).unwrap(),
+        unit: Some(UnitCode::parse(unit).unwrap()),
     });
     item.additional_quantities = additional
         .iter()

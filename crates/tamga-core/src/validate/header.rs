@@ -216,29 +216,59 @@ impl Validator<'_> {
         base: &str,
         docs: &[DocumentDraft],
     ) -> Option<Vec<Document>> {
-        let mut out = Vec::with_capacity(docs.len());
-        let mut ok = true;
-        for (i, doc) in docs.iter().enumerate() {
-            let pointer = format!("{base}/documents/{i}");
-            let kind = self.required_code(
-                &format!("{pointer}/type"),
-                doc.document_type.as_deref(),
-                codes::DocumentType::parse,
-                "",
+        let parsed: Vec<Option<Document>> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| self.document(&format!("{base}/documents/{i}"), doc))
+            .collect();
+        parsed.into_iter().collect()
+    }
+
+    /// A document names its reference, or a status or statement saying why it has none (e.g.
+    /// status XX, not required; a waiver "Excluded product").
+    fn document(&mut self, pointer: &str, doc: &DocumentDraft) -> Option<Document> {
+        let at = |field: &str| format!("{pointer}/{field}");
+        let kind = self.required_code(
+            &at("type"),
+            doc.document_type.as_deref(),
+            codes::DocumentType::parse,
+            "",
+        );
+        let reference = self.text(&at("reference"), doc.reference.as_deref(), 70);
+        let status = self.optional_status(&at("status"), doc.status.as_deref());
+        let statement = self.text(&at("statement"), doc.statement.as_deref(), 256);
+        if doc.reference.is_none() && doc.status.is_none() && doc.statement.is_none() {
+            self.findings.missing(
+                &at("reference"),
+                "unless a status or statement says why the document has none",
             );
-            let reference = self.required_text(
-                &format!("{pointer}/reference"),
-                doc.reference.as_deref(),
-                70,
-            );
-            match (kind, reference) {
-                (Some(document_type), Some(reference)) => out.push(Document {
-                    document_type,
-                    reference,
-                }),
-                _ => ok = false,
-            }
+            return None;
         }
-        ok.then_some(out)
+        Some(Document {
+            document_type: kind?,
+            reference: reference?,
+            status: status?,
+            statement: statement?,
+        })
+    }
+
+    /// A document status: two capital letters or digits (WCO DM 2/3).
+    fn optional_status(&mut self, pointer: &str, raw: Option<&str>) -> Option<Option<String>> {
+        let Some(raw) = raw else {
+            return Some(None);
+        };
+        let valid = raw.len() == 2
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if valid {
+            return Some(Some(raw.to_owned()));
+        }
+        self.findings.push(
+            pointer,
+            "invalid_code",
+            format!("{pointer} is two capital letters or digits (e.g. AC, XX), got {raw:?}"),
+        );
+        None
     }
 }

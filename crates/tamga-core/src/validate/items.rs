@@ -289,11 +289,11 @@ impl Validator<'_> {
             q.quantity.as_ref(),
             Sign::PositiveMeasure,
         );
-        let unit = self.required_code(
+        // Without a unit the quantity is in the commodity's supplementary unit (the tariff's).
+        let unit = self.optional_code(
             &format!("{pointer}/unit"),
             q.unit.as_deref(),
             codes::UnitCode::parse,
-            "",
         );
         Some(Some(Quantity {
             quantity: quantity?,

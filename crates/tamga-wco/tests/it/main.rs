@@ -4,6 +4,9 @@ use std::path::{Path, PathBuf};
 
 use tamga_wco::{dec, notification, xml};
 
+mod document;
+mod intake;
+
 fn samples() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/wco-dm/examples");
     let mut found = Vec::new();
@@ -173,6 +176,11 @@ mod properties {
         #[test]
         fn reading_never_panics(text in "\\PC{0,300}") {
             let _ = tamga_wco::dec::drafts(&text);
+        }
+
+        #[test]
+        fn reading_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = tamga_wco::intake::read(&bytes);
         }
 
         #[test]
