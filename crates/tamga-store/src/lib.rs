@@ -1,8 +1,10 @@
-//! Durable storage for tamga behind one trait, [`Store`], with two implementations:
-//! [`sqlite::SqliteStore`] (the embedded default: one WAL-mode file in the data directory,
-//! durable `synchronous=FULL` commits grouped by a single writer task) and
-//! [`postgres::PgStore`] (for deployments where several `tamga serve` processes share one
-//! database). Each has its own `migrations/` folder, applied at start-up.
+//! Durable storage for tamga behind one trait, [`Store`], implemented once by [`SqlStore`]
+//! on two backends: SQLite ([`sqlite::SqliteStore::open`], the embedded default: one WAL-mode
+//! file in the data directory, durable `synchronous=FULL` commits grouped by a single writer
+//! task) and PostgreSQL ([`postgres::PgStore::connect`], for deployments where several
+//! `tamga serve` processes share one database). Each backend has its own `migrations/`
+//! folder, applied at start-up. Every operation is written once, in `ops`, over a connection
+//! of either backend.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), tamga_store::StoreError> {
@@ -17,14 +19,15 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub mod cargo;
+mod conn;
 mod ops;
 pub mod postgres;
 mod records;
 mod revenue;
 pub mod risk;
-mod risk_ops;
 mod rows;
 pub mod sql;
+mod sql_store;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -32,6 +35,7 @@ pub mod token;
 
 pub use records::*;
 pub use revenue::*;
+pub use sql_store::SqlStore;
 
 /// Errors of the storage layer. Business outcomes (a duplicate LRN, a refused transition) are
 /// values of the result types, not errors.

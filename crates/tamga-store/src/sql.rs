@@ -1,9 +1,10 @@
 //! SQL shared by both backends. Placeholders are `$1, $2, ...` in order of first use, which
-//! both SQLite and PostgreSQL accept; the few differences (JSONB casts) go through [`Dialect`].
+//! both SQLite and PostgreSQL accept; the few differences (JSONB and NUMERIC casts, serials, row locks) go
+//! through [`Dialect`]. Values are bound through [`crate::conn::Bind`].
 
 use tamga_core::Declaration;
-use time::{Date, OffsetDateTime};
 
+use crate::conn::Bind;
 use crate::records::{ListQuery, Lodgement, Scope};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,16 +74,6 @@ impl Dialect {
     }
 }
 
-/// A value to bind, so that dynamic queries can be built once for both backends.
-#[derive(Debug, Clone)]
-pub(crate) enum Bind {
-    Text(String),
-    OptText(Option<String>),
-    Int(i64),
-    Date(Date),
-    Time(OffsetDateTime),
-}
-
 pub(crate) const SELECT_USER_BY_TOKEN: &str =
     "SELECT u.id, u.name, u.role, u.party_id FROM users u \
      JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1";
@@ -100,6 +91,8 @@ pub(crate) const INSERT_EVENT: &str =
 pub(crate) const SELECT_EVENTS: &str =
     "SELECT seq, at, status, actor, reason FROM declaration_events \
      WHERE declaration_id = $1 ORDER BY seq";
+pub(crate) const NEXT_EVENT_SEQ: &str =
+    "SELECT COALESCE(MAX(seq), 0) + 1 FROM declaration_events WHERE declaration_id = $1";
 pub(crate) const UPDATE_STATUS: &str =
     "UPDATE declarations SET status = $1, updated_at = $2 WHERE id = $3";
 
@@ -114,35 +107,38 @@ pub(crate) fn insert_declaration(dialect: Dialect) -> String {
     )
 }
 
-/// The 17 parameters of [`insert_declaration`], in order.
-pub(crate) fn declaration_binds(l: &Lodgement, mrn: &str, document: String) -> Vec<Bind> {
+/// The 17 parameters of [`insert_declaration`], in order, borrowed from the lodgement.
+pub(crate) fn declaration_binds<'a>(l: &'a Lodgement, mrn: &'a str) -> [Bind<'a>; 17] {
     let d = &l.declaration;
     let party =
-        |p: &Option<tamga_core::model::Party>| Bind::OptText(p.as_ref().map(|p| p.id.to_string()));
+        |p: &'a Option<tamga_core::model::Party>| Bind::OptStr(p.as_ref().map(|p| p.id.as_str()));
     let item_count = i64::try_from(d.items.len()).unwrap_or(i64::MAX);
-    vec![
-        Bind::Text(mrn.to_owned()),
-        Bind::Text(d.lrn.to_string()),
-        Bind::Text(d.declarant.id.to_string()),
+    [
+        Bind::Str(mrn),
+        Bind::Str(d.lrn.as_str()),
+        Bind::Str(d.declarant.id.as_str()),
         party(&d.importer),
         party(&d.exporter),
         party(&d.representative),
         Bind::Int(l.lodged_by.id),
-        Bind::Text(d.declaration_type.as_str().to_owned()),
-        Bind::Text(d.customs_office.to_string()),
-        Bind::Text(l.status().as_str().to_owned()),
+        Bind::Str(d.declaration_type.as_str()),
+        Bind::Str(d.customs_office.as_str()),
+        Bind::Str(l.status().as_str()),
         Bind::Date(d.lodgement_date),
         Bind::Time(l.at),
         Bind::Date(l.at.date()),
         Bind::Time(l.at),
         Bind::Int(item_count),
-        Bind::Text(l.fingerprint.clone()),
-        Bind::Text(document),
+        Bind::Str(&l.fingerprint),
+        Bind::Str(&l.prepared.document),
     ]
 }
 
 /// A multi-row insert of the goods items of one declaration, with its binds.
-pub(crate) fn insert_items(declaration_id: i64, declaration: &Declaration) -> (String, Vec<Bind>) {
+pub(crate) fn insert_items(
+    declaration_id: i64,
+    declaration: &Declaration,
+) -> (String, Vec<Bind<'_>>) {
     let mut sql = String::from(
         "INSERT INTO declaration_items (declaration_id, sequence, commodity_code, chapter, origin) VALUES ",
     );
@@ -162,22 +158,26 @@ pub(crate) fn insert_items(declaration_id: i64, declaration: &Declaration) -> (S
         ));
         binds.push(Bind::Int(declaration_id));
         binds.push(Bind::Int(i64::from(item.sequence)));
-        binds.push(Bind::Text(item.commodity_code.to_string()));
-        binds.push(Bind::Text(item.commodity_code.chapter().to_owned()));
-        binds.push(Bind::OptText(item.origin.as_ref().map(ToString::to_string)));
+        binds.push(Bind::Str(item.commodity_code.as_str()));
+        binds.push(Bind::Str(item.commodity_code.chapter()));
+        binds.push(Bind::OptStr(item.origin.as_ref().map(|o| o.as_str())));
     }
     (sql, binds)
 }
 
 /// The visibility condition for `scope`, its parameters numbered from `first`.
-fn scope_condition(scope: &Scope, first: usize, binds: &mut Vec<Bind>) -> Option<String> {
+fn scope_condition<'a>(
+    scope: &'a Scope,
+    first: usize,
+    binds: &mut Vec<Bind<'a>>,
+) -> Option<String> {
     let (user_id, party_id, parties) = match scope {
         Scope::All => return None,
         Scope::Party { user_id, party_id } => (user_id, party_id, PARTY_COLUMNS),
         Scope::Acting { user_id, party_id } => (user_id, party_id, ACTING_COLUMNS),
     };
     binds.push(Bind::Int(*user_id));
-    binds.push(Bind::OptText(party_id.clone()));
+    binds.push(Bind::OptStr(party_id.as_deref()));
     let (u, p) = (first, first + 1);
     let matches: Vec<String> = parties.iter().map(|c| format!(" OR {c} = ${p}")).collect();
     Some(format!("(lodged_by = ${u}{})", matches.concat()))
@@ -194,12 +194,12 @@ const PARTY_COLUMNS: &[&str] = &[
 const ACTING_COLUMNS: &[&str] = &["declarant_id", "representative_id"];
 
 /// The row of one declaration by MRN, if `scope` may see it.
-pub(crate) fn select_declaration(
+pub(crate) fn select_declaration<'a>(
     dialect: Dialect,
-    mrn: &str,
-    scope: &Scope,
-) -> (String, Vec<Bind>) {
-    let mut binds = vec![Bind::Text(mrn.to_owned())];
+    mrn: &'a str,
+    scope: &'a Scope,
+) -> (String, Vec<Bind<'a>>) {
+    let mut binds = vec![Bind::Str(mrn)];
     let mut sql = format!(
         "SELECT id, mrn, status, accepted_at, updated_at, {} FROM declarations WHERE mrn = $1",
         dialect.document()
@@ -212,8 +212,8 @@ pub(crate) fn select_declaration(
 }
 
 /// The id of one declaration by MRN, if `scope` may see it.
-pub(crate) fn select_declaration_id(mrn: &str, scope: &Scope) -> (String, Vec<Bind>) {
-    let mut binds = vec![Bind::Text(mrn.to_owned())];
+pub(crate) fn select_declaration_id<'a>(mrn: &'a str, scope: &'a Scope) -> (String, Vec<Bind<'a>>) {
+    let mut binds = vec![Bind::Str(mrn)];
     let mut sql = String::from("SELECT id FROM declarations WHERE mrn = $1");
     if let Some(condition) = scope_condition(scope, 2, &mut binds) {
         sql.push_str(" AND ");
@@ -231,6 +231,9 @@ pub(crate) fn insert_assessment(dialect: Dialect) -> String {
         dialect.json_param(9)
     )
 }
+
+pub(crate) const NEXT_ASSESSMENT_VERSION: &str =
+    "SELECT COALESCE(MAX(version), 0) + 1 FROM assessments WHERE declaration_id = $1";
 
 pub(crate) fn select_assessments(dialect: Dialect) -> String {
     format!(
@@ -302,7 +305,7 @@ pub(crate) fn insert_unit_values(
     dialect: Dialect,
     declaration_id: i64,
     values: &[(u16, String, Option<String>, rust_decimal::Decimal)],
-) -> (String, Vec<Bind>) {
+) -> (String, Vec<Bind<'_>>) {
     let head = "INSERT INTO item_unit_values (declaration_id, sequence, hs6, origin, unit_value)";
     let sql = multi_row(head, values.len(), 5, |column, n| {
         if column == 4 {
@@ -315,8 +318,8 @@ pub(crate) fn insert_unit_values(
     for (sequence, hs6, origin, value) in values {
         binds.push(Bind::Int(declaration_id));
         binds.push(Bind::Int(i64::from(*sequence)));
-        binds.push(Bind::Text(hs6.clone()));
-        binds.push(Bind::OptText(origin.clone()));
+        binds.push(Bind::Str(hs6));
+        binds.push(Bind::OptStr(origin.as_deref()));
         binds.push(Bind::Text(value.to_string()));
     }
     (sql, binds)
@@ -326,7 +329,7 @@ pub(crate) fn insert_unit_values(
 pub(crate) fn insert_events(
     declaration_id: i64,
     events: &[crate::records::Event],
-) -> (String, Vec<Bind>) {
+) -> (String, Vec<Bind<'_>>) {
     let head = "INSERT INTO declaration_events (declaration_id, seq, at, status, actor, reason)";
     let sql = multi_row(head, events.len(), 6, |_, n| format!("${n}"));
     let mut binds = Vec::with_capacity(events.len() * 6);
@@ -334,9 +337,9 @@ pub(crate) fn insert_events(
         binds.push(Bind::Int(declaration_id));
         binds.push(Bind::Int(event.seq));
         binds.push(Bind::Time(event.at));
-        binds.push(Bind::Text(event.status.as_str().to_owned()));
-        binds.push(Bind::Text(event.actor.clone()));
-        binds.push(Bind::OptText(event.reason.clone()));
+        binds.push(Bind::Str(event.status.as_str()));
+        binds.push(Bind::Str(&event.actor));
+        binds.push(Bind::OptStr(event.reason.as_deref()));
     }
     (sql, binds)
 }
@@ -383,22 +386,18 @@ pub(crate) fn select_declaration_by_id(dialect: Dialect) -> String {
 }
 
 /// A page of summaries; fetches one row more than `limit` to tell whether more follow.
-pub(crate) fn list(query: &ListQuery, scope: &Scope) -> (String, Vec<Bind>) {
+pub(crate) fn list<'a>(query: &'a ListQuery, scope: &'a Scope) -> (String, Vec<Bind<'a>>) {
     let mut binds = Vec::new();
     let mut conditions = Vec::new();
-    let mut add = |binds: &mut Vec<Bind>, template: &str, bind: Bind| {
+    let mut add = |binds: &mut Vec<Bind<'a>>, template: &str, bind: Bind<'a>| {
         binds.push(bind);
         conditions.push(template.replace('?', &format!("${}", binds.len())));
     };
     if let Some(status) = query.status {
-        add(
-            &mut binds,
-            "status = ?",
-            Bind::Text(status.as_str().to_owned()),
-        );
+        add(&mut binds, "status = ?", Bind::Str(status.as_str()));
     }
     if let Some(office) = &query.office {
-        add(&mut binds, "office = ?", Bind::Text(office.clone()));
+        add(&mut binds, "office = ?", Bind::Str(office));
     }
     if let Some(from) = query.from {
         add(&mut binds, "accepted_on >= ?", Bind::Date(from));
@@ -407,15 +406,11 @@ pub(crate) fn list(query: &ListQuery, scope: &Scope) -> (String, Vec<Bind>) {
         add(&mut binds, "accepted_on <= ?", Bind::Date(to));
     }
     if let Some(declarant) = &query.declarant {
-        add(
-            &mut binds,
-            "declarant_id = ?",
-            Bind::Text(declarant.clone()),
-        );
+        add(&mut binds, "declarant_id = ?", Bind::Str(declarant));
     }
     if let Some(chapter) = &query.hs_chapter {
         let template = "EXISTS (SELECT 1 FROM declaration_items i WHERE i.declaration_id = declarations.id AND i.chapter = ?)";
-        add(&mut binds, template, Bind::Text(chapter.clone()));
+        add(&mut binds, template, Bind::Str(chapter));
     }
     if let Some(after) = query.after {
         add(&mut binds, "id < ?", Bind::Int(after));
@@ -434,24 +429,6 @@ pub(crate) fn list(query: &ListQuery, scope: &Scope) -> (String, Vec<Bind>) {
     sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", binds.len()));
     (sql, binds)
 }
-
-/// Binds every [`Bind`] in order to a `sqlx::query` or `sqlx::query_as` of either backend.
-macro_rules! bind_all {
-    ($query:expr, $binds:expr) => {{
-        let mut query = $query;
-        for bind in $binds {
-            query = match bind {
-                $crate::sql::Bind::Text(v) => query.bind(v),
-                $crate::sql::Bind::OptText(v) => query.bind(v),
-                $crate::sql::Bind::Int(v) => query.bind(v),
-                $crate::sql::Bind::Date(v) => query.bind(v),
-                $crate::sql::Bind::Time(v) => query.bind(v),
-            };
-        }
-        query
-    }};
-}
-pub(crate) use bind_all;
 
 /// The current time in UTC, truncated to the microsecond that both backends store.
 pub fn now() -> time::OffsetDateTime {

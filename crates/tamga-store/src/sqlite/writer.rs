@@ -11,6 +11,8 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::conn::Conn;
+use crate::sql_store::WriteFuture;
 use crate::{Result, StoreError};
 
 /// The most writes one transaction commits together.
@@ -20,7 +22,7 @@ const MAX_BATCH: usize = 512;
 pub(super) type LocalFuture<'c, T> = Pin<Box<dyn Future<Output = T> + 'c>>;
 
 /// A queued write.
-pub(super) trait Job: Send {
+pub(crate) trait Job: Send {
     fn run<'c>(self: Box<Self>, conn: &'c mut SqliteConnection) -> LocalFuture<'c, Done>;
     /// Answers without running: the batch it was in cannot be written.
     fn refuse(self: Box<Self>, why: &str);
@@ -35,12 +37,12 @@ pub(super) struct Op<T, F> {
 impl<T, F> Job for Op<T, F>
 where
     T: Send + 'static,
-    F: for<'c> FnOnce(&'c mut SqliteConnection) -> LocalFuture<'c, Result<T>> + Send + 'static,
+    F: for<'a> FnOnce(&'a mut Conn<'_>) -> WriteFuture<'a, Result<T>> + Send + 'static,
 {
     fn run<'c>(self: Box<Self>, conn: &'c mut SqliteConnection) -> LocalFuture<'c, Done> {
         let Op { reply, op } = *self;
         Box::pin(async move {
-            let result = op(conn).await;
+            let result = op(&mut Conn::Sqlite(conn)).await;
             Done {
                 failed: result.is_err(),
                 answer: Box::new(move |failure: Option<&str>| {
@@ -64,7 +66,7 @@ where
 type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
 
 /// A job that has run and waits for the commit before its caller is answered.
-pub(super) struct Done {
+pub(crate) struct Done {
     failed: bool,
     answer: Answer,
 }

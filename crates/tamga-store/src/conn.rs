@@ -1,0 +1,212 @@
+//! A connection of either backend, [`Conn`], and the few ways the operations use it: fetch
+//! rows, fetch a scalar, execute. Every operation in [`crate::ops`] is written once against
+//! it; the match on the backend happens here and nowhere else. SQL text that differs between
+//! the backends comes from [`Conn::dialect`].
+//!
+//! Parameters travel as a slice of [`Bind`] values, borrowed where the caller already holds
+//! the text, and are turned into the backend's arguments in one pass.
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Arguments, Encode, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection};
+use sqlx::{SqlitePool, Type};
+use time::{Date, OffsetDateTime};
+
+use crate::sql::Dialect;
+use crate::Result;
+
+/// A value to bind to a `$n` placeholder, on either backend.
+#[derive(Debug, Clone)]
+pub(crate) enum Bind<'a> {
+    Str(&'a str),
+    OptStr(Option<&'a str>),
+    /// Text made for this query (a decimal, a date written as text).
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    Bool(bool),
+    Date(Date),
+    Time(OffsetDateTime),
+}
+
+/// Rows both backends can decode (every `#[derive(sqlx::FromRow)]` type and tuple of
+/// plain columns).
+pub(crate) trait FromRows:
+    Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>
+{
+}
+
+impl<T> FromRows for T where
+    T: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>
+{
+}
+
+/// A connection, or a transaction's connection, of either backend.
+#[derive(Debug)]
+pub(crate) enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// Which SQL this connection speaks where the backends differ.
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Conn::Sqlite(_) => Dialect::Sqlite,
+            Conn::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Every row `sql` returns.
+    pub(crate) async fn all<T: FromRows>(
+        &mut self,
+        sql: &str,
+        binds: &[Bind<'_>],
+    ) -> Result<Vec<T>> {
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                let args = arguments::<Sqlite>(binds)?;
+                sqlx::query_as_with(sql, args).fetch_all(&mut **c).await?
+            }
+            Conn::Postgres(c) => {
+                let args = arguments::<Postgres>(binds)?;
+                sqlx::query_as_with(sql, args).fetch_all(&mut **c).await?
+            }
+        })
+    }
+
+    /// The first row `sql` returns, if any.
+    pub(crate) async fn optional<T: FromRows>(
+        &mut self,
+        sql: &str,
+        binds: &[Bind<'_>],
+    ) -> Result<Option<T>> {
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                let args = arguments::<Sqlite>(binds)?;
+                sqlx::query_as_with(sql, args)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+            Conn::Postgres(c) => {
+                let args = arguments::<Postgres>(binds)?;
+                sqlx::query_as_with(sql, args)
+                    .fetch_optional(&mut **c)
+                    .await?
+            }
+        })
+    }
+
+    /// The first row `sql` returns; no row is an error.
+    pub(crate) async fn one<T: FromRows>(&mut self, sql: &str, binds: &[Bind<'_>]) -> Result<T> {
+        self.optional(sql, binds)
+            .await?
+            .ok_or_else(|| sqlx::Error::RowNotFound.into())
+    }
+
+    /// The first column of the first row, if there is a row.
+    pub(crate) async fn optional_scalar<T>(
+        &mut self,
+        sql: &str,
+        binds: &[Bind<'_>],
+    ) -> Result<Option<T>>
+    where
+        (T,): FromRows,
+    {
+        Ok(self
+            .optional::<(T,)>(sql, binds)
+            .await?
+            .map(|(value,)| value))
+    }
+
+    /// The first column of the first row; no row is an error.
+    pub(crate) async fn scalar<T>(&mut self, sql: &str, binds: &[Bind<'_>]) -> Result<T>
+    where
+        (T,): FromRows,
+    {
+        Ok(self.one::<(T,)>(sql, binds).await?.0)
+    }
+
+    /// Runs `sql` and returns how many rows it changed.
+    pub(crate) async fn execute(&mut self, sql: &str, binds: &[Bind<'_>]) -> Result<u64> {
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                let args = arguments::<Sqlite>(binds)?;
+                sqlx::query_with(sql, args)
+                    .execute(&mut **c)
+                    .await?
+                    .rows_affected()
+            }
+            Conn::Postgres(c) => {
+                let args = arguments::<Postgres>(binds)?;
+                sqlx::query_with(sql, args)
+                    .execute(&mut **c)
+                    .await?
+                    .rows_affected()
+            }
+        })
+    }
+}
+
+/// The backend's arguments for `binds`, in order.
+fn arguments<'q, DB>(binds: &'q [Bind<'q>]) -> Result<DB::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    i64: Encode<'q, DB> + Type<DB>,
+    bool: Encode<'q, DB> + Type<DB>,
+    Date: Encode<'q, DB> + Type<DB>,
+    OffsetDateTime: Encode<'q, DB> + Type<DB>,
+{
+    let mut args = DB::Arguments::<'q>::default();
+    args.reserve(binds.len(), binds.len() * 8);
+    for bind in binds {
+        let added = match bind {
+            Bind::Str(v) => args.add(*v),
+            Bind::OptStr(v) => args.add(*v),
+            Bind::Text(v) => args.add(v.as_str()),
+            Bind::OptText(v) => args.add(v.as_deref()),
+            Bind::Int(v) => args.add(*v),
+            Bind::Bool(v) => args.add(*v),
+            Bind::Date(v) => args.add(*v),
+            Bind::Time(v) => args.add(*v),
+        };
+        added.map_err(sqlx::Error::Encode)?;
+    }
+    Ok(args)
+}
+
+/// The read pool of either backend.
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Pool {
+    /// A connection for a read; it goes back to the pool when dropped.
+    pub(crate) async fn acquire(&self) -> Result<Pooled> {
+        Ok(match self {
+            Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+        })
+    }
+}
+
+/// A connection taken from a [`Pool`].
+#[derive(Debug)]
+pub(crate) enum Pooled {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Pooled {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Declarations: lodgement with its MRN, history, lifecycle changes, reading and listing.
+
+use tamga_core::mrn::Mrn;
+use tamga_core::status::{check_transition, Status};
+
+use crate::conn::{Bind, Conn};
+use crate::records::*;
+use crate::rows::{acceptance_events, DeclarationRow, EventRow, ExistingRow, SummaryRow};
+use crate::sql;
+use crate::{Result, StoreError};
+
+/// Accepts a declaration with everything decided at acceptance (items, history, assessment,
+/// risk decision, unit values), or recognises a resubmission of its LRN.
+pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<LodgeOutcome> {
+    if let Some(existing) = existing(conn, &l).await? {
+        return resubmission(conn, existing, &l.fingerprint).await;
+    }
+    let mrn = next_mrn(conn, &l).await?;
+    let insert = sql::insert_declaration(conn.dialect());
+    let id: Option<i64> = conn
+        .optional_scalar(&insert, &sql::declaration_binds(&l, mrn.as_str()))
+        .await?;
+    let Some(id) = id else {
+        // Another server committed this LRN between our check and our insert (only possible
+        // on PostgreSQL, where the insert waited for it): its row is visible now.
+        let existing = existing(conn, &l)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("LRN conflict without a conflicting row".into()))?;
+        return resubmission(conn, existing, &l.fingerprint).await;
+    };
+    // Only a declaration known to be new claims red capacity (never a resubmission).
+    if let Some(risk) = l.risk.take() {
+        l.risk = Some(super::decisions::settle_claim(conn, risk).await?);
+    }
+    let (items_sql, item_binds) = sql::insert_items(id, &l.declaration);
+    conn.execute(&items_sql, &item_binds).await?;
+    let events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
+    let (events_sql, event_binds) = sql::insert_events(id, &events);
+    conn.execute(&events_sql, &event_binds).await?;
+    insert_acceptance_records(conn, id, &l).await?;
+    Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
+        mrn: mrn.to_string(),
+        status: l.status(),
+        accepted_at: l.at,
+        updated_at: l.at,
+        channel: l.risk.map(|r| r.channel),
+        declaration: l.declaration,
+        events,
+    })))
+}
+
+/// The (MRN, fingerprint) of the declaration holding a declarant's LRN, if any.
+pub(crate) async fn lrn_holder(
+    conn: &mut Conn<'_>,
+    declarant: &str,
+    lrn: &str,
+) -> Result<Option<(String, String)>> {
+    let row: Option<ExistingRow> = conn
+        .optional(sql::SELECT_EXISTING, &[Bind::Str(declarant), Bind::Str(lrn)])
+        .await?;
+    Ok(row.map(|e| (e.mrn, e.fingerprint)))
+}
+
+/// The declaration already lodged under this declarant's LRN, if any.
+async fn existing(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Option<ExistingRow>> {
+    let d = &l.declaration;
+    let binds = [
+        Bind::Str(d.declarant.id.as_str()),
+        Bind::Str(d.lrn.as_str()),
+    ];
+    conn.optional(sql::SELECT_EXISTING, &binds).await
+}
+
+/// Takes the next serial (a counter row in SQLite, a sequence in PostgreSQL) and makes the MRN.
+async fn next_mrn(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Mrn> {
+    let serial: i64 = conn.scalar(conn.dialect().next_serial(), &[]).await?;
+    let serial =
+        u64::try_from(serial).map_err(|_| StoreError::Mrn(format!("bad serial {serial}")))?;
+    let d = &l.declaration;
+    Mrn::assign(l.at.year(), &d.customs_office, d.declaration_type, serial)
+        .map_err(|e| StoreError::Mrn(e.message))
+}
+
+/// What acceptance decided besides the declaration: its assessment, its risk decision and
+/// the unit values the valuation references are built from.
+async fn insert_acceptance_records(conn: &mut Conn<'_>, id: i64, l: &Lodgement) -> Result<()> {
+    if let (Some(assessment), Some(document)) = (&l.assessment, &l.prepared.assessment) {
+        let binds = [
+            Bind::Int(id),
+            Bind::Int(1),
+            Bind::Time(l.at),
+            Bind::Str(crate::SYSTEM_ACTOR),
+            Bind::Str("assessed at acceptance"),
+            Bind::Str(&assessment.currency),
+            Bind::Text(assessment.total.to_string()),
+            Bind::Str(document),
+            Bind::OptStr(None),
+        ];
+        conn.execute(&sql::insert_assessment(conn.dialect()), &binds)
+            .await?;
+    }
+    if let Some(risk) = &l.risk {
+        super::decisions::insert_decision(conn, id, risk, l.at).await?;
+    }
+    if !l.prepared.unit_values.is_empty() {
+        let (values_sql, value_binds) =
+            sql::insert_unit_values(conn.dialect(), id, &l.prepared.unit_values);
+        conn.execute(&values_sql, &value_binds).await?;
+    }
+    Ok(())
+}
+
+/// The same declaration again is answered with its record; other content under a used LRN
+/// is refused.
+async fn resubmission(
+    conn: &mut Conn<'_>,
+    existing: ExistingRow,
+    fingerprint: &str,
+) -> Result<LodgeOutcome> {
+    if existing.fingerprint != fingerprint {
+        return Ok(LodgeOutcome::LrnTaken { mrn: existing.mrn });
+    }
+    let record = record_by_id(conn, existing.id).await?;
+    Ok(LodgeOutcome::Resubmitted(Box::new(record)))
+}
+
+async fn record_by_id(conn: &mut Conn<'_>, id: i64) -> Result<DeclarationRecord> {
+    let select = sql::select_declaration_by_id(conn.dialect());
+    let row: DeclarationRow = conn.one(&select, &[Bind::Int(id)]).await?;
+    let events: Vec<EventRow> = conn.all(sql::SELECT_EVENTS, &[Bind::Int(id)]).await?;
+    row.into_record(events)
+}
+
+/// Moves a declaration along its lifecycle under a lock on its row; release waits for the
+/// latest assessment to be covered.
+pub(crate) async fn transition(
+    conn: &mut Conn<'_>,
+    mrn: &str,
+    scope: &Scope,
+    change: StatusChange,
+) -> Result<TransitionOutcome> {
+    let (text, binds) = sql::select_declaration(conn.dialect(), mrn, scope);
+    let text = format!("{text}{}", conn.dialect().lock_row());
+    let Some(row) = conn.optional::<DeclarationRow>(&text, &binds).await? else {
+        return Ok(TransitionOutcome::NotFound);
+    };
+    let from = crate::rows::status(&row.status)?;
+    if let Err(refusal) = check_transition(change.actor.role, from, change.to) {
+        return Ok(TransitionOutcome::Refused(refusal));
+    }
+    if change.to == Status::Released {
+        if let Some(balance) = super::revenue::balance_of(conn, row.id).await? {
+            if balance.due > rust_decimal::Decimal::ZERO {
+                return Ok(TransitionOutcome::BalanceDue(balance));
+            }
+        }
+    }
+    append_event(conn, row.id, change).await?;
+    let record = record_by_id(conn, row.id).await?;
+    Ok(TransitionOutcome::Done(Box::new(record)))
+}
+
+/// Sets the declaration's status and appends the change to its history.
+async fn append_event(conn: &mut Conn<'_>, id: i64, change: StatusChange) -> Result<()> {
+    let seq: i64 = conn.scalar(sql::NEXT_EVENT_SEQ, &[Bind::Int(id)]).await?;
+    let status = [
+        Bind::Str(change.to.as_str()),
+        Bind::Time(change.at),
+        Bind::Int(id),
+    ];
+    conn.execute(sql::UPDATE_STATUS, &status).await?;
+    let event = [
+        Bind::Int(id),
+        Bind::Int(seq),
+        Bind::Time(change.at),
+        Bind::Str(change.to.as_str()),
+        Bind::Str(&change.actor.name),
+        Bind::Str(&change.reason),
+    ];
+    conn.execute(sql::INSERT_EVENT, &event).await?;
+    Ok(())
+}
+
+/// The id of a declaration `scope` may see; with `lock`, its row stays locked until the
+/// transaction ends (on PostgreSQL; SQLite's writer is alone anyway).
+pub(crate) async fn visible_id(
+    conn: &mut Conn<'_>,
+    mrn: &str,
+    scope: &Scope,
+    lock: bool,
+) -> Result<Option<i64>> {
+    let (mut text, binds) = sql::select_declaration_id(mrn, scope);
+    if lock {
+        text.push_str(conn.dialect().lock_row());
+    }
+    conn.optional_scalar(&text, &binds).await
+}
+
+pub(crate) async fn declaration(
+    conn: &mut Conn<'_>,
+    mrn: &str,
+    scope: &Scope,
+) -> Result<Option<DeclarationRecord>> {
+    let (text, binds) = sql::select_declaration(conn.dialect(), mrn, scope);
+    let Some(row) = conn.optional::<DeclarationRow>(&text, &binds).await? else {
+        return Ok(None);
+    };
+    let events: Vec<EventRow> = conn.all(sql::SELECT_EVENTS, &[Bind::Int(row.id)]).await?;
+    row.into_record(events).map(Some)
+}
+
+pub(crate) async fn list(conn: &mut Conn<'_>, query: &ListQuery, scope: &Scope) -> Result<Page> {
+    let (text, binds) = sql::list(query, scope);
+    let rows: Vec<SummaryRow> = conn.all(&text, &binds).await?;
+    crate::records::page(rows, query.limit)
+}

@@ -1,0 +1,16 @@
+//! The operations, each written once for both backends as an ordinary `async fn` over a
+//! [`Conn`](crate::conn::Conn). A write runs inside a transaction its caller owns (the
+//! SQLite writer's savepoint, or a PostgreSQL transaction) and is answered only after that
+//! commits; a read takes a pooled connection. SQL that differs between the backends comes
+//! from the connection's [`Dialect`](crate::sql::Dialect).
+//!
+//! Adding an operation: write it in the module of its concern here, declare it on
+//! [`Store`](crate::Store), and forward to it from [`SqlStore`](crate::SqlStore).
+
+pub(crate) mod cargo;
+pub(crate) mod decisions;
+pub(crate) mod declarations;
+pub(crate) mod documents;
+pub(crate) mod reference_data;
+pub(crate) mod revenue;
+pub(crate) mod users;

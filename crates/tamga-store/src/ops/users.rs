@@ -1,0 +1,39 @@
+//! Users and their API tokens.
+
+use crate::conn::{Bind, Conn};
+use crate::records::{NewUser, User};
+use crate::rows::UserRow;
+use crate::sql;
+use crate::{Result, StoreError};
+
+pub(crate) async fn user_count(conn: &mut Conn<'_>) -> Result<i64> {
+    conn.scalar(sql::COUNT_USERS, &[]).await
+}
+
+/// Creates a user holding one token; a used name is a `Conflict`.
+pub(crate) async fn create_user(conn: &mut Conn<'_>, user: NewUser) -> Result<User> {
+    let at = sql::now();
+    let binds = [
+        Bind::Str(&user.name),
+        Bind::Str(user.role.as_str()),
+        Bind::OptStr(user.party_id.as_deref()),
+        Bind::Time(at),
+    ];
+    let id: Option<i64> = conn.optional_scalar(sql::INSERT_USER, &binds).await?;
+    let id = id.ok_or_else(|| StoreError::Conflict(format!("a user named {:?}", user.name)))?;
+    let token = [Bind::Str(&user.token_hash), Bind::Int(id), Bind::Time(at)];
+    conn.execute(sql::INSERT_TOKEN, &token).await?;
+    Ok(User {
+        id,
+        name: user.name,
+        role: user.role,
+        party_id: user.party_id,
+    })
+}
+
+pub(crate) async fn user_by_token(conn: &mut Conn<'_>, token_hash: &str) -> Result<Option<User>> {
+    let row: Option<UserRow> = conn
+        .optional(sql::SELECT_USER_BY_TOKEN, &[Bind::Str(token_hash)])
+        .await?;
+    row.map(UserRow::into_user).transpose()
+}

@@ -1,0 +1,92 @@
+//! [`SqlStore`], the one implementation of [`Store`](crate::Store), on either backend. Reads
+//! take a pooled connection; writes go through [`SqlStore::write`], which runs them in the
+//! SQLite writer's group commit or in a PostgreSQL transaction, and answers only after the
+//! commit. Each operation itself is in [`crate::ops`].
+
+use std::future::Future;
+use std::pin::Pin;
+
+use tokio::sync::mpsc;
+
+use crate::conn::{Conn, Pool, Pooled};
+use crate::{Result, StoreError};
+
+mod store;
+
+/// A write's future, borrowing the connection it runs on.
+pub(crate) type WriteFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A store on SQLite ([`crate::sqlite::SqliteStore::open`]) or PostgreSQL
+/// ([`crate::postgres::PgStore::connect`]).
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    read: Pool,
+    writer: Writer,
+}
+
+/// Where writes go.
+#[derive(Debug, Clone)]
+enum Writer {
+    /// The single writer task's queue (group commit).
+    Sqlite(mpsc::Sender<Box<dyn crate::sqlite::Job>>),
+    /// A pool of which each write takes a connection for its own transaction.
+    Postgres(sqlx::PgPool),
+}
+
+impl SqlStore {
+    pub(crate) fn sqlite(
+        read: sqlx::SqlitePool,
+        jobs: mpsc::Sender<Box<dyn crate::sqlite::Job>>,
+    ) -> Self {
+        Self {
+            read: Pool::Sqlite(read),
+            writer: Writer::Sqlite(jobs),
+        }
+    }
+
+    pub(crate) fn postgres(pool: sqlx::PgPool) -> Self {
+        Self {
+            read: Pool::Postgres(pool.clone()),
+            writer: Writer::Postgres(pool),
+        }
+    }
+
+    /// A connection for reads.
+    async fn read(&self) -> Result<Pooled> {
+        self.read.acquire().await
+    }
+
+    /// Runs `op` in a transaction and answers once it has committed. A failed `op` writes
+    /// nothing.
+    async fn write<T, F>(&self, op: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a mut Conn<'_>) -> WriteFuture<'a, Result<T>> + Send + 'static,
+    {
+        match &self.writer {
+            Writer::Sqlite(jobs) => crate::sqlite::write(jobs, op).await,
+            Writer::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                // On an error the transaction is dropped, which rolls it back.
+                let value = op(&mut Conn::Postgres(&mut tx)).await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+        }
+    }
+
+    /// Fails unless the database answers (and, for SQLite, its writer runs).
+    async fn ping(&self) -> Result<()> {
+        use sqlx::Connection;
+        if let Writer::Sqlite(jobs) = &self.writer {
+            if jobs.is_closed() {
+                return Err(StoreError::WriterGone);
+            }
+        }
+        match self.read().await? {
+            Pooled::Sqlite(mut c) => c.ping().await?,
+            Pooled::Postgres(mut c) => c.ping().await?,
+        }
+        Ok(())
+    }
+}

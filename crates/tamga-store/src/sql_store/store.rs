@@ -1,0 +1,202 @@
+//! [`Store`] for [`SqlStore`]: each method forwards to its operation in [`crate::ops`],
+//! through a pooled connection for reads and [`SqlStore::write`] for writes.
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+use tamga_core::tariff::valuation::Reference;
+use time::{Date, OffsetDateTime};
+
+use super::SqlStore;
+use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
+use crate::ops::{cargo, decisions, declarations, documents, reference_data, revenue, users};
+use crate::records::*;
+use crate::revenue::*;
+use crate::risk::StoredOutcome;
+use crate::risk::{DocumentOutcome, FeedbackRow, NewDocument, StoredDecision, StoredDocument};
+use crate::{Result, Store};
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> &'static str {
+        match self.read {
+            crate::conn::Pool::Sqlite(_) => "sqlite",
+            crate::conn::Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    async fn ping(&self) -> Result<()> {
+        SqlStore::ping(self).await
+    }
+
+    async fn user_count(&self) -> Result<i64> {
+        users::user_count(&mut self.read().await?.conn()).await
+    }
+
+    async fn create_user(&self, user: NewUser) -> Result<User> {
+        self.write(|c| Box::pin(users::create_user(c, user))).await
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
+        users::user_by_token(&mut self.read().await?.conn(), token_hash).await
+    }
+
+    async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
+        self.write(|c| Box::pin(declarations::lodge(c, lodgement)))
+            .await
+    }
+
+    async fn lrn_holder(&self, declarant: &str, lrn: &str) -> Result<Option<(String, String)>> {
+        declarations::lrn_holder(&mut self.read().await?.conn(), declarant, lrn).await
+    }
+
+    async fn declaration(&self, mrn: &str, scope: &Scope) -> Result<Option<DeclarationRecord>> {
+        declarations::declaration(&mut self.read().await?.conn(), mrn, scope).await
+    }
+
+    async fn list(&self, query: &ListQuery, scope: &Scope) -> Result<Page> {
+        declarations::list(&mut self.read().await?.conn(), query, scope).await
+    }
+
+    async fn transition(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        change: StatusChange,
+    ) -> Result<TransitionOutcome> {
+        let (mrn, scope) = (mrn.to_owned(), scope.clone());
+        self.write(move |c| {
+            Box::pin(async move { declarations::transition(c, &mrn, &scope, change).await })
+        })
+        .await
+    }
+
+    async fn assessments(&self, mrn: &str, scope: &Scope) -> Result<Option<Vec<AssessmentRecord>>> {
+        revenue::assessments(&mut self.read().await?.conn(), mrn, scope).await
+    }
+
+    async fn balance(&self, mrn: &str, scope: &Scope) -> Result<Option<Option<Balance>>> {
+        revenue::balance(&mut self.read().await?.conn(), mrn, scope).await
+    }
+
+    async fn record_payment(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        payment: NewPayment,
+    ) -> Result<Option<Option<Balance>>> {
+        let (mrn, scope) = (mrn.to_owned(), scope.clone());
+        self.write(move |c| {
+            Box::pin(async move { revenue::record_payment(c, &mrn, &scope, payment).await })
+        })
+        .await
+    }
+
+    async fn add_assessment(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        assessment: NewAssessment,
+    ) -> Result<Option<Reassessed>> {
+        let (mrn, scope) = (mrn.to_owned(), scope.clone());
+        self.write(move |c| {
+            Box::pin(async move { revenue::add_assessment(c, &mrn, &scope, assessment).await })
+        })
+        .await
+    }
+
+    async fn unit_value_samples(&self) -> Result<Vec<(String, String, Vec<Decimal>)>> {
+        reference_data::unit_value_samples(&mut self.read().await?.conn()).await
+    }
+
+    async fn save_references(&self, references: Vec<Reference>, source: &str) -> Result<usize> {
+        let source = source.to_owned();
+        self.write(move |c| {
+            Box::pin(async move { reference_data::save_references(c, references, &source).await })
+        })
+        .await
+    }
+
+    async fn references(&self) -> Result<Vec<Reference>> {
+        reference_data::references(&mut self.read().await?.conn()).await
+    }
+
+    async fn save_cargo_report(&self, report: NewCargoReport) -> Result<CargoOutcome> {
+        self.write(|c| Box::pin(cargo::save_cargo_report(c, report)))
+            .await
+    }
+
+    async fn cargo_report(&self, id: i64) -> Result<Option<StoredCargoReport>> {
+        cargo::cargo_report(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn cargo_reports(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<StoredCargoReport>> {
+        cargo::cargo_reports(&mut self.read().await?.conn(), before, limit).await
+    }
+
+    async fn save_document(&self, document: NewDocument) -> Result<DocumentOutcome> {
+        self.write(|c| Box::pin(documents::save_document(c, document)))
+            .await
+    }
+
+    async fn documents(
+        &self,
+        kind: &str,
+        name: Option<&str>,
+        all_versions: bool,
+    ) -> Result<Vec<StoredDocument>> {
+        documents::documents(&mut self.read().await?.conn(), kind, name, all_versions).await
+    }
+
+    async fn document_versions(&self) -> Result<Vec<(String, String, u32)>> {
+        documents::document_versions(&mut self.read().await?.conn()).await
+    }
+
+    async fn risk_decision(&self, mrn: &str) -> Result<Option<StoredDecision>> {
+        decisions::risk_decision(&mut self.read().await?.conn(), mrn).await
+    }
+
+    async fn record_outcome(&self, mrn: &str, outcome: StoredOutcome) -> Result<Option<()>> {
+        let mrn = mrn.to_owned();
+        self.write(move |c| {
+            Box::pin(async move { decisions::record_outcome(c, &mrn, outcome).await })
+        })
+        .await
+    }
+
+    async fn feedback(&self, from: OffsetDateTime, to: OffsetDateTime) -> Result<Vec<FeedbackRow>> {
+        decisions::feedback(&mut self.read().await?.conn(), from, to).await
+    }
+
+    async fn red_counts(&self, day: Date) -> Result<Vec<(String, u32)>> {
+        decisions::red_counts(&mut self.read().await?.conn(), day).await
+    }
+
+    async fn recent_declarations(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(String, tamga_core::Declaration)>> {
+        decisions::recent_declarations(&mut self.read().await?.conn(), limit).await
+    }
+
+    async fn import_tariff(&self, import: TariffImport) -> Result<()> {
+        self.write(|c| Box::pin(reference_data::import_tariff(c, import)))
+            .await
+    }
+
+    async fn current_tariff(&self) -> Result<Option<TariffImport>> {
+        reference_data::current_tariff(&mut self.read().await?.conn()).await
+    }
+
+    async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize> {
+        self.write(|c| Box::pin(reference_data::import_rates(c, rates)))
+            .await
+    }
+
+    async fn rates(&self) -> Result<Vec<RateRow>> {
+        reference_data::rates(&mut self.read().await?.conn()).await
+    }
+}
