@@ -305,3 +305,24 @@ impl ControlTask {
         self.examiner == Some(user) || self.chief == Some(user)
     }
 }
+
+/// Who is looking at tasks: their role, their id and, for supervisors, the offices they oversee.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer<'a> {
+    pub role: tamga_core::role::Role,
+    pub id: UserId,
+    pub offices: &'a [Locode],
+}
+
+/// May `viewer` see `task`? Officers see only the tasks drawn for them (never the unallocated
+/// ones, so nobody can pick a task); supervisors the tasks of their offices; administrators all.
+/// Lab users, analysts and declarants see none: the declarant sees status and what is owed.
+pub fn may_see(task: &ControlTask, viewer: &Viewer<'_>) -> bool {
+    use tamga_core::role::Role;
+    match viewer.role {
+        Role::Officer => task.is_allocated_to(viewer.id),
+        Role::Supervisor => viewer.offices.contains(&task.office),
+        Role::Admin => true,
+        Role::Declarant | Role::Analyst | Role::Lab => false,
+    }
+}

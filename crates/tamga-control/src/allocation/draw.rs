@@ -201,6 +201,17 @@ pub struct Reallocation {
     pub reason: String,
 }
 
+impl Reallocation {
+    /// Puts the newly drawn officer on the task. The state stays as it was: a task in progress
+    /// continues with the new officer, and its timings still measure the declaration's wait.
+    pub fn apply(&self, task: &mut ControlTask) {
+        match self.draw.group {
+            Group::Examiner => task.examiner = Some(self.draw.chosen),
+            Group::ChiefExaminer => task.chief = Some(self.draw.chosen),
+        }
+    }
+}
+
 /// Replaces the task's officer of `group` by a new random draw that leaves the current one out.
 /// Only a supervisor may, and only with a reason; the supervisor never picks the officer.
 pub fn reallocate(

@@ -246,6 +246,12 @@ fn reallocation_needs_a_supervisor_and_a_reason_and_draws_someone_else() {
         assert_ne!(done.draw.chosen, UserId(2));
         assert!(done.draw.verify(SECRET));
         assert_eq!(done.reason, "examiner fell ill");
+        let mut moved = t.clone();
+        done.apply(&mut moved);
+        assert_eq!(
+            (moved.examiner, moved.state),
+            (Some(done.draw.chosen), TaskState::Allocated)
+        );
     }
     let alone = crate::fixture::roster(1, 0);
     let ctx = context(&alone, &loads, &parties);

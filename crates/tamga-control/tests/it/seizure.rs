@@ -157,3 +157,22 @@ fn a_seizure_opens_a_case_and_another_joins_it() {
         Err(CaseError::Closed)
     );
 }
+
+use proptest::prelude::*;
+
+proptest! {
+    /// Whatever surrounds it, a control character other than a line break or tab in a text
+    /// field is refused, and named by its field.
+    #[test]
+    fn control_characters_are_refused_anywhere(
+        before in "[a-zA-Z ]{0,20}",
+        after in "[a-zA-Z ]{0,20}",
+        c in proptest::char::range('\u{0}', '\u{9f}').prop_filter("control", |c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')),
+    ) {
+        let mut s = seizure();
+        s.notes = Some(format!("{before}{c}{after}"));
+        let errors = s.validate(date!(2026 - 11 - 20), &AttachmentLimits::default());
+        prop_assert!(errors.iter().any(|e| e.pointer == "/notes" && e.code == "control_character"));
+        prop_assert_eq!(errors.len(), 1);
+    }
+}

@@ -1,9 +1,13 @@
 //! Control tasks: what each channel opens, the state machine, timings.
 
 use proptest::prelude::*;
-use tamga_control::task::{tasks_for, Channel, TaskError, TaskSettings, TaskState, TaskType};
+use tamga_control::task::{
+    may_see, tasks_for, Channel, TaskError, TaskSettings, TaskState, TaskType, Viewer,
+};
 use tamga_control::transition::Lifecycle;
 use tamga_control::UserId;
+use tamga_core::codes::Locode;
+use tamga_core::role::Role;
 use time::macros::date;
 use time::Duration;
 
@@ -122,6 +126,35 @@ fn tasks_serialise_with_written_states_and_dates() {
     assert_eq!(json["opened_at"], "2026-11-20T10:00:00Z");
     let back: tamga_control::task::ControlTask = serde_json::from_value(json).unwrap();
     assert_eq!(back, t);
+}
+
+#[test]
+fn officers_see_only_their_own_tasks_and_supervisors_their_offices() {
+    let mut mine = task(1, Channel::Red);
+    mine.allocate(UserId(3), Some(UserId(100)), now()).unwrap();
+    let unallocated = task(2, Channel::Yellow);
+    let tashkent = [office()];
+    let samarkand = [Locode::parse("UZSKD").unwrap()];
+    let see = |role, id, offices: &[Locode], t| {
+        may_see(
+            t,
+            &Viewer {
+                role,
+                id: UserId(id),
+                offices,
+            },
+        )
+    };
+    assert!(see(Role::Officer, 3, &[], &mine));
+    assert!(see(Role::Officer, 100, &[], &mine));
+    assert!(!see(Role::Officer, 4, &tashkent, &mine));
+    assert!(!see(Role::Officer, 3, &tashkent, &unallocated));
+    assert!(see(Role::Supervisor, 9, &tashkent, &unallocated));
+    assert!(!see(Role::Supervisor, 9, &samarkand, &mine));
+    assert!(see(Role::Admin, 1, &[], &unallocated));
+    for role in [Role::Declarant, Role::Analyst, Role::Lab] {
+        assert!(!see(role, 3, &tashkent, &mine), "{role:?}");
+    }
 }
 
 proptest! {
