@@ -1,0 +1,9 @@
+//! Integration tests of the control domain: one binary, one module per concern.
+
+mod allocation;
+mod finding;
+mod fixture;
+mod release;
+mod sample;
+mod seizure;
+mod task;
