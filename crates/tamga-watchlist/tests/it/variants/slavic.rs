@@ -60,8 +60,8 @@ fn uzbek_style(rng: &mut Rng) -> Option<Style> {
         2 => Style::Uzbek { mark: "\u{2019}" },
         3 => Style::Uzbek { mark: "" },
         _ => Style::Passport {
-            zh: *rng.pick(&["dj", "zh", "j"]),
-            gh: *rng.pick(&["g", "gh"]),
+            zh: ["dj", "zh", "j"][rng.below(3)],
+            gh: ["g", "gh"][rng.below(2)],
             iu: rng.chance(30),
         },
     })
