@@ -5,12 +5,19 @@
 //! The query mix, 1,000 queries: 30 % listed names with a typo and the words reversed, 20 %
 //! listed Latin names written in Cyrillic, 20 % listed names as they are, 30 % company names
 //! that are on no list (the Norwegian test companies and variations of them).
+//! `screen_variant_sets`: the positive and negative queries of the generated Uzbek, Russian
+//! and Arabic spelling-variant sets (`tests/it/variants`), their entries added to the lists.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tamga_watchlist::{read_ofac_sdn, read_un_consolidated, Entry, Screener, DEFAULT_THRESHOLD};
+
+// The generated sets are shared with the tests; the bench uses only part of them.
+#[allow(dead_code)]
+#[path = "../tests/it/variants/mod.rs"]
+mod variants;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sanctions/");
 const QUERIES: usize = 1000;
@@ -141,6 +148,25 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for q in &queries {
                 black_box(screener.screen(black_box(q), None, DEFAULT_THRESHOLD));
+            }
+        })
+    });
+    let sets = variants::all();
+    let mut all = entries.clone();
+    all.extend(sets.iter().flat_map(|s| s.entries.iter().cloned()));
+    let with_sets = Screener::new(all);
+    let variant_queries: Vec<&str> = sets
+        .iter()
+        .flat_map(|s| {
+            let positives = s.positives.iter().map(|(q, _)| q.as_str());
+            positives.chain(s.negatives.iter().map(String::as_str))
+        })
+        .collect();
+    group.throughput(Throughput::Elements(variant_queries.len() as u64));
+    group.bench_function("screen_variant_sets", |b| {
+        b.iter(|| {
+            for q in &variant_queries {
+                black_box(with_sets.screen(black_box(q), None, DEFAULT_THRESHOLD));
             }
         })
     });

@@ -38,6 +38,7 @@
 
 pub mod entry;
 pub mod normalise;
+pub mod patronymic;
 pub mod read;
 pub mod screen;
 pub mod similarity;

@@ -4,12 +4,16 @@
 //! Uzbek `oʻ`, `o'`, `o’`, `o‘` and `` o` `` all become `o`) and turns every other punctuation
 //! mark into a space. [`tokens`] then gives each word its canonical spelling
 //! ([`crate::translit::canonical`]) and optionally drops company legal forms (LLC, OOO, MChJ,
-//! ...) and the Arabic article standing alone (`al-Houthi` and `Al Houthi` give `houthi`).
+//! ...), also when mistyped (`COMPNAY`, `LIMTED`), and the Arabic article standing alone
+//! (`al-Houthi` and `Al Houthi` give `houthi`). The Uzbek patronymic (`Bahodir oʻgʻli`) becomes
+//! the Russian-style one ([`crate::patronymic`]). [`spellings`] gives the other ways a listed
+//! name with an apostrophe or a hyphen inside a word is written (`Ba'asyir` as `Ba asyir`,
+//! `Ra-Ky` as `Raky`).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::translit;
+use crate::{patronymic, translit};
 
 /// Legal forms and similar noise, as typed; compared after canonicalisation. Forms that are
 /// also common words (Norwegian `DA`, Portuguese `da`) are left out.
@@ -80,13 +84,39 @@ const LEGAL_FORMS: &[&str] = &[
 /// make the key depend on word order (`Ibn el Qaim` against `Qaim el Ibn`).
 const ARTICLES: &[&str] = &["al", "el"];
 
+/// Legal forms this long are recognised with one typing error, from [`TWO_EDITS`] with two.
+const ONE_EDIT: usize = 6;
+const TWO_EDITS: usize = 10;
+
+/// How [`fold_with`] treats apostrophes and hyphens inside words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Breaks {
+    /// An apostrophe between two letters separates words (`Ba'asyir` as `ba asyir`), except
+    /// after `o` and `g`, where it belongs to the Uzbek letters `oʻ` and `gʻ`.
+    pub apostrophe_splits: bool,
+    /// A hyphen between two letters joins them (`Ra-Ky` as `raky`).
+    pub hyphen_joins: bool,
+}
+
 /// Lowercase, transliterated, diacritic-free text with single spaces between words.
 pub fn fold(name: &str) -> String {
+    fold_with(name, Breaks::default())
+}
+
+/// [`fold`], with apostrophes and hyphens inside words treated as `breaks` says.
+pub fn fold_with(name: &str, breaks: Breaks) -> String {
     let mut out = String::with_capacity(name.len() + 8);
-    for c in name.chars() {
-        for lower in c.to_lowercase() {
-            push_folded(lower, &mut out);
+    let mut chars = name.chars().flat_map(char::to_lowercase).peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        let next_is_letter = chars.peek().is_some_and(|n| n.is_alphabetic());
+        let inside = prev.is_alphabetic() && next_is_letter;
+        if inside && breaks.apostrophe_splits && is_apostrophe(c) && !matches!(prev, 'o' | 'g') {
+            out.push(' ');
+        } else if !(inside && breaks.hyphen_joins && is_hyphen(c)) {
+            push_folded(c, &mut out);
         }
+        prev = c;
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -112,6 +142,10 @@ fn is_apostrophe(c: char) -> bool {
         c,
         '\'' | '`' | '´' | 'ʻ' | 'ʼ' | 'ʹ' | 'ʽ' | '‘' | '’' | '‛' | '′' | 'ʾ' | 'ʿ'
     )
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑' | '–' | '—')
 }
 
 fn is_combining_mark(c: char) -> bool {
@@ -160,11 +194,39 @@ fn latin_base(c: char) -> Option<&'static str> {
 /// With `drop_noise`, company legal forms (`llc`, `ooo`, `mchj`, ...) and the article `al`/`el`
 /// are removed, unless that would leave nothing.
 pub fn tokens(name: &str, drop_noise: bool) -> Vec<String> {
-    let all: Vec<String> = fold(name)
+    folded_tokens(&fold(name), drop_noise)
+}
+
+/// Every distinct token sequence a listed name may be typed as: its [`tokens`] (noise
+/// dropped), then those with apostrophes inside words as word breaks and with hyphens inside
+/// words joining, when the name has such marks.
+pub fn spellings(name: &str) -> Vec<Vec<String>> {
+    let mut all = vec![tokens(name, true)];
+    for breaks in [
+        Breaks {
+            apostrophe_splits: true,
+            hyphen_joins: false,
+        },
+        Breaks {
+            apostrophe_splits: false,
+            hyphen_joins: true,
+        },
+    ] {
+        let variant = folded_tokens(&fold_with(name, breaks), true);
+        if !all.contains(&variant) {
+            all.push(variant);
+        }
+    }
+    all
+}
+
+fn folded_tokens(folded: &str, drop_noise: bool) -> Vec<String> {
+    let all: Vec<String> = folded
         .split(' ')
         .filter(|t| !t.is_empty())
         .map(translit::canonical)
         .collect();
+    let all = patronymic::merge_markers(all);
     if !drop_noise {
         return all;
     }
@@ -183,16 +245,47 @@ pub fn normalise(name: &str) -> String {
     tokens(name, true).join(" ")
 }
 
-/// Whether a canonical token is a company legal form such as `llc` or `mchj`.
+/// Whether a canonical token is a company legal form such as `llc` or `mchj`, or a long one
+/// (`company`, `corporation`, `limited`) with a typing error or two.
 pub fn is_legal_form(token: &str) -> bool {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
-    SET.get_or_init(|| {
+    let set = SET.get_or_init(|| {
         LEGAL_FORMS
             .iter()
             .map(|f| translit::canonical(&fold(f)))
             .collect()
-    })
-    .contains(token)
+    });
+    set.contains(token)
+        || (token.len() + 1 >= ONE_EDIT
+            && set.iter().filter(|f| f.len() >= ONE_EDIT).any(|form| {
+                let edits = if form.len() >= TWO_EDITS { 2 } else { 1 };
+                within_edits(token.as_bytes(), form.as_bytes(), edits)
+            }))
+}
+
+/// Whether `a` becomes `b` with at most `k` insertions, deletions, substitutions or swaps of
+/// neighbours; `k` is at most 2 here, so trying every edit at the first difference is cheap.
+fn within_edits(a: &[u8], b: &[u8], k: usize) -> bool {
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (
+        a.get(common..).unwrap_or(&[]),
+        b.get(common..).unwrap_or(&[]),
+    );
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len()) <= k;
+    }
+    if k == 0 || a.len().abs_diff(b.len()) > k {
+        return false;
+    }
+    let (a1, b1) = (a.get(1..).unwrap_or(&[]), b.get(1..).unwrap_or(&[]));
+    let swapped = a
+        .get(..2)
+        .zip(b.get(..2))
+        .is_some_and(|(x, y)| x.first() == y.get(1) && x.get(1) == y.first());
+    within_edits(a1, b1, k - 1)
+        || within_edits(a1, b, k - 1)
+        || within_edits(a, b1, k - 1)
+        || (swapped && within_edits(a.get(2..).unwrap_or(&[]), b.get(2..).unwrap_or(&[]), k - 1))
 }
 
 fn is_noise(token: &str) -> bool {
@@ -231,6 +324,36 @@ mod tests {
         assert_eq!(normalise("Navoi Trade MChJ"), "navoi trade");
         assert_eq!(normalise("LLC"), "lc");
         assert_eq!(tokens("Acme LLC", false), ["acme", "lc"]);
+    }
+
+    #[test]
+    fn drops_mistyped_legal_forms() {
+        for name in [
+            "Navoi Trade COMPNAY",
+            "Navoi Trade Corporaton",
+            "Navoi Trade LIMTED",
+            "Navoi Trade Coprorration",
+            "Navoi Trade ООО",
+            "Navoi Trade MCHJ",
+        ] {
+            assert_eq!(normalise(name), "navoi trade", "{name}");
+        }
+        // Words that merely resemble a legal form stay.
+        assert_eq!(normalise("Compass Limestone"), "compas limestone");
+    }
+
+    #[test]
+    fn spells_names_with_inner_apostrophes_and_hyphens_every_way() {
+        assert_eq!(
+            spellings("Ra'Ky Ong"),
+            [vec!["raki", "ong"], vec!["ra", "ki", "ong"]]
+        );
+        assert_eq!(
+            spellings("Ra-Ky Ong"),
+            [vec!["ra", "ki", "ong"], vec!["raki", "ong"]]
+        );
+        assert_eq!(spellings("Oʻtkir Gʻofurov").len(), 1);
+        assert_eq!(spellings("Alisher Navoiy"), [vec!["alisher", "navoi"]]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (Arabic, Chinese), where comparing bytes is a fair approximation. Only the first
 //! [`MAX_LEN`] bytes of a string take part.
 
-use crate::normalise;
+use crate::{normalise, patronymic};
 
 /// Bytes of a string compared by [`jaro`]; the rest is ignored.
 pub const MAX_LEN: usize = 128;
@@ -15,6 +15,10 @@ pub const MAX_TOKENS: usize = 12;
 
 /// Two tokens less similar than this count as unmatched in [`token_set_score`].
 pub const PAIR_MIN: f64 = 0.8;
+
+/// What an unpaired listed token weighs when at least two pairs were found: lists carry
+/// second given names, fathers' names and nisbas a declaration often lacks.
+pub const UNPAIRED_LISTED: f64 = 0.5;
 
 /// Jaro similarity in `0.0..=1.0`; two empty strings are identical.
 pub fn jaro(a: &[u8], b: &[u8]) -> f64 {
@@ -115,9 +119,10 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
 /// [`PAIR_MIN`] left unpaired. A token weighs its length, so `al` matters less than
 /// `khusanov`. The score is the paired weight, scaled by each pair's Jaro-Winkler similarity,
 /// over the total weight. An unpaired query token counts in full; an unpaired listed token
-/// counts half when at least two pairs were found (lists carry patronymics and second names a
-/// declaration often lacks) and in full otherwise, so that a lone given name such as
-/// `Mohammad` does not match `Mohammad Ali`.
+/// counts [`UNPAIRED_LISTED`] when at least two pairs were found and in full otherwise, so
+/// that a lone given name such as `Mohammad` does not match `Mohammad Ali`. A listed
+/// patronymic ([`patronymic::mask`]) left unpaired counts nothing, and patronymics only pair
+/// with patronymics.
 pub fn token_set_score(query: &[&[u8]], listed: &[&[u8]]) -> f64 {
     let query = query.get(..MAX_TOKENS).unwrap_or(query);
     let listed = listed.get(..MAX_TOKENS).unwrap_or(listed);
@@ -128,7 +133,41 @@ pub fn token_set_score(query: &[&[u8]], listed: &[&[u8]]) -> f64 {
         }
     }
     let weights = |tokens: &[&[u8]]| -> Vec<f64> { tokens.iter().map(|t| weight(t)).collect() };
-    score_matrix(&sims, &weights(query), &weights(listed))
+    score_matrix(
+        &sims,
+        Side::new(&weights(query), patronymic::mask(query)),
+        Side::new(&weights(listed), patronymic::mask(listed)),
+    )
+}
+
+/// One name's side of a comparison: its tokens' weights and which tokens are patronymics.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Side<'a> {
+    weights: &'a [f64],
+    patronymics: u16,
+}
+
+impl<'a> Side<'a> {
+    pub(crate) fn new(weights: &'a [f64], patronymics: u16) -> Self {
+        let weights = weights.get(..MAX_TOKENS).unwrap_or(weights);
+        Side {
+            weights,
+            patronymics,
+        }
+    }
+
+    fn is_patronymic(&self, i: usize) -> bool {
+        self.patronymics & (1 << i) != 0
+    }
+
+    /// The weight of the tokens a query may leave out at no cost.
+    fn optional_weight(&self) -> f64 {
+        let weights = self.weights.iter().enumerate();
+        weights
+            .filter(|&(i, _)| self.is_patronymic(i))
+            .map(|(_, w)| w)
+            .sum()
+    }
 }
 
 /// Jaro-Winkler similarities of query tokens (rows) against listed tokens (columns).
@@ -136,11 +175,9 @@ pub(crate) type SimMatrix = [[f64; MAX_TOKENS]; MAX_TOKENS];
 
 /// [`token_set_score`] from the similarities already computed and the tokens' weights
 /// (lengths). Only the first [`MAX_TOKENS`] of each take part.
-pub(crate) fn score_matrix(sims: &SimMatrix, query: &[f64], listed: &[f64]) -> f64 {
-    let query = query.get(..MAX_TOKENS).unwrap_or(query);
-    let listed = listed.get(..MAX_TOKENS).unwrap_or(listed);
-    let query_weight: f64 = query.iter().sum();
-    let listed_weight: f64 = listed.iter().sum();
+pub(crate) fn score_matrix(sims: &SimMatrix, query: Side, listed: Side) -> f64 {
+    let query_weight: f64 = query.weights.iter().sum();
+    let listed_weight: f64 = listed.weights.iter().sum();
     if query_weight == 0.0 || listed_weight == 0.0 {
         return if query_weight == listed_weight {
             1.0
@@ -149,8 +186,13 @@ pub(crate) fn score_matrix(sims: &SimMatrix, query: &[f64], listed: &[f64]) -> f
         };
     }
     let pairing = pair_greedily(sims, query, listed);
-    let unpaired = listed_weight - pairing.listed_weight;
-    let unpaired_factor = if pairing.pairs >= 2 { 0.5 } else { 1.0 };
+    let optional = listed.optional_weight() - pairing.optional_weight;
+    let unpaired = listed_weight - pairing.listed_weight - optional;
+    let unpaired_factor = if pairing.pairs >= 2 {
+        UNPAIRED_LISTED
+    } else {
+        1.0
+    };
     let total = query_weight + pairing.listed_weight + unpaired_factor * unpaired;
     (pairing.weighted / total).clamp(0.0, 1.0)
 }
@@ -166,21 +208,26 @@ struct Pairing {
     weighted: f64,
     /// Weight of the listed tokens that were paired.
     listed_weight: f64,
+    /// Weight of the listed patronymics that were paired.
+    optional_weight: f64,
     pairs: usize,
 }
 
-fn pair_greedily(sims: &SimMatrix, query: &[f64], listed: &[f64]) -> Pairing {
+fn pair_greedily(sims: &SimMatrix, query: Side, listed: Side) -> Pairing {
     let (mut used_q, mut used_l) = (0u32, 0u32);
     let mut pairing = Pairing::default();
-    while let Some((i, j, s)) = best_free_pair(sims, query.len(), listed.len(), used_q, used_l) {
+    while let Some((i, j, s)) = best_free_pair(sims, query, listed, used_q, used_l) {
         used_q |= 1 << i;
         used_l |= 1 << j;
         let (wq, wl) = (
-            query.get(i).copied().unwrap_or(0.0),
-            listed.get(j).copied().unwrap_or(0.0),
+            query.weights.get(i).copied().unwrap_or(0.0),
+            listed.weights.get(j).copied().unwrap_or(0.0),
         );
         pairing.weighted += s * (wq + wl);
         pairing.listed_weight += wl;
+        if listed.is_patronymic(j) {
+            pairing.optional_weight += wl;
+        }
         pairing.pairs += 1;
     }
     pairing
@@ -188,18 +235,20 @@ fn pair_greedily(sims: &SimMatrix, query: &[f64], listed: &[f64]) -> Pairing {
 
 fn best_free_pair(
     sims: &SimMatrix,
-    rows: usize,
-    cols: usize,
+    query: Side,
+    listed: Side,
     used_q: u32,
     used_l: u32,
 ) -> Option<(usize, usize, f64)> {
     let mut best: Option<(usize, usize, f64)> = None;
-    for (i, row) in sims.iter().enumerate().take(rows) {
+    for (i, row) in sims.iter().enumerate().take(query.weights.len()) {
         if used_q & (1 << i) != 0 {
             continue;
         }
-        for (j, &s) in row.iter().enumerate().take(cols) {
-            if used_l & (1 << j) == 0 && s >= PAIR_MIN && best.is_none_or(|(_, _, b)| s > b) {
+        for (j, &s) in row.iter().enumerate().take(listed.weights.len()) {
+            let kinds_agree = query.is_patronymic(i) == listed.is_patronymic(j);
+            let free = used_l & (1 << j) == 0;
+            if free && kinds_agree && s >= PAIR_MIN && best.is_none_or(|(_, _, b)| s > b) {
                 best = Some((i, j, s));
             }
         }

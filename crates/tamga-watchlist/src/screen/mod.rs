@@ -4,21 +4,24 @@
 //! index. A query is normalised the same way; each of its tokens looks up the similar listed
 //! tokens in a deletion neighbourhood (`screen/index.rs`), their postings accumulate a cheap
 //! bound per listed name, and only the names that pass that gate are scored with
-//! [`crate::similarity::token_set_score`].
+//! [`crate::similarity::token_set_score`]. Records of one person on two lists are reported
+//! tied (`screen/link.rs`).
 
 mod hash;
 mod index;
+mod link;
 mod scratch;
 
 use serde::{Deserialize, Serialize};
 
 use crate::entry::{Entry, EntryKind};
-use crate::normalise;
 use crate::similarity::{
-    jaro_winkler_at_least, score_matrix, weight, SimMatrix, MAX_TOKENS, PAIR_MIN,
+    jaro_winkler_at_least, score_matrix, weight, Side, SimMatrix, MAX_TOKENS, PAIR_MIN,
 };
+use crate::{normalise, patronymic};
 use hash::FxHashMap;
 use index::Vocabulary;
+use link::Twins;
 use scratch::{with_scratch, Scratch};
 
 /// The score from which a name is reported by default.
@@ -64,6 +67,7 @@ pub struct Screener {
     postings: Vec<Vec<u32>>,
     /// Normalised identifier → entries of the identifier kinds.
     identifiers: FxHashMap<String, Vec<u32>>,
+    twins: Twins,
 }
 
 /// A query token's similar listed tokens.
@@ -110,12 +114,14 @@ impl Lookup {
     }
 }
 
-/// One listed name: its entry, its position among the entry's names and its token ids.
+/// One listed name: its entry, its position among the entry's names, its token ids and which
+/// of them are patronymics.
 #[derive(Debug)]
 struct IndexedName {
     entry: u32,
     name: u32,
     tokens: Box<[u32]>,
+    patronymics: u16,
 }
 
 impl Screener {
@@ -136,6 +142,7 @@ impl Screener {
                 screener.add_names(index, entry);
             }
         }
+        screener.twins = Twins::build(&entries);
         screener.entries = entries;
         screener
     }
@@ -155,29 +162,34 @@ impl Screener {
     fn add_names(&mut self, index: u32, entry: &Entry) {
         let mut seen: Vec<Vec<String>> = Vec::new();
         for (position, name) in entry.names.iter().enumerate() {
-            let tokens = normalise::tokens(name, true);
-            // Aliases that differ only in spelling variants the key already merges add nothing.
-            if tokens.is_empty() || seen.contains(&tokens) {
-                continue;
-            }
-            let ids: Box<[u32]> = tokens.iter().map(|t| self.vocabulary.intern(t)).collect();
-            let name_id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-            self.postings.resize_with(self.vocabulary.len(), Vec::new);
-            for &token in ids.iter() {
-                if let Some(list) = self.postings.get_mut(token as usize) {
-                    if list.last() != Some(&name_id) {
-                        list.push(name_id);
-                    }
+            for tokens in normalise::spellings(name) {
+                // Aliases that differ only in spelling variants the key merges add nothing.
+                if !tokens.is_empty() && !seen.contains(&tokens) {
+                    self.add_name(index, position, &tokens);
+                    seen.push(tokens);
                 }
             }
-            let name = u32::try_from(position).unwrap_or(u32::MAX);
-            self.names.push(IndexedName {
-                entry: index,
-                name,
-                tokens: ids,
-            });
-            seen.push(tokens);
         }
+    }
+
+    fn add_name(&mut self, index: u32, position: usize, tokens: &[String]) {
+        let ids: Box<[u32]> = tokens.iter().map(|t| self.vocabulary.intern(t)).collect();
+        let name_id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.postings.resize_with(self.vocabulary.len(), Vec::new);
+        for &token in ids.iter() {
+            if let Some(list) = self.postings.get_mut(token as usize) {
+                if list.last() != Some(&name_id) {
+                    list.push(name_id);
+                }
+            }
+        }
+        let name = u32::try_from(position).unwrap_or(u32::MAX);
+        self.names.push(IndexedName {
+            entry: index,
+            name,
+            tokens: ids,
+            patronymics: patronymic::mask(tokens),
+        });
     }
 
     /// The entries, in the order given to [`Screener::new`].
@@ -211,11 +223,11 @@ impl Screener {
             return Vec::new();
         }
         let mut best = self.score_candidates(&tokens, kind, threshold);
-        best.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)));
-        best.dedup_by_key(|(entry, _, _)| *entry);
+        self.twins.tie(&mut best);
         let mut hits: Vec<Hit> = best
             .into_iter()
             .filter_map(|(e, n, s)| self.hit(e, n, s))
+            .filter(|hit| kind.is_none_or(|k| hit.kind == k))
             .collect();
         hits.sort_by(|a, b| {
             b.score
@@ -308,7 +320,11 @@ impl Screener {
             }
         }
         let query_weights: Vec<f64> = query.iter().map(|t| weight(t)).collect();
-        score_matrix(&sims, &query_weights, listed.get(..count).unwrap_or(&[]))
+        score_matrix(
+            &sims,
+            Side::new(&query_weights, patronymic::mask(query)),
+            Side::new(listed.get(..count).unwrap_or(&[]), name.patronymics),
+        )
     }
 
     fn hit(&self, entry: u32, name: u32, score: f64) -> Option<Hit> {

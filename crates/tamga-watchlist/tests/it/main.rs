@@ -3,7 +3,9 @@
 //! positives, and properties.
 
 mod data;
+mod eval;
 mod lists;
 mod matching;
 mod props;
 mod quality;
+mod variants;
