@@ -65,8 +65,11 @@ pub(crate) async fn lodge(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if content_type.starts_with("application/edifact") {
-        let text = tamga_edifact::charset::decode(&body).into_owned();
-        return lodge_cuscar(&state, &user, &text).await;
+        let stamp = crate::edifact::Stamp::now();
+        return match crate::edifact::decode_or_refuse(&body, &stamp) {
+            Ok(text) => lodge_cuscar(&state, &user, &text, &stamp).await,
+            Err(refusal) => Ok(*refusal),
+        };
     }
     let report = crate::extract::parse_json::<CargoReport>(&body)?;
     tamga_core::cargo::check(&report).map_err(ApiError::Invalid)?;
@@ -106,10 +109,14 @@ async fn store(
 
 /// CUSCAR messages, answered in kind: a CONTRL for an unreadable interchange, otherwise a
 /// CUSRES with one message per CUSCAR (registered with its id, or refused with its errors).
-async fn lodge_cuscar(state: &AppState, user: &User, text: &str) -> Result<Response, ApiError> {
+async fn lodge_cuscar(
+    state: &AppState,
+    user: &User,
+    text: &str,
+    stamp: &crate::edifact::Stamp,
+) -> Result<Response, ApiError> {
     use tamga_edifact::cusres::{self, Verdict};
-    let stamp = crate::edifact::Stamp::now();
-    let read = match crate::edifact::read_or_refuse(text, &stamp) {
+    let read = match crate::edifact::read_or_refuse(text, stamp) {
         Ok(read) => read,
         Err(refusal) => return Ok(*refusal),
     };

@@ -64,9 +64,9 @@ pub(crate) async fn lodge(
     let lodger = Lodger::new(&state, Mode::Commit);
     let draft = match submission {
         Submission::Json(draft) => draft,
-        Submission::Xml(text) => return crate::wco::lodge_document(&lodger, &user, &text).await,
-        Submission::Edifact(text) => {
-            return crate::edifact::lodge_interchange(&lodger, &user, &text).await
+        Submission::Xml(bytes) => return crate::wco::lodge_document(&lodger, &user, &bytes).await,
+        Submission::Edifact(bytes) => {
+            return crate::edifact::lodge_interchange(&lodger, &user, &bytes).await
         }
     };
     match lodger.lodge_draft(&user, &draft).await? {

@@ -6,7 +6,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tamga_edifact::contrl::{self, Acknowledger, Location};
+use tamga_edifact::contrl::{self, Acknowledger};
 use tamga_edifact::cusres::{self, Verdict};
 use tamga_edifact::interchange::{self, Header};
 use tamga_store::User;
@@ -53,6 +53,17 @@ impl Stamp {
     }
 }
 
+/// The interchange's text, decoded by the character set its UNB declares, or the CONTRL that
+/// rejects it (400): a byte outside the declared repertoire, or an unknown syntax identifier.
+pub(crate) fn decode_or_refuse(bytes: &[u8], stamp: &Stamp) -> Result<String, Box<Response>> {
+    crate::lodge::intake::edifact_text(bytes).map_err(|error| {
+        tracing::info!(%error, "EDIFACT interchange refused: character set");
+        let header = header_of(&String::from_utf8_lossy(bytes));
+        let body = contrl::acknowledge(&header, Some((&error, None)), &stamp.by());
+        Box::new(edifact(StatusCode::BAD_REQUEST, body))
+    })
+}
+
 /// Reads an interchange, or answers with the CONTRL that rejects it (400).
 pub(crate) fn read_or_refuse<'a>(
     text: &'a str,
@@ -60,12 +71,8 @@ pub(crate) fn read_or_refuse<'a>(
 ) -> Result<interchange::Interchange<'a>, Box<Response>> {
     interchange::read(text).map_err(|error| {
         tracing::info!(%error, "EDIFACT interchange refused");
-        let location = message_at(text, error.segment);
-        let location = location.as_ref().map(|(r, k, p)| Location {
-            message_reference: r,
-            message_type: k,
-            unh_position: *p,
-        });
+        let at = contrl::locate(text, error.segment);
+        let location = at.as_ref().map(contrl::MessageAt::location);
         let body = contrl::acknowledge(&header_of(text), Some((&error, location)), &stamp.by());
         Box::new(edifact(StatusCode::BAD_REQUEST, body))
     })
@@ -79,9 +86,14 @@ pub(crate) fn header(read: &interchange::Interchange<'_>, text: &str) -> Header 
 pub(crate) async fn lodge_interchange(
     lodger: &Lodger,
     user: &User,
-    text: &str,
+    bytes: &[u8],
 ) -> Result<Response, ApiError> {
     let stamp = Stamp::now();
+    let text = match decode_or_refuse(bytes, &stamp) {
+        Ok(text) => text,
+        Err(refusal) => return Ok(*refusal),
+    };
+    let text = text.as_str();
     let read = match read_or_refuse(text, &stamp) {
         Ok(read) => read,
         Err(refusal) => return Ok(*refusal),
@@ -159,32 +171,4 @@ fn header_of(text: &str) -> Header {
         time: value(3, 1),
         reference: value(4, 0),
     }
-}
-
-/// The reference, type and UNH position of the message that holds segment `position`, when
-/// the segments up to it can be read and it lies before that message's UNT.
-fn message_at(text: &str, position: usize) -> Option<(String, String, usize)> {
-    let (delimiters, rest, first) = match tamga_edifact::Delimiters::from_una(text).ok().flatten() {
-        Some((d, rest)) => (d, rest, 2),
-        None => (tamga_edifact::Delimiters::version_3(), text, 1),
-    };
-    let segments = tamga_edifact::parse(rest, &delimiters, first).ok()?;
-    let before: Vec<_> = segments
-        .iter()
-        .take_while(|s| s.position <= position)
-        .collect();
-    let marker = before
-        .iter()
-        .rev()
-        .find(|s| matches!(s.tag, "UNH" | "UNT"))?;
-    // After a message's UNT (but not on it), the error is in the envelope, not a message.
-    if marker.tag == "UNT" && marker.position != position {
-        return None;
-    }
-    let unh = before.iter().rev().find(|s| s.tag == "UNH")?;
-    Some((
-        unh.value(0, 0)?.to_owned(),
-        unh.value(1, 0)?.to_owned(),
-        unh.position,
-    ))
 }

@@ -30,49 +30,37 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     }
 }
 
-/// A declaration as submitted: JSON (`application/json`) or a UN/EDIFACT interchange
-/// (`application/edifact`, UTF-8 or ISO 8859-1).
+/// A declaration as submitted: JSON (`application/json`), a UN/EDIFACT interchange
+/// (`application/edifact`) or a WCO DM 3.6 DEC-DMS document (`application/xml`, `text/xml`).
+/// EDIFACT and XML stay bytes: each declares its own character set, which intake reads.
 #[derive(Debug)]
 pub enum Submission {
     Json(Box<tamga_core::draft::DeclarationDraft>),
-    Edifact(String),
-    /// WCO DM 3.6 DEC-DMS (`application/xml` or `text/xml`).
-    Xml(String),
+    Edifact(Bytes),
+    Xml(Bytes),
 }
 
 impl FromRequest<AppState> for Submission {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        use crate::lodge::Format;
         let content_type = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        let xml = matches!(essence.as_str(), "application/xml" | "text/xml");
-        if essence != "application/edifact" && !xml {
+        let format = Format::of_content_type(content_type);
+        if format == Format::Json {
             return JsonBody::from_request(req, state)
                 .await
                 .map(|JsonBody(d)| Submission::Json(Box::new(d)));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge(state.settings.body_limit)
-            } else {
-                bad_request(rejection.body_text(), Vec::new())
-            }
-        })?;
-        let text = tamga_edifact::charset::decode(&bytes).into_owned();
-        Ok(if xml {
-            Submission::Xml(text)
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
+        Ok(if format == Format::Xml {
+            Submission::Xml(bytes)
         } else {
-            Submission::Edifact(text)
+            Submission::Edifact(bytes)
         })
     }
 }

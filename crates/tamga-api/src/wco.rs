@@ -22,24 +22,16 @@ const FORMAT_304: &[BorrowedFormatItem<'static>] =
 pub(crate) async fn lodge_document(
     lodger: &Lodger,
     user: &User,
-    text: &str,
+    bytes: &[u8],
 ) -> Result<Response, ApiError> {
     let issued = tamga_store::sql::now()
         .format(FORMAT_304)
         .unwrap_or_default();
-    let units = match intake::xml(text) {
+    let units = match intake::xml(bytes) {
         Ok(units) => units,
         Err(refusal @ IntakeError::TooMany(_)) => return Err(refusal.into()),
         Err(refusal) => {
-            let (status, code) = match refusal {
-                IntakeError::NoDeclaration => (StatusCode::UNPROCESSABLE_ENTITY, "no_declaration"),
-                _ => (StatusCode::BAD_REQUEST, "xml_malformed"),
-            };
-            let detail = match refusal {
-                IntakeError::Xml(detail) => detail,
-                other => other.to_string(),
-            };
-            let error = FieldError::new("/", code, detail);
+            let (status, error) = refusal_of(&refusal);
             return Ok(xml(status, notification::rejected("", &[error], &issued)));
         }
     };
@@ -54,6 +46,26 @@ pub(crate) async fn lodge_document(
         many => notification::wrap(many),
     };
     Ok(xml(crate::lodge::batch_status(&verdicts), body))
+}
+
+/// A document refused whole: malformed XML or bytes are 400, an encoding tamga does not read
+/// is 415, a document of another kind (namespace) or with no declaration is 422.
+fn refusal_of(refusal: &IntakeError) -> (StatusCode, FieldError) {
+    use tamga_wco::intake::DocumentError;
+    match refusal {
+        IntakeError::Xml(e) => {
+            let status = match e {
+                DocumentError::Encoding { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                DocumentError::Namespace { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                DocumentError::Bytes { .. } | DocumentError::Xml(_) => StatusCode::BAD_REQUEST,
+            };
+            (status, e.to_field_error())
+        }
+        other => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldError::new("/", "no_declaration", other.to_string()),
+        ),
+    }
 }
 
 /// A verdict as a DMS notification: accepted (01) or rejected with every problem (03).

@@ -78,17 +78,17 @@ impl Unit {
 pub enum IntakeError {
     #[error("the body is not a JSON declaration: {0}")]
     Json(String),
-    #[error("the XML document is not well-formed: {0}")]
-    Xml(String),
+    #[error("{0}")]
+    Xml(tamga_wco::intake::DocumentError),
     #[error("the document holds no Declaration element")]
     NoDeclaration,
     #[error("{0} declarations in one submission; send at most {MAX_BATCH}")]
     TooMany(usize),
 }
 
-/// Text from a submission's bytes.
-pub fn decode(bytes: &[u8]) -> String {
-    tamga_edifact::charset::decode(bytes).into_owned()
+/// The text of an interchange, decoded by the character set its UNB declares.
+pub fn edifact_text(bytes: &[u8]) -> Result<String, tamga_edifact::SyntaxError> {
+    tamga_edifact::decode(bytes)
 }
 
 /// A JSON declaration.
@@ -125,16 +125,28 @@ pub fn edifact(interchange: &Interchange<'_>) -> Result<Vec<Unit>, IntakeError> 
         .collect())
 }
 
-/// Every declaration of a WCO DM document.
-pub fn xml(text: &str) -> Result<Vec<Unit>, IntakeError> {
-    let drafts = tamga_wco::dec::drafts(text).map_err(|e| IntakeError::Xml(e.to_string()))?;
-    if drafts.is_empty() {
+/// Every declaration of a WCO DM document, read from its bytes by the encoding it declares;
+/// an amendment or another non-original declaration is a unit refused with its reason.
+pub fn xml(bytes: &[u8]) -> Result<Vec<Unit>, IntakeError> {
+    use tamga_wco::intake::Lodgement;
+    let lodged = tamga_wco::intake::read(bytes).map_err(IntakeError::Xml)?;
+    if lodged.is_empty() {
         return Err(IntakeError::NoDeclaration);
     }
-    super::check_batch_size(drafts.len())?;
-    Ok(drafts
+    super::check_batch_size(lodged.len())?;
+    Ok(lodged
         .into_iter()
         .enumerate()
-        .map(|(i, d)| Unit::of(format!("declaration {}", i + 1), d))
+        .map(|(i, l)| {
+            let reference = format!("declaration {}", i + 1);
+            match l {
+                Lodgement::Draft(d) => Unit::of(reference, *d),
+                Lodgement::Refused { lrn, errors } => Unit {
+                    reference,
+                    lrn: lrn.unwrap_or_default(),
+                    draft: Err(errors),
+                },
+            }
+        })
         .collect())
 }

@@ -86,7 +86,7 @@ async fn a_cuscar_is_stored_and_listed_for_customs() {
     let (refused, cusres) = post_text(&app, &app.officer, wrong).await;
     assert_eq!(refused, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        cusres.contains("+27'") && cusres.contains("ERC+message_not_supported'"),
+        cusres.contains("+27'") && cusres.contains("ERC+MSGNS'"),
         "{cusres}"
     );
 }

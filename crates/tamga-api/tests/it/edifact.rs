@@ -80,10 +80,12 @@ async fn invalid_content_gets_a_cusres_listing_every_problem() {
         .filter(|s| s.tag == "ERC")
         .filter_map(|s| s.value(0, 0))
         .collect();
+    // CUSRES error codes are at most 8 characters (an..8); the full code opens the FTX text.
     assert!(
-        codes.contains(&"office_unknown") && codes.contains(&"commodity_code_not_leaf"),
+        codes.contains(&"OFFUNKN") && codes.contains(&"HSNOLEAF"),
         "{codes:?}"
     );
+    assert!(body.contains("office_unknown") && body.contains("commodity_code_not_leaf"));
     assert!(body.contains("/items/1/commodity_code"), "{body}");
 }
 
@@ -104,13 +106,11 @@ async fn a_syntax_error_gets_a_contrl() {
         Some("EDI000123"),
         "names the interchange"
     );
+    // A wrong count in the UNT is the message's own envelope: reported in the UCM (error 29,
+    // segment tag UNT), not in a UCS.
     assert_eq!(segments[1].tag, "UCM");
-    assert!(
-        segments
-            .iter()
-            .any(|s| s.tag == "UCS" && s.value(1, 0) == Some("29")),
-        "{body}"
-    );
+    assert_eq!(segments[1].value(3, 0), Some("29"), "{body}");
+    assert!(segments.iter().all(|s| s.tag != "UCS"), "{body}");
     let listed = app.get("/api/v1/declarations", &app.officer).await;
     assert_eq!(listed.body["items"], serde_json::json!([]));
 }

@@ -75,7 +75,7 @@ fn apply(c: &mut ItemCorrection, kind: &FindingKind) -> bool {
             if let Some(q) = supplementary_quantity {
                 c.supplementary_quantity = Some(QuantityDraft {
                     quantity: Some(text(q.quantity)),
-                    unit: Some(q.unit.to_string()),
+                    unit: q.unit.as_ref().map(ToString::to_string),
                 });
             }
         }

@@ -172,7 +172,7 @@ fn each_value_finding_becomes_its_correction() {
                 gross_mass: None,
                 supplementary_quantity: Some(Quantity {
                     quantity: dec("150"),
-                    unit: UnitCode::parse("p/st").unwrap(),
+                    unit: Some(UnitCode::parse("p/st").unwrap()),
                 }),
             },
             json!({"supplementary_quantity": {"quantity": "150", "unit": "p/st"}}),

@@ -56,7 +56,10 @@ pub(crate) async fn lrn_holder(
     lrn: &str,
 ) -> Result<Option<(String, String)>> {
     let row: Option<ExistingRow> = conn
-        .optional(sql::SELECT_EXISTING, &[Bind::Str(declarant), Bind::Str(lrn)])
+        .optional(
+            sql::SELECT_EXISTING,
+            &[Bind::Str(declarant), Bind::Str(lrn)],
+        )
         .await?;
     Ok(row.map(|e| (e.mrn, e.fingerprint)))
 }

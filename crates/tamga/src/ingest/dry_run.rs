@@ -61,11 +61,11 @@ impl Checker {
 
     /// The verdict of every declaration in `file`.
     pub async fn check(&self, file: &Path) -> anyhow::Result<Outcome> {
-        let text = match read(file) {
-            Ok(text) => text,
+        let bytes = match read(file) {
+            Ok(bytes) => bytes,
             Err(outcome) => return Ok(outcome),
         };
-        let units = match units(&text) {
+        let units = match units(&bytes) {
             Ok(units) => units,
             Err(why) => return Ok(Outcome::Rejected(vec![why])),
         };
@@ -89,14 +89,20 @@ async fn open_store(
 }
 
 /// The declarations of a file, as the server's intake reads them.
-fn units(text: &str) -> Result<Vec<Unit>, String> {
-    match Format::sniff(text) {
-        Some(Format::Json) => intake::json(text).map_err(|e| e.to_string()),
-        Some(Format::Edifact) => match tamga_edifact::interchange::read(text) {
-            Ok(interchange) => intake::edifact(&interchange).map_err(|e| e.to_string()),
-            Err(e) => Err(format!("syntax: {e}")),
-        },
-        Some(Format::Xml) => intake::xml(text).map_err(|e| e.to_string()),
+fn units(bytes: &[u8]) -> Result<Vec<Unit>, String> {
+    match Format::sniff(&String::from_utf8_lossy(bytes)) {
+        Some(Format::Json) => {
+            let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+            intake::json(text).map_err(|e| e.to_string())
+        }
+        Some(Format::Edifact) => {
+            let text = intake::edifact_text(bytes).map_err(|e| format!("syntax: {e}"))?;
+            match tamga_edifact::interchange::read(&text) {
+                Ok(interchange) => intake::edifact(&interchange).map_err(|e| e.to_string()),
+                Err(e) => Err(format!("syntax: {e}")),
+            }
+        }
+        Some(Format::Xml) => intake::xml(bytes).map_err(|e| e.to_string()),
         None => Err("not JSON, EDIFACT or WCO DM XML".into()),
     }
 }

@@ -130,9 +130,9 @@ pub async fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<std::p
     })
 }
 
-fn read(file: &Path) -> Result<String, Outcome> {
-    let bytes = std::fs::read(file).map_err(|e| Outcome::Unreadable(e.to_string()))?;
-    Ok(tamga_edifact::charset::decode(&bytes).into_owned())
+/// A file's bytes, as they are: EDIFACT and XML declare their own character sets.
+fn read(file: &Path) -> Result<Vec<u8>, Outcome> {
+    std::fs::read(file).map_err(|e| Outcome::Unreadable(e.to_string()))
 }
 
 /// The server's answer to one file.
@@ -142,14 +142,14 @@ struct Answer {
     body: String,
 }
 
-/// Sends one file's text; `Err` when the server cannot be reached (nothing was decided).
+/// Sends one file's bytes; `Err` when the server cannot be reached (nothing was decided).
 async fn post(
     http: &reqwest::Client,
     url: &str,
     token: &str,
-    text: String,
+    bytes: Vec<u8>,
 ) -> Result<Result<Answer, Outcome>, String> {
-    let format = format_of(&text);
+    let format = format_of(&String::from_utf8_lossy(&bytes));
     let content_type = match format {
         Format::Json => "application/json",
         Format::Edifact => "application/edifact",
@@ -163,7 +163,7 @@ async fn post(
         .post(format!("{url}/api/v1/declarations"))
         .bearer_auth(token)
         .header(reqwest::header::CONTENT_TYPE, content_type)
-        .body(text)
+        .body(bytes)
         .send()
         .await
         .with_context(|| format!("cannot reach {url}"))
@@ -178,11 +178,11 @@ async fn post(
 }
 
 async fn lodge(http: &reqwest::Client, url: &str, token: &str, file: &Path) -> Outcome {
-    let text = match read(file) {
-        Ok(text) => text,
+    let bytes = match read(file) {
+        Ok(bytes) => bytes,
         Err(outcome) => return outcome,
     };
-    match post(http, url, token, text).await {
+    match post(http, url, token, bytes).await {
         Ok(Ok(answer)) => outcome(&answer),
         Ok(Err(outcome)) => outcome,
         // Nothing was decided: the file was not handled, and the run fails.
@@ -385,7 +385,7 @@ async fn handle(
     let (folder, response) = match read(file) {
         Err(Outcome::Unreadable(why)) => (failed, format!("unreadable: {why}")),
         Err(_) => (failed, "unreadable".to_owned()),
-        Ok(text) => match post(http, url, token, text).await {
+        Ok(bytes) => match post(http, url, token, bytes).await {
             Err(unreachable) => {
                 eprintln!("{}: {unreachable}; will retry", file.display());
                 return Ok(());
