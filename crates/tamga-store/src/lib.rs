@@ -25,6 +25,7 @@ pub mod postgres;
 mod records;
 mod revenue;
 pub mod risk;
+mod script;
 mod rows;
 pub mod sql;
 mod sql_store;

@@ -7,6 +7,8 @@ use time::{Date, OffsetDateTime};
 
 use super::documents::version;
 use crate::conn::{Bind, Conn};
+use crate::script::Script;
+use crate::sql::Dialect;
 use crate::risk::{FeedbackRow, RiskRecord, StoredDecision, StoredOutcome};
 use crate::{Result, StoreError};
 
@@ -37,20 +39,21 @@ pub(crate) async fn settle_claim(conn: &mut Conn<'_>, mut risk: RiskRecord) -> R
     })
 }
 
-/// Stores the decision taken at acceptance and the profiles that fired, inside the
-/// lodgement's transaction.
-pub(crate) async fn insert_decision(
-    conn: &mut Conn<'_>,
+/// Adds the decision taken at acceptance and the profiles that fired to the lodgement's
+/// script (its transaction).
+pub(crate) fn insert_decision<'a>(
+    script: &mut Script<'a>,
+    dialect: Dialect,
     declaration_id: i64,
-    risk: &RiskRecord,
+    risk: &'a RiskRecord,
     at: OffsetDateTime,
-) -> Result<()> {
+) {
     let insert = format!(
         "INSERT INTO risk_decisions (declaration_id, office, channel, score, random, decided_at, decided_on, document) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, {})",
-        conn.dialect().json_param(8)
+        dialect.json_param(8)
     );
-    let binds = [
+    let binds = vec![
         Bind::Int(declaration_id),
         Bind::Str(&risk.office),
         Bind::Str(&risk.channel),
@@ -60,17 +63,22 @@ pub(crate) async fn insert_decision(
         Bind::Text(risk.day.to_string()),
         Bind::Str(&risk.document),
     ];
-    conn.execute(&insert, &binds).await?;
-    let selection = "INSERT INTO risk_selections (declaration_id, profile_id, profile_version) VALUES ($1, $2, $3)";
-    for (id, v) in &risk.profiles {
-        let binds = [
-            Bind::Int(declaration_id),
-            Bind::Str(id),
-            Bind::Int(i64::from(*v)),
-        ];
-        conn.execute(selection, &binds).await?;
+    script.push(insert, binds);
+    if risk.profiles.is_empty() {
+        return;
     }
-    Ok(())
+    let mut selection =
+        String::from("INSERT INTO risk_selections (declaration_id, profile_id, profile_version) VALUES ");
+    let mut binds = Vec::with_capacity(risk.profiles.len() * 3);
+    for (i, (id, v)) in risk.profiles.iter().enumerate() {
+        if i > 0 {
+            selection.push_str(", ");
+        }
+        let n = i * 3;
+        selection.push_str(&format!("(${}, ${}, ${})", n + 1, n + 2, n + 3));
+        binds.extend([Bind::Int(declaration_id), Bind::Str(id), Bind::Int(i64::from(*v))]);
+    }
+    script.push(selection, binds);
 }
 
 type DecisionRow = (String, String, i64, bool, OffsetDateTime, String);

@@ -4,6 +4,8 @@ use tamga_core::mrn::Mrn;
 use tamga_core::status::{check_transition, Status};
 
 use crate::conn::{Bind, Conn};
+use crate::script::Script;
+use crate::sql::Dialect;
 use crate::records::*;
 use crate::rows::{acceptance_events, DeclarationRow, EventRow, ExistingRow, SummaryRow};
 use crate::sql;
@@ -32,12 +34,14 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
     if let Some(risk) = l.risk.take() {
         l.risk = Some(super::decisions::settle_claim(conn, risk).await?);
     }
-    let (items_sql, item_binds) = sql::insert_items(id, &l.declaration);
-    conn.execute(&items_sql, &item_binds).await?;
     let events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
+    let mut script = Script::default();
+    let (items_sql, item_binds) = sql::insert_items(id, &l.declaration);
+    script.push(items_sql, item_binds);
     let (events_sql, event_binds) = sql::insert_events(id, &events);
-    conn.execute(&events_sql, &event_binds).await?;
-    insert_acceptance_records(conn, id, &l).await?;
+    script.push(events_sql, event_binds);
+    acceptance_records(&mut script, conn.dialect(), id, &l);
+    script.run(conn).await?;
     Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
         mrn: mrn.to_string(),
         status: l.status(),
@@ -86,9 +90,9 @@ async fn next_mrn(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Mrn> {
 
 /// What acceptance decided besides the declaration: its assessment, its risk decision and
 /// the unit values the valuation references are built from.
-async fn insert_acceptance_records(conn: &mut Conn<'_>, id: i64, l: &Lodgement) -> Result<()> {
+fn acceptance_records<'a>(script: &mut Script<'a>, dialect: Dialect, id: i64, l: &'a Lodgement) {
     if let (Some(assessment), Some(document)) = (&l.assessment, &l.prepared.assessment) {
-        let binds = [
+        let binds = vec![
             Bind::Int(id),
             Bind::Int(1),
             Bind::Time(l.at),
@@ -99,18 +103,16 @@ async fn insert_acceptance_records(conn: &mut Conn<'_>, id: i64, l: &Lodgement) 
             Bind::Str(document),
             Bind::OptStr(None),
         ];
-        conn.execute(&sql::insert_assessment(conn.dialect()), &binds)
-            .await?;
+        script.push(sql::insert_assessment(dialect), binds);
     }
     if let Some(risk) = &l.risk {
-        super::decisions::insert_decision(conn, id, risk, l.at).await?;
+        super::decisions::insert_decision(script, dialect, id, risk, l.at);
     }
     if !l.prepared.unit_values.is_empty() {
         let (values_sql, value_binds) =
-            sql::insert_unit_values(conn.dialect(), id, &l.prepared.unit_values);
-        conn.execute(&values_sql, &value_binds).await?;
+            sql::insert_unit_values(dialect, id, &l.prepared.unit_values);
+        script.push(values_sql, value_binds);
     }
-    Ok(())
 }
 
 /// The same declaration again is answered with its record; other content under a used LRN

@@ -14,6 +14,7 @@ use crate::client::Target;
 use crate::settings::Settings;
 
 mod data;
+mod fill;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
@@ -32,6 +33,16 @@ pub enum BenchCommand {
         #[arg(long)]
         party: Option<String>,
     },
+    /// Fill the configured database with COUNT declarations through the lodgement pipeline,
+    /// without HTTP (to measure what grows with history).
+    Fill {
+        /// Declarations to add.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// Lodgements in flight at once (the store's group commits take them together).
+        #[arg(long, default_value_t = 64)]
+        workers: usize,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -43,12 +54,15 @@ struct Tally {
 }
 
 pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Submit {
-        target,
-        clients,
-        count,
-        party,
-    } = command;
+    let (target, clients, count, party) = match command {
+        BenchCommand::Submit {
+            target,
+            clients,
+            count,
+            party,
+        } => (target, clients, count, party),
+        BenchCommand::Fill { count, workers } => return fill::run(settings, count, workers).await,
+    };
     anyhow::ensure!(
         clients > 0 && count > 0,
         "--clients and --count must be positive"
