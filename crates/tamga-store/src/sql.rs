@@ -107,6 +107,25 @@ pub(crate) fn insert_declaration(dialect: Dialect) -> String {
     )
 }
 
+/// [`insert_declaration`] with the id given as `$18` (SQLite's single writer takes it).
+pub(crate) fn insert_declaration_with_id(dialect: Dialect) -> String {
+    insert_declaration(dialect)
+        .replacen("(mrn, ", "(id, mrn, ", 1)
+        .replacen("VALUES ($1, ", "VALUES ($18, $1, ", 1)
+        .replace(" ON CONFLICT (declarant_id, lrn) DO NOTHING RETURNING id", "")
+}
+
+/// SQLite, in one read: the next MRN serial, the next declaration id, and the declaration
+/// holding the declarant's LRN, if any (id, MRN, fingerprint).
+pub(crate) const RESERVE_SQLITE: &str = "SELECT c.value + 1, \
+     COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'declarations'), 0) + 1, \
+     e.id, e.mrn, e.fingerprint FROM counters c \
+     LEFT JOIN declarations e ON e.declarant_id = $1 AND e.lrn = $2 \
+     WHERE c.name = 'mrn_serial'";
+
+/// SQLite: the MRN serial taken by [`RESERVE_SQLITE`].
+pub(crate) const SET_SERIAL: &str = "UPDATE counters SET value = $1 WHERE name = 'mrn_serial'";
+
 /// The 17 parameters of [`insert_declaration`], in order, borrowed from the lodgement.
 pub(crate) fn declaration_binds<'a>(l: &'a Lodgement, mrn: &'a str) -> [Bind<'a>; 17] {
     let d = &l.declaration;

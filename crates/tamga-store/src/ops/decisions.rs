@@ -12,16 +12,24 @@ use crate::sql::Dialect;
 use crate::risk::{FeedbackRow, RiskRecord, StoredDecision, StoredOutcome};
 use crate::{Result, StoreError};
 
-/// Counts a red decision against its office's red capacity of the day. A claim the limit
-/// refuses stores the yellow record it names instead.
-pub(crate) async fn settle_claim(conn: &mut Conn<'_>, mut risk: RiskRecord) -> Result<RiskRecord> {
+/// Settles a red decision's claim on its office's red capacity of the day. A claim the limit
+/// may refuse is counted now (a refusal gives the yellow record it names instead); for a red
+/// that must stay red, the second value says to count it in the lodgement's script
+/// ([`count_red`]).
+pub(crate) async fn settle_claim(
+    conn: &mut Conn<'_>,
+    mut risk: RiskRecord,
+) -> Result<(RiskRecord, bool)> {
     let claim = risk.claim.take();
     if risk.channel != "red" {
-        return Ok(risk);
+        return Ok((risk, false));
     }
     let limit = match &claim {
-        Some(c) if !c.must => c.limit.map_or(i64::MAX, i64::from),
-        _ => i64::MAX,
+        Some(c) if !c.must => c.limit.map(i64::from),
+        _ => None,
+    };
+    let Some(limit) = limit else {
+        return Ok((risk, true));
     };
     let granted: Option<i64> = if limit == 0 {
         None
@@ -34,9 +42,19 @@ pub(crate) async fn settle_claim(conn: &mut Conn<'_>, mut risk: RiskRecord) -> R
         conn.optional_scalar(crate::sql::CLAIM_RED, &binds).await?
     };
     Ok(match (granted, claim) {
-        (None, Some(claim)) => *claim.if_reached,
-        _ => risk,
+        (None, Some(claim)) => (*claim.if_reached, false),
+        _ => (risk, false),
     })
+}
+
+/// Counts a red that stays red whatever the day's limit, in the lodgement's script.
+pub(crate) fn count_red<'a>(script: &mut Script<'a>, risk: &'a RiskRecord) {
+    let binds = vec![
+        Bind::Str(&risk.office),
+        Bind::Text(risk.day.to_string()),
+        Bind::Int(i64::MAX),
+    ];
+    script.push(crate::sql::CLAIM_RED, binds);
 }
 
 /// Adds the decision taken at acceptance and the profiles that fired to the lodgement's

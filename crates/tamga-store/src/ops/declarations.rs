@@ -13,29 +13,41 @@ use crate::{Result, StoreError};
 
 /// Accepts a declaration with everything decided at acceptance (items, history, assessment,
 /// risk decision, unit values), or recognises a resubmission of its LRN.
+///
+/// Round trips are what a lodgement costs on the SQLite writer (each is a hand-off to the
+/// connection's thread), so there a lodgement is one read (existing LRN, next serial, next
+/// id) and one script (everything written); PostgreSQL takes its serial from a sequence and
+/// its id from the insert.
 pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<LodgeOutcome> {
-    if let Some(existing) = existing(conn, &l).await? {
-        return resubmission(conn, existing, &l.fingerprint).await;
-    }
-    let mrn = next_mrn(conn, &l).await?;
-    let insert = sql::insert_declaration(conn.dialect());
-    let id: Option<i64> = conn
-        .optional_scalar(&insert, &sql::declaration_binds(&l, mrn.as_str()))
-        .await?;
-    let Some(id) = id else {
-        // Another server committed this LRN between our check and our insert (only possible
-        // on PostgreSQL, where the insert waited for it): its row is visible now.
-        let existing = existing(conn, &l)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("LRN conflict without a conflicting row".into()))?;
-        return resubmission(conn, existing, &l.fingerprint).await;
+    let (serial, id) = match reserve(conn, &l).await? {
+        Slot::Taken(existing) => return resubmission(conn, existing, &l.fingerprint).await,
+        Slot::Free { serial, id } => (serial, id),
+    };
+    let mrn = mrn_of(&l, serial)?;
+    let (id, insert_in_script) = match id {
+        Some(id) => (id, true),
+        None => match insert_declaration(conn, &l, mrn.as_str()).await? {
+            Ok(id) => (id, false),
+            Err(existing) => return resubmission(conn, existing, &l.fingerprint).await,
+        },
     };
     // Only a declaration known to be new claims red capacity (never a resubmission).
+    let mut count_red = false;
     if let Some(risk) = l.risk.take() {
-        l.risk = Some(super::decisions::settle_claim(conn, risk).await?);
+        let (settled, later) = super::decisions::settle_claim(conn, risk).await?;
+        (l.risk, count_red) = (Some(settled), later);
+    }
+    let mut script = Script::default();
+    if insert_in_script {
+        script.push(sql::SET_SERIAL, vec![Bind::Int(serial)]);
+        let mut binds = sql::declaration_binds(&l, mrn.as_str()).to_vec();
+        binds.push(Bind::Int(id));
+        script.push(sql::insert_declaration_with_id(conn.dialect()), binds);
+    }
+    if let (true, Some(risk)) = (count_red, &l.risk) {
+        super::decisions::count_red(&mut script, risk);
     }
     let events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
-    let mut script = Script::default();
     let (items_sql, item_binds) = sql::insert_items(id, &l.declaration);
     script.push(items_sql, item_binds);
     let (events_sql, event_binds) = sql::insert_events(id, &events);
@@ -51,6 +63,62 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
         declaration: l.declaration,
         events,
     })))
+}
+
+/// Whether the LRN is free, and what the new declaration takes.
+enum Slot {
+    Taken(ExistingRow),
+    /// The MRN serial, and on SQLite the declaration's id (PostgreSQL's comes from the insert).
+    Free { serial: i64, id: Option<i64> },
+}
+
+/// Reads whether the declarant's LRN is taken and reserves a serial: on SQLite in one read
+/// (the single writer makes the next serial and id safe to take from the current ones), on
+/// PostgreSQL from the LRN's row and the sequence.
+async fn reserve(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Slot> {
+    let d = &l.declaration;
+    let binds = [Bind::Str(d.declarant.id.as_str()), Bind::Str(d.lrn.as_str())];
+    if let Conn::Sqlite(_) = conn {
+        let row: (i64, i64, Option<i64>, Option<String>, Option<String>) =
+            conn.one(sql::RESERVE_SQLITE, &binds).await?;
+        return Ok(match row {
+            (_, _, Some(id), Some(mrn), Some(fingerprint)) => Slot::Taken(ExistingRow {
+                id,
+                mrn,
+                fingerprint,
+            }),
+            (serial, next_id, ..) => Slot::Free {
+                serial,
+                id: Some(next_id),
+            },
+        });
+    }
+    if let Some(existing) = conn.optional(sql::SELECT_EXISTING, &binds).await? {
+        return Ok(Slot::Taken(existing));
+    }
+    let serial = conn.scalar(conn.dialect().next_serial(), &[]).await?;
+    Ok(Slot::Free { serial, id: None })
+}
+
+/// Inserts the declaration row and returns its id, or the row that took the LRN meanwhile.
+async fn insert_declaration(
+    conn: &mut Conn<'_>,
+    l: &Lodgement,
+    mrn: &str,
+) -> Result<Result<i64, ExistingRow>> {
+    let insert = sql::insert_declaration(conn.dialect());
+    let id: Option<i64> = conn
+        .optional_scalar(&insert, &sql::declaration_binds(l, mrn))
+        .await?;
+    if let Some(id) = id {
+        return Ok(Ok(id));
+    }
+    // Another server committed this LRN between our check and our insert (only possible on
+    // PostgreSQL, where the insert waited for it): its row is visible now.
+    let existing = existing(conn, l)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("LRN conflict without a conflicting row".into()))?;
+    Ok(Err(existing))
 }
 
 /// The (MRN, fingerprint) of the declaration holding a declarant's LRN, if any.
@@ -78,9 +146,8 @@ async fn existing(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Option<ExistingR
     conn.optional(sql::SELECT_EXISTING, &binds).await
 }
 
-/// Takes the next serial (a counter row in SQLite, a sequence in PostgreSQL) and makes the MRN.
-async fn next_mrn(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Mrn> {
-    let serial: i64 = conn.scalar(conn.dialect().next_serial(), &[]).await?;
+/// The MRN of serial `serial`.
+fn mrn_of(l: &Lodgement, serial: i64) -> Result<Mrn> {
     let serial =
         u64::try_from(serial).map_err(|_| StoreError::Mrn(format!("bad serial {serial}")))?;
     let d = &l.declaration;
