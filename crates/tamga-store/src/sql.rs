@@ -112,7 +112,10 @@ pub(crate) fn insert_declaration_with_id(dialect: Dialect) -> String {
     insert_declaration(dialect)
         .replacen("(mrn, ", "(id, mrn, ", 1)
         .replacen("VALUES ($1, ", "VALUES ($18, $1, ", 1)
-        .replace(" ON CONFLICT (declarant_id, lrn) DO NOTHING RETURNING id", "")
+        .replace(
+            " ON CONFLICT (declarant_id, lrn) DO NOTHING RETURNING id",
+            "",
+        )
 }
 
 /// SQLite, in one read: the next MRN serial, the next declaration id, and the declaration

@@ -7,9 +7,9 @@ use time::{Date, OffsetDateTime};
 
 use super::documents::version;
 use crate::conn::{Bind, Conn};
+use crate::risk::{FeedbackRow, RiskRecord, StoredDecision, StoredOutcome};
 use crate::script::Script;
 use crate::sql::Dialect;
-use crate::risk::{FeedbackRow, RiskRecord, StoredDecision, StoredOutcome};
 use crate::{Result, StoreError};
 
 /// Settles a red decision's claim on its office's red capacity of the day. A claim the limit
@@ -85,8 +85,9 @@ pub(crate) fn insert_decision<'a>(
     if risk.profiles.is_empty() {
         return;
     }
-    let mut selection =
-        String::from("INSERT INTO risk_selections (declaration_id, profile_id, profile_version) VALUES ");
+    let mut selection = String::from(
+        "INSERT INTO risk_selections (declaration_id, profile_id, profile_version) VALUES ",
+    );
     let mut binds = Vec::with_capacity(risk.profiles.len() * 3);
     for (i, (id, v)) in risk.profiles.iter().enumerate() {
         if i > 0 {
@@ -94,7 +95,11 @@ pub(crate) fn insert_decision<'a>(
         }
         let n = i * 3;
         selection.push_str(&format!("(${}, ${}, ${})", n + 1, n + 2, n + 3));
-        binds.extend([Bind::Int(declaration_id), Bind::Str(id), Bind::Int(i64::from(*v))]);
+        binds.extend([
+            Bind::Int(declaration_id),
+            Bind::Str(id),
+            Bind::Int(i64::from(*v)),
+        ]);
     }
     script.push(selection, binds);
 }

@@ -4,11 +4,11 @@ use tamga_core::mrn::Mrn;
 use tamga_core::status::{check_transition, Status};
 
 use crate::conn::{Bind, Conn};
-use crate::script::Script;
-use crate::sql::Dialect;
 use crate::records::*;
 use crate::rows::{acceptance_events, DeclarationRow, EventRow, ExistingRow, SummaryRow};
+use crate::script::Script;
 use crate::sql;
+use crate::sql::Dialect;
 use crate::{Result, StoreError};
 
 /// Accepts a declaration with everything decided at acceptance (items, history, assessment,
@@ -69,7 +69,10 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
 enum Slot {
     Taken(ExistingRow),
     /// The MRN serial, and on SQLite the declaration's id (PostgreSQL's comes from the insert).
-    Free { serial: i64, id: Option<i64> },
+    Free {
+        serial: i64,
+        id: Option<i64>,
+    },
 }
 
 /// Reads whether the declarant's LRN is taken and reserves a serial: on SQLite in one read
@@ -77,8 +80,11 @@ enum Slot {
 /// PostgreSQL from the LRN's row and the sequence.
 async fn reserve(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Slot> {
     let d = &l.declaration;
-    let binds = [Bind::Str(d.declarant.id.as_str()), Bind::Str(d.lrn.as_str())];
-    if let Conn::Sqlite(_) = conn {
+    let binds = [
+        Bind::Str(d.declarant.id.as_str()),
+        Bind::Str(d.lrn.as_str()),
+    ];
+    if let Conn::Sqlite(..) = conn {
         let row: (i64, i64, Option<i64>, Option<String>, Option<String>) =
             conn.one(sql::RESERVE_SQLITE, &binds).await?;
         return Ok(match row {

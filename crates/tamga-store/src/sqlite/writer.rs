@@ -3,6 +3,13 @@
 //! A write is a [`Job`]: an operation on the connection and the channel its caller waits on.
 //! The writer takes every job that is queued, runs each inside its own savepoint of one
 //! transaction, commits once, and only then answers the callers.
+//!
+//! Every call on the connection is a hand-off to its thread and back, and those hand-offs,
+//! not SQLite, bounded lodgement. So a job's savepoint is opened (and the previous job's
+//! released) by statements that go ahead of the job's first statement in the same call, and
+//! the last release goes with the commit. Each job's savepoint has its own name, so a failed
+//! job is rolled back to exactly its own; when that is impossible (its savepoint was never
+//! opened) the whole batch is rolled back and every caller told so.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -23,7 +30,13 @@ pub(super) type LocalFuture<'c, T> = Pin<Box<dyn Future<Output = T> + 'c>>;
 
 /// A queued write.
 pub(crate) trait Job: Send {
-    fn run<'c>(self: Box<Self>, conn: &'c mut SqliteConnection) -> LocalFuture<'c, Done>;
+    /// Runs the job; `prefix` goes ahead of its first statement. The answer says whether the
+    /// prefix was spent (the job ran a statement).
+    fn run<'c>(
+        self: Box<Self>,
+        conn: &'c mut SqliteConnection,
+        prefix: String,
+    ) -> LocalFuture<'c, (Done, bool)>;
     /// Answers without running: the batch it was in cannot be written.
     fn refuse(self: Box<Self>, why: &str);
 }
@@ -39,11 +52,17 @@ where
     T: Send + 'static,
     F: for<'a> FnOnce(&'a mut Conn<'_>) -> WriteFuture<'a, Result<T>> + Send + 'static,
 {
-    fn run<'c>(self: Box<Self>, conn: &'c mut SqliteConnection) -> LocalFuture<'c, Done> {
+    fn run<'c>(
+        self: Box<Self>,
+        conn: &'c mut SqliteConnection,
+        prefix: String,
+    ) -> LocalFuture<'c, (Done, bool)> {
         let Op { reply, op } = *self;
         Box::pin(async move {
-            let result = op(&mut Conn::Sqlite(conn)).await;
-            Done {
+            let mut conn = Conn::Sqlite(conn, Some(prefix));
+            let result = op(&mut conn).await;
+            let spent = matches!(conn, Conn::Sqlite(_, None));
+            let done = Done {
                 failed: result.is_err(),
                 answer: Box::new(move |failure: Option<&str>| {
                     let result = match failure {
@@ -53,7 +72,8 @@ where
                     // A caller that went away no longer needs its answer.
                     let _ = reply.send(result);
                 }),
-            }
+            };
+            (done, spent)
         })
     }
 
@@ -126,33 +146,38 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: Vec<Box<dyn Job>>) {
         return;
     }
     let mut done = Vec::with_capacity(batch.len());
+    let mut savepoints = Savepoints::default();
     let mut broken: Option<String> = None;
     for job in batch {
         if let Some(why) = &broken {
             job.refuse(why);
             continue;
         }
-        let (finished, closed) = run_in_savepoint(conn, job).await;
-        done.extend(finished);
+        let (finished, closed) = savepoints.run(conn, job).await;
+        done.push(finished);
         broken = closed.err().map(|e| e.to_string());
     }
     let failure = match broken {
-        // A savepoint could not be opened or closed: SQLite may have rolled back the whole
-        // transaction on its own, so nothing of this batch is trusted to be written.
+        // A savepoint could not be opened or rolled back: SQLite may have rolled back the
+        // whole transaction on its own, so nothing of this batch is trusted to be written.
         Some(why) => {
             tracing::error!(error = %why, "write transaction broken; rolling back the batch");
             let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
             Some(why)
         }
-        None => commit(conn).await,
+        None => commit(conn, savepoints.release()).await,
     };
     done.into_iter()
         .for_each(|d| (d.answer)(failure.as_deref()));
 }
 
-/// Commits the batch; on failure rolls back and returns why.
-async fn commit(conn: &mut SqliteConnection) -> Option<String> {
-    match sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
+/// Commits the batch (after `release`, the last job's savepoint); on failure rolls back and
+/// returns why.
+async fn commit(conn: &mut SqliteConnection, release: String) -> Option<String> {
+    match sqlx::raw_sql(&format!("{release}COMMIT"))
+        .execute(&mut *conn)
+        .await
+    {
         Ok(_) => None,
         Err(e) => {
             tracing::error!(error = %e, "commit failed; rolling back the batch");
@@ -163,22 +188,106 @@ async fn commit(conn: &mut SqliteConnection) -> Option<String> {
     }
 }
 
-/// Runs one job inside a savepoint, so that its failure leaves the rest of the batch intact.
-/// The second value is an error when the savepoint could not be opened or closed.
-async fn run_in_savepoint(
-    conn: &mut SqliteConnection,
-    job: Box<dyn Job>,
-) -> (Option<Done>, Result<(), sqlx::Error>) {
-    if let Err(e) = sqlx::raw_sql("SAVEPOINT job").execute(&mut *conn).await {
-        job.refuse(&e.to_string());
-        return (None, Err(e));
+/// The savepoints of one batch: a name per job, and the last job's, still open.
+#[derive(Debug, Default)]
+struct Savepoints {
+    next: usize,
+    open: Option<String>,
+}
+
+impl Savepoints {
+    /// The statements that close the open savepoint, if any, ahead of what follows.
+    fn release(&mut self) -> String {
+        self.open
+            .take()
+            .map_or_else(String::new, |name| format!("RELEASE {name};\n"))
     }
-    let done = job.run(conn).await;
-    let end = if done.failed {
-        "ROLLBACK TO job; RELEASE job"
-    } else {
-        "RELEASE job"
-    };
-    let closed = sqlx::raw_sql(end).execute(&mut *conn).await.map(|_| ());
-    (Some(done), closed)
+
+    /// Runs one job inside a savepoint of its own, so that its failure leaves the rest of the
+    /// batch intact. The second value is an error when its savepoint could not be rolled back.
+    async fn run(
+        &mut self,
+        conn: &mut SqliteConnection,
+        job: Box<dyn Job>,
+    ) -> (Done, Result<(), sqlx::Error>) {
+        let name = format!("job{}", self.next);
+        self.next += 1;
+        let pending = self.open.clone();
+        let prefix = format!("{}SAVEPOINT {name}", self.release());
+        let (done, spent) = job.run(conn, prefix).await;
+        if !spent {
+            // The job ran no statement: nothing was opened, nothing released.
+            self.open = pending;
+            return (done, Ok(()));
+        }
+        if !done.failed {
+            self.open = Some(name);
+            return (done, Ok(()));
+        }
+        let undo = format!("ROLLBACK TO {name}; RELEASE {name}");
+        let closed = sqlx::raw_sql(&undo).execute(&mut *conn).await.map(|_| ());
+        (done, closed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conn::Bind;
+
+    fn boxed<F>(reply: oneshot::Sender<Result<u64>>, op: F) -> Box<dyn Job>
+    where
+        F: for<'a> FnOnce(&'a mut Conn<'_>) -> WriteFuture<'a, Result<u64>> + Send + 'static,
+    {
+        Box::new(Op { reply, op })
+    }
+
+    /// A job running `sql` with `value` as `$1`, and what its caller is told.
+    fn job(value: i64, sql: &'static str) -> (Box<dyn Job>, oneshot::Receiver<Result<u64>>) {
+        let (reply, answer) = oneshot::channel();
+        let job = boxed(reply, move |conn| {
+            Box::pin(async move { conn.execute(sql, &[Bind::Int(value)]).await })
+        });
+        (job, answer)
+    }
+
+    /// A failing job is rolled back to its own savepoint: the jobs before and after it in the
+    /// same batch are committed, and each caller hears its own result.
+    #[tokio::test]
+    async fn a_failing_job_leaves_its_batch_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("w.db"))
+            .create_if_missing(true);
+        let mut conn = options.connect().await.unwrap();
+        sqlx::raw_sql("CREATE TABLE t (v INTEGER NOT NULL UNIQUE)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let ok = "INSERT INTO t (v) VALUES ($1)";
+        let (a, a_said) = job(1, ok);
+        let (b, b_said) = job(
+            2,
+            "INSERT INTO t (v) VALUES ($1); INSERT INTO t (v) VALUES (1)",
+        );
+        let (c, c_said) = job(3, ok);
+        let (d, d_said) = job(4, ok);
+        commit_batch(&mut conn, vec![a, b, c, d]).await;
+        assert_eq!(a_said.await.unwrap().unwrap(), 1);
+        assert!(
+            b_said.await.unwrap().is_err(),
+            "the duplicate fails its job"
+        );
+        assert_eq!(c_said.await.unwrap().unwrap(), 1);
+        assert_eq!(d_said.await.unwrap().unwrap(), 1);
+        let values: Vec<(i64,)> = sqlx::query_as("SELECT v FROM t ORDER BY v")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            values,
+            [(1,), (3,), (4,)],
+            "job 2's first insert was undone"
+        );
+    }
 }

@@ -17,9 +17,11 @@ use tamga_store::{NewUser, Store, User};
 
 use crate::settings::Settings;
 
-
 pub async fn run(settings: &Settings, count: usize, workers: usize) -> anyhow::Result<()> {
-    anyhow::ensure!(count > 0 && workers > 0, "--count and --workers must be positive");
+    anyhow::ensure!(
+        count > 0 && workers > 0,
+        "--count and --workers must be positive"
+    );
     let store = crate::serve::open_store(settings).await?;
     tamga_api::revenue::bootstrap(&*store).await?;
     let state = tamga_api::AppState::new(store.clone(), tamga_api::ApiSettings::default());
