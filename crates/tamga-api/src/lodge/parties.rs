@@ -130,11 +130,12 @@ pub(super) async fn check_mandate(
     }
     let mandates = store.mandates_between(principal, party).await?;
     let terms: Vec<MandateTerms> = mandates.iter().filter_map(terms).collect();
-    Ok(mandate_on(&terms, None, day).map_err(|refusal| {
+    let wanted = declaration.representation;
+    Ok(mandate_on(&terms, wanted, day).map_err(|refusal| {
         vec![FieldError::new(
             "/representative/id",
             "no_mandate",
-            refusal.message(principal, party),
+            refusal.message(principal, party, wanted),
         )]
     }))
 }

@@ -250,3 +250,28 @@ async fn a_used_lrn_tells_a_representative_nothing_of_the_declarant() {
         conflict.body
     );
 }
+
+/// The declaration's stated representation must match the mandate's kind.
+#[tokio::test]
+async fn the_stated_representation_must_match_the_mandate() {
+    let app = TestApp::sqlite().await;
+    let (root, agent) = setup(&app).await;
+    let indirect =
+        json!({"representative": AGENT, "representation": "indirect", "valid_from": day(-1)});
+    grant(&app, &root, indirect).await;
+    let mut d = represented("LRN-KIND-1");
+    d["representation"] = json!("direct");
+    let refused = app.lodge(&agent, &d).await;
+    assert!(refusal(&refused).contains("no mandate for direct representation"));
+    d["representation"] = json!("indirect");
+    let accepted = app.lodge(&agent, &d).await;
+    assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.body);
+    let mrn = accepted.body["mrn"].as_str().unwrap();
+    let stored = app
+        .get(&format!("/api/v1/declarations/{mrn}"), &agent)
+        .await;
+    assert_eq!(stored.body["declaration"]["representation"], "indirect");
+    // Stated by no one, any kind of mandate will do.
+    let unstated = app.lodge(&agent, &represented("LRN-KIND-2")).await;
+    assert_eq!(unstated.status, StatusCode::CREATED, "{}", unstated.body);
+}

@@ -154,6 +154,20 @@ fn parties_given_by_identifier_alone_map_without_a_name() {
     let representative = drafts[0].representative.as_ref().unwrap();
     assert_eq!(representative.id.as_deref(), Some("GB123456789000"));
     assert_eq!(representative.name, None);
+    assert_eq!(drafts[0].representation.as_deref(), Some("direct"));
+    let indirect = agent.replace("<FunctionCode>2<", "<FunctionCode>3<");
+    let drafts = dec::drafts(&indirect).unwrap();
+    assert_eq!(drafts[0].representation.as_deref(), Some("indirect"));
+    // Without its identifier an Agent names no representative, nor a representation.
+    let bare = agent.replace("<ID>GB123456789000</ID>", "");
+    let drafts = dec::drafts(&bare).unwrap();
+    assert_eq!(
+        (
+            drafts[0].representative.is_none(),
+            drafts[0].representation.is_none()
+        ),
+        (true, true)
+    );
 }
 
 #[test]
