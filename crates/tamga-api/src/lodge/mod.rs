@@ -207,8 +207,9 @@ impl Lodger {
         if let Err(errors) = check_declarant(user, &declaration) {
             return Ok(Err(errors));
         }
-        let mandate =
-            parties::check_mandate(self.store.as_ref(), user, &declaration, at.date()).await?;
+        // A mandate's days are the office's days, as the lodgement date is.
+        let day = crate::risk::office_day(declaration.customs_office.as_str(), at);
+        let mandate = parties::check_mandate(self.store.as_ref(), user, &declaration, day).await?;
         Ok(mandate.map(|()| declaration))
     }
 
