@@ -130,6 +130,11 @@ pub(crate) async fn grant_mandate(
     require_admin(&user)?;
     let today = tamga_store::sql::now().date();
     let (representative, terms) = checked(&request, today).map_err(ApiError::Invalid)?;
+    if representative == id {
+        let message = "a party acts for itself without a mandate";
+        let error = FieldError::new("/representative", "self_mandate", message);
+        return Err(ApiError::Invalid(vec![error]));
+    }
     let new = NewMandate {
         party_id: id.clone(),
         representative_id: representative.clone(),

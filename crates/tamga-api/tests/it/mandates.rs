@@ -147,6 +147,12 @@ async fn mandates_are_granted_read_and_revoked(app: TestApp) {
         refused.field_errors(),
         [("/representative".into(), "party_not_registered".into())]
     );
+    let itself = json!({"representative": "UZ305123456", "representation": "direct"});
+    let refused = app.post(MANDATES, &root, &itself).await;
+    assert_eq!(
+        refused.field_errors(),
+        [("/representative".into(), "self_mandate".into())]
+    );
     let unknown_party = app
         .post("/api/v1/parties/UZ404/mandates", &root, &body)
         .await;

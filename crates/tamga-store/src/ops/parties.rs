@@ -64,11 +64,22 @@ pub(crate) async fn parties(conn: &mut Conn<'_>, aeo_only: bool) -> Result<Vec<P
 /// Grants a mandate between two registered parties, unless one of the same kind between
 /// them already covers one of its days.
 pub(crate) async fn grant_mandate(conn: &mut Conn<'_>, new: NewMandate) -> Result<GrantOutcome> {
+    // The principal's row is locked, so concurrent grants of one party are judged one after
+    // the other and cannot both pass the overlap check (SQLite's one writer does this anyway).
+    let lock = format!(
+        "SELECT id FROM parties WHERE id = $1{}",
+        conn.dialect().lock_row()
+    );
+    let principal: Option<String> = conn
+        .optional_scalar(&lock, &[Bind::Str(&new.party_id)])
+        .await?;
     let mut unknown = Vec::new();
-    for id in [&new.party_id, &new.representative_id] {
-        if party(conn, id).await?.is_none() && !unknown.contains(id) {
-            unknown.push(id.clone());
-        }
+    if principal.is_none() {
+        unknown.push(new.party_id.clone());
+    }
+    if new.representative_id != new.party_id && party(conn, &new.representative_id).await?.is_none()
+    {
+        unknown.push(new.representative_id.clone());
     }
     if !unknown.is_empty() {
         return Ok(GrantOutcome::UnknownParties(unknown));

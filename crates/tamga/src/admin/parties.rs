@@ -138,6 +138,9 @@ async fn grant(
     from: Option<String>,
     until: Option<String>,
 ) -> anyhow::Result<()> {
+    if party == representative {
+        bail!("a party acts for itself without a mandate");
+    }
     let Some(representation) = Representation::parse(representation) else {
         bail!("--representation is direct or indirect, not {representation:?}");
     };

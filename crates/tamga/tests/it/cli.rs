@@ -654,6 +654,16 @@ fn admins_keep_the_party_registry_and_mandates() {
     let (code, _, err) = admin(&["mandate", "revoke", "UZ207654321", "1"]);
     assert_eq!(code, 1);
     assert!(err.contains("gave no mandate 1"), "{err}");
+    let (code, _, err) = admin(&[
+        "mandate",
+        "grant",
+        "UZ207654321",
+        "UZ207654321",
+        "--representation",
+        "direct",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("acts for itself"), "{err}");
     let (_, out, _) = admin(&["mandate", "list", "UZ207654321"]);
     assert_eq!(
         out.lines().count(),
