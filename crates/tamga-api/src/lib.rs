@@ -35,6 +35,7 @@ mod health;
 mod list;
 pub mod lodge;
 pub mod openapi;
+mod parties;
 pub mod revenue;
 pub mod risk;
 mod views;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(revenue::router())
         .merge(cargo::router())
         .merge(risk::router())
+        .merge(parties::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -45,6 +45,10 @@ pub struct DeclarationDraft {
     pub importer: Option<PartyDraft>,
     pub exporter: Option<PartyDraft>,
     pub representative: Option<PartyDraft>,
+    /// How the representative acts (WCO DM 3/21): `direct` (in the declarant's name) or
+    /// `indirect` (in its own name). Its mandate must be of this kind; left out, any will do.
+    #[schema(example = "direct")]
+    pub representation: Option<String>,
     /// UN/LOCODE of the customs office of lodgement.
     #[schema(example = "UZTAS")]
     pub customs_office: Option<String>,

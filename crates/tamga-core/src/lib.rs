@@ -28,6 +28,7 @@ pub mod dates;
 pub mod draft;
 pub mod model;
 pub mod mrn;
+pub mod party;
 pub mod problem;
 pub mod refdata;
 pub mod role;

@@ -110,6 +110,9 @@ pub struct Declaration {
     pub exporter: Option<Party>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub representative: Option<Party>,
+    /// How the representative acts, when the declaration says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representation: Option<crate::party::Representation>,
     pub customs_office: Locode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_of_dispatch: Option<CountryCode>,

@@ -123,6 +123,7 @@ impl Validator<'_> {
         let importer = self.party_if("/importer", d.importer.as_ref(), needs.importer, &why);
         let exporter = self.party_if("/exporter", d.exporter.as_ref(), needs.exporter, &why);
         let representative = self.party_if("/representative", d.representative.as_ref(), false, "");
+        let representation = self.representation(d);
         let dispatch = self.country_if(
             "/country_of_dispatch",
             d.country_of_dispatch.as_deref(),
@@ -158,6 +159,7 @@ impl Validator<'_> {
             importer: importer?,
             exporter: exporter?,
             representative: representative?,
+            representation: representation?,
             customs_office: office?,
             country_of_dispatch: dispatch?,
             country_of_destination: destination?,

@@ -27,6 +27,7 @@ pub(crate) enum Bind<'a> {
     Int(i64),
     Bool(bool),
     Date(Date),
+    OptDate(Option<Date>),
     Time(OffsetDateTime),
 }
 
@@ -202,6 +203,7 @@ where
     i64: Encode<'q, DB> + Type<DB>,
     bool: Encode<'q, DB> + Type<DB>,
     Date: Encode<'q, DB> + Type<DB>,
+    Option<Date>: Encode<'q, DB> + Type<DB>,
     OffsetDateTime: Encode<'q, DB> + Type<DB>,
 {
     let mut args = DB::Arguments::<'q>::default();
@@ -215,6 +217,7 @@ where
             Bind::Int(v) => args.add(*v),
             Bind::Bool(v) => args.add(*v),
             Bind::Date(v) => args.add(*v),
+            Bind::OptDate(v) => args.add(*v),
             Bind::Time(v) => args.add(*v),
         };
         added.map_err(sqlx::Error::Encode)?;

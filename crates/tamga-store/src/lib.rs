@@ -21,6 +21,7 @@ use async_trait::async_trait;
 pub mod cargo;
 mod conn;
 mod ops;
+pub mod parties;
 pub mod postgres;
 mod records;
 mod revenue;
@@ -216,6 +217,36 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every stored exchange rate.
     async fn rates(&self) -> Result<Vec<RateRow>>;
+
+    /// Registers a party; a registered identifier is a `Conflict`.
+    async fn create_party(&self, party: parties::NewParty) -> Result<parties::PartyRecord>;
+
+    /// Changes a registered party (`None`: not registered).
+    async fn update_party(&self, party: parties::NewParty) -> Result<Option<parties::PartyRecord>>;
+
+    async fn party(&self, id: &str) -> Result<Option<parties::PartyRecord>>;
+
+    /// Registered parties by identifier; only those with AEO status when `aeo_only`.
+    async fn parties(&self, aeo_only: bool) -> Result<Vec<parties::PartyRecord>>;
+
+    /// Grants a mandate between two registered parties unless one of the same kind overlaps.
+    async fn grant_mandate(&self, mandate: parties::NewMandate) -> Result<parties::GrantOutcome>;
+
+    /// Revokes a mandate a party gave: it stops applying on the revocation's effective day.
+    async fn revoke_mandate(
+        &self,
+        revocation: parties::Revocation,
+    ) -> Result<parties::RevokeOutcome>;
+
+    /// Mandates a party gave or holds (every mandate for `None`), oldest first.
+    async fn mandates(&self, party: Option<&str>) -> Result<Vec<parties::MandateRecord>>;
+
+    /// The mandates `party` gave `representative`, oldest first (the lodgement's check).
+    async fn mandates_between(
+        &self,
+        party: &str,
+        representative: &str,
+    ) -> Result<Vec<parties::MandateRecord>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -7,7 +7,8 @@
 //! | `FunctionalReferenceID` | LRN |
 //! | `IssueDateTime/DateTimeString` (format 102 or 304) | lodgement date |
 //! | `PresentationOffice/ID`, else `SupervisingOffice/ID` | customs office |
-//! | `Declarant`, `GoodsShipment/Importer`, `Exporter`, `Agent` | parties: `ID`, `Name`, `Address/CountryCode`, `Address/Line`, `CityName` |
+//! | `Declarant`, `GoodsShipment/Importer`, `Exporter`, `Agent` | parties: `ID`, `Name`, `Address/CountryCode`, `Address/Line`, `CityName`; a party with only an `ID` is resolved from the party registry at lodgement |
+//! | `Agent/FunctionCode` | representation: 2 direct, 3 indirect |
 //! | `BorderTransportMeans` `ModeCode`, `ID`, `RegistrationNationalityCode` | border transport |
 //! | `GoodsShipment/Consignment/TransportEquipment/ID` | containers |
 //! | `GoodsShipment/ExportCountry/ID`, `Destination/CountryCode` | dispatch, destination |
@@ -62,10 +63,10 @@ pub fn draft(d: &Node) -> DeclarationDraft {
             .child("Exporter")
             .or_else(|| shipment.and_then(|s| s.child("Exporter")))
             .map(party),
-        representative: d
-            .child("Agent")
-            .filter(|a| a.child("ID").is_some())
-            .map(party),
+        representative: agent(d).map(party),
+        representation: agent(d)
+            .and_then(|a| a.text_at(&["FunctionCode"]))
+            .map(representation),
         customs_office: owned(
             d.text_at(&["PresentationOffice", "ID"])
                 .or_else(|| d.text_at(&["SupervisingOffice", "ID"])),
@@ -113,6 +114,22 @@ fn date(raw: &str) -> String {
             format!("{y}-{m}-{d}")
         }
         _ => raw.to_owned(),
+    }
+}
+
+/// The representative: an `Agent` that names itself (CDS writes one with only its status
+/// code when the declarant acts for itself).
+fn agent(d: &Node) -> Option<&Node> {
+    d.child("Agent").filter(|a| a.child("ID").is_some())
+}
+
+/// The representative status code (DE 3/21): 2 direct, 3 indirect; any other code is kept
+/// for validation to refuse by name.
+fn representation(code: &str) -> String {
+    match code {
+        "2" => "direct".into(),
+        "3" => "indirect".into(),
+        other => other.to_owned(),
     }
 }
 

@@ -1,11 +1,55 @@
-//! `tamga admin`: user management straight on the database, also while a server runs.
+//! `tamga admin`: users, the party registry and mandates, straight on the database, also while
+//! a server runs.
 
 use anyhow::{bail, Context};
+use clap::Subcommand;
 use tamga_core::codes::PartyId;
 use tamga_core::role::Role;
 use tamga_store::{token, NewUser};
 
 use crate::settings::Settings;
+
+mod parties;
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user and print its new API token as the last line.
+    CreateUser {
+        name: String,
+        /// declarant, officer, analyst, lab, supervisor or admin.
+        #[arg(long)]
+        role: String,
+        /// For declarants: the party identifier (TIN or EORI) the user acts for.
+        #[arg(long)]
+        party: Option<String>,
+    },
+    /// The party registry.
+    Party {
+        #[command(subcommand)]
+        command: parties::PartyCommand,
+    },
+    /// Representatives' mandates.
+    Mandate {
+        #[command(subcommand)]
+        command: parties::MandateCommand,
+    },
+}
+
+pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::CreateUser { name, role, party } => {
+            create_user(settings, &name, &role, party.as_deref()).await
+        }
+        AdminCommand::Party { command } => {
+            let store = crate::serve::open_store(settings).await?;
+            parties::party(&*store, command).await
+        }
+        AdminCommand::Mandate { command } => {
+            let store = crate::serve::open_store(settings).await?;
+            parties::mandate(&*store, command).await
+        }
+    }
+}
 
 pub async fn create_user(
     settings: &Settings,

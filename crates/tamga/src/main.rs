@@ -72,7 +72,7 @@ enum Command {
     /// Administration on the database itself.
     Admin {
         #[command(subcommand)]
-        command: AdminCommand,
+        command: admin::AdminCommand,
     },
     /// Learned risk models: train, evaluate, activate.
     Model {
@@ -91,20 +91,6 @@ enum ValuationCommand {
     /// Rebuild the reference unit values from every accepted item (median and quartiles per
     /// HS subheading and origin).
     Rebuild,
-}
-
-#[derive(Debug, Subcommand)]
-enum AdminCommand {
-    /// Create a user and print its new API token as the last line.
-    CreateUser {
-        name: String,
-        /// declarant, officer, analyst, lab, supervisor or admin.
-        #[arg(long)]
-        role: String,
-        /// For declarants: the party identifier (TIN or EORI) the user acts for.
-        #[arg(long)]
-        party: Option<String>,
-    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -147,9 +133,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         } => import::rebuild_valuation(&settings).await?,
         Command::Ingest(args) => return ingest::run(&settings, args).await,
         Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
-        Command::Admin {
-            command: AdminCommand::CreateUser { name, role, party },
-        } => admin::create_user(&settings, &name, &role, party.as_deref()).await?,
+        Command::Admin { command } => admin::run(&settings, command).await?,
         Command::Bench { command } => bench::run(&settings, command).await?,
     }
     Ok(ExitCode::SUCCESS)

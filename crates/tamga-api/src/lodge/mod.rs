@@ -1,8 +1,9 @@
 //! The one lodgement pipeline. Every declaration — JSON, an EDIFACT CUSDEC, a WCO DM
 //! DEC-DMS document, or a file checked by `tamga ingest --dry-run` — goes the same way:
 //!
-//! intake (bytes and format → drafts, [`intake`]) → validate → the declarant's rights →
-//! assess duties → target → store (resubmission and LRN check, the red capacity claim and
+//! intake (bytes and format → drafts, [`intake`]) → parties named by identifier alone filled
+//! in from the registry ([`parties`]) → validate → the declarant's rights and a
+//! representative's mandate → assess duties → target → store (resubmission and LRN check, the red capacity claim and
 //! the insert, in one transaction) → [`Verdict`].
 //!
 //! The verdict is a domain value; the JSON, CUSRES/CONTRL and DMS notification answers and the
@@ -27,6 +28,7 @@ use crate::risk::Risk;
 use crate::AppState;
 
 pub mod intake;
+mod parties;
 mod target;
 
 pub use intake::{Format, IntakeError, Unit};
@@ -163,7 +165,8 @@ impl Lodger {
         draft: &DeclarationDraft,
     ) -> Result<Verdict, tamga_store::StoreError> {
         let at = now();
-        let declaration = match self.check(user, draft, at) {
+        let resolved = parties::resolve(self.store.as_ref(), draft).await?;
+        let declaration = match self.check(user, resolved, at).await? {
             Ok(declaration) => declaration,
             Err(errors) => return Ok(Verdict::Refused(errors)),
         };
@@ -187,16 +190,27 @@ impl Lodger {
         self.outcome(user, self.store.lodge(lodgement).await?).await
     }
 
-    /// The declaration as validated, if the caller may lodge it.
-    fn check(
+    /// The declaration as validated, if the caller may lodge it: its parties resolved, then
+    /// validation, then the declarant's rights and a representative's mandate.
+    async fn check(
         &self,
         user: &User,
-        draft: &DeclarationDraft,
+        resolved: parties::Resolved<'_>,
         at: OffsetDateTime,
-    ) -> Result<Declaration, Vec<FieldError>> {
-        let declaration = tamga_core::validate::validate(draft, self.reference, at)?;
-        check_declarant(user, &declaration)?;
-        Ok(declaration)
+    ) -> Result<Result<Declaration, Vec<FieldError>>, tamga_store::StoreError> {
+        let declaration = match tamga_core::validate::validate(&resolved.draft, self.reference, at)
+        {
+            Ok(declaration) if resolved.unregistered.is_empty() => declaration,
+            Ok(_) => return Ok(Err(resolved.unregistered)),
+            Err(findings) => return Ok(Err(parties::merge(resolved.unregistered, findings))),
+        };
+        if let Err(errors) = check_declarant(user, &declaration) {
+            return Ok(Err(errors));
+        }
+        // A mandate's days are the office's days, as the lodgement date is.
+        let day = crate::risk::office_day(declaration.customs_office.as_str(), at);
+        let mandate = parties::check_mandate(self.store.as_ref(), user, &declaration, day).await?;
+        Ok(mandate.map(|()| declaration))
     }
 
     async fn outcome(

@@ -21,6 +21,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::error::ApiError;
 
+mod aeo;
 pub(crate) mod dry_run;
 pub(crate) mod feedback;
 pub(crate) mod lists;
@@ -39,7 +40,8 @@ type Versions = Vec<(String, u32)>;
 #[derive(Debug, Default)]
 pub struct Risk {
     pub engine: Arc<Engine>,
-    /// (kind, name, version) of every document the engine was built from.
+    /// (kind, name, version) of every document the engine was built from, and a digest of
+    /// the party registry's AEO holders.
     /// `None` until the first load.
     pub signature: Option<Vec<(String, String, u32)>>,
     /// The watchlists' screener, reused while the watchlists do not change.
@@ -74,12 +76,14 @@ impl RiskCell {
 
     /// Rebuilds the engine when the stored documents changed; returns whether it did.
     pub async fn refresh(&self, store: &dyn Store) -> Result<bool, StoreError> {
-        let signature = store.document_versions().await?;
+        let holders = aeo::holders(store).await?;
+        let mut signature = store.document_versions().await?;
+        signature.push(aeo::signature(&holders));
         let current = self.get();
         if current.signature.as_ref() == Some(&signature) {
             return Ok(false);
         }
-        let risk = load(store, signature, &current).await?;
+        let risk = load(store, signature, holders, &current).await?;
         for (id, version, error) in risk.engine.skipped() {
             tracing::warn!(profile = %id, version, %error, "risk profile skipped");
         }
@@ -105,6 +109,7 @@ fn parse_all<T: serde::de::DeserializeOwned>(
 async fn load(
     store: &dyn Store,
     signature: Vec<(String, String, u32)>,
+    aeo_holders: Vec<String>,
     current: &Risk,
 ) -> Result<Risk, StoreError> {
     let profiles = store.documents(kind::PROFILE, None, false).await?;
@@ -121,6 +126,8 @@ async fn load(
         .pop()
         .map(|(_, s)| s)
         .unwrap_or_default();
+    let mut lists: Vec<NamedList> = lists.into_iter().map(|(_, l)| l).collect();
+    aeo::merge(&mut lists, &selectivity.aeo_register, aeo_holders);
     let screener = screener(store, &signature, current).await?;
     let model = model(store, current).await?;
     let digest: Vec<String> = signature
@@ -129,7 +136,7 @@ async fn load(
         .collect();
     let engine = Engine::build(EngineParts {
         profiles,
-        lists: lists.into_iter().map(|(_, l)| l).collect(),
+        lists,
         selectivity,
         screen: screener
             .as_ref()

@@ -321,6 +321,15 @@ async fn a_used_lrn_names_the_mrn_only_to_who_may_see_it() {
             Some("UZ777"),
         )
         .await;
+    let root = crate::parties::admin(&app).await;
+    crate::parties::register(&app, &root, "UZ305123456", "Samarqand Savdo MChJ", "UZ").await;
+    crate::parties::register(&app, &root, "UZ777", "Other Broker", "UZ").await;
+    let mandate =
+        json!({"representative": "UZ777", "representation": "direct", "valid_from": "2020-01-01"});
+    let granted = app
+        .post("/api/v1/parties/UZ305123456/mandates", &root, &mandate)
+        .await;
+    assert_eq!(granted.status, StatusCode::CREATED);
     let mut d = sample();
     d["representative"] = json!({"id": "UZ777", "name": "Other Broker", "country": "UZ"});
     d["items"][0]["price"] = json!("1.00");

@@ -62,3 +62,55 @@ async fn problems_and_malformed_documents_get_rejection_notifications() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("xml_malformed"), "{body}");
 }
+
+/// The sample with its exporter given by identifier alone, as a trader whose partners are
+/// registered writes it.
+fn identifier_only_exporter(id: &str) -> String {
+    let full = "<Exporter>\n      <ID>CN91310000MA1</ID>\n      <Name>Shanghai Electronics Export Co.</Name>\n      <Address><CityName>Shanghai</CityName><CountryCode>CN</CountryCode></Address>\n    </Exporter>";
+    assert!(DEC.contains(full));
+    DEC.replace(full, &format!("<Exporter><ID>{id}</ID></Exporter>"))
+}
+
+#[tokio::test]
+async fn a_party_given_by_registered_identifier_alone_is_filled_in() {
+    let app = TestApp::sqlite().await;
+    let root = crate::parties::admin(&app).await;
+    crate::parties::register(
+        &app,
+        &root,
+        "CN91310000MA1",
+        "Shanghai Electronics Export Co.",
+        "CN",
+    )
+    .await;
+    let (status, body) = send_xml(&app, &identifier_only_exporter("CN91310000MA1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let root = tamga_wco::xml::parse(&body).unwrap();
+    let mrn = root.text_at(&["Response", "Declaration", "ID"]).unwrap();
+    let json = app
+        .get(&format!("/api/v1/declarations/{mrn}"), &app.broker)
+        .await;
+    let exporter = &json.body["declaration"]["exporter"];
+    assert_eq!(exporter["name"], "Shanghai Electronics Export Co.");
+    assert_eq!(exporter["country"], "CN");
+}
+
+#[tokio::test]
+async fn an_unregistered_identifier_alone_is_rejected_at_its_id() {
+    let app = TestApp::sqlite().await;
+    let (status, body) = send_xml(&app, &identifier_only_exporter("CN000UNKNOWN")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let root = tamga_wco::xml::parse(&body).unwrap();
+    assert_eq!(root.text_at(&["Response", "FunctionCode"]), Some("03"));
+    let errors: Vec<&str> = root
+        .child("Response")
+        .into_iter()
+        .flat_map(|r| r.all("Error"))
+        .filter_map(|e| e.text_at(&["Pointer", "TagID"]))
+        .collect();
+    assert_eq!(errors, ["/exporter/id"], "{body}");
+    assert!(
+        body.contains("CN000UNKNOWN is not a registered party"),
+        "{body}"
+    );
+}

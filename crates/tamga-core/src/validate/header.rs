@@ -7,6 +7,7 @@ use super::{Requirements, Sign, Validator};
 use crate::codes;
 use crate::draft::{DeclarationDraft, DocumentDraft, PartyDraft, TransportDraft};
 use crate::model::{BorderTransport, Document, Incoterm, Invoice, Party, TransportMode};
+use crate::party::Representation;
 
 impl Validator<'_> {
     pub(super) fn party(&mut self, pointer: &str, p: &PartyDraft) -> Option<Party> {
@@ -54,6 +55,30 @@ impl Validator<'_> {
             None if !required => Some(None),
             p => self.required_party(pointer, p, why).map(Some),
         }
+    }
+
+    /// The kind of representation, which only a declaration naming a representative states.
+    pub(super) fn representation(
+        &mut self,
+        d: &DeclarationDraft,
+    ) -> Option<Option<Representation>> {
+        let pointer = "/representation";
+        let Some(raw) = d.representation.as_deref() else {
+            return Some(None);
+        };
+        let Some(representation) = Representation::parse(raw.trim()) else {
+            let message = format!("{pointer} is direct or indirect, not {raw:?}");
+            self.findings
+                .push(pointer, "representation_unknown", message);
+            return None;
+        };
+        if d.representative.is_none() {
+            let message = "a representation is stated only with the /representative it concerns";
+            self.findings
+                .push(pointer, "representation_without_representative", message);
+            return None;
+        }
+        Some(Some(representation))
     }
 
     pub(super) fn office(&mut self, raw: Option<&str>) -> Option<codes::Locode> {

@@ -325,3 +325,31 @@ fn declared_taxes_authorisations_and_adjustments_are_checked() {
         ]
     );
 }
+
+#[test]
+fn a_representation_is_direct_or_indirect_and_needs_a_representative() {
+    let mut d = sample();
+    d.representation = Some("indirect".into());
+    let refused = check(&d).unwrap_err();
+    assert_eq!(
+        codes_at(&refused),
+        [("/representation", "representation_without_representative")]
+    );
+    d.representative = Some(crate::draft::PartyDraft {
+        id: Some("UZ207654321".into()),
+        name: Some("Toshkent Broker".into()),
+        country: Some("UZ".into()),
+        address: None,
+    });
+    let accepted = check(&d).unwrap();
+    assert_eq!(
+        accepted.representation,
+        Some(crate::party::Representation::Indirect)
+    );
+    d.representation = Some("2".into());
+    let refused = check(&d).unwrap_err();
+    assert_eq!(
+        codes_at(&refused),
+        [("/representation", "representation_unknown")]
+    );
+}

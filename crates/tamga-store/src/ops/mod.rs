@@ -11,6 +11,7 @@ pub(crate) mod cargo;
 pub(crate) mod decisions;
 pub(crate) mod declarations;
 pub(crate) mod documents;
+pub(crate) mod parties;
 pub(crate) mod reference_data;
 pub(crate) mod revenue;
 pub(crate) mod users;

@@ -8,7 +8,10 @@ use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
-use crate::ops::{cargo, decisions, declarations, documents, reference_data, revenue, users};
+use crate::ops::{
+    cargo, decisions, declarations, documents, parties, reference_data, revenue, users,
+};
+use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
 use crate::risk::StoredOutcome;
@@ -198,5 +201,45 @@ impl Store for SqlStore {
 
     async fn rates(&self) -> Result<Vec<RateRow>> {
         reference_data::rates(&mut self.read().await?.conn()).await
+    }
+
+    async fn create_party(&self, party: NewParty) -> Result<PartyRecord> {
+        self.write(|c| Box::pin(parties::create_party(c, party)))
+            .await
+    }
+
+    async fn update_party(&self, party: NewParty) -> Result<Option<PartyRecord>> {
+        self.write(|c| Box::pin(parties::update_party(c, party)))
+            .await
+    }
+
+    async fn party(&self, id: &str) -> Result<Option<PartyRecord>> {
+        parties::party(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn parties(&self, aeo_only: bool) -> Result<Vec<PartyRecord>> {
+        parties::parties(&mut self.read().await?.conn(), aeo_only).await
+    }
+
+    async fn grant_mandate(&self, mandate: NewMandate) -> Result<GrantOutcome> {
+        self.write(|c| Box::pin(parties::grant_mandate(c, mandate)))
+            .await
+    }
+
+    async fn revoke_mandate(&self, revocation: Revocation) -> Result<RevokeOutcome> {
+        self.write(|c| Box::pin(parties::revoke_mandate(c, revocation)))
+            .await
+    }
+
+    async fn mandates(&self, party: Option<&str>) -> Result<Vec<MandateRecord>> {
+        parties::mandates(&mut self.read().await?.conn(), party).await
+    }
+
+    async fn mandates_between(
+        &self,
+        party: &str,
+        representative: &str,
+    ) -> Result<Vec<MandateRecord>> {
+        parties::mandates_between(&mut self.read().await?.conn(), party, representative).await
     }
 }

@@ -3,6 +3,7 @@
 mod cargo;
 mod contract;
 mod fixtures;
+mod parties;
 mod postgres_cluster;
 mod revenue;
 mod risk;
@@ -48,9 +49,14 @@ on_both_backends!(
     risk_documents_are_versioned,
     decisions_and_outcomes_feed_the_statistics,
     red_capacity_is_counted_in_the_lodgement,
+    parties_are_registered_once_and_changed,
+    mandates_are_granted_between_registered_parties,
+    revoking_a_mandate_keeps_it_with_an_end,
+    revoking_never_extends_a_mandate,
 );
 
 use cargo::*;
 use contract::*;
+use parties::*;
 use revenue::*;
 use risk::*;

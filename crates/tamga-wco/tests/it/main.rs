@@ -132,6 +132,44 @@ fn an_annotated_import_maps_field_by_field() {
     );
 }
 
+/// CDS traders name registered parties by EORI alone (DE 3/18, 3/16); the mapping keeps the
+/// identifier and leaves name and country for the party registry to fill in.
+#[test]
+fn parties_given_by_identifier_alone_map_without_a_name() {
+    let path = samples()
+        .into_iter()
+        .find(|p| p.ends_with("TT_IM001a/Step1_TT_IM001a.xml"))
+        .unwrap();
+    let drafts = dec::drafts(&read(&path)).unwrap();
+    for party in [&drafts[0].declarant, &drafts[0].importer] {
+        let party = party.as_ref().unwrap();
+        assert!(party.id.is_some());
+        assert_eq!(
+            (party.name.as_deref(), party.country.as_deref()),
+            (None, None)
+        );
+    }
+    let agent = r#"<MetaData><Declaration><TypeCode>IMA</TypeCode><Agent><ID>GB123456789000</ID><FunctionCode>2</FunctionCode></Agent></Declaration></MetaData>"#;
+    let drafts = dec::drafts(agent).unwrap();
+    let representative = drafts[0].representative.as_ref().unwrap();
+    assert_eq!(representative.id.as_deref(), Some("GB123456789000"));
+    assert_eq!(representative.name, None);
+    assert_eq!(drafts[0].representation.as_deref(), Some("direct"));
+    let indirect = agent.replace("<FunctionCode>2<", "<FunctionCode>3<");
+    let drafts = dec::drafts(&indirect).unwrap();
+    assert_eq!(drafts[0].representation.as_deref(), Some("indirect"));
+    // Without its identifier an Agent names no representative, nor a representation.
+    let bare = agent.replace("<ID>GB123456789000</ID>", "");
+    let drafts = dec::drafts(&bare).unwrap();
+    assert_eq!(
+        (
+            drafts[0].representative.is_none(),
+            drafts[0].representation.is_none()
+        ),
+        (true, true)
+    );
+}
+
 #[test]
 fn malformed_xml_is_refused_with_its_position() {
     for bad in ["<a><b></a>", "<a>", "", "<a/><b/>", "<a x='1' x='2'/>"] {
