@@ -139,3 +139,54 @@ pub fn statistics<'a>(decided: impl IntoIterator<Item = &'a Decided>) -> Statist
     stats.all = all.into();
     stats
 }
+
+/// Whose tally a kept day's counts are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TallySubject {
+    /// Every decided declaration.
+    All,
+    /// The random selections.
+    Random,
+    /// One profile (all its versions).
+    Profile(String),
+}
+
+/// One day's counts of one subject, as the store keeps them as decisions and outcomes arrive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayTally {
+    pub subject: TallySubject,
+    pub decided: u64,
+    pub inspected: u64,
+    pub hits: u64,
+    pub revenue: Decimal,
+    pub findings: BTreeMap<FindingType, u64>,
+}
+
+impl Tally {
+    fn merge(&mut self, day: &DayTally) {
+        self.selections += day.decided;
+        self.inspected += day.inspected;
+        self.hits += day.hits;
+        self.revenue_found += day.revenue;
+        for (kind, n) in &day.findings {
+            *self.findings.entry(*kind).or_default() += n;
+        }
+        self.hit_rate = (self.inspected > 0).then(|| self.hits as f64 / self.inspected as f64);
+    }
+}
+
+/// The statistics of a window from the days' kept tallies: the same figures as
+/// [`statistics`] over the window's decisions, without reading them.
+pub fn statistics_from_tallies(days: impl IntoIterator<Item = DayTally>) -> Statistics {
+    let mut stats = Statistics::default();
+    let mut all = Tally::default();
+    for day in days {
+        match &day.subject {
+            TallySubject::All => all.merge(&day),
+            TallySubject::Random => stats.random.merge(&day),
+            TallySubject::Profile(id) => stats.profiles.entry(id.clone()).or_default().merge(&day),
+        }
+    }
+    stats.all = all.into();
+    stats
+}

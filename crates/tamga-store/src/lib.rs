@@ -190,7 +190,14 @@ pub trait Store: Send + Sync + 'static {
     /// Records an inspection outcome; `None` when no declaration has this MRN.
     async fn record_outcome(&self, mrn: &str, outcome: risk::StoredOutcome) -> Result<Option<()>>;
 
-    /// Decisions taken in `[from, to)` with their latest outcomes, for the statistics.
+    /// The maintained hit-rate tallies of the office-local days `from..=to`.
+    async fn tallies(&self, from: time::Date, to: time::Date) -> Result<Vec<risk::TallyRow>>;
+
+    /// Builds the tallies from the stored decisions and outcomes when none are kept yet (a
+    /// database from before they were); returns how many decisions it counted.
+    async fn rebuild_tallies(&self) -> Result<u64>;
+
+    /// Decisions taken in `[from, to)` with their latest outcomes (training rows).
     async fn feedback(
         &self,
         from: time::OffsetDateTime,

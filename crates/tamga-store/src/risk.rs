@@ -122,3 +122,27 @@ pub struct FeedbackRow {
     /// The latest inspection outcome, JSON text.
     pub outcome: Option<String>,
 }
+
+/// What the recorded outcomes of a subject's decisions add up to (each declaration's latest
+/// outcome counted once).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct OutcomeCounts {
+    pub inspected: i64,
+    pub hits: i64,
+    pub revenue: rust_decimal::Decimal,
+    /// Findings by type, as the outcomes name them.
+    pub findings: std::collections::BTreeMap<String, i64>,
+}
+
+/// One day's tally of one subject: `kind` is `all` (every decided declaration), `random` (the
+/// random selections) or `profile` (with its id in `profile`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TallyRow {
+    /// The office-local day of decision, `YYYY-MM-DD`.
+    pub day: String,
+    pub kind: String,
+    pub profile: String,
+    pub decided: i64,
+    pub outcomes: OutcomeCounts,
+}

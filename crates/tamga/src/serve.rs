@@ -54,6 +54,13 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     };
     let state = tamga_api::AppState::new(store.clone(), api);
     state.revenue.set(tamga_api::revenue::load(&*store).await?);
+    let counted = store.rebuild_tallies().await?;
+    if counted > 0 {
+        tracing::info!(
+            decisions = counted,
+            "hit-rate tallies built from the stored decisions"
+        );
+    }
     state.risk.refresh(&*store).await?;
     let engine = state.risk.get().engine.clone();
     tracing::info!(

@@ -82,6 +82,7 @@ pub(crate) fn insert_decision<'a>(
         Bind::Str(&risk.document),
     ];
     script.push(insert, binds);
+    super::tallies::count_decision(script, risk);
     if risk.profiles.is_empty() {
         return;
     }
@@ -170,6 +171,11 @@ pub(crate) async fn record_outcome(
         "INSERT INTO inspection_outcomes (declaration_id, recorded_by, recorded_at, document) VALUES ($1, $2, $3, {})",
         conn.dialect().json_param(4)
     );
+    let previous = format!(
+        "SELECT {} FROM inspection_outcomes WHERE declaration_id = $1 ORDER BY id DESC LIMIT 1",
+        json_text(conn, "document")
+    );
+    let previous: Option<String> = conn.optional_scalar(&previous, &[Bind::Int(id)]).await?;
     let binds = [
         Bind::Int(id),
         Bind::Str(&outcome.recorded_by),
@@ -177,6 +183,7 @@ pub(crate) async fn record_outcome(
         Bind::Str(&outcome.document),
     ];
     conn.execute(&insert, &binds).await?;
+    super::tallies::count_outcome(conn, id, previous.as_deref(), &outcome.document).await?;
     Ok(Some(()))
 }
 

@@ -14,4 +14,5 @@ pub(crate) mod documents;
 pub(crate) mod parties;
 pub(crate) mod reference_data;
 pub(crate) mod revenue;
+pub(crate) mod tallies;
 pub(crate) mod users;

@@ -170,6 +170,15 @@ impl Store for SqlStore {
         .await
     }
 
+    async fn tallies(&self, from: Date, to: Date) -> Result<Vec<crate::risk::TallyRow>> {
+        crate::ops::tallies::tallies(&mut self.read().await?.conn(), from, to).await
+    }
+
+    async fn rebuild_tallies(&self) -> Result<u64> {
+        self.write(|c| Box::pin(crate::ops::tallies::rebuild_if_empty(c)))
+            .await
+    }
+
     async fn feedback(&self, from: OffsetDateTime, to: OffsetDateTime) -> Result<Vec<FeedbackRow>> {
         decisions::feedback(&mut self.read().await?.conn(), from, to).await
     }

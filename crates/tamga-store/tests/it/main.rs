@@ -49,6 +49,7 @@ on_both_backends!(
     risk_documents_are_versioned,
     decisions_and_outcomes_feed_the_statistics,
     red_capacity_is_counted_in_the_lodgement,
+    tallies_follow_decisions_and_outcomes,
     parties_are_registered_once_and_changed,
     mandates_are_granted_between_registered_parties,
     revoking_a_mandate_keeps_it_with_an_end,

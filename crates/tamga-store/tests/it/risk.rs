@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use sqlx::Connection;
+
 use tamga_core::role::Role;
 use tamga_store::risk::{kind, DocumentOutcome, Expected, NewDocument, RiskRecord, StoredOutcome};
 use tamga_store::{sql, LodgeOutcome, Store};
@@ -271,4 +273,125 @@ pub async fn red_capacity_is_counted_in_the_lodgement(store: Arc<dyn Store>) {
         Some("red"),
         "a new day, a new capacity"
     );
+}
+
+/// Hit-rate tallies are kept as decisions are stored and outcomes recorded: per day and
+/// subject, and a later outcome of a declaration takes its earlier one's place.
+pub async fn tallies_follow_decisions_and_outcomes(store: Arc<dyn Store>) {
+    use tamga_store::risk::TallyRow;
+    let officer = user(&*store, "tally", Role::Officer, None).await;
+    let day = date!(2026 - 11 - 27);
+    let decisions = [
+        (
+            "red",
+            false,
+            vec![("guns".to_owned(), 3), ("cn".to_owned(), 1)],
+        ),
+        ("red", true, vec![]),
+        ("green", false, vec![("cn".to_owned(), 2)]),
+    ];
+    let mut mrns = Vec::new();
+    for (i, (channel, random, profiles)) in decisions.into_iter().enumerate() {
+        let risk = RiskRecord {
+            office: "UZTAS".into(),
+            channel: channel.into(),
+            score: 10,
+            random,
+            day,
+            document: "{}".into(),
+            profiles,
+            claim: None,
+        };
+        let l = lodgement(declaration(&format!("TALLY-{i}")), &officer).with_risk(risk);
+        let LodgeOutcome::Accepted(record) = store.lodge(l).await.unwrap() else {
+            panic!("not accepted")
+        };
+        mrns.push(record.mrn);
+    }
+    let find = |rows: &[TallyRow], kind: &str, profile: &str| {
+        rows.iter()
+            .find(|r| r.kind == kind && r.profile == profile)
+            .cloned()
+            .unwrap_or_else(|| panic!("no tally {kind} {profile}: {rows:?}"))
+    };
+    let rows = store.tallies(day, day).await.unwrap();
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(find(&rows, "all", "").decided, 3);
+    assert_eq!(find(&rows, "random", "").decided, 1);
+    assert_eq!(find(&rows, "profile", "guns").decided, 1);
+    assert_eq!(find(&rows, "profile", "cn").decided, 2);
+
+    let outcome = |document: &str| StoredOutcome {
+        recorded_by: "tally".into(),
+        recorded_at: sql::now(),
+        document: document.into(),
+    };
+    let found = r#"{"findings":[{"type":"undervaluation"}],"extra_revenue":"100.50"}"#;
+    store
+        .record_outcome(&mrns[0], outcome(found))
+        .await
+        .unwrap();
+    let rows = store.tallies(day, day).await.unwrap();
+    let all = find(&rows, "all", "").outcomes;
+    assert_eq!((all.inspected, all.hits), (1, 1));
+    assert_eq!(all.revenue.to_string(), "100.50");
+    assert_eq!(all.findings.get("undervaluation"), Some(&1));
+    assert_eq!(find(&rows, "profile", "guns").outcomes.hits, 1);
+    assert_eq!(find(&rows, "random", "").outcomes.inspected, 0);
+
+    store
+        .record_outcome(&mrns[0], outcome(r#"{"findings":[],"extra_revenue":"0"}"#))
+        .await
+        .unwrap();
+    let rows = store.tallies(day, day).await.unwrap();
+    let all = find(&rows, "all", "").outcomes;
+    assert_eq!(
+        (all.inspected, all.hits),
+        (1, 0),
+        "the later outcome replaces the earlier"
+    );
+    assert!(all.revenue.is_zero() && all.findings.is_empty(), "{all:?}");
+    assert_eq!(
+        store.rebuild_tallies().await.unwrap(),
+        0,
+        "kept tallies are not rebuilt"
+    );
+    let next = date!(2026 - 11 - 28);
+    assert!(store.tallies(next, next).await.unwrap().is_empty());
+}
+
+/// A database from before tallies were kept gets them built from its decisions and latest
+/// outcomes, equal to the ones kept as they happen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tallies_are_rebuilt_for_an_older_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(
+        tamga_store::sqlite::SqliteStore::open(dir.path())
+            .await
+            .unwrap(),
+    );
+    tallies_follow_decisions_and_outcomes(store.clone()).await;
+    let day = date!(2026 - 11 - 27);
+    let mut kept = store.tallies(day, day).await.unwrap();
+    let mut raw = sqlx::SqliteConnection::connect(&format!(
+        "sqlite://{}",
+        dir.path().join(tamga_store::sqlite::FILE_NAME).display()
+    ))
+    .await
+    .unwrap();
+    sqlx::raw_sql("DELETE FROM risk_tallies")
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    assert!(store.tallies(day, day).await.unwrap().is_empty());
+    assert_eq!(
+        store.rebuild_tallies().await.unwrap(),
+        3,
+        "three decisions counted"
+    );
+    let mut rebuilt = store.tallies(day, day).await.unwrap();
+    let key = |r: &tamga_store::risk::TallyRow| (r.kind.clone(), r.profile.clone());
+    kept.sort_by_key(key);
+    rebuilt.sort_by_key(key);
+    assert_eq!(rebuilt, kept);
 }
