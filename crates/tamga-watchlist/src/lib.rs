@@ -36,8 +36,10 @@
     )
 )]
 
+pub mod arabic;
 pub mod entry;
 pub mod normalise;
+pub mod pair;
 pub mod patronymic;
 pub mod read;
 pub mod screen;

@@ -7,8 +7,9 @@
 //! 2. [`canonical`] rewrites one lowercase Latin token so that the usual romanisation variants
 //!    converge: Uzbek Latin (`x`, `q`, `j`, `oʻ`), Russian passport and BGN/PCGN styles (`kh`,
 //!    `zh`, `ts`, `ye`), the German and Scandinavian `j` for `y`, the `-iy`/`-ii`/`-y` endings, and
-//!    doubled consonants (Abdullaev, Abdulaev). Doubled vowels stay: `aa` and `oo` carry
-//!    meaning in many names and collapsing them would make Norwegian `Aas` the legal form `AS`.
+//!    doubled consonants (Abdullaev, Abdulaev), and the English and French spellings of
+//!    Arabic-origin names (`ee`, `oo`, `ou`, the diphthong `ay`/`ei`, `o` as `u`, a final
+//!    `-ah`). `aa` stays: collapsing it would make Norwegian `Aas` the legal form `AS`.
 //!    The result is a key, not a spelling anyone would write.
 //!
 //! The rewrites lose information on purpose (`x` and `kh` both become `h`): a key that merges
@@ -136,6 +137,13 @@ const RULES: &[(&[u8], &[u8])] = &[
     (b"ph", b"f"),
     (b"gh", b"g"),
     (b"ia", b"ya"),
+    // Arabic-origin names in English and French romanisations: Saeed, Mahmoud, Youssef.
+    // (`th` stays: written `s` in Osman, but as a key it turns a typed `Mocthar` into
+    // another word than `Mochtar`.)
+    (b"ee", b"i"),
+    (b"oo", b"u"),
+    (b"ou", b"u"),
+    (b"uu", b"u"),
     (b"iu", b"yu"),
     (b"x", b"h"),
     (b"q", b"k"),
@@ -163,17 +171,35 @@ fn rewrite(rest: &[u8], out: &mut Vec<u8>) -> usize {
             out.push(b'e');
             return 2;
         }
+        // `ay`, `ai`, `aj`, `ei` and `ey` before a consonant are one diphthong: Husayn,
+        // Hussein, Hussain; Faysal, Feisal; Ajmi, Aymi.
+        (b'a' | b'e', Some(b'i' | b'y' | b'j'))
+            if rest.get(2).is_some_and(|&c| is_consonant(c)) =>
+        {
+            out.extend_from_slice(b"ai");
+            return 2;
+        }
+        // `o` is the `u` of Usama, Umar, Musa written Osama, Omar, Mosa, and the Uzbek `oʻ`
+        // (`ў`) written `u` in passports (Goʻzal, Guzal). After a consonant and `y` or `j` it
+        // is the `ё` of Pyotr, Pjotr and -zhon, which a later pass writes `e`.
+        (b'o', _) if !after_consonant_y(out) => out.push(b'u'),
         _ => out.push(first),
     }
     1
 }
 
+fn after_consonant_y(out: &[u8]) -> bool {
+    matches!(out, [.., c, b'y' | b'j'] if is_consonant(*c))
+}
+
 /// `-iy`, `-ii`, `-yi`, `-ij`, `-y` and vowel + `j` at the end all become `-i`: Navoiy, Navoi;
-/// Dmitriy, Dmitrii, Dmitrij, Dmitry; Sergey, Sergej, Sergei.
+/// Dmitriy, Dmitrii, Dmitrij, Dmitry; Sergey, Sergej, Sergei. A final `-ah` after a longer
+/// stem is `-a`: Hamzah, Hamza; Abdullah, Abdulla.
 fn fix_ending(out: &mut Vec<u8>) {
     let n = out.len();
     let tail = out.get(n.saturating_sub(2)..).unwrap_or(&[]);
     match tail {
+        b"ah" if n > 3 => out.truncate(n - 1),
         b"iy" | b"ii" | b"yi" | b"ij" => {
             out.truncate(n - 1);
             if let Some(last) = out.last_mut() {
