@@ -10,6 +10,7 @@
 mod hash;
 mod index;
 mod link;
+mod lookup;
 mod scratch;
 
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,7 @@ use crate::{normalise, patronymic};
 use hash::FxHashMap;
 use index::Vocabulary;
 use link::Twins;
+use lookup::{Lookup, TokenMemory};
 use scratch::{with_scratch, Scratch};
 
 /// The score from which a name is reported by default.
@@ -68,50 +70,8 @@ pub struct Screener {
     /// Normalised identifier → entries of the identifier kinds.
     identifiers: FxHashMap<String, Vec<u32>>,
     twins: Twins,
-}
-
-/// A query token's similar listed tokens.
-#[derive(Debug)]
-struct Lookup {
-    weight: f64,
-    /// `(token id, similarity)`, most similar first.
-    similar: Vec<(u32, f64)>,
-    /// `(token id, similarity)` by id, for [`Lookup::bound_in`].
-    by_id: Vec<(u32, f64)>,
-    /// How many names the similar tokens hold together: the cost of walking them.
-    postings: usize,
-}
-
-impl Lookup {
-    fn new(screener: &Screener, token: &[u8]) -> Lookup {
-        let similar = screener
-            .vocabulary
-            .similar(std::str::from_utf8(token).unwrap_or(""));
-        let postings = similar
-            .iter()
-            .map(|&(id, _)| screener.postings.get(id as usize).map_or(0, Vec::len))
-            .sum();
-        let mut by_id = similar.clone();
-        by_id.sort_unstable_by_key(|&(id, _)| id);
-        Lookup {
-            weight: token.len() as f64,
-            similar,
-            by_id,
-            postings,
-        }
-    }
-
-    /// This token's contribution to the bound of `name`: its weight times the similarity of
-    /// the name's most similar token.
-    fn bound_in(&self, name: &IndexedName) -> f64 {
-        let best = name
-            .tokens
-            .iter()
-            .filter_map(|id| self.by_id.binary_search_by_key(id, |&(t, _)| t).ok())
-            .filter_map(|i| self.by_id.get(i).map(|&(_, s)| s))
-            .fold(0.0, f64::max);
-        self.weight * best
-    }
+    /// What the vocabulary found per query token, remembered across queries.
+    memory: TokenMemory,
 }
 
 /// One listed name: its entry, its position among the entry's names, its token ids and which
@@ -251,7 +211,7 @@ impl Screener {
         threshold: f64,
     ) -> Vec<(u32, u32, f64)> {
         let mut lookups: Vec<Lookup> = query.iter().map(|token| Lookup::new(self, token)).collect();
-        lookups.sort_by_key(|l| l.postings);
+        lookups.sort_by_key(Lookup::postings);
         let total: f64 = lookups.iter().map(|l| l.weight).sum();
         let gate = (threshold - GATE_SLACK).max(0.0) * total;
         with_scratch(self.names.len(), self.vocabulary.len(), |scratch| {
@@ -285,7 +245,7 @@ impl Screener {
             if unvisited < gate {
                 return i;
             }
-            for &(id, sim) in &lookup.similar {
+            for &(id, sim) in lookup.similar() {
                 for &name in self.postings.get(id as usize).into_iter().flatten() {
                     scratch.add(name, i, lookup.weight * sim);
                 }
