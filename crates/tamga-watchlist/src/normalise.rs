@@ -210,9 +210,9 @@ enum Particles {
 /// The ways a query is read: its [`tokens`], then, when that merged Arabic particles, its
 /// words as they are (noise dropped).
 pub fn readings(name: &str) -> Vec<Vec<String>> {
-    let folded = fold(name);
-    let merged = folded_tokens(&folded, true, Particles::Merge);
-    let kept = folded_tokens(&folded, true, Particles::Keep);
+    let words = canonical_words(&fold(name));
+    let merged = drop_noise(arabic::merge_particles(words.clone()));
+    let kept = drop_noise(words);
     if kept == merged {
         vec![merged]
     } else {
@@ -248,24 +248,35 @@ pub fn spellings(name: &str) -> Vec<Vec<String>> {
     all
 }
 
-fn folded_tokens(folded: &str, drop_noise: bool, particles: Particles) -> Vec<String> {
-    let all: Vec<String> = folded
+fn folded_tokens(folded: &str, drop: bool, particles: Particles) -> Vec<String> {
+    let words = canonical_words(folded);
+    let words = match particles {
+        Particles::Merge => arabic::merge_particles(words),
+        Particles::Keep => words,
+    };
+    if drop {
+        drop_noise(words)
+    } else {
+        words
+    }
+}
+
+/// The canonical words of folded text, patronymic markers merged.
+fn canonical_words(folded: &str) -> Vec<String> {
+    let words: Vec<String> = folded
         .split(' ')
         .filter(|t| !t.is_empty())
         .map(translit::canonical)
         .collect();
-    let all = match particles {
-        Particles::Merge => arabic::merge_particles(patronymic::merge_markers(all)),
-        Particles::Keep => patronymic::merge_markers(all),
-    };
-    if !drop_noise {
-        return all;
-    }
-    let kept: Vec<String> = all.iter().filter(|t| !is_noise(t)).cloned().collect();
-    if kept.is_empty() {
-        all
+    patronymic::merge_markers(words)
+}
+
+/// `words` without legal forms and articles, unless that leaves nothing.
+fn drop_noise(words: Vec<String>) -> Vec<String> {
+    if words.iter().any(|t| is_noise(t)) && !words.iter().all(|t| is_noise(t)) {
+        words.into_iter().filter(|t| !is_noise(t)).collect()
     } else {
-        kept
+        words
     }
 }
 

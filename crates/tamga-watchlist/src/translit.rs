@@ -88,35 +88,35 @@ pub fn to_latin(text: &str) -> String {
 /// Idempotent: the rewrites are repeated until nothing changes, so `canonical(canonical(t)) ==
 /// canonical(t)`. Characters outside ASCII pass through untouched.
 pub fn canonical(token: &str) -> String {
-    let mut current = token.to_owned();
+    let mut current = token.as_bytes().to_vec();
+    let mut next = Vec::with_capacity(current.len());
     // Each pass shortens the token or leaves it as it is, so this converges quickly; the bound
     // only guards against a rule cycle introduced by a future edit.
     for _ in 0..8 {
-        let next = pass(&current);
+        pass(&current, &mut next);
         if next == current {
             break;
         }
-        current = next;
+        std::mem::swap(&mut current, &mut next);
     }
-    current
+    // Only ASCII bytes were rewritten and ASCII bytes never occur inside a multi-byte sequence,
+    // so the bytes are still UTF-8; the fallback is unreachable in practice.
+    String::from_utf8(current).unwrap_or_else(|_| token.to_owned())
 }
 
-/// One left-to-right rewrite pass, then the endings and the doubled letters.
-fn pass(token: &str) -> String {
-    let bytes = token.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+/// One left-to-right rewrite pass of `token` into `out`, then the endings and the doubled
+/// letters.
+fn pass(token: &[u8], out: &mut Vec<u8>) {
+    out.clear();
     let mut i = 0;
-    while let Some(rest) = bytes.get(i..) {
+    while let Some(rest) = token.get(i..) {
         if rest.is_empty() {
             break;
         }
-        i += rewrite(rest, &mut out);
+        i += rewrite(rest, out);
     }
-    fix_ending(&mut out);
+    fix_ending(out);
     out.dedup_by(|a, b| a == b && is_consonant(*a));
-    // Only ASCII bytes were rewritten and ASCII bytes never occur inside a multi-byte sequence,
-    // so the bytes are still UTF-8; the fallback is unreachable in practice.
-    String::from_utf8(out).unwrap_or_else(|_| token.to_owned())
 }
 
 /// Rules that replace a fixed prefix with a fixed string, longest first.
