@@ -273,8 +273,10 @@ fn canonical_words(folded: &str) -> Vec<String> {
 
 /// `words` without legal forms and articles, unless that leaves nothing.
 fn drop_noise(words: Vec<String>) -> Vec<String> {
-    if words.iter().any(|t| is_noise(t)) && !words.iter().all(|t| is_noise(t)) {
-        words.into_iter().filter(|t| !is_noise(t)).collect()
+    let noise: Vec<bool> = words.iter().map(|t| is_noise(t)).collect();
+    if noise.contains(&true) && noise.contains(&false) {
+        let words = words.into_iter().zip(noise);
+        words.filter(|(_, n)| !n).map(|(t, _)| t).collect()
     } else {
         words
     }
@@ -291,17 +293,24 @@ pub fn normalise(name: &str) -> String {
 /// (`company`, `corporation`, `limited`) with a typing error or two.
 pub fn is_legal_form(token: &str) -> bool {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    static LONG: OnceLock<Vec<(String, usize)>> = OnceLock::new();
     let set = SET.get_or_init(|| {
         LEGAL_FORMS
             .iter()
             .map(|f| translit::canonical(&fold(f)))
             .collect()
     });
+    // The forms long enough to be recognised with typing errors, with how many they may have.
+    let long = LONG.get_or_init(|| {
+        let long = set.iter().filter(|f| f.len() >= ONE_EDIT);
+        long.map(|f| (f.clone(), if f.len() >= TWO_EDITS { 2 } else { 1 }))
+            .collect()
+    });
     set.contains(token)
         || (token.len() + 1 >= ONE_EDIT
-            && set.iter().filter(|f| f.len() >= ONE_EDIT).any(|form| {
-                let edits = if form.len() >= TWO_EDITS { 2 } else { 1 };
-                within_edits(token.as_bytes(), form.as_bytes(), edits)
+            && long.iter().any(|(form, edits)| {
+                form.len().abs_diff(token.len()) <= *edits
+                    && within_edits(token.as_bytes(), form.as_bytes(), *edits)
             }))
 }
 
