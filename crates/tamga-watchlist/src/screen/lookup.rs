@@ -37,6 +37,15 @@ pub(super) struct TokenMemory {
 }
 
 impl TokenMemory {
+    /// Empties every shard.
+    pub(super) fn clear(&self) {
+        for shard in &self.shards {
+            if let Ok(mut memory) = shard.lock() {
+                memory.clear();
+            }
+        }
+    }
+
     /// The remembered answer for `token`, or `find`'s, then remembered.
     fn get_or_find(&self, token: &str, find: impl FnOnce() -> Similar) -> Arc<Similar> {
         let hash = BuildHasherDefault::<FxHasher>::default().hash_one(token);

@@ -164,6 +164,12 @@ impl Screener {
             .and_then(|&i| self.entries.get(i as usize))
     }
 
+    /// Forgets the listed tokens remembered near each query token; they are found again, and
+    /// remembered, as queries come. Answers do not change.
+    pub fn forget_tokens(&self) {
+        self.memory.clear();
+    }
+
     /// How many distinct normalised names are indexed.
     pub fn name_count(&self) -> usize {
         self.names.len()
