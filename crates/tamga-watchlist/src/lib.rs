@@ -41,6 +41,7 @@
 
 pub mod arabic;
 pub mod entry;
+mod hash;
 pub mod legal;
 pub mod normalise;
 pub mod pair;

@@ -16,6 +16,10 @@
 //! two real names costs one extra candidate to score, a key that separates two spellings of
 //! one name costs a missed hit.
 
+use std::cell::RefCell;
+
+use crate::hash::FxHashMap;
+
 /// Latin for one lowercase Cyrillic letter; `None` when `c` is not Cyrillic.
 ///
 /// The hard and soft signs give the empty string. `ў` follows Uzbek (`oʻ`), not Belarusian.
@@ -88,6 +92,32 @@ pub fn to_latin(text: &str) -> String {
 /// Idempotent: the rewrites are repeated until nothing changes, so `canonical(canonical(t)) ==
 /// canonical(t)`. Characters outside ASCII pass through untouched.
 pub fn canonical(token: &str) -> String {
+    thread_local! {
+        static MEMORY: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
+    }
+    // Words recur far more than names do; a word's key is computed once per thread, the
+    // memory emptied when it grows past [`REMEMBERED`].
+    MEMORY.with(|cell| {
+        let Ok(mut memory) = cell.try_borrow_mut() else {
+            return rewrite_all(token);
+        };
+        if let Some(key) = memory.get(token) {
+            return key.to_string();
+        }
+        let key = rewrite_all(token);
+        if memory.len() >= REMEMBERED {
+            memory.clear();
+        }
+        memory.insert(token.into(), key.as_str().into());
+        key
+    })
+}
+
+/// Words whose keys a thread remembers.
+const REMEMBERED: usize = 50_000;
+
+/// [`canonical`], computed.
+fn rewrite_all(token: &str) -> String {
     let mut current = token.as_bytes().to_vec();
     let mut next = Vec::with_capacity(current.len());
     // Each pass shortens the token or leaves it as it is, so this converges quickly; the bound

@@ -9,7 +9,7 @@
 //! within one edit, also try their two-character deletions, which reaches most listed tokens
 //! within two or three edits.
 
-use super::hash::FxHashMap;
+use crate::hash::FxHashMap;
 use crate::pair::pair_similarity;
 use crate::similarity::PAIR_MIN;
 

@@ -10,8 +10,8 @@
 use std::hash::{BuildHasher, BuildHasherDefault};
 use std::sync::{Arc, Mutex};
 
-use super::hash::{FxHashMap, FxHasher};
 use super::{IndexedName, Screener};
+use crate::hash::{FxHashMap, FxHasher};
 
 /// Independent parts of the memory.
 const SHARDS: usize = 16;

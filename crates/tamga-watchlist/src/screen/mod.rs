@@ -7,7 +7,6 @@
 //! [`crate::similarity::token_set_score`]. Records of one person on two lists are reported
 //! tied (`screen/link.rs`).
 
-mod hash;
 mod index;
 mod link;
 mod lookup;
@@ -16,10 +15,10 @@ mod scratch;
 use serde::{Deserialize, Serialize};
 
 use crate::entry::{Entry, EntryKind};
+use crate::hash::FxHashMap;
 use crate::pair::pair_similarity;
 use crate::similarity::{score_matrix, weight, Side, SimMatrix, MAX_TOKENS};
 use crate::{normalise, patronymic};
-use hash::FxHashMap;
 use index::Vocabulary;
 use link::Twins;
 use lookup::{Lookup, TokenMemory};
