@@ -3,8 +3,11 @@
 //!
 //! Names are compared after [`normalise`]: lowercased, Cyrillic transliterated
 //! ([`translit`], Russian and Uzbek in both alphabets), diacritics and apostrophes dropped,
-//! romanisation variants merged (`Хусанов`, `Xusanov`, `Khusanov`), legal forms removed. The
-//! [`similarity`] of two names is a token-order independent Jaro-Winkler score.
+//! romanisation variants merged (`Хусанов`, `Xusanov`, `Khusanov`; `Hussein`, `Husayn`),
+//! Arabic name particles joined ([`arabic`]: `Abdul Rahman`, `Abdurrahman`), legal forms
+//! removed. The [`similarity`] of two names is a token-order independent score over the
+//! similarity of their words ([`pair`]), which knows patronymics ([`patronymic`]) and the
+//! fathers' names a query leaves out.
 //! [`read`] loads the UN Security Council consolidated list (XML), the OFAC SDN list (CSV)
 //! and analysts' CSV lists into [`Entry`] values, and a [`Screener`] compiled from them
 //! answers queries with scored [`Hit`]s.
@@ -36,8 +39,12 @@
     )
 )]
 
+pub mod arabic;
 pub mod entry;
+mod hash;
+pub mod legal;
 pub mod normalise;
+pub mod pair;
 pub mod patronymic;
 pub mod read;
 pub mod screen;

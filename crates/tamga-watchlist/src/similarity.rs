@@ -5,6 +5,7 @@
 //! (Arabic, Chinese), where comparing bytes is a fair approximation. Only the first
 //! [`MAX_LEN`] bytes of a string take part.
 
+use crate::pair::pair_similarity;
 use crate::{normalise, patronymic};
 
 /// Bytes of a string compared by [`jaro`]; the rest is ignored.
@@ -19,6 +20,11 @@ pub const PAIR_MIN: f64 = 0.8;
 /// What an unpaired listed token weighs when at least two pairs were found: lists carry
 /// second given names, fathers' names and nisbas a declaration often lacks.
 pub const UNPAIRED_LISTED: f64 = 0.5;
+
+/// What an unpaired listed token between the first and the last (a father's name, a second
+/// given name) weighs when the first and the last both paired: `Harun al-Baghdadi` is
+/// `Harun Abd al-Karim al-Baghdadi`, but `Salih al-Qahtani` is not `Musa Salih al-Qahtani`.
+pub const UNPAIRED_MIDDLE: f64 = 0.0;
 
 /// Jaro similarity in `0.0..=1.0`; two empty strings are identical.
 pub fn jaro(a: &[u8], b: &[u8]) -> f64 {
@@ -101,35 +107,43 @@ pub fn jaro_winkler_at_least(a: &[u8], b: &[u8], min: f64) -> f64 {
     jaro_winkler(a, b)
 }
 
-/// Similarity of two names in `0.0..=1.0`, whatever their script, spelling or word order.
+/// Similarity of query `a` to listed name `b` in `0.0..=1.0`, whatever their script, spelling
+/// or word order.
 ///
-/// Both are normalised ([`normalise::tokens`], legal forms and articles dropped), then
-/// compared with [`token_set_score`].
+/// The best [`token_set_score`] of a reading of `a` ([`normalise::readings`]) against a
+/// spelling of `b` ([`normalise::spellings`]), as the screener compares them.
 pub fn name_similarity(a: &str, b: &str) -> f64 {
-    let a = normalise::tokens(a, true);
-    let b = normalise::tokens(b, true);
-    let a: Vec<&[u8]> = a.iter().map(|t| t.as_bytes()).collect();
-    let b: Vec<&[u8]> = b.iter().map(|t| t.as_bytes()).collect();
-    token_set_score(&a, &b)
+    let listed = normalise::spellings(b);
+    let mut best: f64 = 0.0;
+    for query in normalise::readings(a) {
+        let query: Vec<&[u8]> = query.iter().map(|t| t.as_bytes()).collect();
+        for spelling in &listed {
+            let spelling: Vec<&[u8]> = spelling.iter().map(|t| t.as_bytes()).collect();
+            best = best.max(token_set_score(&query, &spelling));
+        }
+    }
+    best
 }
 
 /// Token-order independent score of a query against a listed name, in `0.0..=1.0`.
 ///
 /// Tokens are paired greedily, most similar pair first, each token at most once, pairs below
-/// [`PAIR_MIN`] left unpaired. A token weighs its length, so `al` matters less than
-/// `khusanov`. The score is the paired weight, scaled by each pair's Jaro-Winkler similarity,
-/// over the total weight. An unpaired query token counts in full; an unpaired listed token
-/// counts [`UNPAIRED_LISTED`] when at least two pairs were found and in full otherwise, so
-/// that a lone given name such as `Mohammad` does not match `Mohammad Ali`. A listed
-/// patronymic ([`patronymic::mask`]) left unpaired counts nothing, and patronymics only pair
-/// with patronymics.
+/// [`PAIR_MIN`] left unpaired; a pair's similarity is [`pair_similarity`]. A token weighs
+/// its length, so `al` matters less than `khusanov`. The score is the paired weight, scaled by
+/// each pair's similarity, over the total weight. An unpaired query token counts in full.
+/// An unpaired listed token ([`unpaired_factor`]) counts nothing when it is a patronymic
+/// ([`patronymic::mask`]; patronymics only pair with patronymics), [`UNPAIRED_MIDDLE`] when it
+/// stands between a first and a last word that both paired, in full when it is the first word
+/// (the given name of a list that writes it first) or when fewer than two pairs were found,
+/// so that a lone given name such as `Mohammad` does not match `Mohammad Ali`, and
+/// [`UNPAIRED_LISTED`] otherwise.
 pub fn token_set_score(query: &[&[u8]], listed: &[&[u8]]) -> f64 {
     let query = query.get(..MAX_TOKENS).unwrap_or(query);
     let listed = listed.get(..MAX_TOKENS).unwrap_or(listed);
     let mut sims: SimMatrix = [[0.0; MAX_TOKENS]; MAX_TOKENS];
     for (row, q) in sims.iter_mut().zip(query) {
         for (cell, c) in row.iter_mut().zip(listed) {
-            *cell = jaro_winkler_at_least(q, c, PAIR_MIN);
+            *cell = pair_similarity(q, c);
         }
     }
     let weights = |tokens: &[&[u8]]| -> Vec<f64> { tokens.iter().map(|t| weight(t)).collect() };
@@ -145,6 +159,10 @@ pub fn token_set_score(query: &[&[u8]], listed: &[&[u8]]) -> f64 {
 pub(crate) struct Side<'a> {
     weights: &'a [f64],
     patronymics: u16,
+    /// Whether words between the first and the last may be left out ([`UNPAIRED_MIDDLE`]):
+    /// true for persons, whose lists carry fathers' and second given names; false for
+    /// companies and vessels, where `North Industry` is not `North Wood Industry`.
+    middles_optional: bool,
 }
 
 impl<'a> Side<'a> {
@@ -153,20 +171,20 @@ impl<'a> Side<'a> {
         Side {
             weights,
             patronymics,
+            middles_optional: true,
+        }
+    }
+
+    /// This side, with words between the first and the last as costly as the others.
+    pub(crate) fn middles_required(self) -> Self {
+        Side {
+            middles_optional: false,
+            ..self
         }
     }
 
     fn is_patronymic(&self, i: usize) -> bool {
         self.patronymics & (1 << i) != 0
-    }
-
-    /// The weight of the tokens a query may leave out at no cost.
-    fn optional_weight(&self) -> f64 {
-        let weights = self.weights.iter().enumerate();
-        weights
-            .filter(|&(i, _)| self.is_patronymic(i))
-            .map(|(_, w)| w)
-            .sum()
     }
 }
 
@@ -186,15 +204,30 @@ pub(crate) fn score_matrix(sims: &SimMatrix, query: Side, listed: Side) -> f64 {
         };
     }
     let pairing = pair_greedily(sims, query, listed);
-    let optional = listed.optional_weight() - pairing.optional_weight;
-    let unpaired = listed_weight - pairing.listed_weight - optional;
-    let unpaired_factor = if pairing.pairs >= 2 {
-        UNPAIRED_LISTED
-    } else {
-        1.0
-    };
-    let total = query_weight + pairing.listed_weight + unpaired_factor * unpaired;
+    let unpaired: f64 = (0..listed.weights.len())
+        .filter(|&j| pairing.used_listed & (1 << j) == 0)
+        .map(|j| unpaired_factor(listed, &pairing, j) * listed.weights.get(j).unwrap_or(&0.0))
+        .sum();
+    let total = query_weight + pairing.listed_weight + unpaired;
     (pairing.weighted / total).clamp(0.0, 1.0)
+}
+
+/// What unpaired listed token `j` weighs, as a share of its length (see [`token_set_score`]).
+fn unpaired_factor(listed: Side, pairing: &Pairing, j: usize) -> f64 {
+    if listed.is_patronymic(j) {
+        return 0.0;
+    }
+    let mut words = (0..listed.weights.len()).filter(|&i| !listed.is_patronymic(i));
+    let (first, last) = (words.next(), words.next_back());
+    let paired = |i: Option<usize>| i.is_some_and(|i| pairing.used_listed & (1 << i) != 0);
+    let middle = first.is_some_and(|f| f < j) && last.is_some_and(|l| j < l);
+    if listed.middles_optional && middle && paired(first) && paired(last) {
+        UNPAIRED_MIDDLE
+    } else if first == Some(j) || pairing.pairs < 2 {
+        1.0
+    } else {
+        UNPAIRED_LISTED
+    }
 }
 
 /// A token's weight in the name score: its length in bytes.
@@ -208,8 +241,8 @@ struct Pairing {
     weighted: f64,
     /// Weight of the listed tokens that were paired.
     listed_weight: f64,
-    /// Weight of the listed patronymics that were paired.
-    optional_weight: f64,
+    /// Bit `j` is set when listed token `j` was paired.
+    used_listed: u32,
     pairs: usize,
 }
 
@@ -225,11 +258,9 @@ fn pair_greedily(sims: &SimMatrix, query: Side, listed: Side) -> Pairing {
         );
         pairing.weighted += s * (wq + wl);
         pairing.listed_weight += wl;
-        if listed.is_patronymic(j) {
-            pairing.optional_weight += wl;
-        }
         pairing.pairs += 1;
     }
+    pairing.used_listed = used_l;
     pairing
 }
 

@@ -7,13 +7,18 @@
 //! 2. [`canonical`] rewrites one lowercase Latin token so that the usual romanisation variants
 //!    converge: Uzbek Latin (`x`, `q`, `j`, `oʻ`), Russian passport and BGN/PCGN styles (`kh`,
 //!    `zh`, `ts`, `ye`), the German and Scandinavian `j` for `y`, the `-iy`/`-ii`/`-y` endings, and
-//!    doubled consonants (Abdullaev, Abdulaev). Doubled vowels stay: `aa` and `oo` carry
-//!    meaning in many names and collapsing them would make Norwegian `Aas` the legal form `AS`.
+//!    doubled consonants (Abdullaev, Abdulaev), and the English and French spellings of
+//!    Arabic-origin names (`ee`, `oo`, `ou`, the diphthong `ay`/`ei`, `o` as `u`, a final
+//!    `-ah`). `aa` stays: collapsing it would make Norwegian `Aas` the legal form `AS`.
 //!    The result is a key, not a spelling anyone would write.
 //!
 //! The rewrites lose information on purpose (`x` and `kh` both become `h`): a key that merges
 //! two real names costs one extra candidate to score, a key that separates two spellings of
 //! one name costs a missed hit.
+
+use std::cell::RefCell;
+
+use crate::hash::FxHashMap;
 
 /// Latin for one lowercase Cyrillic letter; `None` when `c` is not Cyrillic.
 ///
@@ -87,35 +92,61 @@ pub fn to_latin(text: &str) -> String {
 /// Idempotent: the rewrites are repeated until nothing changes, so `canonical(canonical(t)) ==
 /// canonical(t)`. Characters outside ASCII pass through untouched.
 pub fn canonical(token: &str) -> String {
-    let mut current = token.to_owned();
+    thread_local! {
+        static MEMORY: RefCell<FxHashMap<Box<str>, Box<str>>> = RefCell::default();
+    }
+    // Words recur far more than names do; a word's key is computed once per thread, the
+    // memory emptied when it grows past [`REMEMBERED`].
+    MEMORY.with(|cell| {
+        let Ok(mut memory) = cell.try_borrow_mut() else {
+            return rewrite_all(token);
+        };
+        if let Some(key) = memory.get(token) {
+            return key.to_string();
+        }
+        let key = rewrite_all(token);
+        if memory.len() >= REMEMBERED {
+            memory.clear();
+        }
+        memory.insert(token.into(), key.as_str().into());
+        key
+    })
+}
+
+/// Words whose keys a thread remembers.
+const REMEMBERED: usize = 50_000;
+
+/// [`canonical`], computed.
+fn rewrite_all(token: &str) -> String {
+    let mut current = token.as_bytes().to_vec();
+    let mut next = Vec::with_capacity(current.len());
     // Each pass shortens the token or leaves it as it is, so this converges quickly; the bound
     // only guards against a rule cycle introduced by a future edit.
     for _ in 0..8 {
-        let next = pass(&current);
+        pass(&current, &mut next);
         if next == current {
             break;
         }
-        current = next;
+        std::mem::swap(&mut current, &mut next);
     }
-    current
+    // Only ASCII bytes were rewritten and ASCII bytes never occur inside a multi-byte sequence,
+    // so the bytes are still UTF-8; the fallback is unreachable in practice.
+    String::from_utf8(current).unwrap_or_else(|_| token.to_owned())
 }
 
-/// One left-to-right rewrite pass, then the endings and the doubled letters.
-fn pass(token: &str) -> String {
-    let bytes = token.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+/// One left-to-right rewrite pass of `token` into `out`, then the endings and the doubled
+/// letters.
+fn pass(token: &[u8], out: &mut Vec<u8>) {
+    out.clear();
     let mut i = 0;
-    while let Some(rest) = bytes.get(i..) {
+    while let Some(rest) = token.get(i..) {
         if rest.is_empty() {
             break;
         }
-        i += rewrite(rest, &mut out);
+        i += rewrite(rest, out);
     }
-    fix_ending(&mut out);
+    fix_ending(out);
     out.dedup_by(|a, b| a == b && is_consonant(*a));
-    // Only ASCII bytes were rewritten and ASCII bytes never occur inside a multi-byte sequence,
-    // so the bytes are still UTF-8; the fallback is unreachable in practice.
-    String::from_utf8(out).unwrap_or_else(|_| token.to_owned())
 }
 
 /// Rules that replace a fixed prefix with a fixed string, longest first.
@@ -136,6 +167,13 @@ const RULES: &[(&[u8], &[u8])] = &[
     (b"ph", b"f"),
     (b"gh", b"g"),
     (b"ia", b"ya"),
+    // Arabic-origin names in English and French romanisations: Saeed, Mahmoud, Youssef.
+    // (`th` stays: written `s` in Osman, but as a key it turns a typed `Mocthar` into
+    // another word than `Mochtar`.)
+    (b"ee", b"i"),
+    (b"oo", b"u"),
+    (b"ou", b"u"),
+    (b"uu", b"u"),
     (b"iu", b"yu"),
     (b"x", b"h"),
     (b"q", b"k"),
@@ -163,17 +201,35 @@ fn rewrite(rest: &[u8], out: &mut Vec<u8>) -> usize {
             out.push(b'e');
             return 2;
         }
+        // `ay`, `ai`, `aj`, `ei` and `ey` before a consonant are one diphthong: Husayn,
+        // Hussein, Hussain; Faysal, Feisal; Ajmi, Aymi.
+        (b'a' | b'e', Some(b'i' | b'y' | b'j'))
+            if rest.get(2).is_some_and(|&c| is_consonant(c)) =>
+        {
+            out.extend_from_slice(b"ai");
+            return 2;
+        }
+        // `o` is the `u` of Usama, Umar, Musa written Osama, Omar, Mosa, and the Uzbek `oʻ`
+        // (`ў`) written `u` in passports (Goʻzal, Guzal). After a consonant and `y` or `j` it
+        // is the `ё` of Pyotr, Pjotr and -zhon, which a later pass writes `e`.
+        (b'o', _) if !after_consonant_y(out) => out.push(b'u'),
         _ => out.push(first),
     }
     1
 }
 
+fn after_consonant_y(out: &[u8]) -> bool {
+    matches!(out, [.., c, b'y' | b'j'] if is_consonant(*c))
+}
+
 /// `-iy`, `-ii`, `-yi`, `-ij`, `-y` and vowel + `j` at the end all become `-i`: Navoiy, Navoi;
-/// Dmitriy, Dmitrii, Dmitrij, Dmitry; Sergey, Sergej, Sergei.
+/// Dmitriy, Dmitrii, Dmitrij, Dmitry; Sergey, Sergej, Sergei. A final `-ah` after a longer
+/// stem is `-a`: Hamzah, Hamza; Abdullah, Abdulla.
 fn fix_ending(out: &mut Vec<u8>) {
     let n = out.len();
     let tail = out.get(n.saturating_sub(2)..).unwrap_or(&[]);
     match tail {
+        b"ah" if n > 3 => out.truncate(n - 1),
         b"iy" | b"ii" | b"yi" | b"ij" => {
             out.truncate(n - 1);
             if let Some(last) = out.last_mut() {

@@ -9,8 +9,9 @@
 //! within one edit, also try their two-character deletions, which reaches most listed tokens
 //! within two or three edits.
 
-use super::hash::FxHashMap;
-use crate::similarity::{jaro_winkler_at_least, PAIR_MIN};
+use crate::hash::FxHashMap;
+use crate::pair::pair_similarity;
+use crate::similarity::PAIR_MIN;
 
 /// Shorter tokens (`al`, `bin`, `abu`) are only matched exactly.
 pub(crate) const FUZZY_MIN_CHARS: usize = 4;
@@ -109,7 +110,7 @@ impl Vocabulary {
             .map(|id| {
                 (
                     id,
-                    jaro_winkler_at_least(token.as_bytes(), self.token(id).as_bytes(), PAIR_MIN),
+                    pair_similarity(token.as_bytes(), self.token(id).as_bytes()),
                 )
             })
             .filter(|&(_, s)| s >= PAIR_MIN)

@@ -9,7 +9,7 @@
 use crate::entry::Entry;
 use crate::normalise;
 
-use super::hash::FxHashMap;
+use crate::hash::FxHashMap;
 
 /// Per entry, its twins and the position of the shared name among each twin's names.
 #[derive(Debug, Default)]

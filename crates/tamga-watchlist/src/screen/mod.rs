@@ -7,29 +7,30 @@
 //! [`crate::similarity::token_set_score`]. Records of one person on two lists are reported
 //! tied (`screen/link.rs`).
 
-mod hash;
 mod index;
 mod link;
+mod lookup;
 mod scratch;
 
 use serde::{Deserialize, Serialize};
 
 use crate::entry::{Entry, EntryKind};
-use crate::similarity::{
-    jaro_winkler_at_least, score_matrix, weight, Side, SimMatrix, MAX_TOKENS, PAIR_MIN,
-};
+use crate::hash::FxHashMap;
+use crate::pair::pair_similarity;
+use crate::similarity::{score_matrix, weight, Side, SimMatrix, MAX_TOKENS};
 use crate::{normalise, patronymic};
-use hash::FxHashMap;
 use index::Vocabulary;
 use link::Twins;
+use lookup::{Lookup, TokenMemory};
 use scratch::{with_scratch, Scratch};
 
 /// The score from which a name is reported by default.
 ///
 /// Measured against UN + OFAC (see `tests/it/quality.rs`): every one of the 3,756 UN names and
-/// aliases finds its own record; 94.6 % still do with a letter transposed and the words
-/// reversed, 99.5 % when typed in Cyrillic; 2 of 146 unrelated Norwegian company names hit.
-/// At 0.94 no company hits but typo recall falls to about 93 %; at 0.88, 3 companies hit.
+/// aliases finds its own record; 91.5 % still do with a letter transposed and the words
+/// reversed, 99.4 % when typed in Cyrillic; 2 of 146 unrelated Norwegian company names hit.
+/// (Before weak word pairs counted less, `crate::pair`: typo recall 94.6 %, at 0.94 about
+/// 93 %, and 3 companies hitting at 0.88.)
 pub const DEFAULT_THRESHOLD: f64 = 0.9;
 
 /// How far below the threshold a name's accumulated bound may be for it to be scored.
@@ -68,50 +69,8 @@ pub struct Screener {
     /// Normalised identifier → entries of the identifier kinds.
     identifiers: FxHashMap<String, Vec<u32>>,
     twins: Twins,
-}
-
-/// A query token's similar listed tokens.
-#[derive(Debug)]
-struct Lookup {
-    weight: f64,
-    /// `(token id, similarity)`, most similar first.
-    similar: Vec<(u32, f64)>,
-    /// `(token id, similarity)` by id, for [`Lookup::bound_in`].
-    by_id: Vec<(u32, f64)>,
-    /// How many names the similar tokens hold together: the cost of walking them.
-    postings: usize,
-}
-
-impl Lookup {
-    fn new(screener: &Screener, token: &[u8]) -> Lookup {
-        let similar = screener
-            .vocabulary
-            .similar(std::str::from_utf8(token).unwrap_or(""));
-        let postings = similar
-            .iter()
-            .map(|&(id, _)| screener.postings.get(id as usize).map_or(0, Vec::len))
-            .sum();
-        let mut by_id = similar.clone();
-        by_id.sort_unstable_by_key(|&(id, _)| id);
-        Lookup {
-            weight: token.len() as f64,
-            similar,
-            by_id,
-            postings,
-        }
-    }
-
-    /// This token's contribution to the bound of `name`: its weight times the similarity of
-    /// the name's most similar token.
-    fn bound_in(&self, name: &IndexedName) -> f64 {
-        let best = name
-            .tokens
-            .iter()
-            .filter_map(|id| self.by_id.binary_search_by_key(id, |&(t, _)| t).ok())
-            .filter_map(|i| self.by_id.get(i).map(|&(_, s)| s))
-            .fold(0.0, f64::max);
-        self.weight * best
-    }
+    /// What the vocabulary found per query token, remembered across queries.
+    memory: TokenMemory,
 }
 
 /// One listed name: its entry, its position among the entry's names, its token ids and which
@@ -204,6 +163,12 @@ impl Screener {
             .and_then(|&i| self.entries.get(i as usize))
     }
 
+    /// Forgets the listed tokens remembered near each query token; they are found again, and
+    /// remembered, as queries come. Answers do not change.
+    pub fn forget_tokens(&self) {
+        self.memory.clear();
+    }
+
     /// How many distinct normalised names are indexed.
     pub fn name_count(&self) -> usize {
         self.names.len()
@@ -213,16 +178,17 @@ impl Screener {
     /// one hit per entry; only entries of `kind` when given. Never fails: a query with no
     /// letters or digits simply hits nothing.
     pub fn screen(&self, query: &str, kind: Option<EntryKind>, threshold: f64) -> Vec<Hit> {
-        let tokens = normalise::tokens(query, true);
-        let tokens: Vec<&[u8]> = tokens
-            .iter()
-            .take(MAX_TOKENS)
-            .map(|t| t.as_bytes())
-            .collect();
-        if tokens.is_empty() {
-            return Vec::new();
+        let mut best = Vec::new();
+        for reading in normalise::readings(query) {
+            let tokens: Vec<&[u8]> = reading
+                .iter()
+                .take(MAX_TOKENS)
+                .map(|t| t.as_bytes())
+                .collect();
+            if !tokens.is_empty() {
+                best.extend(self.score_candidates(&tokens, kind, threshold));
+            }
         }
-        let mut best = self.score_candidates(&tokens, kind, threshold);
         self.twins.tie(&mut best);
         let mut hits: Vec<Hit> = best
             .into_iter()
@@ -250,7 +216,7 @@ impl Screener {
         threshold: f64,
     ) -> Vec<(u32, u32, f64)> {
         let mut lookups: Vec<Lookup> = query.iter().map(|token| Lookup::new(self, token)).collect();
-        lookups.sort_by_key(|l| l.postings);
+        lookups.sort_by_key(Lookup::postings);
         let total: f64 = lookups.iter().map(|l| l.weight).sum();
         let gate = (threshold - GATE_SLACK).max(0.0) * total;
         with_scratch(self.names.len(), self.vocabulary.len(), |scratch| {
@@ -284,7 +250,7 @@ impl Screener {
             if unvisited < gate {
                 return i;
             }
-            for &(id, sim) in &lookup.similar {
+            for &(id, sim) in lookup.similar() {
                 for &name in self.postings.get(id as usize).into_iter().flatten() {
                     scratch.add(name, i, lookup.weight * sim);
                 }
@@ -309,7 +275,7 @@ impl Screener {
             let row = scratch.row(id, || {
                 let mut row = [0.0; MAX_TOKENS];
                 for (cell, q) in row.iter_mut().zip(query) {
-                    *cell = jaro_winkler_at_least(q, token, PAIR_MIN);
+                    *cell = pair_similarity(q, token);
                 }
                 row
             });
@@ -320,10 +286,15 @@ impl Screener {
             }
         }
         let query_weights: Vec<f64> = query.iter().map(|t| weight(t)).collect();
+        let listed_side = Side::new(listed.get(..count).unwrap_or(&[]), name.patronymics);
+        let listed_side = match self.kind_of(name) {
+            Some(EntryKind::Individual) => listed_side,
+            _ => listed_side.middles_required(),
+        };
         score_matrix(
             &sims,
             Side::new(&query_weights, patronymic::mask(query)),
-            Side::new(listed.get(..count).unwrap_or(&[]), name.patronymics),
+            listed_side,
         )
     }
 

@@ -56,8 +56,14 @@ proptest! {
         let s = name_similarity(&a, &b);
         prop_assert!((0.0..=1.0).contains(&s));
         let reversed: Vec<&str> = a.split_whitespace().rev().collect();
-        let r = name_similarity(&reversed.join(" "), &a);
-        prop_assert!(normalise(&a).is_empty() || (r - 1.0).abs() < 1e-9, "{} vs reversed: {}", a, r);
+        let reversed = reversed.join(" ");
+        let r = name_similarity(&reversed, &a);
+        // Particles and patronymic markers are read in order (`Abd al-Rahman`, `Bahodir
+        // oʻgʻli`): the words reversed are another name when they contain one.
+        let mut tokens = tamga_watchlist::normalise::tokens(&a, true);
+        tokens.reverse();
+        let in_order = tokens == tamga_watchlist::normalise::tokens(&reversed, true);
+        prop_assert!(normalise(&a).is_empty() || !in_order || (r - 1.0).abs() < 1e-9, "{} vs reversed: {}", a, r);
     }
 
     #[test]

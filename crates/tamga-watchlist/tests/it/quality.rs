@@ -90,7 +90,10 @@ fn un_names_with_a_typo_and_reversed_still_find_their_record() {
         recall * 100.0,
         latin.len()
     );
-    assert!(recall >= 0.93, "recall {recall}");
+    // 94.6 % before pairs of words below a Jaro-Winkler of 0.9 were made to count less
+    // (`crate::pair`): that keeps a different given name beside an equal family name from
+    // hitting, and a typo in a short word now costs more. Measured since: 91.5 %.
+    assert!(recall >= 0.91, "recall {recall}");
 }
 
 /// A Russian-style Cyrillic spelling of a Latin name, as a declarant in Tashkent might type it.
