@@ -20,6 +20,7 @@ use async_trait::async_trait;
 
 pub mod cargo;
 mod conn;
+pub mod control;
 mod ops;
 pub mod postgres;
 mod records;
@@ -209,6 +210,45 @@ pub trait Store: Send + Sync + 'static {
 
     /// The tariff file in force, if one was imported.
     async fn current_tariff(&self) -> Result<Option<TariffImport>>;
+
+    /// Puts a user (an officer or a supervisor) in a section and group of an office.
+    async fn set_officer(
+        &self,
+        officer: tamga_control::allocation::Officer,
+    ) -> Result<control::RosterChange>;
+
+    /// Adds a shift of an officer of a section.
+    async fn add_shift(
+        &self,
+        shift: tamga_control::allocation::Shift,
+    ) -> Result<control::RosterChange>;
+
+    /// Records that an officer is linked to a party (never drawn for its declarations).
+    async fn add_conflict(
+        &self,
+        conflict: tamga_control::allocation::Conflict,
+    ) -> Result<control::RosterChange>;
+
+    /// The officers of an office's sections (every office when `None`).
+    async fn officers(
+        &self,
+        office: Option<&str>,
+    ) -> Result<Vec<tamga_control::allocation::Officer>>;
+
+    /// The control tasks of a declaration, oldest first.
+    async fn tasks_of(&self, mrn: &str) -> Result<Vec<tamga_control::task::ControlTask>>;
+
+    async fn task(&self, id: i64) -> Result<Option<tamga_control::task::ControlTask>>;
+
+    /// A task's history, oldest first.
+    async fn task_events(&self, id: i64) -> Result<Vec<control::TaskEvent>>;
+
+    /// The draws recorded for a task, oldest first.
+    async fn task_draws(&self, id: i64) -> Result<Vec<control::StoredDraw>>;
+
+    /// Redoes a task's recorded draws with the server's secret, which never leaves the store
+    /// (`None`: no such task).
+    async fn replay_draws(&self, id: i64) -> Result<Option<Vec<control::ReplayedDraw>>>;
 
     /// Adds or replaces exchange rates; returns how many rows were written.
     async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize>;

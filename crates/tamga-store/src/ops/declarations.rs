@@ -34,13 +34,19 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
     }
     let (items_sql, item_binds) = sql::insert_items(id, &l.declaration);
     conn.execute(&items_sql, &item_binds).await?;
-    let events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
+    let mut events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
     let (events_sql, event_binds) = sql::insert_events(id, &events);
     conn.execute(&events_sql, &event_binds).await?;
     insert_acceptance_records(conn, id, &l).await?;
+    // The control the settled channel asks for is opened and drawn in this transaction.
+    super::control::open_tasks(conn, id, mrn.as_str(), &l).await?;
+    let seq = events.last().map_or(1, |e| e.seq + 1);
+    if let Some(released) = super::control::release_at_acceptance(conn, id, &l, seq).await? {
+        events.push(released);
+    }
     Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
         mrn: mrn.to_string(),
-        status: l.status(),
+        status: events.last().map_or(l.status(), |e| e.status),
         accepted_at: l.at,
         updated_at: l.at,
         channel: l.risk.map(|r| r.channel),

@@ -8,9 +8,11 @@
 //! [`Store`](crate::Store), and forward to it from [`SqlStore`](crate::SqlStore).
 
 pub(crate) mod cargo;
+pub(crate) mod control;
 pub(crate) mod decisions;
 pub(crate) mod declarations;
 pub(crate) mod documents;
 pub(crate) mod reference_data;
 pub(crate) mod revenue;
+pub(crate) mod roster;
 pub(crate) mod users;

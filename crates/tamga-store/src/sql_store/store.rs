@@ -8,12 +8,16 @@ use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
-use crate::ops::{cargo, decisions, declarations, documents, reference_data, revenue, users};
+use crate::control::{ReplayedDraw, RosterChange, StoredDraw, TaskEvent};
+use crate::ops::{cargo, control, decisions, declarations, documents, reference_data, revenue};
+use crate::ops::{roster, users};
 use crate::records::*;
 use crate::revenue::*;
 use crate::risk::StoredOutcome;
 use crate::risk::{DocumentOutcome, FeedbackRow, NewDocument, StoredDecision, StoredDocument};
 use crate::{Result, Store};
+use tamga_control::allocation::{Conflict, Officer, Shift};
+use tamga_control::task::ControlTask;
 
 #[async_trait]
 impl Store for SqlStore {
@@ -198,5 +202,44 @@ impl Store for SqlStore {
 
     async fn rates(&self) -> Result<Vec<RateRow>> {
         reference_data::rates(&mut self.read().await?.conn()).await
+    }
+
+    async fn set_officer(&self, officer: Officer) -> Result<RosterChange> {
+        self.write(|c| Box::pin(roster::set_officer(c, officer)))
+            .await
+    }
+
+    async fn add_shift(&self, shift: Shift) -> Result<RosterChange> {
+        self.write(|c| Box::pin(roster::add_shift(c, shift))).await
+    }
+
+    async fn add_conflict(&self, conflict: Conflict) -> Result<RosterChange> {
+        self.write(|c| Box::pin(roster::add_conflict(c, conflict)))
+            .await
+    }
+
+    async fn officers(&self, office: Option<&str>) -> Result<Vec<Officer>> {
+        roster::officers(&mut self.read().await?.conn(), office).await
+    }
+
+    async fn tasks_of(&self, mrn: &str) -> Result<Vec<ControlTask>> {
+        control::tasks_of(&mut self.read().await?.conn(), mrn).await
+    }
+
+    async fn task(&self, id: i64) -> Result<Option<ControlTask>> {
+        control::task(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn task_events(&self, id: i64) -> Result<Vec<TaskEvent>> {
+        control::task_events(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn task_draws(&self, id: i64) -> Result<Vec<StoredDraw>> {
+        control::draws(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn replay_draws(&self, id: i64) -> Result<Option<Vec<ReplayedDraw>>> {
+        self.write(move |c| Box::pin(control::replay_draws(c, id)))
+            .await
     }
 }

@@ -2,6 +2,7 @@
 
 mod cargo;
 mod contract;
+mod control;
 mod fixtures;
 mod postgres_cluster;
 mod revenue;
@@ -48,9 +49,14 @@ on_both_backends!(
     risk_documents_are_versioned,
     decisions_and_outcomes_feed_the_statistics,
     red_capacity_is_counted_in_the_lodgement,
+    channels_open_their_control_tasks,
+    only_eligible_officers_are_drawn,
+    tasks_wait_when_nobody_is_on_duty,
+    green_is_released_once_paid,
 );
 
 use cargo::*;
 use contract::*;
+use control::*;
 use revenue::*;
 use risk::*;
