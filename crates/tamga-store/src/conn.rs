@@ -29,6 +29,7 @@ pub(crate) enum Bind<'a> {
     Bool(bool),
     Date(Date),
     Time(OffsetDateTime),
+    OptTime(Option<OffsetDateTime>),
 }
 
 /// Rows both backends can decode (every `#[derive(sqlx::FromRow)]` type and tuple of
@@ -161,6 +162,7 @@ where
     bool: Encode<'q, DB> + Type<DB>,
     Date: Encode<'q, DB> + Type<DB>,
     OffsetDateTime: Encode<'q, DB> + Type<DB>,
+    Option<OffsetDateTime>: Encode<'q, DB> + Type<DB>,
 {
     let mut args = DB::Arguments::<'q>::default();
     args.reserve(binds.len(), binds.len() * 8);
@@ -175,6 +177,7 @@ where
             Bind::Bool(v) => args.add(*v),
             Bind::Date(v) => args.add(*v),
             Bind::Time(v) => args.add(*v),
+            Bind::OptTime(v) => args.add(*v),
         };
         added.map_err(sqlx::Error::Encode)?;
     }

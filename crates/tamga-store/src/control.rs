@@ -135,3 +135,72 @@ pub(crate) fn state_str(state: TaskState) -> &'static str {
 pub(crate) fn group(raw: &str) -> Result<Group, StoreError> {
     Group::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("unknown group {raw:?}")))
 }
+
+/// A step on a task asked by a user; the API decides which roles may ask for which step.
+#[derive(Debug, Clone)]
+pub enum TaskStep {
+    /// The allocated examiner starts the control; the declaration goes under control.
+    Start,
+    /// The allocated examiner completes it with the findings (JSON), the inspection outcome
+    /// they imply (JSON, `tamga-risk`'s shape) and the re-assessment they call for.
+    Complete {
+        findings: String,
+        outcome: String,
+        reassessment: Option<Box<crate::NewAssessment>>,
+    },
+    /// Cancelled with a reason.
+    Cancel { reason: String },
+    /// The chief examiner of a completed physical examination endorses its release.
+    Endorse,
+    /// A new draw replacing the task's officer of a group, with a reason; never a choice.
+    Reallocate { group: Group, reason: String },
+    /// Draws the officers of a task still open (nobody was on duty when it was opened).
+    Allocate,
+}
+
+impl TaskStep {
+    /// The event the step writes in the task's history (a draw writes its own).
+    pub(crate) fn event(&self) -> Option<&'static str> {
+        match self {
+            TaskStep::Start => Some("started"),
+            TaskStep::Complete { .. } => Some("completed"),
+            TaskStep::Cancel { .. } => Some("cancelled"),
+            TaskStep::Endorse => Some("endorsed"),
+            TaskStep::Reallocate { .. } | TaskStep::Allocate => None,
+        }
+    }
+}
+
+/// What became of a task step.
+#[derive(Debug, Clone)]
+pub enum TaskOutcome {
+    Done(Box<ControlTask>),
+    NotFound,
+    /// The step is the allocated examiner's (or chief's), and the user is not.
+    NotAllocated,
+    /// The state machine refuses the step: the current state and the allowed ones.
+    Illegal(tamga_control::IllegalTransition),
+    /// Refused for another reason, said in words (no eligible officer on duty, ...).
+    Refused(String),
+}
+
+/// A hold on a declaration's goods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HoldRecord {
+    pub id: i64,
+    pub reason: String,
+    pub placed_by: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub placed_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub lifted_at: Option<OffsetDateTime>,
+    pub lift_reason: Option<String>,
+}
+
+/// What became of a suspension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuspendOutcome {
+    Done,
+    UnknownOfficer,
+    Refused(tamga_control::allocation::SuspendError),
+}

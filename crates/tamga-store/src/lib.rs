@@ -250,6 +250,49 @@ pub trait Store: Send + Sync + 'static {
     /// (`None`: no such task).
     async fn replay_draws(&self, id: i64) -> Result<Option<Vec<control::ReplayedDraw>>>;
 
+    /// Takes a step on a control task as `by` (the API decides which roles may ask for it).
+    async fn task_step(
+        &self,
+        id: i64,
+        by: &User,
+        step: control::TaskStep,
+    ) -> Result<control::TaskOutcome>;
+
+    /// Tasks allocated to an officer as examiner or chief, newest first.
+    async fn worklist(&self, user: i64) -> Result<Vec<tamga_control::task::ControlTask>>;
+
+    /// Tasks of an office (every office when `None`), newest first, in one state when given.
+    async fn office_tasks(
+        &self,
+        office: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<Vec<tamga_control::task::ControlTask>>;
+
+    /// The findings recorded when a task was completed (JSON text).
+    async fn task_findings(&self, id: i64) -> Result<Option<String>>;
+
+    /// Suspends an examiner (or lifts it) as `by`; refused while their tasks are open.
+    async fn suspend_officer(
+        &self,
+        officer: i64,
+        by: &User,
+        suspended: bool,
+    ) -> Result<control::SuspendOutcome>;
+
+    /// Places a hold on a declaration's goods (`None`: no such declaration).
+    async fn place_hold(
+        &self,
+        mrn: &str,
+        by: &User,
+        reason: &str,
+    ) -> Result<Option<control::HoldRecord>>;
+
+    /// Lifts a hold in force; false when there is no such hold in force.
+    async fn lift_hold(&self, mrn: &str, hold: i64, by: &User, reason: &str) -> Result<bool>;
+
+    /// Every hold of a declaration (`None`: no such declaration).
+    async fn holds(&self, mrn: &str) -> Result<Option<Vec<control::HoldRecord>>>;
+
     /// Adds or replaces exchange rates; returns how many rows were written.
     async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize>;
 

@@ -48,7 +48,11 @@ CREATE TABLE control_tasks (
     started_at      TEXT,
     completed_at    TEXT,
     cancelled_at    TEXT,
-    cancel_reason   TEXT
+    cancel_reason   TEXT,
+    -- What the examiner found, per goods item (JSON), once completed.
+    findings        TEXT,
+    endorsed_by     INTEGER REFERENCES users (id),
+    endorsed_at     TEXT
 );
 CREATE INDEX control_tasks_declaration ON control_tasks (declaration_id);
 CREATE INDEX control_tasks_office_state ON control_tasks (office, state);
@@ -69,6 +73,19 @@ CREATE TABLE control_draws (
     reason      TEXT
 );
 CREATE INDEX control_draws_task ON control_draws (task_id);
+
+-- Holds on the goods (by a service, a court, the laboratory): each blocks release until lifted.
+CREATE TABLE control_holds (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    declaration_id  INTEGER NOT NULL REFERENCES declarations (id),
+    reason          TEXT NOT NULL,
+    placed_by       INTEGER NOT NULL REFERENCES users (id),
+    placed_at       TEXT NOT NULL,
+    lifted_by       INTEGER REFERENCES users (id),
+    lifted_at       TEXT,
+    lift_reason     TEXT
+);
+CREATE INDEX control_holds_declaration ON control_holds (declaration_id);
 
 CREATE TABLE control_task_events (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -126,7 +126,7 @@ async fn save_allocation(conn: &mut Conn<'_>, task: &ControlTask) -> Result<()> 
     Ok(())
 }
 
-async fn insert_draw(
+pub(crate) async fn insert_draw(
     conn: &mut Conn<'_>,
     task_id: i64,
     draw: &Draw,
@@ -259,8 +259,26 @@ async fn release(
     at: OffsetDateTime,
     why: &str,
 ) -> Result<Event> {
-    let status = tamga_core::status::Status::Released;
     let reason = format!("released automatically: {why}");
+    let status = tamga_core::status::Status::Released;
+    append_status(
+        conn,
+        declaration_id,
+        seq,
+        (status, SYSTEM_ACTOR, &reason),
+        at,
+    )
+    .await
+}
+
+/// Sets a declaration's status and appends the change, as event `seq`, to its history.
+pub(crate) async fn append_status(
+    conn: &mut Conn<'_>,
+    declaration_id: i64,
+    seq: i64,
+    (status, actor, reason): (tamga_core::status::Status, &str, &str),
+    at: OffsetDateTime,
+) -> Result<Event> {
     conn.execute(
         crate::sql::UPDATE_STATUS,
         &[
@@ -275,16 +293,16 @@ async fn release(
         Bind::Int(seq),
         Bind::Time(at),
         Bind::Str(status.as_str()),
-        Bind::Str(SYSTEM_ACTOR),
-        Bind::Str(&reason),
+        Bind::Str(actor),
+        Bind::Str(reason),
     ];
     conn.execute(crate::sql::INSERT_EVENT, &event).await?;
     Ok(Event {
         seq,
         at,
         status,
-        actor: SYSTEM_ACTOR.to_owned(),
-        reason: Some(reason),
+        actor: actor.to_owned(),
+        reason: Some(reason.to_owned()),
     })
 }
 

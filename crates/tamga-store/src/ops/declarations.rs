@@ -158,10 +158,14 @@ pub(crate) async fn transition(
         return Ok(TransitionOutcome::Refused(refusal));
     }
     if change.to == Status::Released {
-        if let Some(balance) = super::revenue::balance_of(conn, row.id).await? {
-            if balance.due > rust_decimal::Decimal::ZERO {
-                return Ok(TransitionOutcome::BalanceDue(balance));
-            }
+        let balance = super::revenue::balance_of(conn, row.id).await?;
+        if let Some(balance) = balance.filter(|b| b.due > rust_decimal::Decimal::ZERO) {
+            return Ok(TransitionOutcome::BalanceDue(balance));
+        }
+        let owed = rust_decimal::Decimal::ZERO;
+        let blockers = super::release::blockers(conn, row.id, &change.actor, owed).await?;
+        if !blockers.is_empty() {
+            return Ok(TransitionOutcome::Blocked(blockers));
         }
     }
     append_event(conn, row.id, change).await?;

@@ -13,6 +13,8 @@ pub(crate) mod decisions;
 pub(crate) mod declarations;
 pub(crate) mod documents;
 pub(crate) mod reference_data;
+pub(crate) mod release;
 pub(crate) mod revenue;
 pub(crate) mod roster;
+pub(crate) mod tasks;
 pub(crate) mod users;

@@ -184,3 +184,27 @@ pub(crate) async fn officers(conn: &mut Conn<'_>, office: Option<&str>) -> Resul
         })
         .collect()
 }
+
+/// Suspends an examiner (or lifts the suspension); a supervisor only, and never while one of
+/// the officer's tasks is allocated or in progress.
+pub(crate) async fn suspend(
+    conn: &mut Conn<'_>,
+    officer: UserId,
+    by: &crate::records::User,
+    suspended: bool,
+) -> Result<crate::control::SuspendOutcome> {
+    use crate::control::SuspendOutcome;
+    if !is_officer(conn, officer).await? {
+        return Ok(SuspendOutcome::UnknownOfficer);
+    }
+    if suspended {
+        let tasks = super::tasks::worklist(conn, officer.0).await?;
+        if let Err(e) = tamga_control::allocation::check_suspension(by.role, officer, &tasks) {
+            return Ok(SuspendOutcome::Refused(e));
+        }
+    }
+    let update = "UPDATE control_officers SET suspended = $1 WHERE user_id = $2";
+    conn.execute(update, &[Bind::Bool(suspended), Bind::Int(officer.0)])
+        .await?;
+    Ok(SuspendOutcome::Done)
+}

@@ -8,9 +8,10 @@ use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
-use crate::control::{ReplayedDraw, RosterChange, StoredDraw, TaskEvent};
+use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
+use crate::control::{TaskEvent, TaskOutcome, TaskStep};
 use crate::ops::{cargo, control, decisions, declarations, documents, reference_data, revenue};
-use crate::ops::{roster, users};
+use crate::ops::{release, roster, tasks, users};
 use crate::records::*;
 use crate::revenue::*;
 use crate::risk::StoredOutcome;
@@ -241,5 +242,61 @@ impl Store for SqlStore {
     async fn replay_draws(&self, id: i64) -> Result<Option<Vec<ReplayedDraw>>> {
         self.write(move |c| Box::pin(control::replay_draws(c, id)))
             .await
+    }
+
+    async fn task_step(&self, id: i64, by: &User, step: TaskStep) -> Result<TaskOutcome> {
+        let by = by.clone();
+        self.write(move |c| Box::pin(async move { tasks::step(c, id, &by, step).await }))
+            .await
+    }
+
+    async fn worklist(&self, user: i64) -> Result<Vec<ControlTask>> {
+        tasks::worklist(&mut self.read().await?.conn(), user).await
+    }
+
+    async fn office_tasks(
+        &self,
+        office: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<Vec<ControlTask>> {
+        tasks::office_tasks(&mut self.read().await?.conn(), office, state).await
+    }
+
+    async fn task_findings(&self, id: i64) -> Result<Option<String>> {
+        tasks::findings(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn suspend_officer(
+        &self,
+        officer: i64,
+        by: &User,
+        suspended: bool,
+    ) -> Result<SuspendOutcome> {
+        let by = by.clone();
+        let officer = tamga_control::UserId(officer);
+        self.write(move |c| {
+            Box::pin(async move { roster::suspend(c, officer, &by, suspended).await })
+        })
+        .await
+    }
+
+    async fn place_hold(&self, mrn: &str, by: &User, reason: &str) -> Result<Option<HoldRecord>> {
+        let (mrn, by, reason) = (mrn.to_owned(), by.clone(), reason.to_owned());
+        self.write(move |c| {
+            Box::pin(async move { release::place_hold(c, &mrn, &by, &reason).await })
+        })
+        .await
+    }
+
+    async fn lift_hold(&self, mrn: &str, hold: i64, by: &User, reason: &str) -> Result<bool> {
+        let (mrn, by, reason) = (mrn.to_owned(), by.clone(), reason.to_owned());
+        self.write(move |c| {
+            Box::pin(async move { release::lift_hold(c, &mrn, hold, &by, &reason).await })
+        })
+        .await
+    }
+
+    async fn holds(&self, mrn: &str) -> Result<Option<Vec<HoldRecord>>> {
+        release::holds(&mut self.read().await?.conn(), mrn).await
     }
 }

@@ -3,6 +3,7 @@
 mod cargo;
 mod contract;
 mod control;
+mod control_steps;
 mod fixtures;
 mod postgres_cluster;
 mod revenue;
@@ -53,10 +54,13 @@ on_both_backends!(
     only_eligible_officers_are_drawn,
     tasks_wait_when_nobody_is_on_duty,
     green_is_released_once_paid,
+    red_control_runs_to_release,
+    supervisors_reallocate_and_suspend,
 );
 
 use cargo::*;
 use contract::*;
 use control::*;
+use control_steps::*;
 use revenue::*;
 use risk::*;
