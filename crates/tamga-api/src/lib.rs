@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 mod auth;
 mod cargo;
 mod commodities;
+mod control;
 mod declarations;
 mod edifact;
 pub mod error;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(revenue::router())
         .merge(cargo::router())
         .merge(risk::router())
+        .merge(control::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

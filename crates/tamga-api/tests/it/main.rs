@@ -3,6 +3,7 @@
 mod app;
 mod bad_input;
 mod cargo;
+mod control;
 mod declarations;
 mod edifact;
 mod lodge;
