@@ -21,6 +21,7 @@ use async_trait::async_trait;
 pub mod cargo;
 mod conn;
 pub mod control;
+pub mod lab;
 mod ops;
 pub mod postgres;
 mod records;
@@ -292,6 +293,30 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every hold of a declaration (`None`: no such declaration).
     async fn holds(&self, mrn: &str) -> Result<Option<Vec<control::HoldRecord>>>;
+
+    /// Requests a sample from a control task (its examiner, during the control).
+    async fn request_sample(&self, sample: lab::NewSample, by: &User)
+        -> Result<lab::SampleOutcome>;
+
+    /// Takes a step on a sample as `by` (the API decides which roles may ask for it).
+    async fn sample_step(
+        &self,
+        id: &str,
+        by: &User,
+        step: lab::SampleStep,
+    ) -> Result<lab::SampleOutcome>;
+
+    async fn sample(&self, id: &str) -> Result<Option<lab::StoredSample>>;
+
+    /// A laboratory's queue (every lab when `None`), in one state when given.
+    async fn lab_queue(
+        &self,
+        lab: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<Vec<lab::SampleSummary>>;
+
+    /// The ids of the samples taken from a declaration.
+    async fn samples_of(&self, mrn: &str) -> Result<Vec<String>>;
 
     /// Adds or replaces exchange rates; returns how many rows were written.
     async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize>;

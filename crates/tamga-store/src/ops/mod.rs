@@ -12,6 +12,7 @@ pub(crate) mod control;
 pub(crate) mod decisions;
 pub(crate) mod declarations;
 pub(crate) mod documents;
+pub(crate) mod lab;
 pub(crate) mod reference_data;
 pub(crate) mod release;
 pub(crate) mod revenue;

@@ -10,8 +10,9 @@ use super::SqlStore;
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
 use crate::control::{TaskEvent, TaskOutcome, TaskStep};
+use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::{cargo, control, decisions, declarations, documents, reference_data, revenue};
-use crate::ops::{release, roster, tasks, users};
+use crate::ops::{lab, release, roster, tasks, users};
 use crate::records::*;
 use crate::revenue::*;
 use crate::risk::StoredOutcome;
@@ -298,5 +299,33 @@ impl Store for SqlStore {
 
     async fn holds(&self, mrn: &str) -> Result<Option<Vec<HoldRecord>>> {
         release::holds(&mut self.read().await?.conn(), mrn).await
+    }
+
+    async fn request_sample(&self, sample: NewSample, by: &User) -> Result<SampleOutcome> {
+        let by = by.clone();
+        self.write(move |c| Box::pin(async move { lab::request(c, sample, &by).await }))
+            .await
+    }
+
+    async fn sample_step(&self, id: &str, by: &User, step: SampleStep) -> Result<SampleOutcome> {
+        let (id, by) = (id.to_owned(), by.clone());
+        self.write(move |c| Box::pin(async move { lab::step(c, &id, &by, step).await }))
+            .await
+    }
+
+    async fn sample(&self, id: &str) -> Result<Option<StoredSample>> {
+        lab::load(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn lab_queue(
+        &self,
+        lab: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<Vec<SampleSummary>> {
+        lab::queue(&mut self.read().await?.conn(), lab, state).await
+    }
+
+    async fn samples_of(&self, mrn: &str) -> Result<Vec<String>> {
+        lab::of_declaration(&mut self.read().await?.conn(), mrn).await
     }
 }

@@ -5,6 +5,7 @@ mod contract;
 mod control;
 mod control_steps;
 mod fixtures;
+mod lab;
 mod postgres_cluster;
 mod revenue;
 mod risk;
@@ -56,11 +57,13 @@ on_both_backends!(
     green_is_released_once_paid,
     red_control_runs_to_release,
     supervisors_reallocate_and_suspend,
+    samples_keep_custody_and_four_eyes,
 );
 
 use cargo::*;
 use contract::*;
 use control::*;
 use control_steps::*;
+use lab::*;
 use revenue::*;
 use risk::*;
