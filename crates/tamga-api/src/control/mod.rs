@@ -1,5 +1,6 @@
 //! Control over HTTP: the officer's worklist and the steps of a control task (`tasks`), the
-//! roster of examiners, shifts, conflicts and suspensions, and holds on goods (`roster`). Who
+//! roster of examiners, shifts, conflicts and suspensions, and holds on goods (`roster`); the
+//! laboratory's samples, custody, results and reports (`lab`, with its own role table). Who
 //! may do what is one table, [`allowed`]; the rules themselves are `tamga-control`'s, applied
 //! by the store in the transactions that need them.
 //!
@@ -22,6 +23,7 @@ use tamga_store::User;
 use crate::error::ApiError;
 use crate::AppState;
 
+pub(crate) mod lab;
 pub(crate) mod roster;
 pub(crate) mod tasks;
 
@@ -52,6 +54,15 @@ pub(crate) fn router() -> Router<AppState> {
             "/declarations/{mrn}/holds/{hold}/lift",
             post(roster::lift_hold),
         )
+        .route("/tasks/{id}/samples", post(lab::request))
+        .route("/lab/samples", get(lab::queue))
+        .route("/lab/samples/{id}", get(lab::one))
+        .route("/lab/samples/{id}/state", post(lab::change_state))
+        .route("/lab/samples/{id}/handovers", post(lab::handover))
+        .route("/lab/samples/{id}/result", post(lab::result))
+        .route("/lab/samples/{id}/verify", post(lab::verify))
+        .route("/lab/samples/{id}/publish", post(lab::publish))
+        .route("/lab/turnaround", get(lab::turnaround))
 }
 
 /// What a user asks to do with control.

@@ -39,6 +39,10 @@ pub struct TaskView {
     /// What the examiner found, once completed.
     #[schema(value_type = Option<Vec<Object>>)]
     pub findings: Option<serde_json::Value>,
+    /// Misclassifications proposed by published laboratory reports, for the examiner to
+    /// confirm by completing the task with them.
+    #[schema(value_type = Vec<Object>)]
+    pub proposed_findings: Vec<Finding>,
     /// The recorded draws, for supervisors and administrators.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
@@ -164,7 +168,13 @@ async fn view(state: &AppState, user: &User, task: ControlTask) -> Result<TaskVi
     } else {
         None
     };
+    let mut proposed_findings = Vec::new();
+    for id in state.store.samples_of(&task.mrn).await? {
+        let sample = state.store.sample(&id).await?;
+        proposed_findings.extend(sample.and_then(|s| s.proposed_finding));
+    }
     Ok(TaskView {
+        proposed_findings,
         explanation: json(&task.explanation),
         time_to_start: task.time_to_start().map(|d| d.whole_seconds()),
         time_to_complete: task.time_to_complete().map(|d| d.whole_seconds()),

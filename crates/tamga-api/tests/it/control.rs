@@ -33,15 +33,15 @@ on_both_backends!(
 );
 
 /// A post with a supervisor, an administrator, a lab user, an examiner and a chief on duty.
-struct Post {
-    admin: String,
-    supervisor: String,
-    lab: String,
-    examiner: String,
-    chief: String,
+pub struct Post {
+    pub admin: String,
+    pub supervisor: String,
+    pub lab: String,
+    pub examiner: String,
+    pub chief: String,
 }
 
-async fn id_of(app: &TestApp, token: &str) -> i64 {
+pub async fn id_of(app: &TestApp, token: &str) -> i64 {
     app.get("/api/v1/me", token).await.body["id"]
         .as_i64()
         .unwrap()
@@ -70,7 +70,7 @@ async fn on_duty(app: &TestApp, admin: &str, token: &str, group: &str) {
     assert_eq!(added.status, StatusCode::NO_CONTENT, "{}", added.body);
 }
 
-async fn post(app: &TestApp) -> Post {
+pub async fn post(app: &TestApp) -> Post {
     let admin = app.user("admin", Role::Admin, None).await;
     let supervisor = app.user("boss", Role::Supervisor, None).await;
     let lab = app.user("lab", Role::Lab, None).await;
@@ -104,7 +104,7 @@ async fn post(app: &TestApp) -> Post {
 }
 
 /// Laptops from China go red.
-async fn red_profile(app: &TestApp) {
+pub async fn red_profile(app: &TestApp) {
     quiet(app).await;
     let list = json!({"kind": "countries", "entries": ["CN"], "reason": "intelligence report 12"});
     assert_eq!(
@@ -124,7 +124,7 @@ async fn red_profile(app: &TestApp) {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
 }
 
-async fn lodge_red(app: &TestApp, lrn: &str) -> String {
+pub async fn lodge_red(app: &TestApp, lrn: &str) -> String {
     let mut d = sample();
     d["lrn"] = json!(lrn);
     let lodged = app.lodge(&app.broker, &d).await;

@@ -6,6 +6,7 @@ mod cargo;
 mod control;
 mod declarations;
 mod edifact;
+mod lab;
 mod lodge;
 mod openapi;
 mod reference;
