@@ -93,6 +93,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>>;
 
+    /// The user with this name (for the command line), if any.
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>>;
+
     /// Accepts a validated declaration, or recognises a resubmission of its LRN. The MRN is
     /// assigned and everything is committed durably before this returns.
     async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome>;

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod admin;
 mod bench;
 mod client;
+mod control;
 mod import;
 mod ingest;
 mod model;
@@ -78,6 +79,11 @@ enum Command {
     Model {
         #[command(subcommand)]
         command: model::ModelCommand,
+    },
+    /// Control: officers, shifts and conflicts of a customs post; replaying an allocation draw.
+    Control {
+        #[command(subcommand)]
+        command: control::ControlCommand,
     },
     /// Measure a running server.
     Bench {
@@ -151,6 +157,11 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
             command: AdminCommand::CreateUser { name, role, party },
         } => admin::create_user(&settings, &name, &role, party.as_deref()).await?,
         Command::Bench { command } => bench::run(&settings, command).await?,
+        Command::Control { command } => {
+            if !control::run(&settings, command).await? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

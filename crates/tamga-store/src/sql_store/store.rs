@@ -46,6 +46,10 @@ impl Store for SqlStore {
         users::user_by_token(&mut self.read().await?.conn(), token_hash).await
     }
 
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
+        users::user_by_name(&mut self.read().await?.conn(), name).await
+    }
+
     async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
         self.write(|c| Box::pin(declarations::lodge(c, lodgement)))
             .await
