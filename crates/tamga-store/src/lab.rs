@@ -70,3 +70,35 @@ pub struct SampleSummary {
     /// The chain of custody raised a doubt.
     pub flagged: bool,
 }
+
+/// A seizure as recorded, with the case it opened or joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredSeizure {
+    pub id: i64,
+    pub case_number: String,
+    pub recorded_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
+    pub seizure: tamga_control::seizure::Seizure,
+}
+
+/// What became of a seizure, or of a change to a case.
+#[derive(Debug, Clone)]
+pub enum CaseOutcome {
+    Done {
+        seizure: Option<Box<StoredSeizure>>,
+        case: Box<tamga_control::case::OffenceCase>,
+    },
+    /// No case has this number.
+    UnknownCase,
+    Illegal(tamga_control::IllegalTransition),
+    /// Refused for another reason, in words (a closed case, an invalid note).
+    Refused(String),
+}
+
+/// A change to an offence case.
+#[derive(Debug, Clone)]
+pub enum CaseStep {
+    Note(String),
+    Move(tamga_control::case::CaseState),
+}

@@ -321,6 +321,26 @@ pub trait Store: Send + Sync + 'static {
     /// The ids of the samples taken from a declaration.
     async fn samples_of(&self, mrn: &str) -> Result<Vec<String>>;
 
+    /// Records a seizure that opens a new offence case, or joins the case numbered `case`.
+    async fn record_seizure(
+        &self,
+        seizure: tamga_control::seizure::Seizure,
+        by: &User,
+        case: Option<&str>,
+    ) -> Result<lab::CaseOutcome>;
+
+    async fn seizure(&self, id: i64) -> Result<Option<lab::StoredSeizure>>;
+
+    async fn offence_case(&self, number: &str) -> Result<Option<tamga_control::case::OffenceCase>>;
+
+    /// A note or a state change on an offence case.
+    async fn case_step(
+        &self,
+        number: &str,
+        by: &User,
+        step: lab::CaseStep,
+    ) -> Result<lab::CaseOutcome>;
+
     /// Adds or replaces exchange rates; returns how many rows were written.
     async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize>;
 

@@ -17,5 +17,6 @@ pub(crate) mod reference_data;
 pub(crate) mod release;
 pub(crate) mod revenue;
 pub(crate) mod roster;
+pub(crate) mod seizures;
 pub(crate) mod tasks;
 pub(crate) mod users;

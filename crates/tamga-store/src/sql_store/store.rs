@@ -10,9 +10,10 @@ use super::SqlStore;
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
 use crate::control::{TaskEvent, TaskOutcome, TaskStep};
+use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::{cargo, control, decisions, declarations, documents, reference_data, revenue};
-use crate::ops::{lab, release, roster, tasks, users};
+use crate::ops::{lab, release, roster, seizures, tasks, users};
 use crate::records::*;
 use crate::revenue::*;
 use crate::risk::StoredOutcome;
@@ -331,5 +332,32 @@ impl Store for SqlStore {
 
     async fn samples_of(&self, mrn: &str) -> Result<Vec<String>> {
         lab::of_declaration(&mut self.read().await?.conn(), mrn).await
+    }
+
+    async fn record_seizure(
+        &self,
+        seizure: tamga_control::seizure::Seizure,
+        by: &User,
+        case: Option<&str>,
+    ) -> Result<CaseOutcome> {
+        let (by, case) = (by.clone(), case.map(str::to_owned));
+        self.write(move |c| {
+            Box::pin(async move { seizures::record(c, seizure, &by, case.as_deref()).await })
+        })
+        .await
+    }
+
+    async fn seizure(&self, id: i64) -> Result<Option<StoredSeizure>> {
+        seizures::seizure(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn offence_case(&self, number: &str) -> Result<Option<tamga_control::case::OffenceCase>> {
+        seizures::case(&mut self.read().await?.conn(), number).await
+    }
+
+    async fn case_step(&self, number: &str, by: &User, step: CaseStep) -> Result<CaseOutcome> {
+        let (number, by) = (number.to_owned(), by.clone());
+        self.write(move |c| Box::pin(async move { seizures::step(c, &number, &by, step).await }))
+            .await
     }
 }

@@ -9,6 +9,7 @@ mod lab;
 mod postgres_cluster;
 mod revenue;
 mod risk;
+mod seizures;
 mod sqlite_durability;
 
 /// Runs one contract test against both backends.
@@ -58,6 +59,7 @@ on_both_backends!(
     red_control_runs_to_release,
     supervisors_reallocate_and_suspend,
     samples_keep_custody_and_four_eyes,
+    seizures_open_and_join_cases,
 );
 
 use cargo::*;
@@ -67,3 +69,4 @@ use control_steps::*;
 use lab::*;
 use revenue::*;
 use risk::*;
+use seizures::*;
