@@ -1,6 +1,7 @@
 //! Control over HTTP: the officer's worklist and the steps of a control task (`tasks`), the
 //! roster of examiners, shifts, conflicts and suspensions, and holds on goods (`roster`); the
-//! laboratory's samples, custody, results and reports (`lab`, with its own role table). Who
+//! laboratory's samples, custody, results and reports (`lab`, with its own role table); seizures,
+//! offence cases and the CEN export (`seizures`). Who
 //! may do what is one table, [`allowed`]; the rules themselves are `tamga-control`'s, applied
 //! by the store in the transactions that need them.
 //!
@@ -10,7 +11,8 @@
 //! | view a task (own, office's, any) | | own | | | office | any |
 //! | office tasks, cancel, roster | | | | | ✓ | ✓ |
 //! | reallocate, allocate, suspend | | | | | ✓ | |
-//! | holds | | ✓ | | | ✓ | ✓ |
+//! | holds, seizures, cases, CEN export | | ✓ | | | ✓ | ✓ |
+//! | CEN export with personal data | | | | | ✓ | |
 
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
@@ -25,6 +27,7 @@ use crate::AppState;
 
 pub(crate) mod lab;
 pub(crate) mod roster;
+pub(crate) mod seizures;
 pub(crate) mod tasks;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -63,6 +66,13 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/lab/samples/{id}/verify", post(lab::verify))
         .route("/lab/samples/{id}/publish", post(lab::publish))
         .route("/lab/turnaround", get(lab::turnaround))
+        .route("/seizures", post(seizures::record))
+        .route("/seizures/{id}", get(seizures::one))
+        .route("/seizures/{id}/cen", get(seizures::cen))
+        .route(
+            "/cases/{number}",
+            get(seizures::case).post(seizures::change),
+        )
 }
 
 /// What a user asks to do with control.

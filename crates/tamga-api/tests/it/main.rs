@@ -12,5 +12,6 @@ mod openapi;
 mod reference;
 mod revenue;
 mod risk;
+mod seizures;
 mod socket;
 mod wco;
