@@ -41,9 +41,10 @@ pub(crate) async fn on_duty(
         return Ok(OnDuty::default());
     }
     let mut roster = Roster::default();
+    let mut seen = std::collections::BTreeSet::new();
     for (id, section, grp, suspended, start, end) in rows {
         let id = UserId(id);
-        if roster.officer(id).is_none() {
+        if seen.insert(id) {
             roster.officers.push(Officer {
                 id,
                 office: office.clone(),
