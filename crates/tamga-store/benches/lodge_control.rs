@@ -127,10 +127,13 @@ fn main() {
         let opened = lodge_all(store.clone(), &lodger, "OPEN", Some("yellow")).await;
         roster(&*store).await;
         let drawn = lodge_all(store.clone(), &lodger, "DRAW", Some("yellow")).await;
+        // The database has grown by then: the baseline again, on the same database.
+        let again = lodge_all(store.clone(), &lodger, "AGAIN", Some("none")).await;
         println!("lodgements/s on SQLite, {LODGEMENTS} lodgements, 16 at a time:");
         println!("  decision opening no task (baseline):   {baseline:8.0}");
         println!("  yellow, task opened, nobody on duty:   {opened:8.0} ({:+.1} %)", (opened / baseline - 1.0) * 100.0);
         println!("  yellow, drawn among {OFFICERS} on duty:       {drawn:8.0} ({:+.1} %)", (drawn / baseline - 1.0) * 100.0);
+        println!("  baseline again, after the others:      {again:8.0}");
         // Open tasks (red with no chief on duty would do; here, tasks opened before the roster).
         let open: Vec<i64> = store.office_tasks(Some("UZTAS"), Some("open")).await.unwrap().iter().take(200).map(|t| t.id).collect();
         let start = Instant::now();

@@ -4,6 +4,7 @@ mod app;
 mod bad_input;
 mod cargo;
 mod control;
+mod control_access;
 mod declarations;
 mod edifact;
 mod lab;

@@ -6,7 +6,10 @@ CREATE TABLE control_officers (
     office     TEXT NOT NULL,
     section    TEXT NOT NULL,
     grp        TEXT NOT NULL CHECK (grp IN ('examiner', 'chief-examiner')),
-    suspended  BOOLEAN NOT NULL DEFAULT FALSE
+    suspended  BOOLEAN NOT NULL DEFAULT FALSE,
+    -- ASYCUDA's workload: the weights of the officer's allocated and in-progress tasks, kept
+    -- with every allocation, completion, cancellation and reallocation so a draw reads it here.
+    workload   BIGINT NOT NULL DEFAULT 0 CHECK (workload >= 0)
 );
 CREATE INDEX control_officers_office ON control_officers (office);
 

@@ -106,6 +106,7 @@ pub(crate) async fn draw_officers(
     task.allocate(examiner.chosen, chief.as_ref().map(|c| c.chosen), at)
         .map_err(|e| StoreError::Corrupt(format!("control task {}: {e}", task.id)))?;
     save_allocation(conn, task).await?;
+    super::roster::add_workload(conn, &[task.examiner, task.chief], i64::from(task.weight)).await?;
     for draw in std::iter::once(&examiner).chain(chief.as_ref()) {
         insert_draw(conn, task.id, draw, at, SYSTEM_ACTOR, None).await?;
     }

@@ -1,6 +1,6 @@
 //! The roster of control: officers of an office's sections in their groups, their shifts and
 //! their conflicts with parties; and the part of it a draw needs, read in the transaction that
-//! draws with three indexed queries.
+//! draws with two indexed queries (the workloads are kept on the officers' rows).
 
 use std::collections::BTreeMap;
 
@@ -21,18 +21,26 @@ pub(crate) struct OnDuty {
     pub loads: BTreeMap<UserId, u64>,
 }
 
-type OfficerShiftRow = (i64, String, String, bool, OffsetDateTime, OffsetDateTime);
+type OfficerShiftRow = (
+    i64,
+    String,
+    String,
+    bool,
+    i64,
+    OffsetDateTime,
+    OffsetDateTime,
+);
 
-/// The officers of `office` on duty at `at` with the shifts that cover it, their conflicts
-/// with `parties`, and the workloads of the office's active tasks.
+/// The officers of `office` on duty at `at` with the shifts that cover it and their workloads,
+/// and their conflicts with `parties`: two indexed queries.
 pub(crate) async fn on_duty(
     conn: &mut Conn<'_>,
     office: &Locode,
     at: OffsetDateTime,
     parties: &[PartyId],
 ) -> Result<OnDuty> {
-    let select = "SELECT o.user_id, o.section, o.grp, o.suspended, s.starts_at, s.ends_at \
-         FROM control_officers o JOIN control_shifts s ON s.user_id = o.user_id \
+    let select = "SELECT o.user_id, o.section, o.grp, o.suspended, o.workload, s.starts_at, \
+         s.ends_at FROM control_officers o JOIN control_shifts s ON s.user_id = o.user_id \
          WHERE o.office = $1 AND s.ends_at > $2 AND s.starts_at <= $2";
     let rows: Vec<OfficerShiftRow> = conn
         .all(select, &[Bind::Str(office.as_str()), Bind::Time(at)])
@@ -40,12 +48,12 @@ pub(crate) async fn on_duty(
     if rows.is_empty() {
         return Ok(OnDuty::default());
     }
-    let mut roster = Roster::default();
-    let mut seen = std::collections::BTreeSet::new();
-    for (id, section, grp, suspended, start, end) in rows {
+    let mut on_duty = OnDuty::default();
+    for (id, section, grp, suspended, workload, start, end) in rows {
         let id = UserId(id);
-        if seen.insert(id) {
-            roster.officers.push(Officer {
+        if let std::collections::btree_map::Entry::Vacant(load) = on_duty.loads.entry(id) {
+            load.insert(u64::try_from(workload).unwrap_or(0));
+            on_duty.roster.officers.push(Officer {
                 id,
                 office: office.clone(),
                 section,
@@ -53,15 +61,14 @@ pub(crate) async fn on_duty(
                 suspended,
             });
         }
-        roster.shifts.push(Shift {
+        on_duty.roster.shifts.push(Shift {
             officer: id,
             start,
             end,
         });
     }
-    roster.conflicts = conflicts_with(conn, parties).await?;
-    let loads = loads(conn, office).await?;
-    Ok(OnDuty { roster, loads })
+    on_duty.roster.conflicts = conflicts_with(conn, parties).await?;
+    Ok(on_duty)
 }
 
 async fn conflicts_with(conn: &mut Conn<'_>, parties: &[PartyId]) -> Result<Vec<Conflict>> {
@@ -87,20 +94,18 @@ async fn conflicts_with(conn: &mut Conn<'_>, parties: &[PartyId]) -> Result<Vec<
         .collect()
 }
 
-/// ASYCUDA's workload of each officer of the office: the weights of the tasks allocated to
-/// them and not yet completed or cancelled (an officer belongs to one office).
-async fn loads(conn: &mut Conn<'_>, office: &Locode) -> Result<BTreeMap<UserId, u64>> {
-    let select = "SELECT officer, CAST(SUM(weight) AS BIGINT) FROM ( \
-         SELECT examiner_id AS officer, weight FROM control_tasks \
-         WHERE office = $1 AND state IN ('allocated', 'in-progress') AND examiner_id IS NOT NULL \
-         UNION ALL SELECT chief_id AS officer, weight FROM control_tasks \
-         WHERE office = $1 AND state IN ('allocated', 'in-progress') AND chief_id IS NOT NULL \
-         ) w GROUP BY officer";
-    let rows: Vec<(i64, i64)> = conn.all(select, &[Bind::Str(office.as_str())]).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(officer, load)| (UserId(officer), u64::try_from(load).unwrap_or(0)))
-        .collect())
+/// Adds `delta` (negative when a task ends) to the workloads of a task's officers.
+pub(crate) async fn add_workload(
+    conn: &mut Conn<'_>,
+    officers: &[Option<UserId>],
+    delta: i64,
+) -> Result<()> {
+    let update = "UPDATE control_officers SET workload = workload + $1 WHERE user_id = $2";
+    for officer in officers.iter().flatten() {
+        conn.execute(update, &[Bind::Int(delta), Bind::Int(officer.0)])
+            .await?;
+    }
+    Ok(())
 }
 
 /// Puts a user in a section and group of an office (or moves them); the suspension stays.

@@ -28,6 +28,7 @@ pub(crate) async fn step(
     let Some((declaration_id, mut task)) = locked(conn, id).await? else {
         return Ok(TaskOutcome::NotFound);
     };
+    let before = (task.state, task.examiner, task.chief);
     let at = crate::sql::now();
     let me = UserId(by.id);
     let event = step.event();
@@ -84,6 +85,7 @@ pub(crate) async fn step(
         None => {}
     }
     save(conn, &task).await?;
+    workloads(conn, before, &task).await?;
     if let Some(event) = event {
         let detail = task
             .cancel_reason
@@ -92,6 +94,34 @@ pub(crate) async fn step(
         insert_event(conn, id, at, &by.name, event, detail).await?;
     }
     Ok(TaskOutcome::Done(Box::new(task)))
+}
+
+/// Keeps the officers' workloads: a task that ends (completed, cancelled) no longer weighs on
+/// them; a reallocated one moves from the replaced officer to the drawn one. (A draw of an open
+/// task adds its weight where it records the draw.)
+async fn workloads(
+    conn: &mut Conn<'_>,
+    (state, examiner, chief): (
+        tamga_control::task::TaskState,
+        Option<UserId>,
+        Option<UserId>,
+    ),
+    task: &ControlTask,
+) -> Result<()> {
+    if !state.is_active() {
+        return Ok(());
+    }
+    let weight = i64::from(task.weight);
+    if !task.state.is_active() {
+        return super::roster::add_workload(conn, &[examiner, chief], -weight).await;
+    }
+    for (old, new) in [(examiner, task.examiner), (chief, task.chief)] {
+        if old != new {
+            super::roster::add_workload(conn, &[old], -weight).await?;
+            super::roster::add_workload(conn, &[new], weight).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Why a step was not taken.
@@ -142,7 +172,8 @@ async fn start(
             .scalar(crate::sql::NEXT_EVENT_SEQ, &[Bind::Int(declaration_id)])
             .await?;
         let reason = format!("{} started", task.task_type.as_str());
-        let change = (Status::UnderControl, by.name.as_str(), reason.as_str());
+        // The declarant reads this history: the examiner stays unnamed until the goods leave.
+        let change = (Status::UnderControl, crate::SYSTEM_ACTOR, reason.as_str());
         append_status(conn, declaration_id, seq, change, at).await?;
     }
     Ok(None)

@@ -161,6 +161,18 @@ pub async fn red_control_runs_to_release(store: Arc<dyn Store>) {
     );
     let holds = store.holds(&record.mrn).await.unwrap().unwrap();
     assert!(holds[0].lifted_at.is_some());
+    // The completed task no longer weighs on its officers: the next draw sees them idle.
+    let l = lodgement(declaration("ST-RED-2"), &lodger).with_risk(decided("red"));
+    let LodgeOutcome::Accepted(next) = store.lodge(l).await.unwrap() else {
+        panic!()
+    };
+    let next = store.tasks_of(&next.mrn).await.unwrap().remove(0);
+    let draws = store.task_draws(next.id).await.unwrap();
+    let loads: Vec<u64> = draws
+        .iter()
+        .flat_map(|d| d.draw.candidates.iter().map(|c| c.workload))
+        .collect();
+    assert_eq!(loads, [0, 0], "{draws:?}");
 }
 
 /// Reallocation is a new draw by a supervisor with a reason; suspension waits for open tasks;
