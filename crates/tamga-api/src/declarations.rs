@@ -199,6 +199,10 @@ pub(crate) async fn change_status(
             ),
             amount: balance.due.to_string(),
         }),
+        TransitionOutcome::Blocked(reasons) => Err(ApiError::Conflict {
+            detail: format!("the release is refused: {}", reasons.join("; ")),
+            existing_mrn: None,
+        }),
         TransitionOutcome::Refused(e @ TransitionError::Forbidden { .. }) => {
             Err(ApiError::Forbidden(e.to_string()))
         }

@@ -27,6 +27,7 @@ use tower_http::trace::TraceLayer;
 mod auth;
 mod cargo;
 mod commodities;
+mod control;
 mod declarations;
 mod edifact;
 pub mod error;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cargo::router())
         .merge(risk::router())
         .merge(parties::router())
+        .merge(control::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -52,6 +52,24 @@ pub enum TaskType {
 }
 
 impl TaskType {
+    pub const ALL: [TaskType; 3] = [
+        TaskType::DocumentaryCheck,
+        TaskType::PhysicalExamination,
+        TaskType::PostClearanceAudit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskType::DocumentaryCheck => "documentary-check",
+            TaskType::PhysicalExamination => "physical-examination",
+            TaskType::PostClearanceAudit => "post-clearance-audit",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<TaskType> {
+        TaskType::ALL.into_iter().find(|t| t.as_str() == raw)
+    }
+
     /// Does this task need a chief examiner's endorsement as well as an examiner?
     pub fn needs_chief(self) -> bool {
         self == TaskType::PhysicalExamination
@@ -100,6 +118,10 @@ impl TaskState {
         TaskState::Completed,
         TaskState::Cancelled,
     ];
+
+    pub fn parse(raw: &str) -> Option<TaskState> {
+        TaskState::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
 
     /// Does a task in this state still weigh on its officers' workload?
     pub fn is_active(self) -> bool {

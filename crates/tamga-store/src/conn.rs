@@ -25,10 +25,12 @@ pub(crate) enum Bind<'a> {
     Text(String),
     OptText(Option<String>),
     Int(i64),
+    OptInt(Option<i64>),
     Bool(bool),
     Date(Date),
     OptDate(Option<Date>),
     Time(OffsetDateTime),
+    OptTime(Option<OffsetDateTime>),
 }
 
 /// Rows both backends can decode (every `#[derive(sqlx::FromRow)]` type and tuple of
@@ -201,10 +203,12 @@ where
     &'q str: Encode<'q, DB> + Type<DB>,
     Option<&'q str>: Encode<'q, DB> + Type<DB>,
     i64: Encode<'q, DB> + Type<DB>,
+    Option<i64>: Encode<'q, DB> + Type<DB>,
     bool: Encode<'q, DB> + Type<DB>,
     Date: Encode<'q, DB> + Type<DB>,
     Option<Date>: Encode<'q, DB> + Type<DB>,
     OffsetDateTime: Encode<'q, DB> + Type<DB>,
+    Option<OffsetDateTime>: Encode<'q, DB> + Type<DB>,
 {
     let mut args = DB::Arguments::<'q>::default();
     args.reserve(binds.len(), binds.len() * 8);
@@ -215,10 +219,12 @@ where
             Bind::Text(v) => args.add(v.as_str()),
             Bind::OptText(v) => args.add(v.as_deref()),
             Bind::Int(v) => args.add(*v),
+            Bind::OptInt(v) => args.add(*v),
             Bind::Bool(v) => args.add(*v),
             Bind::Date(v) => args.add(*v),
             Bind::OptDate(v) => args.add(*v),
             Bind::Time(v) => args.add(*v),
+            Bind::OptTime(v) => args.add(*v),
         };
         added.map_err(sqlx::Error::Encode)?;
     }

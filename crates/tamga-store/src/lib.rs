@@ -20,6 +20,8 @@ use async_trait::async_trait;
 
 pub mod cargo;
 mod conn;
+pub mod control;
+pub mod lab;
 mod ops;
 pub mod parties;
 pub mod postgres;
@@ -92,6 +94,9 @@ pub trait Store: Send + Sync + 'static {
     async fn create_user(&self, user: NewUser) -> Result<User>;
 
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>>;
+
+    /// The user with this name (for the command line), if any.
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>>;
 
     /// Accepts a validated declaration, or recognises a resubmission of its LRN. The MRN is
     /// assigned and everything is committed durably before this returns.
@@ -218,6 +223,132 @@ pub trait Store: Send + Sync + 'static {
 
     /// The tariff file in force, if one was imported.
     async fn current_tariff(&self) -> Result<Option<TariffImport>>;
+
+    /// Puts a user (an officer or a supervisor) in a section and group of an office.
+    async fn set_officer(
+        &self,
+        officer: tamga_control::allocation::Officer,
+    ) -> Result<control::RosterChange>;
+
+    /// Adds a shift of an officer of a section.
+    async fn add_shift(
+        &self,
+        shift: tamga_control::allocation::Shift,
+    ) -> Result<control::RosterChange>;
+
+    /// Records that an officer is linked to a party (never drawn for its declarations).
+    async fn add_conflict(
+        &self,
+        conflict: tamga_control::allocation::Conflict,
+    ) -> Result<control::RosterChange>;
+
+    /// The officers of an office's sections (every office when `None`).
+    async fn officers(
+        &self,
+        office: Option<&str>,
+    ) -> Result<Vec<tamga_control::allocation::Officer>>;
+
+    /// The control tasks of a declaration, oldest first.
+    async fn tasks_of(&self, mrn: &str) -> Result<Vec<tamga_control::task::ControlTask>>;
+
+    async fn task(&self, id: i64) -> Result<Option<tamga_control::task::ControlTask>>;
+
+    /// A task's history, oldest first.
+    async fn task_events(&self, id: i64) -> Result<Vec<control::TaskEvent>>;
+
+    /// The draws recorded for a task, oldest first.
+    async fn task_draws(&self, id: i64) -> Result<Vec<control::StoredDraw>>;
+
+    /// Redoes a task's recorded draws with the server's secret, which never leaves the store
+    /// (`None`: no such task).
+    async fn replay_draws(&self, id: i64) -> Result<Option<Vec<control::ReplayedDraw>>>;
+
+    /// Takes a step on a control task as `by` (the API decides which roles may ask for it).
+    async fn task_step(
+        &self,
+        id: i64,
+        by: &User,
+        step: control::TaskStep,
+    ) -> Result<control::TaskOutcome>;
+
+    /// Tasks allocated to an officer as examiner or chief, newest first.
+    async fn worklist(&self, user: i64) -> Result<Vec<tamga_control::task::ControlTask>>;
+
+    /// Tasks of an office (every office when `None`), newest first, in one state when given.
+    async fn office_tasks(
+        &self,
+        office: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<Vec<tamga_control::task::ControlTask>>;
+
+    /// The findings recorded when a task was completed (JSON text).
+    async fn task_findings(&self, id: i64) -> Result<Option<String>>;
+
+    /// Suspends an examiner (or lifts it) as `by`; refused while their tasks are open.
+    async fn suspend_officer(
+        &self,
+        officer: i64,
+        by: &User,
+        suspended: bool,
+    ) -> Result<control::SuspendOutcome>;
+
+    /// Places a hold on a declaration's goods (`None`: no such declaration).
+    async fn place_hold(
+        &self,
+        mrn: &str,
+        by: &User,
+        reason: &str,
+    ) -> Result<Option<control::HoldRecord>>;
+
+    /// Lifts a hold in force; false when there is no such hold in force.
+    async fn lift_hold(&self, mrn: &str, hold: i64, by: &User, reason: &str) -> Result<bool>;
+
+    /// Every hold of a declaration (`None`: no such declaration).
+    async fn holds(&self, mrn: &str) -> Result<Option<Vec<control::HoldRecord>>>;
+
+    /// Requests a sample from a control task (its examiner, during the control).
+    async fn request_sample(&self, sample: lab::NewSample, by: &User)
+        -> Result<lab::SampleOutcome>;
+
+    /// Takes a step on a sample as `by` (the API decides which roles may ask for it).
+    async fn sample_step(
+        &self,
+        id: &str,
+        by: &User,
+        step: lab::SampleStep,
+    ) -> Result<lab::SampleOutcome>;
+
+    async fn sample(&self, id: &str) -> Result<Option<lab::StoredSample>>;
+
+    /// A laboratory's queue (every lab when `None`), in one state when given.
+    async fn lab_queue(
+        &self,
+        lab: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<Vec<lab::SampleSummary>>;
+
+    /// The ids of the samples taken from a declaration.
+    async fn samples_of(&self, mrn: &str) -> Result<Vec<String>>;
+
+    /// Records a seizure that opens a new offence case, or joins the case numbered `case`.
+    async fn record_seizure(
+        &self,
+        seizure: tamga_control::seizure::Seizure,
+        by: &User,
+        case: Option<&str>,
+    ) -> Result<lab::CaseOutcome>;
+
+    async fn seizure(&self, id: i64) -> Result<Option<lab::StoredSeizure>>;
+
+    async fn offence_case(&self, number: &str) -> Result<Option<tamga_control::case::OffenceCase>>;
+
+    /// A note or a state change on an offence case.
+    async fn case_step(
+        &self,
+        number: &str,
+        by: &User,
+        step: lab::CaseStep,
+    ) -> Result<lab::CaseOutcome>;
 
     /// Adds or replaces exchange rates; returns how many rows were written.
     async fn import_rates(&self, rates: Vec<RateRow>) -> Result<usize>;

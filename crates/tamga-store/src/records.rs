@@ -220,6 +220,8 @@ pub struct StatusChange {
 pub enum TransitionOutcome {
     Done(Box<DeclarationRecord>),
     NotFound,
+    /// The release rule of control refuses the release: every reason, for customs staff.
+    Blocked(Vec<String>),
     Refused(TransitionError),
     /// Release refused: duties and taxes are still owed.
     BalanceDue(crate::revenue::Balance),

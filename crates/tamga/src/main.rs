@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod admin;
 mod bench;
 mod client;
+mod control;
 mod import;
 mod ingest;
 mod model;
@@ -79,6 +80,11 @@ enum Command {
         #[command(subcommand)]
         command: model::ModelCommand,
     },
+    /// Control: officers, shifts and conflicts of a customs post; replaying an allocation draw.
+    Control {
+        #[command(subcommand)]
+        command: control::ControlCommand,
+    },
     /// Measure a running server.
     Bench {
         #[command(subcommand)]
@@ -135,6 +141,11 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
         Command::Admin { command } => admin::run(&settings, command).await?,
         Command::Bench { command } => bench::run(&settings, command).await?,
+        Command::Control { command } => {
+            if !control::run(&settings, command).await? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

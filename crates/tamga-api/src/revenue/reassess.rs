@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use tamga_core::draft::{DecimalText, DeclarationDraft, QuantityDraft};
+use tamga_core::draft::DeclarationDraft;
 use tamga_core::role::Role;
 use tamga_core::FieldError;
 use tamga_store::{AssessmentRecord, Balance, NewAssessment, Scope};
@@ -24,21 +24,16 @@ use crate::AppState;
 pub struct ReassessmentRequest {
     /// Why: the inspection finding, recorded with the new version.
     pub reason: String,
+    /// `{"sequence": 1, "commodity_code": "...", "origin": "...", "price": "...", "net_mass": "...",
+    /// "gross_mass": "...", "supplementary_quantity": {...}}` per item; absent fields keep what
+    /// was declared.
+    #[schema(value_type = Vec<Object>)]
     pub corrections: Vec<ItemCorrection>,
 }
 
-/// New values for one goods item; absent fields keep what was declared.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ItemCorrection {
-    pub sequence: i64,
-    pub commodity_code: Option<String>,
-    pub origin: Option<String>,
-    pub price: Option<DecimalText>,
-    pub net_mass: Option<DecimalText>,
-    pub gross_mass: Option<DecimalText>,
-    pub supplementary_quantity: Option<QuantityDraft>,
-}
+/// New values for one goods item; absent fields keep what was declared. The one shape shared
+/// with the corrections control findings imply, so the two cannot drift.
+pub use tamga_control::finding::ItemCorrection;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReassessmentView {
@@ -85,17 +80,7 @@ pub(crate) async fn reassess(
     }
     let not_found = || ApiError::NotFound(format!("no assessed declaration {mrn:?}"));
     let (record, versions) = assessed(&state, &mrn).await?;
-    // Earlier corrections stand: replay them, then apply the new ones.
-    let mut all = earlier_corrections(&versions);
-    let first_new = all.len();
-    all.extend(request.corrections.iter().cloned());
-    let draft = corrected(&record.declaration, &all).map_err(|e| renumber(e, first_new))?;
-    let declaration = tamga_core::validate::validate(&draft, state.reference, record.accepted_at)
-        .map_err(ApiError::Invalid)?;
-    let assessment =
-        super::assess_declaration(&state.revenue.get(), &declaration, record.accepted_at)
-            .map_err(ApiError::Invalid)?
-            .ok_or_else(not_found)?;
+    let assessment = reassessed(&state, &record, &versions, &request.corrections)?;
     let corrections = serde_json::to_value(&request.corrections).unwrap_or_default();
     let new = NewAssessment {
         assessment,
@@ -118,6 +103,26 @@ pub(crate) async fn reassess(
         balance: done.balance,
     };
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The assessment of the declaration with every earlier correction and then `corrections`,
+/// under the tariff and rates of its acceptance date; errors point at `corrections`.
+pub(crate) fn reassessed(
+    state: &AppState,
+    record: &tamga_store::DeclarationRecord,
+    versions: &[AssessmentRecord],
+    corrections: &[ItemCorrection],
+) -> Result<tamga_core::tariff::Assessment, ApiError> {
+    // Earlier corrections stand: replay them, then apply the new ones.
+    let mut all = earlier_corrections(versions);
+    let first_new = all.len();
+    all.extend(corrections.iter().cloned());
+    let draft = corrected(&record.declaration, &all).map_err(|e| renumber(e, first_new))?;
+    let declaration = tamga_core::validate::validate(&draft, state.reference, record.accepted_at)
+        .map_err(ApiError::Invalid)?;
+    super::assess_declaration(&state.revenue.get(), &declaration, record.accepted_at)
+        .map_err(ApiError::Invalid)?
+        .ok_or_else(|| ApiError::NotFound(format!("declaration {} is not assessed", record.mrn)))
 }
 
 /// A declaration and its assessment versions (at least one), or 404.

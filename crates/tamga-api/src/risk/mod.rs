@@ -278,9 +278,10 @@ pub(crate) fn require_analyst(user: &User) -> Result<(), ApiError> {
 
 /// Customs staff see risk information; declarants never do.
 pub(crate) fn require_staff(user: &User) -> Result<(), ApiError> {
-    if user.role == Role::Declarant {
+    // The laboratory sees samples and reports, never risk profiles, lists or explanations.
+    if matches!(user.role, Role::Declarant | Role::Lab) {
         Err(ApiError::Forbidden(
-            "risk information is for customs staff".into(),
+            "risk information is for customs staff outside the laboratory".into(),
         ))
     } else {
         Ok(())

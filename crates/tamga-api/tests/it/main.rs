@@ -3,8 +3,11 @@
 mod app;
 mod bad_input;
 mod cargo;
+mod control;
+mod control_access;
 mod declarations;
 mod edifact;
+mod lab;
 mod lodge;
 mod mandates;
 mod openapi;
@@ -12,5 +15,6 @@ mod parties;
 mod reference;
 mod revenue;
 mod risk;
+mod seizures;
 mod socket;
 mod wco;

@@ -32,6 +32,21 @@ pub enum Group {
     ChiefExaminer,
 }
 
+impl Group {
+    pub const ALL: [Group; 2] = [Group::Examiner, Group::ChiefExaminer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Examiner => "examiner",
+            Group::ChiefExaminer => "chief-examiner",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.as_str() == raw)
+    }
+}
+
 /// An officer of a section; the group is one value, so nobody can be in both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Officer {

@@ -47,16 +47,22 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
     if let (true, Some(risk)) = (count_red, &l.risk) {
         super::decisions::count_red(&mut script, risk);
     }
-    let events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
+    let mut events = acceptance_events(&l.lodged_by.name, l.at, l.risk.as_ref());
     let (items_sql, item_binds) = sql::insert_items(id, &l.declaration);
     script.push(items_sql, item_binds);
     let (events_sql, event_binds) = sql::insert_events(id, &events);
     script.push(events_sql, event_binds);
     acceptance_records(&mut script, conn.dialect(), id, &l);
     script.run(conn).await?;
+    // The control the settled channel asks for is opened and drawn in this transaction.
+    super::control::open_tasks(conn, id, mrn.as_str(), &l).await?;
+    let seq = events.last().map_or(1, |e| e.seq + 1);
+    if let Some(released) = super::control::release_at_acceptance(conn, id, &l, seq).await? {
+        events.push(released);
+    }
     Ok(LodgeOutcome::Accepted(Box::new(DeclarationRecord {
         mrn: mrn.to_string(),
-        status: l.status(),
+        status: events.last().map_or(l.status(), |e| e.status),
         accepted_at: l.at,
         updated_at: l.at,
         channel: l.risk.map(|r| r.channel),
@@ -227,10 +233,14 @@ pub(crate) async fn transition(
         return Ok(TransitionOutcome::Refused(refusal));
     }
     if change.to == Status::Released {
-        if let Some(balance) = super::revenue::balance_of(conn, row.id).await? {
-            if balance.due > rust_decimal::Decimal::ZERO {
-                return Ok(TransitionOutcome::BalanceDue(balance));
-            }
+        let balance = super::revenue::balance_of(conn, row.id).await?;
+        if let Some(balance) = balance.filter(|b| b.due > rust_decimal::Decimal::ZERO) {
+            return Ok(TransitionOutcome::BalanceDue(balance));
+        }
+        let owed = rust_decimal::Decimal::ZERO;
+        let blockers = super::release::blockers(conn, row.id, &change.actor, owed).await?;
+        if !blockers.is_empty() {
+            return Ok(TransitionOutcome::Blocked(blockers));
         }
     }
     append_event(conn, row.id, change).await?;

@@ -8,11 +8,17 @@
 //! [`Store`](crate::Store), and forward to it from [`SqlStore`](crate::SqlStore).
 
 pub(crate) mod cargo;
+pub(crate) mod control;
 pub(crate) mod decisions;
 pub(crate) mod declarations;
 pub(crate) mod documents;
+pub(crate) mod lab;
 pub(crate) mod parties;
 pub(crate) mod reference_data;
+pub(crate) mod release;
 pub(crate) mod revenue;
+pub(crate) mod roster;
+pub(crate) mod seizures;
 pub(crate) mod tallies;
+pub(crate) mod tasks;
 pub(crate) mod users;

@@ -92,7 +92,14 @@ pub(crate) async fn record_payment(
             payment.reference
         )));
     }
-    balance_of(conn, id).await.map(Some)
+    let balance = balance_of(conn, id).await?;
+    if balance
+        .as_ref()
+        .is_some_and(|b| b.due <= rust_decimal::Decimal::ZERO)
+    {
+        super::control::release_when_covered(conn, id, payment.at).await?;
+    }
+    Ok(Some(balance))
 }
 
 /// Records a re-assessment as the next version, numbered under a lock on the declaration's

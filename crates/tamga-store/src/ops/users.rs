@@ -37,3 +37,10 @@ pub(crate) async fn user_by_token(conn: &mut Conn<'_>, token_hash: &str) -> Resu
         .await?;
     row.map(UserRow::into_user).transpose()
 }
+
+/// The user with this name, if any.
+pub(crate) async fn user_by_name(conn: &mut Conn<'_>, name: &str) -> Result<Option<User>> {
+    let select = "SELECT id, name, role, party_id FROM users WHERE name = $1";
+    let row: Option<UserRow> = conn.optional(select, &[Bind::Str(name)]).await?;
+    row.map(UserRow::into_user).transpose()
+}

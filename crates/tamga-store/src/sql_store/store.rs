@@ -8,15 +8,21 @@ use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
-use crate::ops::{
-    cargo, decisions, declarations, documents, parties, reference_data, revenue, users,
-};
+use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
+use crate::control::{TaskEvent, TaskOutcome, TaskStep};
+use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
+use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
+use crate::ops::revenue;
+use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
+use crate::ops::{lab, release, roster, seizures, tasks, users};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
 use crate::risk::StoredOutcome;
 use crate::risk::{DocumentOutcome, FeedbackRow, NewDocument, StoredDecision, StoredDocument};
 use crate::{Result, Store};
+use tamga_control::allocation::{Conflict, Officer, Shift};
+use tamga_control::task::ControlTask;
 
 #[async_trait]
 impl Store for SqlStore {
@@ -41,6 +47,10 @@ impl Store for SqlStore {
 
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
         users::user_by_token(&mut self.read().await?.conn(), token_hash).await
+    }
+
+    async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
+        users::user_by_name(&mut self.read().await?.conn(), name).await
     }
 
     async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
@@ -250,5 +260,155 @@ impl Store for SqlStore {
         representative: &str,
     ) -> Result<Vec<MandateRecord>> {
         parties::mandates_between(&mut self.read().await?.conn(), party, representative).await
+    }
+
+    async fn set_officer(&self, officer: Officer) -> Result<RosterChange> {
+        self.write(|c| Box::pin(roster::set_officer(c, officer)))
+            .await
+    }
+
+    async fn add_shift(&self, shift: Shift) -> Result<RosterChange> {
+        self.write(|c| Box::pin(roster::add_shift(c, shift))).await
+    }
+
+    async fn add_conflict(&self, conflict: Conflict) -> Result<RosterChange> {
+        self.write(|c| Box::pin(roster::add_conflict(c, conflict)))
+            .await
+    }
+
+    async fn officers(&self, office: Option<&str>) -> Result<Vec<Officer>> {
+        roster::officers(&mut self.read().await?.conn(), office).await
+    }
+
+    async fn tasks_of(&self, mrn: &str) -> Result<Vec<ControlTask>> {
+        control::tasks_of(&mut self.read().await?.conn(), mrn).await
+    }
+
+    async fn task(&self, id: i64) -> Result<Option<ControlTask>> {
+        control::task(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn task_events(&self, id: i64) -> Result<Vec<TaskEvent>> {
+        control::task_events(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn task_draws(&self, id: i64) -> Result<Vec<StoredDraw>> {
+        control::draws(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn replay_draws(&self, id: i64) -> Result<Option<Vec<ReplayedDraw>>> {
+        self.write(move |c| Box::pin(control::replay_draws(c, id)))
+            .await
+    }
+
+    async fn task_step(&self, id: i64, by: &User, step: TaskStep) -> Result<TaskOutcome> {
+        let by = by.clone();
+        self.write(move |c| Box::pin(async move { tasks::step(c, id, &by, step).await }))
+            .await
+    }
+
+    async fn worklist(&self, user: i64) -> Result<Vec<ControlTask>> {
+        tasks::worklist(&mut self.read().await?.conn(), user).await
+    }
+
+    async fn office_tasks(
+        &self,
+        office: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<Vec<ControlTask>> {
+        tasks::office_tasks(&mut self.read().await?.conn(), office, state).await
+    }
+
+    async fn task_findings(&self, id: i64) -> Result<Option<String>> {
+        tasks::findings(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn suspend_officer(
+        &self,
+        officer: i64,
+        by: &User,
+        suspended: bool,
+    ) -> Result<SuspendOutcome> {
+        let by = by.clone();
+        let officer = tamga_control::UserId(officer);
+        self.write(move |c| {
+            Box::pin(async move { roster::suspend(c, officer, &by, suspended).await })
+        })
+        .await
+    }
+
+    async fn place_hold(&self, mrn: &str, by: &User, reason: &str) -> Result<Option<HoldRecord>> {
+        let (mrn, by, reason) = (mrn.to_owned(), by.clone(), reason.to_owned());
+        self.write(move |c| {
+            Box::pin(async move { release::place_hold(c, &mrn, &by, &reason).await })
+        })
+        .await
+    }
+
+    async fn lift_hold(&self, mrn: &str, hold: i64, by: &User, reason: &str) -> Result<bool> {
+        let (mrn, by, reason) = (mrn.to_owned(), by.clone(), reason.to_owned());
+        self.write(move |c| {
+            Box::pin(async move { release::lift_hold(c, &mrn, hold, &by, &reason).await })
+        })
+        .await
+    }
+
+    async fn holds(&self, mrn: &str) -> Result<Option<Vec<HoldRecord>>> {
+        release::holds(&mut self.read().await?.conn(), mrn).await
+    }
+
+    async fn request_sample(&self, sample: NewSample, by: &User) -> Result<SampleOutcome> {
+        let by = by.clone();
+        self.write(move |c| Box::pin(async move { lab::request(c, sample, &by).await }))
+            .await
+    }
+
+    async fn sample_step(&self, id: &str, by: &User, step: SampleStep) -> Result<SampleOutcome> {
+        let (id, by) = (id.to_owned(), by.clone());
+        self.write(move |c| Box::pin(async move { lab::step(c, &id, &by, step).await }))
+            .await
+    }
+
+    async fn sample(&self, id: &str) -> Result<Option<StoredSample>> {
+        lab::load(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn lab_queue(
+        &self,
+        lab: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<Vec<SampleSummary>> {
+        lab::queue(&mut self.read().await?.conn(), lab, state).await
+    }
+
+    async fn samples_of(&self, mrn: &str) -> Result<Vec<String>> {
+        lab::of_declaration(&mut self.read().await?.conn(), mrn).await
+    }
+
+    async fn record_seizure(
+        &self,
+        seizure: tamga_control::seizure::Seizure,
+        by: &User,
+        case: Option<&str>,
+    ) -> Result<CaseOutcome> {
+        let (by, case) = (by.clone(), case.map(str::to_owned));
+        self.write(move |c| {
+            Box::pin(async move { seizures::record(c, seizure, &by, case.as_deref()).await })
+        })
+        .await
+    }
+
+    async fn seizure(&self, id: i64) -> Result<Option<StoredSeizure>> {
+        seizures::seizure(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn offence_case(&self, number: &str) -> Result<Option<tamga_control::case::OffenceCase>> {
+        seizures::case(&mut self.read().await?.conn(), number).await
+    }
+
+    async fn case_step(&self, number: &str, by: &User, step: CaseStep) -> Result<CaseOutcome> {
+        let (number, by) = (number.to_owned(), by.clone());
+        self.write(move |c| Box::pin(async move { seizures::step(c, &number, &by, step).await }))
+            .await
     }
 }

@@ -2,11 +2,15 @@
 
 mod cargo;
 mod contract;
+mod control;
+mod control_steps;
 mod fixtures;
+mod lab;
 mod parties;
 mod postgres_cluster;
 mod revenue;
 mod risk;
+mod seizures;
 mod sqlite_durability;
 
 /// Runs one contract test against both backends.
@@ -54,10 +58,22 @@ on_both_backends!(
     mandates_are_granted_between_registered_parties,
     revoking_a_mandate_keeps_it_with_an_end,
     revoking_never_extends_a_mandate,
+    channels_open_their_control_tasks,
+    only_eligible_officers_are_drawn,
+    tasks_wait_when_nobody_is_on_duty,
+    green_is_released_once_paid,
+    red_control_runs_to_release,
+    supervisors_reallocate_and_suspend,
+    samples_keep_custody_and_four_eyes,
+    seizures_open_and_join_cases,
 );
 
 use cargo::*;
 use contract::*;
+use control::*;
+use control_steps::*;
+use lab::*;
 use parties::*;
 use revenue::*;
 use risk::*;
+use seizures::*;

@@ -1,6 +1,7 @@
 //! The `tamga` binary end to end: real processes, real sockets.
 
 mod cli;
+mod control;
 mod crash;
 mod learning;
 mod servers;

@@ -28,6 +28,36 @@ async fn notifications(app: &TestApp, mrn: &str, token: &str) -> (StatusCode, St
     (status, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
+/// An examiner of UZTAS on duty now; returns their token.
+async fn examiner_on_duty(app: &TestApp) -> String {
+    use tamga_control::allocation::{Group, Officer, Shift};
+    let token = app
+        .user("examiner", tamga_core::role::Role::Officer, None)
+        .await;
+    let id = tamga_control::UserId(
+        app.get("/api/v1/me", &token).await.body["id"]
+            .as_i64()
+            .unwrap(),
+    );
+    let office = tamga_core::codes::Locode::parse("UZTAS").unwrap();
+    let officer = Officer {
+        id,
+        office,
+        section: "import".into(),
+        group: Group::Examiner,
+        suspended: false,
+    };
+    app.state.store.set_officer(officer).await.unwrap();
+    let now = tamga_store::sql::now();
+    let shift = Shift {
+        officer: id,
+        start: now - time::Duration::hours(1),
+        end: now + time::Duration::hours(1),
+    };
+    app.state.store.add_shift(shift).await.unwrap();
+    token
+}
+
 #[tokio::test]
 async fn dms_notifications_follow_the_channel_and_the_release() {
     let app = TestApp::sqlite().await;
@@ -35,6 +65,7 @@ async fn dms_notifications_follow_the_channel_and_the_release() {
     let profile = json!({"id": "docs", "title": "documents", "condition": "true", "effect": {"force": "yellow"}, "reason": "r"});
     app.post("/api/v1/risk/profiles", &app.analyst, &profile)
         .await;
+    let examiner = examiner_on_duty(&app).await;
     let lodged = lodge(&app, "N-1").await;
     assert_eq!(lodged.body["channel"], "yellow");
     let mrn = lodged.body["mrn"].as_str().unwrap();
@@ -63,8 +94,17 @@ async fn dms_notifications_follow_the_channel_and_the_release() {
         &pay,
     )
     .await;
+    // A yellow declaration is released by its examiner once the documentary check is done.
+    let task = app.get("/api/v1/tasks", &examiner).await.body["tasks"][0]["id"].clone();
+    for (step, body) in [("start", json!({})), ("complete", json!({"findings": []}))] {
+        let path = format!("/api/v1/tasks/{task}/{step}");
+        assert_eq!(
+            app.post(&path, &examiner, &body).await.status,
+            StatusCode::OK
+        );
+    }
     assert_eq!(
-        app.post(&path, &app.officer, &release).await.status,
+        app.post(&path, &examiner, &release).await.status,
         StatusCode::OK
     );
     let (_, xml) = notifications(&app, mrn, &app.broker).await;

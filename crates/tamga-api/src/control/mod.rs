@@ -1,0 +1,154 @@
+//! Control over HTTP: the officer's worklist and the steps of a control task (`tasks`), the
+//! roster of examiners, shifts, conflicts and suspensions, and holds on goods (`roster`); the
+//! laboratory's samples, custody, results and reports (`lab`, with its own role table); seizures,
+//! offence cases and the CEN export (`seizures`). Who
+//! may do what is one table, [`allowed`]; the rules themselves are `tamga-control`'s, applied
+//! by the store in the transactions that need them.
+//!
+//! | action | declarant | officer | analyst | lab | supervisor | admin |
+//! |---|---|---|---|---|---|---|
+//! | worklist, work on own tasks | | ✓ | | | ✓ | |
+//! | view a task (own, office's, any) | | own | | | office | any |
+//! | office tasks, cancel, roster | | | | | ✓ | ✓ |
+//! | reallocate, allocate, suspend | | | | | ✓ | |
+//! | holds, seizures, cases, CEN export | | ✓ | | | ✓ | ✓ |
+//! | CEN export with personal data | | | | | ✓ | |
+
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::Router;
+use tamga_core::codes::Locode;
+use tamga_core::role::Role;
+use tamga_core::FieldError;
+use tamga_store::User;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub(crate) mod lab;
+pub(crate) mod roster;
+pub(crate) mod seizures;
+pub(crate) mod tasks;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tasks", get(tasks::worklist))
+        .route("/tasks/{id}", get(tasks::one))
+        .route("/tasks/{id}/start", post(tasks::start))
+        .route("/tasks/{id}/complete", post(tasks::complete))
+        .route("/tasks/{id}/cancel", post(tasks::cancel))
+        .route("/tasks/{id}/endorse", post(tasks::endorse))
+        .route("/tasks/{id}/reallocate", post(tasks::reallocate))
+        .route("/tasks/{id}/allocate", post(tasks::allocate))
+        .route("/control/tasks", get(tasks::office))
+        .route("/control/officers", get(roster::officers))
+        .route("/control/officers/{id}", put(roster::set_officer))
+        .route("/control/officers/{id}/shifts", post(roster::add_shift))
+        .route(
+            "/control/officers/{id}/conflicts",
+            post(roster::add_conflict),
+        )
+        .route("/control/officers/{id}/suspension", post(roster::suspend))
+        .route(
+            "/declarations/{mrn}/holds",
+            get(roster::holds).post(roster::place_hold),
+        )
+        .route(
+            "/declarations/{mrn}/holds/{hold}/lift",
+            post(roster::lift_hold),
+        )
+        .route("/tasks/{id}/samples", post(lab::request))
+        .route("/lab/samples", get(lab::queue))
+        .route("/lab/samples/{id}", get(lab::one))
+        .route("/lab/samples/{id}/state", post(lab::change_state))
+        .route("/lab/samples/{id}/handovers", post(lab::handover))
+        .route("/lab/samples/{id}/result", post(lab::result))
+        .route("/lab/samples/{id}/verify", post(lab::verify))
+        .route("/lab/samples/{id}/publish", post(lab::publish))
+        .route("/lab/turnaround", get(lab::turnaround))
+        .route("/seizures", post(seizures::record))
+        .route("/seizures/{id}", get(seizures::one))
+        .route("/seizures/{id}/cen", get(seizures::cen))
+        .route(
+            "/cases/{number}",
+            get(seizures::case).post(seizures::change),
+        )
+}
+
+/// What a user asks to do with control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// See one's worklist, start, complete or endorse one's own tasks.
+    Work,
+    /// See a task (which ones: `tamga_control::task::may_see`).
+    ViewTask,
+    /// See an office's tasks, cancel a task, set up officers, shifts and conflicts.
+    Oversee,
+    /// Reallocate or allocate a task by a new draw, suspend an examiner.
+    Supervise,
+    /// Place, lift and see holds on goods.
+    Hold,
+}
+
+/// The role table of control (see the module documentation).
+pub(crate) fn allowed(role: Role, action: Action) -> bool {
+    use Role::*;
+    match action {
+        Action::Work => matches!(role, Officer | Supervisor),
+        Action::ViewTask | Action::Hold => matches!(role, Officer | Supervisor | Admin),
+        Action::Oversee => matches!(role, Supervisor | Admin),
+        Action::Supervise => role == Supervisor,
+    }
+}
+
+pub(crate) fn require(user: &User, action: Action) -> Result<(), ApiError> {
+    if allowed(user.role, action) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "the role {} may not do this with control tasks",
+            user.role.as_str()
+        )))
+    }
+}
+
+/// The offices a supervisor oversees: the office of the section they belong to.
+pub(crate) async fn offices_of(state: &AppState, user: &User) -> Result<Vec<Locode>, ApiError> {
+    let officers = state.store.officers(None).await?;
+    Ok(officers
+        .into_iter()
+        .filter(|o| o.id.0 == user.id)
+        .map(|o| o.office)
+        .collect())
+}
+
+/// A reason or other free text: trimmed, 1 to `max` characters, no control characters
+/// (NUL included); a 422 naming `pointer` otherwise.
+pub(crate) fn text(pointer: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            pointer,
+            "invalid_text",
+            format!("1 to {max} characters, without control characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A 422 naming every invalid field.
+pub(crate) fn invalid(errors: Vec<FieldError>) -> ApiError {
+    ApiError::BadRequest {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        detail: format!("{} invalid field(s); see errors", errors.len()),
+        errors,
+    }
+}
+
+/// The 409 of a refused step: the current state and the allowed ones.
+pub(crate) fn conflict(detail: String) -> ApiError {
+    ApiError::Conflict {
+        detail,
+        existing_mrn: None,
+    }
+}
