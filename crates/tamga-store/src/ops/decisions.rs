@@ -82,7 +82,7 @@ pub(crate) fn insert_decision<'a>(
         Bind::Str(&risk.document),
     ];
     script.push(insert, binds);
-    super::tallies::count_decision(script, risk);
+    super::tallies::count_decision(script, declaration_id, risk);
     if risk.profiles.is_empty() {
         return;
     }

@@ -17,6 +17,17 @@ use crate::script::Script;
 use crate::{Result, StoreError};
 
 impl OutcomeCounts {
+    /// Adds another shard's counts.
+    fn add(&mut self, other: &OutcomeCounts) {
+        self.inspected += other.inspected;
+        self.hits += other.hits;
+        self.revenue += other.revenue;
+        for (kind, n) in &other.findings {
+            *self.findings.entry(kind.clone()).or_default() += n;
+        }
+        self.findings.retain(|_, n| *n != 0);
+    }
+
     /// Adds (`sign` 1) or takes away (`sign` -1) one outcome document's part: one inspection,
     /// a hit when it has findings, its extra revenue and its findings by type.
     fn apply(&mut self, outcome: &serde_json::Value, sign: i64) {
@@ -58,26 +69,47 @@ fn subjects<'a>(
     out
 }
 
+/// The shard of a declaration's tally rows.
+fn shard(declaration_id: i64) -> i64 {
+    declaration_id.rem_euclid(SHARDS)
+}
+
+/// Rows each subject's day is split over, so that concurrent lodgements on PostgreSQL do not
+/// all wait for the lock of one row until their commits.
+const SHARDS: i64 = 16;
+
 /// Counts a decision taken at acceptance, in the lodgement's script.
-pub(crate) fn count_decision<'a>(script: &mut Script<'a>, risk: &'a RiskRecord) {
+pub(crate) fn count_decision<'a>(
+    script: &mut Script<'a>,
+    declaration_id: i64,
+    risk: &'a RiskRecord,
+) {
     let subjects = subjects(risk.random, risk.profiles.iter().map(|(id, _)| id.as_str()));
-    let mut sql =
-        String::from("INSERT INTO risk_tallies (day, kind, profile, decided, outcomes) VALUES ");
-    let mut binds = Vec::with_capacity(subjects.len() * 3);
+    let mut sql = String::from(
+        "INSERT INTO risk_tallies (day, kind, profile, shard, decided, outcomes) VALUES ",
+    );
+    let mut binds = Vec::with_capacity(subjects.len() * 4);
     for (i, (kind, profile)) in subjects.into_iter().enumerate() {
         if i > 0 {
             sql.push_str(", ");
         }
-        let n = i * 3;
-        sql.push_str(&format!("(${}, ${}, ${}, 1, '{{}}')", n + 1, n + 2, n + 3));
+        let n = i * 4;
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, 1, '{{}}')",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        ));
         binds.extend([
             Bind::Text(risk.day.to_string()),
             Bind::Str(kind),
             Bind::Text(profile),
+            Bind::Int(shard(declaration_id)),
         ]);
     }
     sql.push_str(
-        " ON CONFLICT (day, kind, profile) DO UPDATE SET decided = risk_tallies.decided + 1",
+        " ON CONFLICT (day, kind, profile, shard) DO UPDATE SET decided = risk_tallies.decided + 1",
     );
     script.push(sql, binds);
 }
@@ -112,9 +144,15 @@ pub(crate) async fn count_outcome(
     let previous = previous.map(parse).transpose()?;
     let latest = parse(latest)?;
     for (kind, profile) in subjects(random, profiles.iter().map(|(p,)| p.as_str())) {
-        let key = [Bind::Str(&day), Bind::Str(kind), Bind::Str(&profile)];
+        let key = [
+            Bind::Str(&day),
+            Bind::Str(kind),
+            Bind::Str(&profile),
+            Bind::Int(shard(declaration_id)),
+        ];
         let select = format!(
-            "SELECT outcomes FROM risk_tallies WHERE day = $1 AND kind = $2 AND profile = $3{}",
+            "SELECT outcomes FROM risk_tallies WHERE day = $1 AND kind = $2 AND profile = $3 \
+             AND shard = $4{}",
             conn.dialect().lock_row()
         );
         let Some(text) = conn.optional_scalar::<String>(&select, &key).await? else {
@@ -128,20 +166,16 @@ pub(crate) async fn count_outcome(
         counts.apply(&latest, 1);
         let text =
             serde_json::to_string(&counts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let update =
-            "UPDATE risk_tallies SET outcomes = $4 WHERE day = $1 AND kind = $2 AND profile = $3";
-        let binds = [
-            key[0].clone(),
-            key[1].clone(),
-            key[2].clone(),
-            Bind::Text(text),
-        ];
+        let update = "UPDATE risk_tallies SET outcomes = $5 \
+                      WHERE day = $1 AND kind = $2 AND profile = $3 AND shard = $4";
+        let [a, b, c, d] = key;
+        let binds = [a, b, c, d, Bind::Text(text)];
         conn.execute(update, &binds).await?;
     }
     Ok(())
 }
 
-/// The tally rows of the days `from..=to`.
+/// The tally rows of the days `from..=to`, one per day and subject (the shards added up).
 pub(crate) async fn tallies(conn: &mut Conn<'_>, from: Date, to: Date) -> Result<Vec<TallyRow>> {
     let select = "SELECT day, kind, profile, decided, outcomes FROM risk_tallies \
                   WHERE day >= $1 AND day <= $2";
@@ -151,19 +185,23 @@ pub(crate) async fn tallies(conn: &mut Conn<'_>, from: Date, to: Date) -> Result
             &[Bind::Text(from.to_string()), Bind::Text(to.to_string())],
         )
         .await?;
-    rows.into_iter()
-        .map(|(day, kind, profile, decided, outcomes)| {
-            let outcomes = serde_json::from_str(&outcomes)
-                .map_err(|e| StoreError::Corrupt(format!("a risk tally of {day}: {e}")))?;
-            Ok(TallyRow {
+    let mut merged: BTreeMap<(String, String, String), TallyRow> = BTreeMap::new();
+    for (day, kind, profile, decided, outcomes) in rows {
+        let outcomes: OutcomeCounts = serde_json::from_str(&outcomes)
+            .map_err(|e| StoreError::Corrupt(format!("a risk tally of {day}: {e}")))?;
+        let row = merged
+            .entry((day.clone(), kind.clone(), profile.clone()))
+            .or_insert_with(|| TallyRow {
                 day,
                 kind,
                 profile,
-                decided,
-                outcomes,
-            })
-        })
-        .collect()
+                decided: 0,
+                outcomes: OutcomeCounts::default(),
+            });
+        row.decided += decided;
+        row.outcomes.add(&outcomes);
+    }
+    Ok(merged.into_values().collect())
 }
 
 /// Builds the tallies from every stored decision and latest outcome when there are none yet
@@ -215,7 +253,8 @@ pub(crate) async fn rebuild_if_empty(conn: &mut Conn<'_>) -> Result<u64> {
             }
         }
     }
-    let insert = "INSERT INTO risk_tallies (day, kind, profile, decided, outcomes) VALUES ($1, $2, $3, $4, $5)";
+    let insert = "INSERT INTO risk_tallies (day, kind, profile, shard, decided, outcomes) \
+                  VALUES ($1, $2, $3, 0, $4, $5)";
     for ((day, kind, profile), (decided, counts)) in rows {
         let text =
             serde_json::to_string(&counts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
