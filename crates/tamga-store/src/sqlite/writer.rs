@@ -7,9 +7,9 @@
 //! Every call on the connection is a hand-off to its thread and back, and those hand-offs,
 //! not SQLite, bounded lodgement. So a job's savepoint is opened (and the previous job's
 //! released) by statements that go ahead of the job's first statement in the same call, and
-//! the last release goes with the commit. Each job's savepoint has its own name, so a failed
-//! job is rolled back to exactly its own; when that is impossible (its savepoint was never
-//! opened) the whole batch is rolled back and every caller told so.
+//! the last release goes with the commit. A job's savepoint is named apart from the previous
+//! job's, so a failed job is rolled back to exactly its own; when that is impossible (its
+//! savepoint was never opened) the whole batch is rolled back and every caller told so.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -188,7 +188,8 @@ async fn commit(conn: &mut SqliteConnection, release: String) -> Option<String> 
     }
 }
 
-/// The savepoints of one batch: a name per job, and the last job's, still open.
+/// The savepoints of one batch: the next job's number, and the last job's savepoint, still
+/// open.
 #[derive(Debug, Default)]
 struct Savepoints {
     next: usize,
@@ -210,7 +211,10 @@ impl Savepoints {
         conn: &mut SqliteConnection,
         job: Box<dyn Job>,
     ) -> (Done, Result<(), sqlx::Error>) {
-        let name = format!("job{}", self.next);
+        // Two names, taken in turn, tell a job's savepoint from the one before it; that is all
+        // a rollback needs (an older one is released already), and the statements that carry
+        // them stay few enough for the connection's statement cache.
+        let name = format!("job{}", self.next % 2);
         self.next += 1;
         let pending = self.open.clone();
         let prefix = format!("{}SAVEPOINT {name}", self.release());
