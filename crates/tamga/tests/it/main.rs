@@ -3,7 +3,9 @@
 mod cli;
 mod control;
 mod crash;
+mod ingest;
 mod learning;
+mod parties;
 mod servers;
 
 use std::io::{BufRead, BufReader};
