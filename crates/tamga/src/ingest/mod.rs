@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use tamga_api::lodge::Format;
+
 use crate::client::Target;
 use crate::settings::Settings;
 
@@ -33,29 +35,6 @@ pub struct IngestArgs {
     pub once: bool,
     #[command(flatten)]
     pub target: Target,
-}
-
-/// The kind of a file, from its first character.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Edifact,
-    Xml,
-    Other,
-}
-
-fn format_of(text: &str) -> Format {
-    match text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .next()
-    {
-        Some('{') => Format::Json,
-        Some('U') => Format::Edifact,
-        Some('<') => Format::Xml,
-        _ => Format::Other,
-    }
 }
 
 mod dry_run;
@@ -149,20 +128,14 @@ async fn post(
     token: &str,
     bytes: Vec<u8>,
 ) -> Result<Result<Answer, Outcome>, String> {
-    let format = format_of(&String::from_utf8_lossy(&bytes));
-    let content_type = match format {
-        Format::Json => "application/json",
-        Format::Edifact => "application/edifact",
-        Format::Xml => "application/xml",
-        Format::Other => {
-            let why = "not JSON, EDIFACT or WCO DM XML".to_owned();
-            return Ok(Err(Outcome::Rejected(vec![why])));
-        }
+    let Some(format) = Format::sniff(&String::from_utf8_lossy(&bytes)) else {
+        let why = "not JSON, EDIFACT or WCO DM XML".to_owned();
+        return Ok(Err(Outcome::Rejected(vec![why])));
     };
     let response = http
         .post(format!("{url}/api/v1/declarations"))
         .bearer_auth(token)
-        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .header(reqwest::header::CONTENT_TYPE, format.content_type())
         .body(bytes)
         .send()
         .await
@@ -196,7 +169,7 @@ fn outcome(answer: &Answer) -> Outcome {
     match answer.format {
         Format::Edifact => return edifact_outcome(status, body),
         Format::Xml => return xml_outcome(status, body),
-        Format::Json | Format::Other => {}
+        Format::Json => {}
     }
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     if status.is_success() {
