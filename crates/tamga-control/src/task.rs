@@ -16,32 +16,7 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::transition::{IllegalTransition, Lifecycle};
 use crate::UserId;
 
-/// The channel the targeting engine chose (the same written forms as `tamga-risk`'s).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
-    Green,
-    Blue,
-    Yellow,
-    Red,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 4] = [Channel::Green, Channel::Blue, Channel::Yellow, Channel::Red];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Green => "green",
-            Channel::Blue => "blue",
-            Channel::Yellow => "yellow",
-            Channel::Red => "red",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == raw)
-    }
-}
+pub use tamga_core::channel::Channel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

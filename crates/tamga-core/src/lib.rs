@@ -22,6 +22,7 @@
 )]
 
 pub mod cargo;
+pub mod channel;
 pub mod check;
 pub mod codes;
 pub mod dates;
