@@ -13,7 +13,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::PathParam;
 use crate::AppState;
 
-pub(crate) fn router() -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/commodities", get(search))
         .route("/commodities/{code}", get(lookup))
@@ -22,14 +22,14 @@ pub(crate) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct DateParam {
+pub struct DateParam {
     /// The day whose HS edition applies, YYYY-MM-DD; today when absent.
     date: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct SearchParams {
+pub struct SearchParams {
     /// Words that must all appear in the description, or the leading digits of a code.
     q: String,
     /// The day whose HS edition applies, YYYY-MM-DD; today when absent.
@@ -39,7 +39,7 @@ pub(crate) struct SearchParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct CommodityView {
+pub struct CommodityView {
     pub edition: HsEditionYear,
     pub entry: HsEntry,
     /// May goods be declared under it (a 6-digit subheading, the leaf of the HS)?
@@ -50,7 +50,7 @@ pub(crate) struct CommodityView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct SearchResult {
+pub struct SearchResult {
     pub edition: HsEditionYear,
     pub items: Vec<HsEntry>,
 }
@@ -82,7 +82,7 @@ fn edition_on(raw: Option<&str>) -> Result<HsEditionYear, ApiError> {
         (status = 404, description = "Not in the edition in force", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn lookup(
+pub async fn lookup(
     State(state): State<AppState>,
     PathParam(code): PathParam<String>,
     params: Result<Query<DateParam>, axum::extract::rejection::QueryRejection>,
@@ -124,7 +124,7 @@ pub(crate) async fn lookup(
         (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn search(
+pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<SearchResult>, ApiError> {
@@ -155,6 +155,6 @@ pub(crate) async fn search(
     tag = "reference",
     responses((status = 200, description = "Every office", body = Vec<Office>))
 )]
-pub(crate) async fn offices(State(state): State<AppState>) -> Json<Vec<Office>> {
+pub async fn offices(State(state): State<AppState>) -> Json<Vec<Office>> {
     Json(state.reference.offices.iter().cloned().collect())
 }

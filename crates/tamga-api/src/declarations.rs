@@ -20,7 +20,7 @@ use crate::lodge::{Lodger, Mode, Verdict};
 use crate::views::DeclarationView;
 use crate::AppState;
 
-pub(crate) fn router() -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/declarations", post(lodge))
         .route("/declarations/{mrn}", get(get_declaration))
@@ -55,7 +55,7 @@ pub(crate) fn router() -> Router<AppState> {
         (status = 422, description = "Invalid: every field error listed", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn lodge(
+pub async fn lodge(
     State(state): State<AppState>,
     Caller(user): Caller,
     submission: Submission,
@@ -116,7 +116,7 @@ fn mrn_param(raw: &str) -> Result<Mrn, ApiError> {
         (status = 404, description = "No such declaration visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn get_declaration(
+pub async fn get_declaration(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
@@ -136,7 +136,7 @@ pub(crate) async fn get_declaration(
 /// A requested status change, with the reason that goes into the history.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StatusRequest {
+pub struct StatusRequest {
     /// The new status.
     status: Status,
     /// Why: recorded in the declaration's history.
@@ -161,7 +161,7 @@ pub(crate) struct StatusRequest {
         (status = 422, description = "Bad request body", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn change_status(
+pub async fn change_status(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,

@@ -24,22 +24,22 @@ use tamga_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-mod auth;
+pub mod auth;
 mod cargo;
-mod commodities;
-mod control;
-mod declarations;
+pub mod commodities;
+pub mod control;
+pub mod declarations;
 mod edifact;
 pub mod error;
-mod extract;
+pub mod extract;
 mod health;
-mod list;
+pub mod list;
 pub mod lodge;
 pub mod openapi;
 mod parties;
 pub mod revenue;
 pub mod risk;
-mod views;
+pub mod views;
 mod wco;
 
 /// Settings of the HTTP edge.
@@ -92,6 +92,13 @@ impl AppState {
 
 /// The whole application: every route, with request ids, tracing and the body limit.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The application with `pages` (the web UI's routes) beside the API, under the same layers.
+/// The UI's handlers call the API's handlers for their data, so a screen and the API answer
+/// the same question the same way.
+pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
     let body_limit = state.settings.body_limit;
     let api = Router::new()
         .merge(declarations::router())
@@ -107,6 +114,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(health::router())
+        .merge(pages)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state)

@@ -18,7 +18,7 @@ use crate::AppState;
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 
-pub(crate) fn router() -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     Router::new().route("/declarations", get(list))
 }
 
@@ -44,7 +44,7 @@ pub(crate) fn router() -> Router<AppState> {
         (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn list(
+pub async fn list(
     State(state): State<AppState>,
     Caller(user): Caller,
     params: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,

@@ -36,6 +36,7 @@ pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod token;
+pub mod web;
 
 pub use records::*;
 pub use revenue::*;
@@ -385,6 +386,33 @@ pub trait Store: Send + Sync + 'static {
         party: &str,
         representative: &str,
     ) -> Result<Vec<parties::MandateRecord>>;
+
+    // --- The web UI's sign-in: passwords and sessions.
+
+    /// The user named `name` with their password hash, for the login form.
+    async fn credentials(&self, name: &str) -> Result<Option<web::Credentials>>;
+
+    /// Sets a user's Argon2id password hash and revokes their sessions; `false` for no such user.
+    async fn set_password(&self, name: &str, hash: &str, must_change: bool) -> Result<bool>;
+
+    /// Stores the UI language a user chose.
+    async fn set_language(&self, user_id: i64, language: &str) -> Result<()>;
+
+    /// Opens a web session.
+    async fn open_session(&self, session: web::NewSession) -> Result<()>;
+
+    /// The session in force with this cookie hash at `now` (expired and revoked ones are `None`).
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<web::Session>>;
+
+    /// Revokes a session; `false` when it was not in force.
+    async fn revoke_session(&self, id_hash: &str) -> Result<bool>;
+
+    /// Revokes every session of a user; how many were in force.
+    async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -23,6 +23,9 @@ pub enum AdminCommand {
         #[arg(long)]
         party: Option<String>,
     },
+    /// Set a user's web password, read from the first line of standard input; the user must
+    /// change it at their next sign-in, and their open sessions end.
+    SetPassword { name: String },
     /// The party registry.
     Party {
         #[command(subcommand)]
@@ -40,6 +43,7 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
         AdminCommand::CreateUser { name, role, party } => {
             create_user(settings, &name, &role, party.as_deref()).await
         }
+        AdminCommand::SetPassword { name } => set_password(settings, &name).await,
         AdminCommand::Party { command } => {
             let store = crate::serve::open_store(settings).await?;
             parties::party(&*store, command).await
@@ -88,5 +92,25 @@ pub async fn create_user(
         role.as_str()
     );
     println!("{secret}");
+    Ok(())
+}
+
+/// Sets the password read from standard input, after the UI's policy.
+async fn set_password(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']);
+    if let Some(problem) = tamga_web::password::policy(name, password) {
+        let min = tamga_web::password::MIN_LENGTH;
+        bail!("the password is refused ({problem}): at least {min} characters, no control characters, not the user name");
+    }
+    let hash = tamga_web::password::hash(password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = crate::serve::open_store(settings).await?;
+    if !store.set_password(name, &hash, true).await? {
+        bail!("no user named {name:?}");
+    }
+    eprintln!("password set for {name:?}; they must change it at their next sign-in");
     Ok(())
 }

@@ -70,7 +70,11 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     );
     tokio::spawn(refresh_revenue(state.clone()));
     tokio::spawn(refresh_risk(state.clone()));
-    let app = tamga_api::router(state);
+    let web = tamga_web::WebSettings {
+        session_hours: settings.web.session_hours.max(1),
+        secure_cookies: settings.web.secure_cookies,
+    };
+    let app = tamga_api::router_with(state, tamga_web::router(web));
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

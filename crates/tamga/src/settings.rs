@@ -26,6 +26,28 @@ pub struct Settings {
     pub body_limit: usize,
     pub log: LogSettings,
     pub client: ClientSettings,
+    #[serde(default)]
+    pub web: WebSection,
+}
+
+/// The web UI's sessions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebSection {
+    /// How long a sign-in lasts, in hours.
+    pub session_hours: u32,
+    /// Mark cookies `Secure`: set when tamga is reached over HTTPS (e.g. behind a TLS proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebSection {
+    fn default() -> Self {
+        let web = tamga_web::WebSettings::default();
+        Self {
+            session_hours: web.session_hours,
+            secure_cookies: web.secure_cookies,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,6 +83,7 @@ impl Default for Settings {
                 url: "http://127.0.0.1:8080".into(),
                 token: None,
             },
+            web: WebSection::default(),
         }
     }
 }

@@ -95,7 +95,7 @@ pub struct SamplingForm {
         (status = 409, description = "The task is not in progress, or the sample id is used", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn request(
+pub async fn request(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -178,7 +178,7 @@ pub struct Queue {
         (status = 400, description = "An unknown state", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Laboratory, supervisors and administrators only", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn queue(
+pub async fn queue(
     State(state): State<AppState>,
     Caller(user): Caller,
     query: Result<Query<QueueQuery>, QueryRejection>,
@@ -217,7 +217,7 @@ fn parse_state(raw: &str) -> Option<SampleState> {
         (status = 403, description = "Declarants and analysts never see samples", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such sample visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn one(
+pub async fn one(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -256,7 +256,7 @@ pub struct StateRequest {
         (status = 409, description = "Illegal step: the current state and the allowed ones", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An unknown state or an invalid reason", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn change_state(
+pub async fn change_state(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -324,7 +324,7 @@ pub struct HandoverRequest {
         (status = 409, description = "The sample is disposed of or returned", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn handover(
+pub async fn handover(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -365,7 +365,7 @@ pub(crate) async fn handover(
         (status = 409, description = "Not in analysis", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn result(
+pub async fn result(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -394,7 +394,7 @@ pub(crate) async fn result(
         (status = 404, description = "No such sample", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not to be verified, or the caller entered the result", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn verify(
+pub async fn verify(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -419,7 +419,7 @@ pub(crate) async fn verify(
         (status = 404, description = "No such sample", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not verified", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn publish(
+pub async fn publish(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -447,7 +447,7 @@ pub struct TurnaroundView {
         (status = 200, description = "Turnaround per laboratory", body = TurnaroundView),
         (status = 403, description = "Laboratory, supervisors and administrators only", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn turnaround(
+pub async fn turnaround(
     State(state): State<AppState>,
     Caller(user): Caller,
 ) -> Result<Json<TurnaroundView>, ApiError> {

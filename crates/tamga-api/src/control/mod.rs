@@ -25,12 +25,12 @@ use tamga_store::User;
 use crate::error::ApiError;
 use crate::AppState;
 
-pub(crate) mod lab;
-pub(crate) mod roster;
-pub(crate) mod seizures;
-pub(crate) mod tasks;
+pub mod lab;
+pub mod roster;
+pub mod seizures;
+pub mod tasks;
 
-pub(crate) fn router() -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tasks", get(tasks::worklist))
         .route("/tasks/{id}", get(tasks::one))
@@ -77,7 +77,7 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// What a user asks to do with control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Action {
+pub enum Action {
     /// See one's worklist, start, complete or endorse one's own tasks.
     Work,
     /// See a task (which ones: `tamga_control::task::may_see`).
@@ -91,7 +91,7 @@ pub(crate) enum Action {
 }
 
 /// The role table of control (see the module documentation).
-pub(crate) fn allowed(role: Role, action: Action) -> bool {
+pub fn allowed(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         Action::Work => matches!(role, Officer | Supervisor),
@@ -101,7 +101,7 @@ pub(crate) fn allowed(role: Role, action: Action) -> bool {
     }
 }
 
-pub(crate) fn require(user: &User, action: Action) -> Result<(), ApiError> {
+pub fn require(user: &User, action: Action) -> Result<(), ApiError> {
     if allowed(user.role, action) {
         Ok(())
     } else {
@@ -113,7 +113,7 @@ pub(crate) fn require(user: &User, action: Action) -> Result<(), ApiError> {
 }
 
 /// The offices a supervisor oversees: the office of the section they belong to.
-pub(crate) async fn offices_of(state: &AppState, user: &User) -> Result<Vec<Locode>, ApiError> {
+pub async fn offices_of(state: &AppState, user: &User) -> Result<Vec<Locode>, ApiError> {
     let officers = state.store.officers(None).await?;
     Ok(officers
         .into_iter()
@@ -124,7 +124,7 @@ pub(crate) async fn offices_of(state: &AppState, user: &User) -> Result<Vec<Loco
 
 /// A reason or other free text: trimmed, 1 to `max` characters, no control characters
 /// (NUL included); a 422 naming `pointer` otherwise.
-pub(crate) fn text(pointer: &str, value: &str, max: usize) -> Result<String, FieldError> {
+pub fn text(pointer: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
         return Err(FieldError::new(
@@ -137,7 +137,7 @@ pub(crate) fn text(pointer: &str, value: &str, max: usize) -> Result<String, Fie
 }
 
 /// A 422 naming every invalid field.
-pub(crate) fn invalid(errors: Vec<FieldError>) -> ApiError {
+pub fn invalid(errors: Vec<FieldError>) -> ApiError {
     ApiError::BadRequest {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         detail: format!("{} invalid field(s); see errors", errors.len()),
@@ -146,7 +146,7 @@ pub(crate) fn invalid(errors: Vec<FieldError>) -> ApiError {
 }
 
 /// The 409 of a refused step: the current state and the allowed ones.
-pub(crate) fn conflict(detail: String) -> ApiError {
+pub fn conflict(detail: String) -> ApiError {
     ApiError::Conflict {
         detail,
         existing_mrn: None,

@@ -40,7 +40,7 @@ pub struct OfficersQuery {
         (status = 200, description = "Officers with group and suspension", body = OfficerList),
         (status = 403, description = "Supervisors and administrators only", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn officers(
+pub async fn officers(
     State(state): State<AppState>,
     Caller(user): Caller,
     query: Result<Query<OfficersQuery>, QueryRejection>,
@@ -118,7 +118,7 @@ fn roster_answer(change: RosterChange, id: i64) -> Result<StatusCode, ApiError> 
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn set_officer(
+pub async fn set_officer(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -150,7 +150,7 @@ pub struct ShiftRequest {
         (status = 404, description = "No such officer in a section", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The end is not after the start", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn add_shift(
+pub async fn add_shift(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -189,7 +189,7 @@ pub struct ConflictRequest {
         (status = 404, description = "No such officer in a section", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An invalid party identifier", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn add_conflict(
+pub async fn add_conflict(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -227,7 +227,7 @@ pub struct SuspensionRequest {
         (status = 404, description = "No such officer in a section", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The officer still has open tasks", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn suspend(
+pub async fn suspend(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -261,7 +261,7 @@ pub struct HoldList {
         (status = 403, description = "Officers, supervisors and administrators only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such declaration", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn holds(
+pub async fn holds(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
@@ -285,7 +285,7 @@ pub(crate) async fn holds(
         (status = 404, description = "No such declaration", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or invalid reason", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn place_hold(
+pub async fn place_hold(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
@@ -308,7 +308,7 @@ pub(crate) async fn place_hold(
         (status = 404, description = "No such hold in force", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or invalid reason", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn lift_hold(
+pub async fn lift_hold(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam((mrn, hold)): PathParam<(String, i64)>,

@@ -61,7 +61,7 @@ pub struct TaskList {
         (status = 200, description = "The caller's tasks", body = TaskList),
         (status = 403, description = "Officers and supervisors only", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn worklist(
+pub async fn worklist(
     State(state): State<AppState>,
     Caller(user): Caller,
 ) -> Result<Json<TaskList>, ApiError> {
@@ -86,7 +86,7 @@ pub struct OfficeQuery {
         (status = 400, description = "An unknown state", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supervisors of the office and administrators only", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn office(
+pub async fn office(
     State(state): State<AppState>,
     Caller(user): Caller,
     query: Result<Query<OfficeQuery>, QueryRejection>,
@@ -150,7 +150,7 @@ async fn visible(state: &AppState, user: &User, id: i64) -> Result<ControlTask, 
         (status = 403, description = "Customs control staff only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn one(
+pub async fn one(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -213,7 +213,7 @@ async fn run(
         (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not allocated: the current state and the allowed ones", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn start(
+pub async fn start(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -232,7 +232,7 @@ pub(crate) async fn start(
         (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not completed", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn endorse(
+pub async fn endorse(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -267,7 +267,7 @@ pub struct CompleteRequest {
         (status = 413, description = "An attachment over the size limit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid finding field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn complete(
+pub async fn complete(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -360,7 +360,7 @@ pub struct ReasonRequest {
         (status = 409, description = "Already completed or cancelled", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or invalid reason", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn cancel(
+pub async fn cancel(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -392,7 +392,7 @@ pub struct ReallocateRequest {
         (status = 409, description = "Not allocated, or nobody else eligible on duty", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or invalid reason", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn reallocate(
+pub async fn reallocate(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,
@@ -417,7 +417,7 @@ pub(crate) async fn reallocate(
         (status = 404, description = "No such task", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not open, or still nobody eligible on duty", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn allocate(
+pub async fn allocate(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<i64>,

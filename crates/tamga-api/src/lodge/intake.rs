@@ -150,3 +150,23 @@ pub fn xml(bytes: &[u8]) -> Result<Vec<Unit>, IntakeError> {
         })
         .collect())
 }
+
+/// The declarations of a file whose format is told by its first character (an upload, a
+/// file given to `tamga ingest`), as the server's intake reads them.
+pub fn read(bytes: &[u8]) -> Result<Vec<Unit>, String> {
+    match Format::sniff(&String::from_utf8_lossy(bytes)) {
+        Some(Format::Json) => {
+            let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+            json(text).map_err(|e| e.to_string())
+        }
+        Some(Format::Edifact) => {
+            let text = edifact_text(bytes).map_err(|e| format!("syntax: {e}"))?;
+            match tamga_edifact::interchange::read(&text) {
+                Ok(interchange) => edifact(&interchange).map_err(|e| e.to_string()),
+                Err(e) => Err(format!("syntax: {e}")),
+            }
+        }
+        Some(Format::Xml) => xml(bytes).map_err(|e| e.to_string()),
+        None => Err("not JSON, EDIFACT or WCO DM XML".into()),
+    }
+}

@@ -9,7 +9,7 @@ use tamga_store::{RateRow, Store, StoreError, TariffImport};
 use time::OffsetDateTime;
 
 pub(crate) mod reassess;
-pub(crate) mod routes;
+pub mod routes;
 pub(crate) mod valuation;
 
 pub(crate) use routes::router;

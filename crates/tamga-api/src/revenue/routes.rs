@@ -23,7 +23,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
 
-pub(crate) fn router() -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/declarations/{mrn}/assessment", get(assessment))
         .route("/declarations/{mrn}/payments", post(pay))
@@ -58,7 +58,7 @@ pub struct AssessmentView {
         (status = 404, description = "No such declaration visible to the caller, or not assessed", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn assessment(
+pub async fn assessment(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
@@ -106,7 +106,7 @@ pub struct PaymentRequest {
         (status = 422, description = "Bad amount or fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn pay(
+pub async fn pay(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
@@ -181,7 +181,7 @@ fn payment(request: PaymentRequest, by: tamga_store::User) -> Result<NewPayment,
         (status = 422, description = "Invalid declaration, or not assessable as it stands", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn calculate(
+pub async fn calculate(
     State(state): State<AppState>,
     Caller(_): Caller,
     JsonBody(draft): JsonBody<DeclarationDraft>,
@@ -202,7 +202,7 @@ pub(crate) async fn calculate(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct MeasureParams {
+pub struct MeasureParams {
     /// The day, YYYY-MM-DD; today when absent.
     date: Option<String>,
     /// Country of origin; when given, each measure says whether it applies.
@@ -275,7 +275,7 @@ pub struct MeasureView {
         (status = 400, description = "Bad code, date or origin", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn measures(
+pub async fn measures(
     State(state): State<AppState>,
     PathParam(code): PathParam<String>,
     params: Result<Query<MeasureParams>, axum::extract::rejection::QueryRejection>,

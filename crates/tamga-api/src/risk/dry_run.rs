@@ -53,7 +53,7 @@ pub struct DryRunView {
         (status = 200, description = "How many it would select, and which", body = DryRunView),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn dry_run(
+pub async fn dry_run(
     State(state): State<AppState>,
     Caller(user): Caller,
     JsonBody(request): JsonBody<DryRunRequest>,

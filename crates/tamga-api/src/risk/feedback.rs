@@ -56,7 +56,7 @@ pub struct DecisionView {
         (status = 200, description = "The decision", body = DecisionView),
         (status = 404, description = "No such declaration visible to the caller, or not risk-assessed", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn decision(
+pub async fn decision(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
@@ -108,7 +108,7 @@ pub(crate) async fn decision(
         (status = 404, description = "No such declaration", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn record_inspection(
+pub async fn record_inspection(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
@@ -225,7 +225,7 @@ fn instant(
         (status = 200, description = "Tallies", body = StatisticsView),
         (status = 400, description = "Bad window", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn statistics(
+pub async fn statistics(
     State(state): State<AppState>,
     Caller(user): Caller,
     window: Result<Query<Window>, QueryRejection>,

@@ -30,7 +30,7 @@ pub struct FieldView {
 /// The fields a condition may test.
 #[utoipa::path(get, path = "/api/v1/risk/fields", tag = "risk", security(("bearer" = [])),
     responses((status = 200, description = "The field catalogue", body = [FieldView])))]
-pub(crate) async fn fields(Caller(user): Caller) -> Result<Json<Vec<FieldView>>, ApiError> {
+pub async fn fields(Caller(user): Caller) -> Result<Json<Vec<FieldView>>, ApiError> {
     require_staff(&user)?;
     let view = |f: &Field| FieldView {
         name: f.name(),
@@ -68,7 +68,7 @@ pub struct ConditionView {
         (status = 200, description = "It reads; here is its canonical form", body = ConditionView),
         (status = 422, description = "Where it stopped making sense (line, column, what was expected)", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn check_condition(
+pub async fn check_condition(
     State(state): State<AppState>,
     Caller(user): Caller,
     JsonBody(request): JsonBody<ConditionRequest>,
@@ -144,7 +144,7 @@ fn list_view(doc: tamga_store::risk::StoredDocument) -> Result<ListView, ApiErro
 /// Every named list (latest versions).
 #[utoipa::path(get, path = "/api/v1/risk/lists", tag = "risk", security(("bearer" = [])),
     responses((status = 200, description = "Named lists", body = [ListView])))]
-pub(crate) async fn lists(
+pub async fn lists(
     State(state): State<AppState>,
     Caller(user): Caller,
 ) -> Result<Json<Vec<ListView>>, ApiError> {
@@ -164,7 +164,7 @@ pub(crate) async fn lists(
         (status = 409, description = "expected_version is not the latest", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid entry", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn put_list(
+pub async fn put_list(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(name): PathParam<String>,
@@ -223,7 +223,7 @@ pub(crate) async fn put_list(
     list_view(doc).map(Json)
 }
 
-pub(crate) async fn save(
+pub async fn save(
     state: &AppState,
     kind: &'static str,
     name: &str,

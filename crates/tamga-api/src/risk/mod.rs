@@ -22,12 +22,12 @@ use time::{Date, OffsetDateTime};
 use crate::error::ApiError;
 
 mod aeo;
-pub(crate) mod dry_run;
-pub(crate) mod feedback;
-pub(crate) mod lists;
+pub mod dry_run;
+pub mod feedback;
+pub mod lists;
 pub mod models;
-pub(crate) mod profiles;
-pub(crate) mod settings;
+pub mod profiles;
+pub mod settings;
 
 mod routes;
 
@@ -265,7 +265,7 @@ pub fn item_facts(
 }
 
 /// Analysts and administrators manage the targeting center.
-pub(crate) fn require_analyst(user: &User) -> Result<(), ApiError> {
+pub fn require_analyst(user: &User) -> Result<(), ApiError> {
     if matches!(user.role, Role::Analyst | Role::Admin) {
         Ok(())
     } else {
@@ -277,7 +277,7 @@ pub(crate) fn require_analyst(user: &User) -> Result<(), ApiError> {
 }
 
 /// Customs staff see risk information; declarants never do.
-pub(crate) fn require_staff(user: &User) -> Result<(), ApiError> {
+pub fn require_staff(user: &User) -> Result<(), ApiError> {
     // The laboratory sees samples and reports, never risk profiles, lists or explanations.
     if matches!(user.role, Role::Declarant | Role::Lab) {
         Err(ApiError::Forbidden(
@@ -289,7 +289,7 @@ pub(crate) fn require_staff(user: &User) -> Result<(), ApiError> {
 }
 
 /// A 422 naming every invalid field of a risk document.
-pub(crate) fn invalid(what: &str, errors: Vec<FieldError>) -> ApiError {
+pub fn invalid(what: &str, errors: Vec<FieldError>) -> ApiError {
     ApiError::BadRequest {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         detail: format!("the {what} is invalid"),
@@ -298,7 +298,7 @@ pub(crate) fn invalid(what: &str, errors: Vec<FieldError>) -> ApiError {
 }
 
 /// Every change says why.
-pub(crate) fn check_reason(reason: &str, errors: &mut Vec<FieldError>) {
+pub fn check_reason(reason: &str, errors: &mut Vec<FieldError>) {
     if reason.trim().is_empty() || reason.len() > 1000 {
         errors.push(FieldError::new(
             "/reason",
@@ -309,7 +309,7 @@ pub(crate) fn check_reason(reason: &str, errors: &mut Vec<FieldError>) {
 }
 
 /// Rebuilds the engine after a change, so the change applies to the next acceptance.
-pub(crate) async fn rebuild(state: &crate::AppState) -> Result<(), ApiError> {
+pub async fn rebuild(state: &crate::AppState) -> Result<(), ApiError> {
     state.risk.refresh(&*state.store).await?;
     Ok(())
 }

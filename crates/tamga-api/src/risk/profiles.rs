@@ -88,7 +88,7 @@ fn date(raw: Option<&str>, pointer: &str, errors: &mut Vec<FieldError>) -> Optio
 }
 
 /// Checks a request and turns it into a profile (version 0 until stored).
-pub(crate) fn profile_of(
+pub fn profile_of(
     state: &AppState,
     id: &str,
     r: ProfileRequest,
@@ -181,7 +181,7 @@ fn check_scope(state: &AppState, scope: &Scope, errors: &mut Vec<FieldError>) {
     }
 }
 
-pub(crate) fn condition_error(e: &ProfileError) -> FieldError {
+pub fn condition_error(e: &ProfileError) -> FieldError {
     match e {
         ProfileError::Parse(p) => FieldError::new("/condition", "syntax", p.to_string()),
         ProfileError::Compile(c) => FieldError::new("/condition", "list", c.to_string()),
@@ -218,7 +218,7 @@ async fn save(
         (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field, the condition's with line and column", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn create_profile(
+pub async fn create_profile(
     State(state): State<AppState>,
     Caller(user): Caller,
     JsonBody(request): JsonBody<ProfileRequest>,
@@ -250,7 +250,7 @@ pub(crate) async fn create_profile(
         (status = 409, description = "expected_version is not the latest", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn update_profile(
+pub async fn update_profile(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -304,7 +304,7 @@ pub struct ReasonRequest {
     params(("id" = String, Path, description = "Profile id")),
     request_body = ReasonRequest,
     responses((status = 200, description = "The new, inactive version", body = ProfileVersion)))]
-pub(crate) async fn deactivate_profile(
+pub async fn deactivate_profile(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -331,7 +331,7 @@ pub(crate) async fn deactivate_profile(
 #[utoipa::path(get, path = "/api/v1/risk/profiles/{id}", tag = "risk", security(("bearer" = [])),
     params(("id" = String, Path, description = "Profile id")),
     responses((status = 200, description = "The versions", body = [ProfileVersion])))]
-pub(crate) async fn profile_history(
+pub async fn profile_history(
     State(state): State<AppState>,
     Caller(user): Caller,
     PathParam(id): PathParam<String>,
@@ -352,7 +352,7 @@ pub(crate) async fn profile_history(
 /// The latest version of every profile, active or not.
 #[utoipa::path(get, path = "/api/v1/risk/profiles", tag = "risk", security(("bearer" = [])),
     responses((status = 200, description = "Latest versions", body = [ProfileVersion])))]
-pub(crate) async fn list_profiles(
+pub async fn list_profiles(
     State(state): State<AppState>,
     Caller(user): Caller,
 ) -> Result<Json<Vec<ProfileVersion>>, ApiError> {

@@ -22,3 +22,4 @@ pub(crate) mod seizures;
 pub(crate) mod tallies;
 pub(crate) mod tasks;
 pub(crate) mod users;
+pub(crate) mod web;

@@ -14,7 +14,7 @@ use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::revenue;
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
-use crate::ops::{lab, release, roster, seizures, tasks, users};
+use crate::ops::{lab, release, roster, seizures, tasks, users, web};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
@@ -409,6 +409,50 @@ impl Store for SqlStore {
     async fn case_step(&self, number: &str, by: &User, step: CaseStep) -> Result<CaseOutcome> {
         let (number, by) = (number.to_owned(), by.clone());
         self.write(move |c| Box::pin(async move { seizures::step(c, &number, &by, step).await }))
+            .await
+    }
+
+    // --- The web UI's sign-in: passwords and sessions.
+
+    async fn credentials(&self, name: &str) -> Result<Option<crate::web::Credentials>> {
+        web::credentials(&mut self.read().await?.conn(), name).await
+    }
+
+    async fn set_password(&self, name: &str, hash: &str, must_change: bool) -> Result<bool> {
+        let (name, hash) = (name.to_owned(), hash.to_owned());
+        self.write(move |c| {
+            Box::pin(async move { web::set_password(c, &name, &hash, must_change).await })
+        })
+        .await
+    }
+
+    async fn set_language(&self, user_id: i64, language: &str) -> Result<()> {
+        let language = language.to_owned();
+        self.write(move |c| Box::pin(async move { web::set_language(c, user_id, &language).await }))
+            .await
+    }
+
+    async fn open_session(&self, session: crate::web::NewSession) -> Result<()> {
+        self.write(|c| Box::pin(web::open_session(c, session)))
+            .await
+    }
+
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<crate::web::Session>> {
+        web::session(&mut self.read().await?.conn(), id_hash, now).await
+    }
+
+    async fn revoke_session(&self, id_hash: &str) -> Result<bool> {
+        let id_hash = id_hash.to_owned();
+        self.write(move |c| Box::pin(async move { web::revoke_session(c, &id_hash).await }))
+            .await
+    }
+
+    async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64> {
+        self.write(move |c| Box::pin(web::revoke_sessions_of(c, user_id)))
             .await
     }
 }

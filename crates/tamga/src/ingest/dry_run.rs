@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use tamga_api::lodge::{intake, Format, Lodger, Mode, Unit, Verdict};
+use tamga_api::lodge::{intake, Lodger, Mode, Unit, Verdict};
 use tamga_store::{Location, Store, User};
 
 use super::{read, Outcome};
@@ -65,7 +65,7 @@ impl Checker {
             Ok(bytes) => bytes,
             Err(outcome) => return Ok(outcome),
         };
-        let units = match units(&bytes) {
+        let units = match intake::read(&bytes) {
             Ok(units) => units,
             Err(why) => return Ok(Outcome::Rejected(vec![why])),
         };
@@ -86,25 +86,6 @@ async fn open_store(
         }
     }
     Ok((tamga_store::connect(&location).await?, None))
-}
-
-/// The declarations of a file, as the server's intake reads them.
-fn units(bytes: &[u8]) -> Result<Vec<Unit>, String> {
-    match Format::sniff(&String::from_utf8_lossy(bytes)) {
-        Some(Format::Json) => {
-            let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-            intake::json(text).map_err(|e| e.to_string())
-        }
-        Some(Format::Edifact) => {
-            let text = intake::edifact_text(bytes).map_err(|e| format!("syntax: {e}"))?;
-            match tamga_edifact::interchange::read(&text) {
-                Ok(interchange) => intake::edifact(&interchange).map_err(|e| e.to_string()),
-                Err(e) => Err(format!("syntax: {e}")),
-            }
-        }
-        Some(Format::Xml) => intake::xml(bytes).map_err(|e| e.to_string()),
-        None => Err("not JSON, EDIFACT or WCO DM XML".into()),
-    }
 }
 
 /// Valid when every declaration would be accepted (or was, identically), else every problem.

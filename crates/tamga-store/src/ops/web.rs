@@ -1,0 +1,133 @@
+//! Passwords and web sessions.
+
+use time::OffsetDateTime;
+
+use crate::conn::{Bind, Conn};
+use crate::records::User;
+use crate::rows::UserRow;
+use crate::web::{Credentials, NewSession, Session};
+use crate::Result;
+
+const SELECT_CREDENTIALS: &str = "SELECT id, name, role, party_id, password_hash, \
+     password_must_change FROM users WHERE name = $1";
+const SELECT_SESSION: &str = "SELECT u.id, u.name, u.role, u.party_id, s.csrf, s.expires_at, \
+     u.password_must_change, u.language FROM web_sessions s JOIN users u ON u.id = s.user_id \
+     WHERE s.id_hash = $1 AND s.revoked_at IS NULL";
+
+type CredentialRow = (i64, String, String, Option<String>, Option<String>, bool);
+type SessionRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    OffsetDateTime,
+    bool,
+    Option<String>,
+);
+
+fn user(id: i64, name: String, role: String, party_id: Option<String>) -> Result<User> {
+    UserRow {
+        id,
+        name,
+        role,
+        party_id,
+    }
+    .into_user()
+}
+
+/// The user named `name` with their password hash, if such a user exists.
+pub(crate) async fn credentials(conn: &mut Conn<'_>, name: &str) -> Result<Option<Credentials>> {
+    let row: Option<CredentialRow> = conn
+        .optional(SELECT_CREDENTIALS, &[Bind::Str(name)])
+        .await?;
+    row.map(|(id, name, role, party, hash, must_change)| {
+        Ok(Credentials {
+            user: user(id, name, role, party)?,
+            password_hash: hash,
+            must_change,
+        })
+    })
+    .transpose()
+}
+
+/// Sets a user's password hash; `false` when no user has that name. Setting a password
+/// revokes the user's open sessions, so a changed password shuts out whoever had the old one.
+pub(crate) async fn set_password(
+    conn: &mut Conn<'_>,
+    name: &str,
+    hash: &str,
+    must_change: bool,
+) -> Result<bool> {
+    let update = "UPDATE users SET password_hash = $1, password_must_change = $2 \
+                  WHERE name = $3 RETURNING id";
+    let binds = [Bind::Str(hash), Bind::Bool(must_change), Bind::Str(name)];
+    let Some(id) = conn.optional_scalar::<i64>(update, &binds).await? else {
+        return Ok(false);
+    };
+    revoke_sessions_of(conn, id).await?;
+    Ok(true)
+}
+
+/// Stores the language a user chose for the UI.
+pub(crate) async fn set_language(conn: &mut Conn<'_>, user_id: i64, language: &str) -> Result<()> {
+    let update = "UPDATE users SET language = $1 WHERE id = $2";
+    conn.execute(update, &[Bind::Str(language), Bind::Int(user_id)])
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn open_session(conn: &mut Conn<'_>, session: NewSession) -> Result<()> {
+    let insert = "INSERT INTO web_sessions (id_hash, user_id, csrf, created_at, expires_at) \
+                  VALUES ($1, $2, $3, $4, $5)";
+    let binds = [
+        Bind::Str(&session.id_hash),
+        Bind::Int(session.user_id),
+        Bind::Str(&session.csrf),
+        Bind::Time(crate::sql::now()),
+        Bind::Time(session.expires_at),
+    ];
+    conn.execute(insert, &binds).await?;
+    Ok(())
+}
+
+/// The session in force (not revoked, not expired) with this hash at `now`.
+pub(crate) async fn session(
+    conn: &mut Conn<'_>,
+    id_hash: &str,
+    now: OffsetDateTime,
+) -> Result<Option<Session>> {
+    // Expiry is compared here, not in SQL: SQLite keeps times as text of varying precision.
+    let row: Option<SessionRow> = conn.optional(SELECT_SESSION, &[Bind::Str(id_hash)]).await?;
+    row.filter(|row| row.5 > now)
+        .map(
+            |(id, name, role, party, csrf, expires_at, must_change, language)| {
+                Ok(Session {
+                    user: user(id, name, role, party)?,
+                    csrf,
+                    expires_at,
+                    must_change,
+                    language,
+                })
+            },
+        )
+        .transpose()
+}
+
+/// Revokes one session (sign-out); `false` when it was not in force.
+pub(crate) async fn revoke_session(conn: &mut Conn<'_>, id_hash: &str) -> Result<bool> {
+    let update =
+        "UPDATE web_sessions SET revoked_at = $1 WHERE id_hash = $2 AND revoked_at IS NULL";
+    let changed = conn
+        .execute(update, &[Bind::Time(crate::sql::now()), Bind::Str(id_hash)])
+        .await?;
+    Ok(changed > 0)
+}
+
+/// Revokes every open session of a user; how many were open.
+pub(crate) async fn revoke_sessions_of(conn: &mut Conn<'_>, user_id: i64) -> Result<u64> {
+    let update =
+        "UPDATE web_sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+    conn.execute(update, &[Bind::Time(crate::sql::now()), Bind::Int(user_id)])
+        .await
+}

@@ -1,0 +1,190 @@
+//! The officer's screens: the worklist of tasks drawn for them (a supervisor sees their
+//! offices' tasks), and a task with its steps — start, complete with findings per goods item,
+//! endorse. Every step is the API's handler; its refusal is shown on the task's page.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use tamga_api::auth::Caller;
+use tamga_api::control::tasks::{self, TaskView};
+use tamga_api::error::ApiError;
+use tamga_api::extract::{JsonBody, PathParam};
+use tamga_api::AppState;
+use tamga_control::task::ControlTask;
+use tamga_core::model::GoodsItem;
+use tamga_core::role::Role;
+
+use crate::error::WebError;
+use crate::page::{render, Page};
+use crate::session::WebUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/worklist", get(worklist))
+        .route("/tasks/{id}", get(show))
+        .route("/tasks/{id}/{step}", post(step))
+}
+
+/// The finding types an examiner chooses from, and the field each one's new value goes in.
+pub const FINDINGS: &[(&str, Option<&str>)] = &[
+    ("as_declared", None),
+    ("misclassification", Some("commodity_code")),
+    ("undervaluation", Some("price")),
+    ("origin", Some("origin")),
+    ("quantity", Some("net_mass")),
+    ("prohibited_or_restricted", None),
+    ("counterfeit", None),
+    ("drugs", None),
+    ("weapons", None),
+    ("other", None),
+];
+
+#[derive(Template)]
+#[template(path = "control/worklist.html")]
+struct WorklistPage {
+    page: Page,
+    tasks: Vec<ControlTask>,
+}
+
+async fn worklist(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
+    let caller = Caller(user.user.clone());
+    let list = if user.user.role == Role::Officer {
+        tasks::worklist(State(state), caller).await
+    } else {
+        let query = serde_urlencoded::from_str("").map(Query);
+        match query {
+            Ok(query) => tasks::office(State(state), caller, Ok(query)).await,
+            Err(e) => return Err(WebError::internal(user.tr, e)),
+        }
+    };
+    let list = list.map_err(|e| WebError::api(user.tr, e))?.0;
+    Ok(render(&WorklistPage {
+        page: Page::new(&user, "worklist-title", "/worklist"),
+        tasks: list.tasks,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "control/task.html")]
+struct TaskPage {
+    page: Page,
+    view: TaskView,
+    items: Vec<GoodsItem>,
+    findings: &'static [(&'static str, Option<&'static str>)],
+    is_examiner: bool,
+    is_chief: bool,
+    alert: Option<String>,
+}
+
+async fn page_of(
+    state: AppState,
+    user: &WebUser,
+    id: i64,
+    alert: Option<String>,
+) -> Result<Response, WebError> {
+    let caller = || Caller(user.user.clone());
+    let view = tasks::one(State(state.clone()), caller(), PathParam(id)).await;
+    let view = view.map_err(|e| WebError::api(user.tr, e))?.0;
+    let declaration = tamga_api::declarations::get_declaration(
+        State(state),
+        caller(),
+        PathParam(view.task.mrn.clone()),
+    )
+    .await;
+    let items = declaration
+        .map(|d| d.0.declaration.items)
+        .unwrap_or_default();
+    let me = tamga_control::UserId(user.user.id);
+    Ok(render(&TaskPage {
+        page: Page::new(user, "task-title", "/worklist"),
+        is_examiner: view.task.examiner == Some(me),
+        is_chief: view.task.chief == Some(me),
+        view,
+        items,
+        findings: FINDINGS,
+        alert,
+    }))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    page_of(state, &user, id, None).await
+}
+
+/// The findings of the completion form, as the API's request: per item its type, the new
+/// value where the type has one, and notes.
+fn findings_of(fields: &[(String, String)]) -> serde_json::Value {
+    let get = |name: String| {
+        fields
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let mut findings = Vec::new();
+    for n in 1..=999u16 {
+        let Some(kind) = get(format!("type-{n}")) else {
+            break;
+        };
+        let mut finding = serde_json::json!({"item": n, "type": kind});
+        let value_field = FINDINGS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .and_then(|(_, f)| *f);
+        if let (Some(field), Some(value)) = (value_field, get(format!("value-{n}"))) {
+            finding[field] = serde_json::Value::from(value);
+        }
+        if let Some(notes) = get(format!("notes-{n}")).filter(|n| !n.is_empty()) {
+            finding["notes"] = serde_json::Value::from(notes);
+        }
+        findings.push(finding);
+    }
+    serde_json::json!({ "findings": findings })
+}
+
+/// One step on a task: start, complete or endorse.
+async fn step(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path((id, step)): Path<(i64, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let csrf = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    user.check_csrf(csrf)?;
+    let (s, caller) = (State(state.clone()), Caller(user.user.clone()));
+    let done = match step.as_str() {
+        "start" => tasks::start(s, caller, PathParam(id)).await.map(drop),
+        "endorse" => tasks::endorse(s, caller, PathParam(id)).await.map(drop),
+        "complete" => match serde_json::from_value(findings_of(&fields)) {
+            Ok(request) => tasks::complete(s, caller, PathParam(id), JsonBody(request))
+                .await
+                .map(drop),
+            Err(e) => Err(ApiError::Invalid(vec![tamga_core::FieldError::new(
+                "/findings",
+                "invalid",
+                e.to_string(),
+            )])),
+        },
+        _ => return Err(WebError::not_found(user.tr)),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
+        Err(ApiError::Invalid(errors)) => {
+            let text = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.pointer, e.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            page_of(state, &user, id, Some(text)).await
+        }
+        Err(ApiError::NotFound(_)) => Err(WebError::not_found(user.tr)),
+        Err(e) => page_of(state, &user, id, Some(e.to_string())).await,
+    }
+}

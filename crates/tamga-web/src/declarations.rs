@@ -1,0 +1,249 @@
+//! Declarations: the list with its filters, and one declaration with everything the viewer may
+//! see of it — its data and history for all; the channel's reasons, the control tasks and the
+//! actions of customs staff for staff. The data comes from the API's own handlers.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use tamga_api::auth::Caller;
+use tamga_api::extract::{JsonBody, PathParam};
+use tamga_api::views::DeclarationView;
+use tamga_api::AppState;
+use tamga_control::task::ControlTask;
+use tamga_core::role::Role;
+use tamga_risk::explain::Explanation;
+use tamga_store::{Balance, Summary};
+
+use crate::error::WebError;
+use crate::page::{render, Page};
+use crate::session::WebUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/declarations", get(list))
+        .route("/declarations/{mrn}", get(show))
+        .route("/declarations/{mrn}/status", post(change_status))
+}
+
+#[derive(Template)]
+#[template(path = "declarations/list.html")]
+struct ListPage {
+    page: Page,
+    filters: Filters,
+    items: Vec<Summary>,
+    next: Option<String>,
+    statuses: &'static [&'static str],
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Filters {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    declarant: String,
+    #[serde(default)]
+    cursor: String,
+}
+
+impl Filters {
+    /// The API's query parameters: the filters that are set.
+    fn params(&self) -> Vec<(String, String)> {
+        [
+            ("status", &self.status),
+            ("office", &self.office),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("declarant", &self.declarant),
+            ("cursor", &self.cursor),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
+        .collect()
+    }
+
+    /// The query string of the next page.
+    fn next_query(&self, cursor: &str) -> String {
+        let mut params = self.params();
+        params.retain(|(k, _)| k != "cursor");
+        params.push(("cursor".into(), cursor.into()));
+        serde_urlencoded::to_string(params).unwrap_or_default()
+    }
+}
+
+const STATUSES: &[&str] = &[
+    "accepted",
+    "risk-assessed",
+    "under-control",
+    "released",
+    "rejected",
+    "invalidated",
+];
+
+async fn list(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(filters): Query<Filters>,
+) -> Result<Response, WebError> {
+    let caller = Caller(user.user.clone());
+    let query = Ok(Query(filters.params()));
+    let page = tamga_api::list::list(State(state), caller, query).await;
+    let page = page.map_err(|e| WebError::api(user.tr, e))?.0;
+    let next = page.next_cursor.as_deref().map(|c| filters.next_query(c));
+    Ok(render(&ListPage {
+        page: Page::new(&user, "declarations-title", "/declarations"),
+        filters,
+        items: page.items,
+        next,
+        statuses: STATUSES,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "declarations/show.html")]
+struct ShowPage {
+    page: Page,
+    view: DeclarationView,
+    explanation: Option<Explanation>,
+    balance: Option<Balance>,
+    tasks: Vec<ControlTask>,
+    may_release: bool,
+    alert: Option<String>,
+}
+
+/// The declaration page; `alert` says why an action on it was refused.
+async fn page_of(
+    state: AppState,
+    user: &WebUser,
+    mrn: String,
+    alert: Option<String>,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let caller = || Caller(user.user.clone());
+    let view = tamga_api::declarations::get_declaration(
+        State(state.clone()),
+        caller(),
+        PathParam(mrn.clone()),
+    )
+    .await;
+    let view = view.map_err(|e| WebError::api(tr, e))?.0;
+    let staff = !matches!(user.user.role, Role::Declarant | Role::Lab);
+    let decision =
+        tamga_api::risk::feedback::decision(State(state.clone()), caller(), PathParam(mrn.clone()))
+            .await;
+    let decision = decision.ok().map(|d| d.0);
+    let explanation = decision
+        .as_ref()
+        .and_then(|d| d.explanation.clone())
+        .and_then(|e| serde_json::from_value(e).ok());
+    let assessment = tamga_api::revenue::routes::assessment(
+        State(state.clone()),
+        caller(),
+        PathParam(mrn.clone()),
+    )
+    .await;
+    let balance = assessment.ok().and_then(|a| a.0.balance);
+    let tasks = if staff {
+        visible_tasks(&state, user, &mrn).await?
+    } else {
+        Vec::new()
+    };
+    let may_release = matches!(
+        user.user.role,
+        Role::Officer | Role::Supervisor | Role::Admin
+    ) && view.status != tamga_core::status::Status::Released;
+    Ok(render(&ShowPage {
+        page: Page::new(user, "declaration-title", "/declarations"),
+        view,
+        explanation,
+        balance,
+        tasks,
+        may_release,
+        alert,
+    }))
+}
+
+/// The declaration's control tasks the user may see (the API's rule, by asking it per task).
+async fn visible_tasks(
+    state: &AppState,
+    user: &WebUser,
+    mrn: &str,
+) -> Result<Vec<ControlTask>, WebError> {
+    let all = state
+        .store
+        .tasks_of(mrn)
+        .await
+        .map_err(|e| WebError::internal(user.tr, e))?;
+    let mut visible = Vec::new();
+    for task in all {
+        let one = tamga_api::control::tasks::one(
+            State(state.clone()),
+            Caller(user.user.clone()),
+            PathParam(task.id),
+        )
+        .await;
+        if one.is_ok() {
+            visible.push(task);
+        }
+    }
+    Ok(visible)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(mrn): Path<String>,
+) -> Result<Response, WebError> {
+    page_of(state, &user, mrn, None).await
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    csrf: String,
+    status: String,
+    reason: String,
+}
+
+/// A status change (release, control, rejection) through the API's handler; a refusal is shown
+/// on the declaration's page, with what the user typed lost nowhere (the reason is short).
+async fn change_status(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(mrn): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let body = serde_json::json!({"status": form.status, "reason": form.reason});
+    let request = match serde_json::from_value(body) {
+        Ok(request) => request,
+        Err(_) => return page_of(state, &user, mrn, Some(user.tr.get("status-unknown"))).await,
+    };
+    let changed = tamga_api::declarations::change_status(
+        State(state.clone()),
+        Caller(user.user.clone()),
+        PathParam(mrn.clone()),
+        JsonBody(request),
+    )
+    .await;
+    let alert = match changed {
+        Ok(_) => None,
+        Err(tamga_api::error::ApiError::Invalid(errors)) => Some(
+            errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Err(e) => Some(e.to_string()),
+    };
+    page_of(state, &user, mrn, alert).await
+}

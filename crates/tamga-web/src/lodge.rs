@@ -1,0 +1,419 @@
+//! Lodging a declaration from the browser: a form whose fields are named by the JSON pointers
+//! of the declaration draft, so the pipeline's findings land next to their fields; or a file
+//! upload (JSON, EDIFACT, WCO DM XML). Both go through the one lodgement pipeline.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde_json::Value;
+use tamga_api::lodge::{authorise, intake, Lodger, Mode, Verdict};
+use tamga_api::AppState;
+use tamga_core::FieldError;
+
+use crate::error::WebError;
+use crate::page::{render_status, Page};
+use crate::session::WebUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/declarations/new", get(blank).post(submit))
+        .route("/declarations/upload", post(upload))
+        .route("/commodities/suggest", get(suggest))
+}
+
+/// The header fields of the form: (pointer, message id of the label, input type).
+pub const HEADER: &[(&str, &str, &str)] = &[
+    ("/type", "field-type", "text"),
+    ("/additional_type", "field-additional-type", "text"),
+    ("/lrn", "field-lrn", "text"),
+    ("/customs_office", "field-office", "text"),
+    ("/declarant/id", "field-declarant-id", "text"),
+    ("/declarant/name", "field-declarant-name", "text"),
+    ("/declarant/country", "field-declarant-country", "text"),
+    ("/declarant/address", "field-declarant-address", "text"),
+    ("/importer/id", "field-importer-id", "text"),
+    ("/exporter/id", "field-exporter-id", "text"),
+    ("/exporter/name", "field-exporter-name", "text"),
+    ("/exporter/country", "field-exporter-country", "text"),
+    ("/country_of_dispatch", "field-dispatch", "text"),
+    ("/country_of_destination", "field-destination", "text"),
+    ("/invoice/currency", "field-currency", "text"),
+    ("/invoice/amount", "field-invoice-amount", "text"),
+    ("/incoterm", "field-incoterm", "text"),
+    ("/freight", "field-freight", "text"),
+    ("/insurance", "field-insurance", "text"),
+];
+
+/// The fields of each goods item, after `/items/{n}`.
+pub const ITEM: &[(&str, &str)] = &[
+    ("/description", "field-description"),
+    ("/commodity_code", "field-commodity"),
+    ("/origin", "field-origin"),
+    ("/procedure", "field-procedure"),
+    ("/preference", "field-preference"),
+    ("/packages/count", "field-packages"),
+    ("/packages/kind", "field-package-kind"),
+    ("/net_mass", "field-net-mass"),
+    ("/gross_mass", "field-gross-mass"),
+    ("/price", "field-price"),
+];
+
+/// Fields whose JSON value is a number, not text.
+const INTEGERS: &[&str] = &["/packages/count"];
+const MAX_ITEMS: usize = 99;
+
+/// What the user typed, by pointer, and the findings on it.
+#[derive(Debug, Default)]
+pub struct Draft {
+    values: BTreeMap<String, String>,
+    pub items: usize,
+    pub errors: Vec<FieldError>,
+}
+
+impl Draft {
+    pub fn value(&self, pointer: &str) -> &str {
+        self.values.get(pointer).map_or("", String::as_str)
+    }
+
+    /// The findings on one field (shown next to it).
+    pub fn errors_at(&self, pointer: &str) -> Vec<&FieldError> {
+        self.errors
+            .iter()
+            .filter(|e| e.pointer == pointer)
+            .collect()
+    }
+
+    /// The element id of a field, for labels and the summary's links.
+    pub fn id(&self, pointer: &str) -> String {
+        format!("f{}", pointer.replace('/', "-"))
+    }
+
+    /// Whether a finding's pointer names a field of this form (else it is shown only in the summary).
+    pub fn has_field(&self, pointer: &str) -> bool {
+        self.values.contains_key(pointer)
+            || HEADER.iter().any(|(p, _, _)| *p == pointer)
+            || self.item_field(pointer)
+    }
+
+    fn item_field(&self, pointer: &str) -> bool {
+        let Some(rest) = pointer.strip_prefix("/items/") else {
+            return false;
+        };
+        let Some((n, field)) = rest.split_once('/') else {
+            return false;
+        };
+        n.parse::<usize>().is_ok_and(|n| n < self.items)
+            && ITEM.iter().any(|(f, _)| format!("/{field}") == *f)
+    }
+
+    /// The pointer of item field `field` of item `n` (0-based).
+    pub fn item(n: &usize, field: &str) -> String {
+        format!("/items/{n}{field}")
+    }
+
+    /// The draft as JSON, from the fields that are filled in.
+    fn to_json(&self) -> Value {
+        let mut root = Value::Object(Default::default());
+        for (pointer, raw) in &self.values {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                continue;
+            }
+            let integer = INTEGERS.iter().any(|f| pointer.ends_with(f));
+            let value = match raw.parse::<i64>() {
+                Ok(n) if integer => Value::from(n),
+                _ => Value::from(raw),
+            };
+            set(&mut root, pointer, value);
+        }
+        for n in 0..self.items {
+            set(
+                &mut root,
+                &format!("/items/{n}/sequence"),
+                Value::from(n + 1),
+            );
+        }
+        root
+    }
+}
+
+/// Sets the value at an RFC 6901 pointer, making objects and arrays on the way.
+fn set(root: &mut Value, pointer: &str, value: Value) {
+    let mut node = root;
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let last = i + 1 == tokens.len();
+        let next_is_index = tokens
+            .get(i + 1)
+            .is_some_and(|t| t.parse::<usize>().is_ok());
+        let fresh = || {
+            if next_is_index {
+                Value::Array(Vec::new())
+            } else {
+                Value::Object(Default::default())
+            }
+        };
+        node = match (node, token.parse::<usize>()) {
+            (Value::Array(array), Ok(index)) => {
+                while array.len() <= index {
+                    array.push(Value::Null);
+                }
+                let slot = &mut array[index];
+                if slot.is_null() {
+                    *slot = if last { value.clone() } else { fresh() };
+                }
+                slot
+            }
+            (Value::Object(map), _) => {
+                let slot = map.entry((*token).to_owned()).or_insert_with(|| {
+                    if last {
+                        Value::Null
+                    } else {
+                        fresh()
+                    }
+                });
+                if last {
+                    *slot = value.clone();
+                }
+                slot
+            }
+            _ => return,
+        };
+    }
+}
+
+#[derive(Template)]
+#[template(path = "declarations/new.html")]
+struct LodgePage {
+    page: Page,
+    draft: Draft,
+    header: &'static [(&'static str, &'static str, &'static str)],
+    item_fields: &'static [(&'static str, &'static str)],
+    results: Vec<(String, Result<String, Vec<FieldError>>)>,
+}
+
+fn form_page(
+    user: &WebUser,
+    status: StatusCode,
+    draft: Draft,
+    results: Vec<(String, Result<String, Vec<FieldError>>)>,
+) -> Response {
+    let page = LodgePage {
+        page: Page::new(user, "lodge-title", "/declarations/new"),
+        draft,
+        header: HEADER,
+        item_fields: ITEM,
+        results,
+    };
+    render_status(status, &page)
+}
+
+async fn blank(user: WebUser) -> Result<Response, WebError> {
+    authorise(&user.user).map_err(|e| WebError::api(user.tr, e))?;
+    let mut draft = Draft {
+        items: 1,
+        ..Draft::default()
+    };
+    draft.values.insert("/type".into(), "IM".into());
+    draft.values.insert("/additional_type".into(), "A".into());
+    if let Some(party) = &user.user.party_id {
+        draft.values.insert("/declarant/id".into(), party.clone());
+    }
+    Ok(form_page(&user, StatusCode::OK, draft, Vec::new()))
+}
+
+/// The form as posted: its fields by pointer, the number of items and what the user asked.
+fn read_form(fields: Vec<(String, String)>) -> (Draft, String, String) {
+    let (mut csrf, mut action, mut items) = (String::new(), String::from("lodge"), 1usize);
+    let mut values = BTreeMap::new();
+    for (name, value) in fields {
+        match name.as_str() {
+            "csrf" => csrf = value,
+            "action" => action = value,
+            "items" => items = value.parse().unwrap_or(1).clamp(1, MAX_ITEMS),
+            pointer if pointer.starts_with('/') => {
+                values.insert(pointer.to_owned(), value);
+            }
+            _ => {}
+        }
+    }
+    (
+        Draft {
+            values,
+            items,
+            errors: Vec::new(),
+        },
+        csrf,
+        action,
+    )
+}
+
+/// Removes item `n`, moving the later items up.
+fn remove_item(draft: &mut Draft, n: usize) {
+    if draft.items <= 1 || n >= draft.items {
+        return;
+    }
+    let moved: BTreeMap<String, String> = std::mem::take(&mut draft.values)
+        .into_iter()
+        .filter_map(|(pointer, value)| {
+            let Some(rest) = pointer.strip_prefix("/items/") else {
+                return Some((pointer, value));
+            };
+            let (index, field) = rest.split_once('/')?;
+            let index: usize = index.parse().ok()?;
+            let index = match index.cmp(&n) {
+                std::cmp::Ordering::Less => index,
+                std::cmp::Ordering::Equal => return None,
+                std::cmp::Ordering::Greater => index - 1,
+            };
+            Some((format!("/items/{index}/{field}"), value))
+        })
+        .collect();
+    draft.values = moved;
+    draft.items -= 1;
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    user: WebUser,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (mut draft, csrf, action) = read_form(fields);
+    user.check_csrf(&csrf)?;
+    if action == "add-item" {
+        draft.items = (draft.items + 1).min(MAX_ITEMS);
+        return Ok(form_page(&user, StatusCode::OK, draft, Vec::new()));
+    }
+    if let Some(n) = action
+        .strip_prefix("remove-item-")
+        .and_then(|n| n.parse().ok())
+    {
+        remove_item(&mut draft, n);
+        return Ok(form_page(&user, StatusCode::OK, draft, Vec::new()));
+    }
+    authorise(&user.user).map_err(|e| WebError::api(user.tr, e))?;
+    let text = draft.to_json().to_string();
+    let units = intake::json(&text).map_err(|e| {
+        WebError::page(
+            StatusCode::BAD_REQUEST,
+            user.tr,
+            "error-refused-title",
+            e.to_string(),
+        )
+    })?;
+    let lodger = Lodger::new(&state, Mode::Commit);
+    let verdicts = lodger
+        .lodge_all(&user.user, &units)
+        .await
+        .map_err(|e| WebError::internal(user.tr, e))?;
+    match verdicts.into_iter().next() {
+        Some(Verdict::Accepted(record) | Verdict::Resubmitted(record)) => {
+            Ok(Redirect::to(&format!("/declarations/{}", record.mrn)).into_response())
+        }
+        Some(verdict) => {
+            draft.errors = verdict.problems();
+            Ok(form_page(&user, verdict.status(), draft, Vec::new()))
+        }
+        None => Err(WebError::internal(user.tr, "the pipeline gave no verdict")),
+    }
+}
+
+/// A file of declarations: each one's MRN or problems, listed under the form.
+async fn upload(
+    State(state): State<AppState>,
+    user: WebUser,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let (mut csrf, mut bytes) = (String::new(), Vec::new());
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        WebError::page(
+            StatusCode::BAD_REQUEST,
+            tr,
+            "error-refused-title",
+            e.body_text(),
+        )
+    })? {
+        let name = field.name().unwrap_or("").to_owned();
+        let data = field
+            .bytes()
+            .await
+            .map_err(|e| WebError::page(e.status(), tr, "error-refused-title", e.body_text()))?;
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
+            "file" => bytes = data.to_vec(),
+            _ => {}
+        }
+    }
+    user.check_csrf(&csrf)?;
+    authorise(&user.user).map_err(|e| WebError::api(tr, e))?;
+    let units = intake::read(&bytes).map_err(|detail| {
+        WebError::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            tr,
+            "upload-refused",
+            detail,
+        )
+    })?;
+    let lodger = Lodger::new(&state, Mode::Commit);
+    let verdicts = lodger
+        .lodge_all(&user.user, &units)
+        .await
+        .map_err(|e| WebError::internal(tr, e))?;
+    let results = units
+        .iter()
+        .zip(verdicts)
+        .map(|(unit, verdict)| {
+            let outcome = match verdict {
+                Verdict::Accepted(record) | Verdict::Resubmitted(record) => Ok(record.mrn),
+                other => Err(other.problems()),
+            };
+            (unit.reference.clone(), outcome)
+        })
+        .collect();
+    let draft = Draft {
+        items: 1,
+        ..Draft::default()
+    };
+    Ok(form_page(&user, StatusCode::OK, draft, results))
+}
+
+#[derive(Template)]
+#[template(path = "declarations/suggest.html")]
+struct Suggestions {
+    items: Vec<tamga_core::refdata::HsEntry>,
+}
+
+/// Commodity codes for what is typed so far (code digits or description words), as the
+/// options of the field's datalist. The query's one parameter is the field itself.
+async fn suggest(
+    State(state): State<AppState>,
+    _user: WebUser,
+    axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    let typed = params
+        .into_iter()
+        .next()
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let typed = typed.trim();
+    if typed.chars().count() < 2 {
+        return render_status(StatusCode::OK, &Suggestions { items: Vec::new() });
+    }
+    let query = serde_urlencoded::from_str(
+        &serde_urlencoded::to_string([("q", typed), ("limit", "15")]).unwrap_or_default(),
+    );
+    let items = match query {
+        Ok(query) => tamga_api::commodities::search(State(state), Ok(axum::extract::Query(query)))
+            .await
+            .map(|found| found.0.items)
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    render_status(StatusCode::OK, &Suggestions { items })
+}

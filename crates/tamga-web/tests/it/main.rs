@@ -1,0 +1,7 @@
+//! Web UI tests: the pages driven in-process with `oneshot`, on SQLite and PostgreSQL. The
+//! browser tests (`browser/`) drive the same pages in Chromium.
+
+mod app;
+mod forms;
+mod i18n;
+mod sessions;
