@@ -13,6 +13,10 @@ const root = join(here, "..", "..", "..");
 export const bin = process.env.TAMGA_BIN || join(root, "target", "debug", "tamga");
 export const shots = process.env.TAMGA_SCREENSHOTS || join(root, "target", "browser-screenshots");
 const axeSource = readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
+// tamga reads every TAMGA_* variable as a setting: the harness's own are kept from it.
+const childEnv = { ...process.env };
+delete childEnv.TAMGA_BIN;
+delete childEnv.TAMGA_SCREENSHOTS;
 export const sample = JSON.parse(readFileSync(join(root, "examples", "declaration.json"), "utf8"));
 
 export class Harness {
@@ -20,7 +24,7 @@ export class Harness {
     mkdirSync(shots, { recursive: true });
     this.dataDir = mkdtempSync(join(tmpdir(), "tamga-browser-"));
     this.server = spawn(bin, ["serve", "--data-dir", this.dataDir, "--listen", "127.0.0.1:0"], {
-      env: { ...process.env, TAMGA_LOG__FILTER: "warn" },
+      env: { ...childEnv, TAMGA_LOG__FILTER: "warn" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     this.url = await new Promise((resolve, reject) => {
@@ -44,7 +48,7 @@ export class Harness {
 
   /** Runs the tamga CLI on the test database; its standard output. */
   cli(args, input) {
-    return execFileSync(bin, [...args, "--data-dir", this.dataDir], { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+    return execFileSync(bin, [...args, "--data-dir", this.dataDir], { input, env: childEnv, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
   }
 
   /** A user with a password; their API token. `fresh` leaves the forced first change to do. */

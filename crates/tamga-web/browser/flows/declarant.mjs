@@ -42,7 +42,7 @@ export async function declarant(h, shared) {
   await page.fill(code, "8471300000");
   await Promise.all([page.waitForNavigation(), page.click('button.primary[value="lodge"]')]);
   const mrn = page.url().split("/").pop();
-  expect(/^26UZTAS/.test(mrn), `accepted with an MRN: ${page.url()}`);
+  expect(/^26UZTAS/.test(mrn), `accepted with an MRN: ${page.url()} ${await page.innerText("main")}`);
   const channel = await page.innerText(".channel");
   expect(channel.trim() === "red", `the channel is shown: ${channel}`);
   expect(!(await page.isVisible("#why")), "a declarant never sees the reasons");
