@@ -4,8 +4,9 @@ import { Harness } from "./harness.mjs";
 import { analyst } from "./flows/analyst.mjs";
 import { declarant } from "./flows/declarant.mjs";
 import { officer } from "./flows/officer.mjs";
+import { lab } from "./flows/lab.mjs";
 
-const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer]];
+const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab]];
 const h = new Harness();
 let failed = 0;
 try {

@@ -41,6 +41,20 @@ pub const FINDINGS: &[(&str, Option<&str>)] = &[
     ("other", None),
 ];
 
+/// The sampling form's fields and their labels.
+const SAMPLING: &[(&str, &str)] = &[
+    ("sample_id", "field-sample"),
+    ("item", "field-item"),
+    ("seal_number", "field-seal"),
+    ("quantity", "field-quantity"),
+    ("unit", "result-unit"),
+    ("packaging", "field-packaging"),
+    ("reason", "field-reason"),
+    ("determine", "field-determine"),
+    ("objections", "field-objections"),
+    ("lab", "field-lab"),
+];
+
 #[derive(Template)]
 #[template(path = "control/worklist.html")]
 struct WorklistPage {
@@ -73,6 +87,8 @@ struct TaskPage {
     view: TaskView,
     items: Vec<GoodsItem>,
     findings: &'static [(&'static str, Option<&'static str>)],
+    sampling_fields: &'static [(&'static str, &'static str)],
+    samples: Vec<String>,
     is_examiner: bool,
     is_chief: bool,
     alert: Option<String>,
@@ -87,6 +103,8 @@ async fn page_of(
     let caller = || Caller(user.user.clone());
     let view = tasks::one(State(state.clone()), caller(), PathParam(id)).await;
     let view = view.map_err(|e| WebError::api(user.tr, e))?.0;
+    let samples = state.store.samples_of(&view.task.mrn).await;
+    let samples = samples.map_err(|e| WebError::internal(user.tr, e))?;
     let declaration = tamga_api::declarations::get_declaration(
         State(state),
         caller(),
@@ -104,6 +122,8 @@ async fn page_of(
         view,
         items,
         findings: FINDINGS,
+        sampling_fields: SAMPLING,
+        samples,
         alert,
     }))
 }
@@ -146,7 +166,28 @@ fn findings_of(fields: &[(String, String)]) -> serde_json::Value {
     serde_json::json!({ "findings": findings })
 }
 
-/// One step on a task: start, complete or endorse.
+/// The sampling form as the API's request; numbers stay text when they are not numbers, so
+/// the API names the field.
+fn sampling_of(fields: &[(String, String)]) -> serde_json::Value {
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    };
+    let item = get("item").parse::<u16>().map_or_else(
+        |_| serde_json::Value::from(get("item")),
+        serde_json::Value::from,
+    );
+    let objections = Some(get("objections")).filter(|o| !o.is_empty());
+    serde_json::json!({
+        "sample_id": get("sample_id"), "item": item, "seal_number": get("seal_number"),
+        "quantity": get("quantity"), "unit": get("unit"), "packaging": get("packaging"),
+        "reason": get("reason"), "determine": get("determine"), "objections": objections, "lab": get("lab"),
+    })
+}
+
+/// One step on a task: start, take a sample, complete or endorse.
 async fn step(
     State(state): State<AppState>,
     user: WebUser,
@@ -162,6 +203,16 @@ async fn step(
     let done = match step.as_str() {
         "start" => tasks::start(s, caller, PathParam(id)).await.map(drop),
         "endorse" => tasks::endorse(s, caller, PathParam(id)).await.map(drop),
+        "sample" => match serde_json::from_value(sampling_of(&fields)) {
+            Ok(form) => tamga_api::control::lab::request(s, caller, PathParam(id), JsonBody(form))
+                .await
+                .map(drop),
+            Err(e) => Err(ApiError::Invalid(vec![tamga_core::FieldError::new(
+                "/",
+                "invalid",
+                e.to_string(),
+            )])),
+        },
         "complete" => match serde_json::from_value(findings_of(&fields)) {
             Ok(request) => tasks::complete(s, caller, PathParam(id), JsonBody(request))
                 .await

@@ -30,6 +30,7 @@ mod declarations;
 mod error;
 pub mod fmt;
 pub mod i18n;
+pub mod lab;
 mod lodge;
 mod login;
 mod page;
@@ -48,6 +49,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(lodge::router())
         .merge(control::router())
         .merge(profiles::router())
+        .merge(lab::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }

@@ -43,8 +43,16 @@ pub const HEADER: &[(&str, &str, &str)] = &[
     ("/exporter/name", "field-exporter-name", "text"),
     ("/exporter/country", "field-exporter-country", "text"),
     ("/border_transport/mode", "field-transport-mode", "text"),
-    ("/border_transport/identification", "field-transport-id", "text"),
-    ("/border_transport/nationality", "field-transport-nationality", "text"),
+    (
+        "/border_transport/identification",
+        "field-transport-id",
+        "text",
+    ),
+    (
+        "/border_transport/nationality",
+        "field-transport-nationality",
+        "text",
+    ),
     ("/country_of_dispatch", "field-dispatch", "text"),
     ("/country_of_destination", "field-destination", "text"),
     ("/invoice/currency", "field-currency", "text"),

@@ -13,6 +13,11 @@ export async function officer(h, shared) {
   const taskId = page.url().split("/").pop();
   await h.check(page, "officer-task");
   await Promise.all([page.waitForNavigation(), page.click('form[action$="/start"] button')]);
+  const sample = { sample_id: "S-BROWSER-1", item: "1", seal_number: "SEAL-77", quantity: "2", unit: "pcs",
+    packaging: "sealed bag", reason: "check the classification", determine: "is it a portable computer", lab: "RCL-TASHKENT" };
+  for (const [name, value] of Object.entries(sample)) await page.fill(`#s-${name}`, value);
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/sample"] button')]);
+  expect(!(await page.isVisible("#error-summary")), `the sample is recorded: ${await page.innerText("main")}`);
   await Promise.all([page.waitForNavigation(), page.click('form[action$="/complete"] button.primary')]);
   expect((await page.innerText(".badges")).includes("completed"), "the task is completed");
   await h.api("POST", `/tasks/${taskId}/endorse`, shared.chiefToken);

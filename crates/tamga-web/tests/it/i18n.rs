@@ -97,6 +97,12 @@ fn every_message_a_page_uses_exists() {
     for state in tamga_control::task::TaskState::ALL {
         used.insert(format!("task-state-{}", tamga_web::fmt::json(state)));
     }
+    for state in tamga_control::sample::SampleState::ALL {
+        used.insert(format!("sample-state-{}", tamga_web::fmt::json(state)));
+    }
+    for condition in tamga_web::lab::CONDITIONS {
+        used.insert(format!("condition-{condition}"));
+    }
     for (kind, _) in tamga_web::control::FINDINGS {
         used.insert(format!("finding-{kind}"));
     }
