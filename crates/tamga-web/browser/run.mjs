@@ -1,12 +1,12 @@
 // Runs every role's main path in Chromium against one tamga server; exits 1 on any failure or
 // any serious or critical accessibility violation.
 import { Harness } from "./harness.mjs";
-import { analyst } from "./flows/analyst.mjs";
+import { analyst, hitRates } from "./flows/analyst.mjs";
 import { declarant } from "./flows/declarant.mjs";
 import { officer } from "./flows/officer.mjs";
 import { lab } from "./flows/lab.mjs";
 
-const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab]];
+const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab], ["hit rates", hitRates]];
 const h = new Harness();
 let failed = 0;
 try {

@@ -37,6 +37,7 @@ mod page;
 pub mod password;
 mod profiles;
 mod session;
+mod statistics;
 
 pub use session::WebSettings;
 
@@ -50,6 +51,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(control::router())
         .merge(profiles::router())
         .merge(lab::router())
+        .merge(statistics::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }

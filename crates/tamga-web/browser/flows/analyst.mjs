@@ -31,3 +31,15 @@ export async function analyst(h) {
   await h.check(page, "analyst-profile-history");
   await page.context().close();
 }
+
+// After the officer's control, the analyst reads the profile's hit rate beside the random baseline.
+export async function hitRates(h) {
+  const page = await h.page();
+  await h.signIn(page, "analyst1", "analyst chosen password");
+  await page.goto(`${h.url}/risk/statistics`);
+  const row = await page.innerText('tr:has(a[href="/risk/profiles/laptops-red"])');
+  expect(/laptops-red\s+1\s+1\s+0\s+0\.0 %/.test(row), `one selection, inspected, no hit: ${row}`);
+  expect(await page.isVisible("svg.chart"), "the chart is drawn");
+  await h.check(page, "analyst-hit-rates");
+  await page.context().close();
+}
