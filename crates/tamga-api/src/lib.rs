@@ -39,6 +39,7 @@ pub mod openapi;
 mod parties;
 pub mod revenue;
 pub mod risk;
+pub mod users;
 pub mod views;
 mod wco;
 
@@ -110,6 +111,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(risk::router())
         .merge(parties::router())
         .merge(control::router())
+        .merge(users::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -24,6 +24,8 @@ use crate::AppState;
         crate::commodities::search,
         crate::commodities::offices,
         crate::auth::me,
+        crate::users::list,
+        crate::users::revoke_sessions,
         crate::cargo::lodge,
         crate::cargo::list,
         crate::cargo::one,

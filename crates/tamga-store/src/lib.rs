@@ -413,6 +413,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Revokes every session of a user; how many were in force.
     async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64>;
+
+    /// Every user with their password state and the sessions open at `now`.
+    async fn users(&self, now: time::OffsetDateTime) -> Result<Vec<web::UserSummary>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

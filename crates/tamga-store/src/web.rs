@@ -31,3 +31,13 @@ pub struct Session {
     /// The user's chosen language, if they chose one.
     pub language: Option<String>,
 }
+
+/// A user as the administrator's screen lists them.
+#[derive(Debug, Clone)]
+pub struct UserSummary {
+    pub user: User,
+    pub has_password: bool,
+    pub must_change: bool,
+    /// Sessions neither revoked nor expired.
+    pub open_sessions: i64,
+}

@@ -4,9 +4,9 @@ import { Harness } from "./harness.mjs";
 import { analyst, hitRates } from "./flows/analyst.mjs";
 import { declarant } from "./flows/declarant.mjs";
 import { officer } from "./flows/officer.mjs";
-import { lab } from "./flows/lab.mjs";
+import { lab, admin } from "./flows/lab.mjs";
 
-const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab], ["hit rates", hitRates]];
+const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab], ["hit rates", hitRates], ["admin", admin]];
 const h = new Harness();
 let failed = 0;
 try {

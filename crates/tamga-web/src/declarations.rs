@@ -115,6 +115,8 @@ struct ShowPage {
     view: DeclarationView,
     explanation: Option<Explanation>,
     balance: Option<Balance>,
+    /// The assessment in force, each tax line explained.
+    assessed: Option<tamga_core::tariff::assess::Assessment>,
     tasks: Vec<ControlTask>,
     may_release: bool,
     alert: Option<String>,
@@ -151,7 +153,13 @@ async fn page_of(
         PathParam(mrn.clone()),
     )
     .await;
-    let balance = assessment.ok().and_then(|a| a.0.balance);
+    let (balance, assessed) = match assessment {
+        Ok(view) => {
+            let latest = view.0.versions.into_iter().last().map(|v| v.assessment);
+            (view.0.balance, latest)
+        }
+        Err(_) => (None, None),
+    };
     let tasks = if staff {
         visible_tasks(&state, user, &mrn).await?
     } else {
@@ -166,6 +174,7 @@ async fn page_of(
         view,
         explanation,
         balance,
+        assessed,
         tasks,
         may_release,
         alert,

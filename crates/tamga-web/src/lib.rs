@@ -24,6 +24,7 @@ use axum::http::{header, HeaderValue};
 use axum::{Extension, Router};
 use tamga_api::AppState;
 
+mod admin;
 mod assets;
 pub mod control;
 mod declarations;
@@ -52,6 +53,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(profiles::router())
         .merge(lab::router())
         .merge(statistics::router())
+        .merge(admin::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }

@@ -63,6 +63,7 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
         ],
         Role::Lab => &[("/lab", "nav-lab")],
         Role::Admin => &[
+            ("/admin/users", "nav-users"),
             ("/declarations", "nav-declarations"),
             ("/situation", "nav-situation"),
         ],

@@ -17,4 +17,5 @@ mod revenue;
 mod risk;
 mod seizures;
 mod socket;
+mod users;
 mod wco;

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use crate::conn::{Bind, Conn};
 use crate::records::User;
 use crate::rows::UserRow;
-use crate::web::{Credentials, NewSession, Session};
+use crate::web::{Credentials, NewSession, Session, UserSummary};
 use crate::Result;
 
 const SELECT_CREDENTIALS: &str = "SELECT id, name, role, party_id, password_hash, \
@@ -130,4 +130,26 @@ pub(crate) async fn revoke_sessions_of(conn: &mut Conn<'_>, user_id: i64) -> Res
         "UPDATE web_sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
     conn.execute(update, &[Bind::Time(crate::sql::now()), Bind::Int(user_id)])
         .await
+}
+
+type SummaryRow = (i64, String, String, Option<String>, bool, bool, i64);
+
+/// Every user, by name, with their password state and open sessions at `now`.
+pub(crate) async fn users(conn: &mut Conn<'_>, now: OffsetDateTime) -> Result<Vec<UserSummary>> {
+    let select = "SELECT u.id, u.name, u.role, u.party_id, u.password_hash IS NOT NULL, \
+         u.password_must_change, (SELECT COUNT(*) FROM web_sessions s WHERE s.user_id = u.id \
+         AND s.revoked_at IS NULL AND s.expires_at > $1) FROM users u ORDER BY u.name";
+    let rows: Vec<SummaryRow> = conn.all(select, &[Bind::Time(now)]).await?;
+    rows.into_iter()
+        .map(
+            |(id, name, role, party, has_password, must_change, open_sessions)| {
+                Ok(UserSummary {
+                    user: user(id, name, role, party)?,
+                    has_password,
+                    must_change,
+                    open_sessions,
+                })
+            },
+        )
+        .collect()
 }

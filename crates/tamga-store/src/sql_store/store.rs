@@ -451,6 +451,10 @@ impl Store for SqlStore {
             .await
     }
 
+    async fn users(&self, now: OffsetDateTime) -> Result<Vec<crate::web::UserSummary>> {
+        web::users(&mut self.read().await?.conn(), now).await
+    }
+
     async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64> {
         self.write(move |c| Box::pin(web::revoke_sessions_of(c, user_id)))
             .await

@@ -45,3 +45,17 @@ export async function lab(h) {
   await h.check(second, "lab-published");
   await second.context().close();
 }
+
+// The administrator sees every account and ends the examiner's open sessions.
+export async function admin(h) {
+  h.cli(["admin", "set-password", "admin"], "administrator first password\n");
+  const page = await h.page();
+  await h.signIn(page, "admin", "administrator first password", "administrator chosen password");
+  expect(page.url().endsWith("/admin/users"), `the administrator lands on the users, not ${page.url()}`);
+  const row = page.locator("tr", { hasText: "exa1" });
+  expect(Number(await row.locator("td.num").innerText()) > 0, "the examiner has open sessions");
+  await h.check(page, "admin-users");
+  await Promise.all([page.waitForNavigation(), row.locator("button").click()]);
+  expect((await page.locator("tr", { hasText: "exa1" }).locator("td.num").innerText()) === "0", "their sessions ended");
+  await page.context().close();
+}
