@@ -300,3 +300,5 @@ users-password-set = set
 users-end-sessions = End the sessions of { $name }
 users-hint = Users are created and given passwords on the server: tamga admin create-user, tamga admin set-password.
 nav-users = Users
+effect-forces = forces the { $channel } channel
+effect-points = { $points } points

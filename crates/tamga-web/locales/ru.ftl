@@ -301,3 +301,5 @@ users-password-set = задан
 users-end-sessions = Завершить сеансы пользователя { $name }
 users-hint = Пользователи создаются и получают пароли на сервере: tamga admin create-user, tamga admin set-password.
 nav-users = Пользователи
+effect-forces = направляет в { $channel } коридор
+effect-points = { $points } баллов

@@ -297,3 +297,5 @@ users-password-set = oʻrnatilgan
 users-end-sessions = { $name } seanslarini yakunlash
 users-hint = Foydalanuvchilar serverda yaratiladi va parol oladi: tamga admin create-user, tamga admin set-password.
 nav-users = Foydalanuvchilar
+effect-forces = { $channel } yoʻlakka yoʻnaltiradi
+effect-points = { $points } ball

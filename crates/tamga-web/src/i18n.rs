@@ -107,6 +107,22 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// A risk profile's effect in words: "forces the red channel", "+30 points".
+    pub fn effect(&self, effect: impl serde::Serialize) -> String {
+        let value = serde_json::to_value(effect).unwrap_or_default();
+        if let Some(channel) = value.get("force").and_then(|c| c.as_str()) {
+            return self.arg(
+                "effect-forces",
+                "channel",
+                self.get(&format!("channel-{channel}")),
+            );
+        }
+        match value.get("weight").and_then(serde_json::Value::as_i64) {
+            Some(points) => self.arg("effect-points", "points", format!("{points:+}")),
+            None => value.to_string(),
+        }
+    }
+
     pub fn lang(&self) -> &'static str {
         self.0.code()
     }

@@ -219,3 +219,30 @@ async fn a_declarant_cannot_open_the_analysts_screens() {
     let page = web.get("/declarations/26UZTAS000000001X1", &cookie).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+/// The language is the browser's until the user chooses one; the choice stays with the user.
+#[tokio::test]
+async fn the_chosen_language_stays_with_the_user() {
+    let web = Web::sqlite().await;
+    web.user("officer3", Role::Officer, None).await;
+    let cookie = web.sign_in("officer3", PASSWORD).await.unwrap();
+    let uzbek = web.get("/worklist", &cookie).await;
+    assert!(
+        uzbek.body.contains("<html lang=\"uz\">") && uzbek.body.contains("Mening topshiriqlarim")
+    );
+    let csrf = uzbek.csrf();
+    let switched = web
+        .post("/language", &cookie, &[("csrf", &csrf), ("lang", "ru")])
+        .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    let russian = web.get("/worklist", &cookie).await;
+    assert!(russian.body.contains("<html lang=\"ru\">") && russian.body.contains("Мои задания"));
+    let forged = web
+        .post("/language", &cookie, &[("csrf", "forged"), ("lang", "en")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let login = web
+        .request(Method::GET, "/login", Some("tamga_lang=en"), None)
+        .await;
+    assert!(login.body.contains("<html lang=\"en\">") && login.body.contains("Sign in to tamga"));
+}
