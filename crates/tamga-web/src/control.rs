@@ -227,15 +227,6 @@ async fn step(
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
-        Err(ApiError::Invalid(errors)) => {
-            let text = errors
-                .iter()
-                .map(|e| format!("{}: {}", e.pointer, e.message))
-                .collect::<Vec<_>>()
-                .join("; ");
-            page_of(state, &user, id, Some(text)).await
-        }
-        Err(ApiError::NotFound(_)) => Err(WebError::not_found(user.tr)),
-        Err(e) => page_of(state, &user, id, Some(e.to_string())).await,
+        Err(e) => page_of(state, &user, id, Some(WebError::alert(user.tr, e)?)).await,
     }
 }

@@ -245,14 +245,7 @@ async fn change_status(
     .await;
     let alert = match changed {
         Ok(_) => None,
-        Err(tamga_api::error::ApiError::Invalid(errors)) => Some(
-            errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        Err(e) => Some(e.to_string()),
+        Err(e) => Some(WebError::alert(user.tr, e)?),
     };
     page_of(state, &user, mrn, alert).await
 }

@@ -82,6 +82,21 @@ impl WebError {
         )
     }
 
+    /// What a refused step says on the page it was taken from: every problem of an invalid
+    /// request, or the refusal's detail; a missing object is a 404 page, our fault a 500 page.
+    pub fn alert(tr: Tr, error: ApiError) -> Result<String, WebError> {
+        match error {
+            ApiError::Invalid(errors) => Ok(errors
+                .iter()
+                .map(|e| format!("{}: {}", e.pointer, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")),
+            ApiError::NotFound(_) => Err(WebError::not_found(tr)),
+            ApiError::Internal(cause) => Err(WebError::internal(tr, cause)),
+            other => Ok(other.to_string()),
+        }
+    }
+
     /// The API handler's refusal, as a page with the same status and its detail.
     pub fn api(tr: Tr, error: ApiError) -> WebError {
         let problems = match &error {

@@ -184,15 +184,6 @@ async fn step(
     user.check_csrf(field(&fields, "csrf"))?;
     match run(state.clone(), &user, &id, &step, &fields).await {
         Ok(()) => Ok(Redirect::to(&format!("/lab/samples/{id}")).into_response()),
-        Err(ApiError::NotFound(_)) => Err(WebError::not_found(user.tr)),
-        Err(ApiError::Invalid(errors)) => {
-            let text = errors
-                .iter()
-                .map(|e| format!("{}: {}", e.pointer, e.message))
-                .collect::<Vec<_>>()
-                .join("; ");
-            page_of(state, &user, id, Some(text)).await
-        }
-        Err(e) => page_of(state, &user, id, Some(e.to_string())).await,
+        Err(e) => page_of(state, &user, id, Some(WebError::alert(user.tr, e)?)).await,
     }
 }
