@@ -26,8 +26,8 @@ use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct UploadQuery {
-    /// The file's name as the uploader knows it (no path, no leading dot).
-    pub file_name: String,
+    /// The file's name as the uploader knows it (no path, no leading dot); required.
+    pub file_name: Option<String>,
 }
 
 /// An uploaded attachment: what a finding or seizure names to refer to it.
@@ -59,7 +59,7 @@ pub(crate) async fn upload(
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
     require(&user, Action::Attach)?;
     let Query(query) = query?;
-    let file_name = file_name(&query.file_name)?;
+    let file_name = file_name(query.file_name.as_deref())?;
     let content_type = content_type(&headers)?;
     let limit = state.settings.attachments.max_size;
     if declared_length(&headers).is_some_and(|length| length > limit) {
@@ -212,8 +212,9 @@ pub(crate) fn limits(state: &AppState) -> AttachmentLimits {
     }
 }
 
-fn file_name(name: &str) -> Result<String, ApiError> {
+fn file_name(name: Option<&str>) -> Result<String, ApiError> {
     let mut findings = Findings::default();
+    let name = name.unwrap_or_default();
     check_file_name(&mut findings, "/query/file_name", name);
     if findings.is_empty() {
         Ok(name.to_owned())

@@ -148,7 +148,14 @@ async fn bad_uploads_are_refused(app: TestApp) {
         .await;
     assert_eq!(unsupported.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(unsupported.is_problem());
-    let cases: [(&str, &str, Vec<u8>, &str, &str); 4] = [
+    let cases: [(&str, &str, Vec<u8>, &str, &str); 5] = [
+        (
+            "",
+            "image/jpeg",
+            photo.clone(),
+            "/query/file_name",
+            "missing",
+        ),
         (
             "a.png",
             "image/png",
