@@ -25,6 +25,7 @@ use crate::extract::PathParam;
 use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name as the uploader knows it (no path, no leading dot); required.
     pub file_name: Option<String>,

@@ -112,6 +112,7 @@ pub(crate) async fn one(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CenQuery {
     /// The exchange has a legal basis: include personal data (supervisors only).
     #[serde(default)]
