@@ -46,6 +46,38 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The caller of an endpoint closed to the laboratory. Lab users see samples and lab reports
+/// (`/lab`), reference data (nomenclature, offices, tariff) and the declaration a sample was
+/// taken from; never declarations' lists, risk, revenue, notifications, cargo reports, parties,
+/// control tasks or attachments. They are refused with 403 before anything else is read, the
+/// request body included.
+#[derive(Debug, Clone)]
+pub struct NotLab(pub User);
+
+impl FromRequestParts<AppState> for NotLab {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Caller(user) = Caller::from_request_parts(parts, state).await?;
+        NotLab::check(user)
+    }
+}
+
+impl NotLab {
+    /// The user, unless they are a laboratory user (the web UI's pages use this too).
+    pub fn check(user: User) -> Result<NotLab, ApiError> {
+        if user.role == tamga_core::role::Role::Lab {
+            return Err(ApiError::Forbidden(
+                "the laboratory sees samples and lab reports, not this".into(),
+            ));
+        }
+        Ok(NotLab(user))
+    }
+}
+
 pub(crate) fn router() -> Router<AppState> {
     Router::new().route("/me", get(me))
 }

@@ -15,7 +15,7 @@ use tamga_store::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use tamga_store::User;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{PathParam, RawBody};
 use crate::AppState;
@@ -50,7 +50,7 @@ pub struct CargoAnswer {
 )]
 pub(crate) async fn lodge(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
@@ -230,7 +230,7 @@ pub(crate) struct ListParams {
 )]
 pub(crate) async fn list(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CargoAnswer>, ApiError> {
     if !user.role.sees_all_declarations() {
@@ -256,7 +256,7 @@ pub(crate) async fn list(
 )]
 pub(crate) async fn one(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<StoredCargoReport>, ApiError> {
     let report = state.store.cargo_report(id).await?;
@@ -304,7 +304,7 @@ pub struct CargoRisk {
 )]
 pub(crate) async fn risk(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<CargoRisk>, ApiError> {
     crate::risk::require_staff(&user)?;

@@ -8,12 +8,13 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use tamga_core::draft::DeclarationDraft;
 use tamga_core::mrn::Mrn;
+use tamga_core::role::Role;
 use tamga_core::status::{Status, TransitionError};
 use tamga_core::FieldError;
 use tamga_store::{sql::now, Scope, StatusChange, TransitionOutcome};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, NotLab};
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam, Submission};
 use crate::lodge::{Lodger, Mode, Verdict};
@@ -103,7 +104,8 @@ fn mrn_param(raw: &str) -> Result<Mrn, ApiError> {
 }
 
 /// One declaration with its history. Declarants see only declarations they lodged or are a
-/// party to; any other MRN is 404 for them.
+/// party to; any other MRN is 404 for them. Lab users see only a declaration they hold a
+/// sample of, without its history and channel.
 #[utoipa::path(
     get,
     path = "/api/v1/declarations/{mrn}",
@@ -113,6 +115,7 @@ fn mrn_param(raw: &str) -> Result<Mrn, ApiError> {
     responses(
         (status = 200, description = "The declaration", body = DeclarationView),
         (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A lab user, for a declaration without a sample", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such declaration visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -128,9 +131,29 @@ pub async fn get_declaration(
         .await?;
     let record = record.ok_or_else(|| ApiError::NotFound(format!("no declaration {mrn}")))?;
     let mut view = DeclarationView::from(record);
+    if user.role == Role::Lab {
+        return for_the_laboratory(&state, view).await.map(Json);
+    }
     let decision = state.store.risk_decision(mrn.as_str()).await?;
     view.channel = decision.map(|d| d.channel);
     Ok(Json(view))
+}
+
+/// What the laboratory sees of a declaration: only one it holds a sample of, and only the
+/// goods and the status; the history (which may carry risk reasons) and the channel are left
+/// out.
+async fn for_the_laboratory(
+    state: &AppState,
+    mut view: DeclarationView,
+) -> Result<DeclarationView, ApiError> {
+    if state.store.samples_of(&view.mrn).await?.is_empty() {
+        return Err(ApiError::Forbidden(
+            "the laboratory sees only declarations it holds a sample of".into(),
+        ));
+    }
+    view.history.clear();
+    view.channel = None;
+    Ok(view)
 }
 
 /// A requested status change, with the reason that goes into the history.
@@ -163,7 +186,7 @@ pub struct StatusRequest {
 )]
 pub async fn change_status(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<StatusRequest>,
 ) -> Result<Json<DeclarationView>, ApiError> {

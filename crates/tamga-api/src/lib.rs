@@ -43,17 +43,25 @@ pub mod users;
 pub mod views;
 mod wco;
 
+pub use control::files::AttachmentSettings;
+
 /// Settings of the HTTP edge.
 #[derive(Debug, Clone)]
 pub struct ApiSettings {
-    /// Largest accepted request body, in bytes.
+    /// Largest accepted request body, in bytes (attachments have their own limit).
     pub body_limit: usize,
+    /// Where uploaded attachments are kept, and their size limit.
+    pub attachments: AttachmentSettings,
+    /// What the control tasks opened at acceptance are opened with.
+    pub control: tamga_control::task::TaskSettings,
 }
 
 impl Default for ApiSettings {
     fn default() -> Self {
         Self {
             body_limit: 2 * 1024 * 1024,
+            attachments: AttachmentSettings::default(),
+            control: tamga_control::task::TaskSettings::default(),
         }
     }
 }

@@ -61,6 +61,8 @@ use crate::AppState;
         crate::parties::mandates::grant_mandate,
         crate::parties::mandates::revoke_mandate,
         crate::control::tasks::worklist,
+        crate::control::attachments::upload,
+        crate::control::attachments::download,
         crate::control::tasks::office,
         crate::control::tasks::one,
         crate::control::tasks::start,

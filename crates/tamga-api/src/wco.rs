@@ -92,7 +92,7 @@ fn answer(lrn: &str, verdict: &Verdict, issued: &str) -> String {
     ))]
 pub(crate) async fn notifications(
     axum::extract::State(state): axum::extract::State<AppState>,
-    crate::auth::Caller(user): crate::auth::Caller,
+    crate::auth::NotLab(user): crate::auth::NotLab,
     crate::extract::PathParam(mrn): crate::extract::PathParam<String>,
 ) -> Result<Response, ApiError> {
     use tamga_core::status::Status;

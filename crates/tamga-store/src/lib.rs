@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub mod attachments;
 pub mod cargo;
 mod conn;
 pub mod control;
@@ -416,6 +417,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every user with their password state and the sessions open at `now`.
     async fn users(&self, now: time::OffsetDateTime) -> Result<Vec<web::UserSummary>>;
+
+    // Attachments (their bytes are files the API keeps; these are the rows about them).
+
+    /// Records an upload of a content by a user (again: nothing changes).
+    async fn add_attachment(&self, upload: attachments::AttachmentRecord) -> Result<()>;
+
+    /// The uploads of a content, the first first; empty when it was never uploaded.
+    async fn attachment_uploads(&self, sha256: &str) -> Result<Vec<attachments::AttachmentRecord>>;
+
+    /// A content's uploads and the tasks and seizures that refer to it (`None`: never uploaded).
+    async fn attachment_uses(&self, sha256: &str) -> Result<Option<attachments::AttachmentUses>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

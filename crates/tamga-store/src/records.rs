@@ -75,6 +75,8 @@ pub struct Lodgement {
     pub assessment: Option<tamga_core::tariff::Assessment>,
     /// The risk decision taken at acceptance, stored in the same commit.
     pub risk: Option<crate::risk::RiskRecord>,
+    /// What the settled channel's control tasks are opened with (the audit's due days).
+    pub control: tamga_control::task::TaskSettings,
     pub(crate) prepared: Prepared,
 }
 
@@ -112,6 +114,7 @@ impl Lodgement {
             at,
             assessment,
             risk: None,
+            control: tamga_control::task::TaskSettings::default(),
             prepared,
         }
     }
@@ -123,6 +126,12 @@ impl Lodgement {
         } else {
             Status::Accepted
         }
+    }
+
+    /// Opens the control tasks with `settings` instead of the defaults.
+    pub fn with_control(mut self, settings: tamga_control::task::TaskSettings) -> Lodgement {
+        self.control = settings;
+        self
     }
 
     /// Adds the risk decision to store with the declaration.

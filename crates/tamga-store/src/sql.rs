@@ -65,6 +65,15 @@ impl Dialect {
         }
     }
 
+    /// Every value of the text expression `expr` over the rows, joined by commas, as one value
+    /// (NULL over no rows).
+    pub(crate) fn joined(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("group_concat({expr}, ',')"),
+            Dialect::Postgres => format!("string_agg({expr}, ',')"),
+        }
+    }
+
     /// How a JSON text parameter is written into a JSON column.
     pub(crate) fn json_param(self, n: usize) -> String {
         match self {

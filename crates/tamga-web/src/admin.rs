@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tamga_api::auth::Caller;
 use tamga_api::extract::PathParam;
 use tamga_api::users::AccountView;
 use tamga_api::AppState;
@@ -30,7 +29,7 @@ struct UsersPage {
 }
 
 async fn users(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
-    let accounts = tamga_api::users::list(State(state), Caller(user.user.clone())).await;
+    let accounts = tamga_api::users::list(State(state), user.caller()).await;
     let accounts = accounts.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&UsersPage {
         page: Page::new(&user, "users-title", "/admin/users"),
@@ -50,9 +49,7 @@ async fn revoke(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    let done =
-        tamga_api::users::revoke_sessions(State(state), Caller(user.user.clone()), PathParam(id))
-            .await;
+    let done = tamga_api::users::revoke_sessions(State(state), user.caller(), PathParam(id)).await;
     let _ended = done.map_err(|e| WebError::api(user.tr, e))?;
     Ok(Redirect::to("/admin/users").into_response())
 }

@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use tamga_api::auth::Caller;
 use tamga_api::control::tasks::{self, TaskView};
 use tamga_api::error::ApiError;
 use tamga_api::extract::{JsonBody, PathParam};
@@ -63,13 +62,12 @@ struct WorklistPage {
 }
 
 async fn worklist(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
-    let caller = Caller(user.user.clone());
     let list = if user.user.role == Role::Officer {
-        tasks::worklist(State(state), caller).await
+        tasks::worklist(State(state), user.not_lab()?).await
     } else {
         let query = serde_urlencoded::from_str("").map(Query);
         match query {
-            Ok(query) => tasks::office(State(state), caller, Ok(query)).await,
+            Ok(query) => tasks::office(State(state), user.not_lab()?, Ok(query)).await,
             Err(e) => return Err(WebError::internal(user.tr, e)),
         }
     };
@@ -100,14 +98,13 @@ async fn page_of(
     id: i64,
     alert: Option<String>,
 ) -> Result<Response, WebError> {
-    let caller = || Caller(user.user.clone());
-    let view = tasks::one(State(state.clone()), caller(), PathParam(id)).await;
+    let view = tasks::one(State(state.clone()), user.not_lab()?, PathParam(id)).await;
     let view = view.map_err(|e| WebError::api(user.tr, e))?.0;
     let samples = state.store.samples_of(&view.task.mrn).await;
     let samples = samples.map_err(|e| WebError::internal(user.tr, e))?;
     let declaration = tamga_api::declarations::get_declaration(
         State(state),
-        caller(),
+        user.caller(),
         PathParam(view.task.mrn.clone()),
     )
     .await;
@@ -199,10 +196,14 @@ async fn step(
         .find(|(k, _)| k == "csrf")
         .map_or("", |(_, v)| v.as_str());
     user.check_csrf(csrf)?;
-    let (s, caller) = (State(state.clone()), Caller(user.user.clone()));
+    let (s, caller) = (State(state.clone()), user.caller());
     let done = match step.as_str() {
-        "start" => tasks::start(s, caller, PathParam(id)).await.map(drop),
-        "endorse" => tasks::endorse(s, caller, PathParam(id)).await.map(drop),
+        "start" => tasks::start(s, user.not_lab()?, PathParam(id))
+            .await
+            .map(drop),
+        "endorse" => tasks::endorse(s, user.not_lab()?, PathParam(id))
+            .await
+            .map(drop),
         "sample" => match serde_json::from_value(sampling_of(&fields)) {
             Ok(form) => tamga_api::control::lab::request(s, caller, PathParam(id), JsonBody(form))
                 .await
@@ -214,7 +215,7 @@ async fn step(
             )])),
         },
         "complete" => match serde_json::from_value(findings_of(&fields)) {
-            Ok(request) => tasks::complete(s, caller, PathParam(id), JsonBody(request))
+            Ok(request) => tasks::complete(s, user.not_lab()?, PathParam(id), JsonBody(request))
                 .await
                 .map(drop),
             Err(e) => Err(ApiError::Invalid(vec![tamga_core::FieldError::new(

@@ -8,7 +8,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tamga_api::auth::Caller;
 use tamga_api::extract::{JsonBody, PathParam};
 use tamga_api::views::DeclarationView;
 use tamga_api::AppState;
@@ -94,9 +93,8 @@ async fn list(
     user: WebUser,
     Query(filters): Query<Filters>,
 ) -> Result<Response, WebError> {
-    let caller = Caller(user.user.clone());
     let query = Ok(Query(filters.params()));
-    let page = tamga_api::list::list(State(state), caller, query).await;
+    let page = tamga_api::list::list(State(state), user.not_lab()?, query).await;
     let page = page.map_err(|e| WebError::api(user.tr, e))?.0;
     let next = page.next_cursor.as_deref().map(|c| filters.next_query(c));
     Ok(render(&ListPage {
@@ -130,18 +128,21 @@ async fn page_of(
     alert: Option<String>,
 ) -> Result<Response, WebError> {
     let tr = user.tr;
-    let caller = || Caller(user.user.clone());
+
     let view = tamga_api::declarations::get_declaration(
         State(state.clone()),
-        caller(),
+        user.caller(),
         PathParam(mrn.clone()),
     )
     .await;
     let view = view.map_err(|e| WebError::api(tr, e))?.0;
     let staff = !matches!(user.user.role, Role::Declarant | Role::Lab);
-    let decision =
-        tamga_api::risk::feedback::decision(State(state.clone()), caller(), PathParam(mrn.clone()))
-            .await;
+    let decision = tamga_api::risk::feedback::decision(
+        State(state.clone()),
+        user.not_lab()?,
+        PathParam(mrn.clone()),
+    )
+    .await;
     let decision = decision.ok().map(|d| d.0);
     let explanation = decision
         .as_ref()
@@ -149,7 +150,7 @@ async fn page_of(
         .and_then(|e| serde_json::from_value(e).ok());
     let assessment = tamga_api::revenue::routes::assessment(
         State(state.clone()),
-        caller(),
+        user.not_lab()?,
         PathParam(mrn.clone()),
     )
     .await;
@@ -196,7 +197,7 @@ async fn visible_tasks(
     for task in all {
         let one = tamga_api::control::tasks::one(
             State(state.clone()),
-            Caller(user.user.clone()),
+            user.not_lab()?,
             PathParam(task.id),
         )
         .await;
@@ -238,7 +239,7 @@ async fn change_status(
     };
     let changed = tamga_api::declarations::change_status(
         State(state.clone()),
-        Caller(user.user.clone()),
+        user.not_lab()?,
         PathParam(mrn.clone()),
         JsonBody(request),
     )

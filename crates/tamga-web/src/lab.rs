@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use tamga_api::auth::Caller;
 use tamga_api::control::lab;
 use tamga_api::error::ApiError;
 use tamga_api::extract::{JsonBody, PathParam};
@@ -51,7 +50,7 @@ async fn queue(State(state): State<AppState>, user: WebUser) -> Result<Response,
     let query = serde_urlencoded::from_str("")
         .map(Query)
         .map_err(|e| WebError::internal(user.tr, e))?;
-    let queue = lab::queue(State(state), Caller(user.user.clone()), Ok(query)).await;
+    let queue = lab::queue(State(state), user.caller(), Ok(query)).await;
     let samples = queue.map_err(|e| WebError::api(user.tr, e))?.0.samples;
     Ok(render(&QueuePage {
         page: Page::new(&user, "lab-title", "/lab"),
@@ -75,7 +74,7 @@ async fn page_of(
     id: String,
     alert: Option<String>,
 ) -> Result<Response, WebError> {
-    let sample = lab::one(State(state), Caller(user.user.clone()), PathParam(id)).await;
+    let sample = lab::one(State(state), user.caller(), PathParam(id)).await;
     let s = sample.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&SamplePage {
         page: Page::new(user, "sample-title", "/lab"),
@@ -142,7 +141,7 @@ async fn run(
 ) -> Result<(), ApiError> {
     let (s, caller, path) = (
         State(state.clone()),
-        Caller(user.user.clone()),
+        user.caller(),
         PathParam(id.to_owned()),
     );
     match step {

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tamga_api::auth::Caller;
 use tamga_api::error::ApiError;
 use tamga_api::extract::{JsonBody, PathParam};
 use tamga_api::risk::dry_run::DryRunView;
@@ -38,8 +37,7 @@ struct ListPage {
 }
 
 async fn list(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
-    let profiles =
-        tamga_api::risk::profiles::list_profiles(State(state), Caller(user.user.clone())).await;
+    let profiles = tamga_api::risk::profiles::list_profiles(State(state), user.not_lab()?).await;
     let profiles = profiles.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&ListPage {
         page: Page::new(&user, "profiles-title", "/risk/profiles"),
@@ -159,12 +157,12 @@ async fn submit(
     Form(form): Form<ProfileForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    let caller = Caller(user.user.clone());
     if form.action == "dry-run" {
         let request = serde_json::from_value(serde_json::json!({"profile": form.request()}));
         let answer = match request {
             Ok(request) => {
-                tamga_api::risk::dry_run::dry_run(State(state), caller, JsonBody(request)).await
+                tamga_api::risk::dry_run::dry_run(State(state), user.not_lab()?, JsonBody(request))
+                    .await
             }
             Err(e) => Err(ApiError::Invalid(vec![FieldError::new(
                 "/",
@@ -186,7 +184,12 @@ async fn submit(
     }
     let answer = match serde_json::from_value(form.request()) {
         Ok(request) => {
-            tamga_api::risk::profiles::create_profile(State(state), caller, JsonBody(request)).await
+            tamga_api::risk::profiles::create_profile(
+                State(state),
+                user.not_lab()?,
+                JsonBody(request),
+            )
+            .await
         }
         Err(e) => Err(ApiError::Invalid(vec![FieldError::new(
             "/",
@@ -226,12 +229,9 @@ async fn check(
 ) -> Result<Response, WebError> {
     let request = serde_json::from_value(serde_json::json!({"condition": form.condition}));
     let request = request.map_err(|e| WebError::internal(user.tr, e))?;
-    let answer = tamga_api::risk::lists::check_condition(
-        State(state),
-        Caller(user.user.clone()),
-        JsonBody(request),
-    )
-    .await;
+    let answer =
+        tamga_api::risk::lists::check_condition(State(state), user.not_lab()?, JsonBody(request))
+            .await;
     let fragment = match answer {
         Ok(view) => CheckFragment {
             t: user.tr,
@@ -259,12 +259,9 @@ async fn history(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let versions = tamga_api::risk::profiles::profile_history(
-        State(state),
-        Caller(user.user.clone()),
-        PathParam(id),
-    )
-    .await;
+    let versions =
+        tamga_api::risk::profiles::profile_history(State(state), user.not_lab()?, PathParam(id))
+            .await;
     let versions = versions.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&HistoryPage {
         page: Page::new(&user, "profile-history-title", "/risk/profiles"),

@@ -99,6 +99,17 @@ pub struct Signed {
 }
 
 impl Signed {
+    /// The API's caller for this user.
+    pub fn caller(&self) -> tamga_api::auth::Caller {
+        tamga_api::auth::Caller(self.user.clone())
+    }
+
+    /// The API's `NotLab` caller: a laboratory user is refused with a 403 page, as the API
+    /// refuses them.
+    pub fn not_lab(&self) -> Result<tamga_api::auth::NotLab, WebError> {
+        tamga_api::auth::NotLab::check(self.user.clone()).map_err(|e| WebError::api(self.tr, e))
+    }
+
     /// Refuses a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, sent: &str) -> Result<(), WebError> {
         if same_token(sent, &self.csrf) {

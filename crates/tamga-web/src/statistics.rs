@@ -8,7 +8,6 @@ use axum::routing::get;
 use axum::Router;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use tamga_api::auth::Caller;
 use tamga_api::AppState;
 use tamga_risk::feedback::Tally;
 
@@ -93,8 +92,7 @@ async fn statistics(
         .map(Query)
         .map_err(|e| WebError::internal(user.tr, e))?;
     let view =
-        tamga_api::risk::feedback::statistics(State(state), Caller(user.user.clone()), Ok(query))
-            .await;
+        tamga_api::risk::feedback::statistics(State(state), user.not_lab()?, Ok(query)).await;
     let stats = view.map_err(|e| WebError::api(user.tr, e))?.0.statistics;
     let baseline = Row::of(user.tr.get("statistics-random"), &stats.random, 0);
     let rows: Vec<Row> = stats

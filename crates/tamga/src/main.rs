@@ -16,7 +16,7 @@ mod settings;
 mod telemetry;
 mod watchlist;
 
-use settings::{Overrides, Settings};
+use settings::{AttachmentsOverride, ControlOverride, Overrides, Settings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -45,6 +45,12 @@ enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080.
         #[arg(long)]
         listen: Option<String>,
+        /// Days from acceptance until a post-clearance audit is due (default 90).
+        #[arg(long)]
+        audit_due_days: Option<u16>,
+        /// Directory of attachment files (default: <data-dir>/attachments).
+        #[arg(long)]
+        attachments_dir: Option<PathBuf>,
     },
     /// Create the database if needed and apply pending migrations.
     Migrate,
@@ -111,15 +117,25 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
-    let listen = match &cli.command {
-        Command::Serve { listen } => listen.clone(),
-        _ => None,
-    };
-    let overrides = Overrides {
-        listen,
+    let mut overrides = Overrides {
         data_dir: cli.data_dir.clone(),
         database_url: cli.database_url.clone(),
+        ..Overrides::default()
     };
+    if let Command::Serve {
+        listen,
+        audit_due_days,
+        attachments_dir,
+    } = &cli.command
+    {
+        overrides.listen = listen.clone();
+        overrides.control = audit_due_days.map(|days| ControlOverride {
+            audit_due_days: days,
+        });
+        overrides.attachments = attachments_dir
+            .clone()
+            .map(|dir| AttachmentsOverride { dir });
+    }
     let settings = Settings::load(cli.config.as_deref(), &overrides)?;
     telemetry::init(&settings.log);
     let runtime = tokio::runtime::Runtime::new()?;

@@ -49,10 +49,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     if tamga_api::revenue::bootstrap(&*store).await? {
         println!("First start: imported the ILLUSTRATIVE starter tariff and exchange rates (see data/tariff); import the official ones with `tamga import`.");
     }
-    let api = tamga_api::ApiSettings {
-        body_limit: settings.body_limit,
-    };
-    let state = tamga_api::AppState::new(store.clone(), api);
+    let state = tamga_api::AppState::new(store.clone(), api_settings(settings)?);
     state.revenue.set(tamga_api::revenue::load(&*store).await?);
     let counted = store.rebuild_tallies().await?;
     if counted > 0 {
@@ -87,6 +84,29 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     tamga_api::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What the HTTP edge takes from the settings.
+pub fn api_settings(settings: &Settings) -> anyhow::Result<tamga_api::ApiSettings> {
+    let days = settings.control.audit_due_days;
+    anyhow::ensure!(
+        days >= 1,
+        "control.audit_due_days must be at least 1, got {days}"
+    );
+    anyhow::ensure!(
+        settings.attachments.max_size >= 1,
+        "attachments.max_size must be at least 1 byte"
+    );
+    Ok(tamga_api::ApiSettings {
+        body_limit: settings.body_limit,
+        attachments: tamga_api::AttachmentSettings {
+            dir: settings.attachments_dir(),
+            max_size: settings.attachments.max_size,
+        },
+        control: tamga_control::task::TaskSettings {
+            audit_due_days: days,
+        },
+    })
 }
 
 /// Picks up tariffs, rates and valuation references imported by `tamga import` or rebuilt by

@@ -28,6 +28,28 @@ pub struct Settings {
     pub client: ClientSettings,
     #[serde(default)]
     pub web: WebSection,
+    pub attachments: AttachmentSettings,
+    pub control: ControlSettings,
+}
+
+/// Attachments of findings and seizures, kept as files named by their SHA-256.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentSettings {
+    /// Their directory; `<data_dir>/attachments` when not set (with PostgreSQL too, where
+    /// servers sharing a database must share this directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<PathBuf>,
+    /// Largest attachment, in bytes.
+    pub max_size: u64,
+}
+
+/// Control tasks opened at acceptance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlSettings {
+    /// Days from acceptance until a blue declaration's post-clearance audit is due.
+    pub audit_due_days: u16,
 }
 
 /// The web UI's sessions.
@@ -84,6 +106,13 @@ impl Default for Settings {
                 token: None,
             },
             web: WebSection::default(),
+            attachments: AttachmentSettings {
+                dir: None,
+                max_size: tamga_control::finding::AttachmentLimits::default().max_size,
+            },
+            control: ControlSettings {
+                audit_due_days: tamga_control::task::TaskSettings::default().audit_due_days,
+            },
         }
     }
 }
@@ -97,6 +126,22 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<AttachmentsOverride>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<ControlOverride>,
+}
+
+/// `tamga serve --attachments-dir`.
+#[derive(Debug, Serialize)]
+pub struct AttachmentsOverride {
+    pub dir: PathBuf,
+}
+
+/// `tamga serve --audit-due-days`.
+#[derive(Debug, Serialize)]
+pub struct ControlOverride {
+    pub audit_due_days: u16,
 }
 
 impl Settings {
@@ -121,6 +166,14 @@ impl Settings {
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// The directory of attachment files.
+    pub fn attachments_dir(&self) -> PathBuf {
+        match &self.attachments.dir {
+            Some(dir) => dir.clone(),
+            None => self.data_dir.join("attachments"),
+        }
     }
 }
 
@@ -212,6 +265,39 @@ mod tests {
                 Settings::load(None, &flags).map_err(|e| *e)?.listen,
                 "127.0.0.1:9002"
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own test harness returns its error type
+    fn control_and_attachments_are_configurable() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(defaults.control.audit_due_days, 90);
+            assert_eq!(
+                defaults.attachments_dir(),
+                PathBuf::from("tamga-data/attachments")
+            );
+            jail.create_file(
+                "tamga.toml",
+                "[control]\naudit_due_days = 30\n[attachments]\nmax_size = 1000\n",
+            )?;
+            let file = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(file.control.audit_due_days, 30);
+            assert_eq!(file.attachments.max_size, 1000);
+            jail.set_env("TAMGA_CONTROL__AUDIT_DUE_DAYS", "45");
+            jail.set_env("TAMGA_ATTACHMENTS__DIR", "/srv/files");
+            let env = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(env.control.audit_due_days, 45);
+            assert_eq!(env.attachments_dir(), PathBuf::from("/srv/files"));
+            let flags = Overrides {
+                control: Some(ControlOverride { audit_due_days: 7 }),
+                ..Overrides::default()
+            };
+            let flagged = Settings::load(None, &flags).map_err(|e| *e)?;
+            assert_eq!(flagged.control.audit_due_days, 7);
+            assert_eq!(flagged.attachments.max_size, 1000);
             Ok(())
         });
     }

@@ -1,7 +1,8 @@
 //! Control over HTTP: the officer's worklist and the steps of a control task (`tasks`), the
 //! roster of examiners, shifts, conflicts and suspensions, and holds on goods (`roster`); the
 //! laboratory's samples, custody, results and reports (`lab`, with its own role table); seizures,
-//! offence cases and the CEN export (`seizures`). Who
+//! offence cases and the CEN export (`seizures`); attachments uploaded into the data directory
+//! and named by findings and seizures (`attachments`, kept by `files`). Who
 //! may do what is one table, [`allowed`]; the rules themselves are `tamga-control`'s, applied
 //! by the store in the transactions that need them.
 //!
@@ -12,6 +13,7 @@
 //! | office tasks, cancel, roster | | | | | ✓ | ✓ |
 //! | reallocate, allocate, suspend | | | | | ✓ | |
 //! | holds, seizures, cases, CEN export | | ✓ | | | ✓ | ✓ |
+//! | upload attachments, download those one may see | | ✓ | | | ✓ | ✓ |
 //! | CEN export with personal data | | | | | ✓ | |
 
 use axum::http::StatusCode;
@@ -25,6 +27,8 @@ use tamga_store::User;
 use crate::error::ApiError;
 use crate::AppState;
 
+pub mod attachments;
+pub mod files;
 pub mod lab;
 pub mod roster;
 pub mod seizures;
@@ -66,6 +70,8 @@ pub fn router() -> Router<AppState> {
         .route("/lab/samples/{id}/verify", post(lab::verify))
         .route("/lab/samples/{id}/publish", post(lab::publish))
         .route("/lab/turnaround", get(lab::turnaround))
+        .route("/attachments", post(attachments::upload))
+        .route("/attachments/{sha256}", get(attachments::download))
         .route("/seizures", post(seizures::record))
         .route("/seizures/{id}", get(seizures::one))
         .route("/seizures/{id}/cen", get(seizures::cen))
@@ -88,6 +94,8 @@ pub enum Action {
     Supervise,
     /// Place, lift and see holds on goods.
     Hold,
+    /// Upload attachments; download those of tasks and seizures one may see.
+    Attach,
 }
 
 /// The role table of control (see the module documentation).
@@ -95,7 +103,9 @@ pub fn allowed(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         Action::Work => matches!(role, Officer | Supervisor),
-        Action::ViewTask | Action::Hold => matches!(role, Officer | Supervisor | Admin),
+        Action::ViewTask | Action::Hold | Action::Attach => {
+            matches!(role, Officer | Supervisor | Admin)
+        }
         Action::Oversee => matches!(role, Supervisor | Admin),
         Action::Supervise => role == Supervisor,
     }

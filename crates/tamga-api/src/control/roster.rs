@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{conflict, invalid, require, text, Action};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -42,7 +42,7 @@ pub struct OfficersQuery {
     ))]
 pub async fn officers(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     query: Result<Query<OfficersQuery>, QueryRejection>,
 ) -> Result<Json<OfficerList>, ApiError> {
     require(&user, Action::Oversee)?;
@@ -120,7 +120,7 @@ fn roster_answer(change: RosterChange, id: i64) -> Result<StatusCode, ApiError> 
     ))]
 pub async fn set_officer(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<OfficerRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -152,7 +152,7 @@ pub struct ShiftRequest {
     ))]
 pub async fn add_shift(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<ShiftRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -191,7 +191,7 @@ pub struct ConflictRequest {
     ))]
 pub async fn add_conflict(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<ConflictRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -229,7 +229,7 @@ pub struct SuspensionRequest {
     ))]
 pub async fn suspend(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<SuspensionRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -263,7 +263,7 @@ pub struct HoldList {
     ))]
 pub async fn holds(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
 ) -> Result<Json<HoldList>, ApiError> {
     require(&user, Action::Hold)?;
@@ -287,7 +287,7 @@ pub async fn holds(
     ))]
 pub async fn place_hold(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<super::tasks::ReasonRequest>,
 ) -> Result<(StatusCode, Json<HoldRecord>), ApiError> {
@@ -310,7 +310,7 @@ pub async fn place_hold(
     ))]
 pub async fn lift_hold(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam((mrn, hold)): PathParam<(String, i64)>,
     JsonBody(request): JsonBody<super::tasks::ReasonRequest>,
 ) -> Result<StatusCode, ApiError> {

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tamga_control::case::{CaseState, OffenceCase};
-use tamga_control::finding::AttachmentLimits;
 use tamga_control::seizure::Seizure;
 use tamga_control::transition::Lifecycle;
 use tamga_core::role::Role;
@@ -17,7 +16,7 @@ use tamga_store::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{conflict, invalid, require, Action};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -63,35 +62,22 @@ fn answer(outcome: CaseOutcome) -> Result<(Option<StoredSeizure>, OffenceCase), 
     ))]
 pub(crate) async fn record(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     JsonBody(request): JsonBody<SeizureRequest>,
 ) -> Result<(StatusCode, Json<SeizureView>), ApiError> {
     require(&user, Action::Hold)?;
     let today = time::OffsetDateTime::now_utc().date();
-    let errors = request
-        .seizure
-        .validate(today, &AttachmentLimits::default());
-    if errors
-        .iter()
-        .any(|e| e.code == tamga_control::finding::TOO_LARGE)
-    {
-        return Err(ApiError::BadRequest {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            detail: "a photo is over the size limit".into(),
-            errors,
-        });
+    let limits = super::attachments::limits(&state);
+    let mut errors = request.seizure.validate(today, &limits);
+    for e in &mut errors {
+        e.pointer = format!("/seizure{}", e.pointer);
     }
-    if !errors.is_empty() {
-        return Err(invalid(
-            errors
-                .into_iter()
-                .map(|mut e| {
-                    e.pointer = format!("/seizure{}", e.pointer);
-                    e
-                })
-                .collect(),
-        ));
+    super::attachments::refuse(errors)?;
+    let mut references = Vec::new();
+    for (j, photo) in request.seizure.photos.iter().enumerate() {
+        references.push((format!("/seizure/photos/{j}"), photo));
     }
+    super::attachments::check_uploaded(&state, references).await?;
     let outcome = state
         .store
         .record_seizure(request.seizure, &user, request.case.as_deref())
@@ -111,7 +97,7 @@ pub(crate) async fn record(
     ))]
 pub(crate) async fn one(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<SeizureView>, ApiError> {
     require(&user, Action::Hold)?;
@@ -126,6 +112,7 @@ pub(crate) async fn one(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CenQuery {
     /// The exchange has a legal basis: include personal data (supervisors only).
     #[serde(default)]
@@ -144,7 +131,7 @@ pub struct CenQuery {
     ))]
 pub(crate) async fn cen(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
     query: Result<Query<CenQuery>, QueryRejection>,
 ) -> Result<Json<tamga_control::case::cen::CenSeizure>, ApiError> {
@@ -177,7 +164,7 @@ pub(crate) async fn cen(
     ))]
 pub(crate) async fn case(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(number): PathParam<String>,
 ) -> Result<Json<OffenceCase>, ApiError> {
     require(&user, Action::Hold)?;
@@ -209,7 +196,7 @@ pub struct CaseChange {
     ))]
 pub(crate) async fn change(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(number): PathParam<String>,
     JsonBody(change): JsonBody<CaseChange>,
 ) -> Result<Json<OffenceCase>, ApiError> {

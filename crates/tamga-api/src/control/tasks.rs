@@ -16,7 +16,7 @@ use tamga_store::{NewAssessment, User};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{allowed, conflict, invalid, offices_of, require, text, Action};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -63,7 +63,7 @@ pub struct TaskList {
     ))]
 pub async fn worklist(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<TaskList>, ApiError> {
     require(&user, Action::Work)?;
     let tasks = state.store.worklist(user.id).await?;
@@ -88,7 +88,7 @@ pub struct OfficeQuery {
     ))]
 pub async fn office(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     query: Result<Query<OfficeQuery>, QueryRejection>,
 ) -> Result<Json<TaskList>, ApiError> {
     require(&user, Action::Oversee)?;
@@ -125,7 +125,11 @@ pub async fn office(
 }
 
 /// The task if `user` may see it; 404 otherwise, so nobody learns of others' tasks.
-async fn visible(state: &AppState, user: &User, id: i64) -> Result<ControlTask, ApiError> {
+pub(crate) async fn visible(
+    state: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<ControlTask, ApiError> {
     require(user, Action::ViewTask)?;
     let not_found = || ApiError::NotFound(format!("no control task {id}"));
     let task = state.store.task(id).await?.ok_or_else(not_found)?;
@@ -152,7 +156,7 @@ async fn visible(state: &AppState, user: &User, id: i64) -> Result<ControlTask, 
     ))]
 pub async fn one(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<TaskView>, ApiError> {
     let task = visible(&state, &user, id).await?;
@@ -215,7 +219,7 @@ async fn run(
     ))]
 pub async fn start(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<TaskView>, ApiError> {
     require(&user, Action::Work)?;
@@ -234,7 +238,7 @@ pub async fn start(
     ))]
 pub async fn endorse(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<TaskView>, ApiError> {
     require(&user, Action::Work)?;
@@ -269,7 +273,7 @@ pub struct CompleteRequest {
     ))]
 pub async fn complete(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<CompleteRequest>,
 ) -> Result<Json<TaskView>, ApiError> {
@@ -282,7 +286,9 @@ pub async fn complete(
         record.accepted_at,
         &versions,
     )?;
-    check_findings(&request, &current)?;
+    check_findings(&request, &current, super::attachments::limits(&state))?;
+    let references = super::attachments::of_findings(&request.findings);
+    super::attachments::check_uploaded(&state, references).await?;
     let reassessment = match finding::reassessment(&request.findings) {
         Some(r) => {
             let assessment =
@@ -324,23 +330,13 @@ pub async fn complete(
 fn check_findings(
     request: &CompleteRequest,
     declaration: &tamga_core::Declaration,
+    limits: AttachmentLimits,
 ) -> Result<(), ApiError> {
-    let mut errors =
-        finding::validate(&request.findings, declaration, &AttachmentLimits::default());
+    let mut errors = finding::validate(&request.findings, declaration, &limits);
     if let Some(notes) = &request.notes {
         errors.extend(text("/notes", notes, 4000).err());
     }
-    if errors.is_empty() {
-        return Ok(());
-    }
-    if errors.iter().any(|e| e.code == finding::TOO_LARGE) {
-        return Err(ApiError::BadRequest {
-            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            detail: "an attachment is over the size limit".into(),
-            errors,
-        });
-    }
-    Err(invalid(errors))
+    super::attachments::refuse(errors)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -362,7 +358,7 @@ pub struct ReasonRequest {
     ))]
 pub async fn cancel(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<ReasonRequest>,
 ) -> Result<Json<TaskView>, ApiError> {
@@ -394,7 +390,7 @@ pub struct ReallocateRequest {
     ))]
 pub async fn reallocate(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<ReallocateRequest>,
 ) -> Result<Json<TaskView>, ApiError> {
@@ -419,7 +415,7 @@ pub async fn reallocate(
     ))]
 pub async fn allocate(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<TaskView>, ApiError> {
     require(&user, Action::Supervise)?;

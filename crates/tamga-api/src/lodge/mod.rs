@@ -15,6 +15,7 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
+use tamga_control::task::TaskSettings;
 use tamga_core::draft::DeclarationDraft;
 use tamga_core::refdata::ReferenceData;
 use tamga_core::role::Role;
@@ -96,6 +97,7 @@ pub struct Lodger {
     reference: &'static ReferenceData,
     revenue: Arc<Revenue>,
     risk: Arc<Risk>,
+    control: TaskSettings,
     mode: Mode,
 }
 
@@ -108,12 +110,16 @@ impl std::fmt::Debug for Lodger {
 impl Lodger {
     /// The server's pipeline, with the tariff and targeting snapshots in force now.
     pub fn new(state: &AppState, mode: Mode) -> Lodger {
-        Lodger::with(
+        let lodger = Lodger::with(
             state.store.clone(),
             state.revenue.get(),
             state.risk.get(),
             mode,
-        )
+        );
+        Lodger {
+            control: state.settings.control.clone(),
+            ..lodger
+        }
     }
 
     /// A pipeline over given snapshots (the CLI's dry run loads them from the database).
@@ -128,6 +134,7 @@ impl Lodger {
             reference: ReferenceData::embedded(),
             revenue,
             risk,
+            control: TaskSettings::default(),
             mode,
         }
     }
@@ -185,8 +192,9 @@ impl Lodger {
             assessment.as_ref(),
             at,
         );
-        let lodgement =
-            Lodgement::new(declaration, fingerprint, user.clone(), at, assessment).with_risk(risk);
+        let lodgement = Lodgement::new(declaration, fingerprint, user.clone(), at, assessment)
+            .with_risk(risk)
+            .with_control(self.control.clone());
         self.outcome(user, self.store.lodge(lodgement).await?).await
     }
 

@@ -14,7 +14,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 
 use super::{not_registered, require_admin, require_reader};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -99,7 +99,7 @@ impl From<MandateRecord> for MandateView {
     ))]
 pub(crate) async fn list_mandates(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
 ) -> Result<Json<Vec<MandateView>>, ApiError> {
     require_reader(&user, &id)?;
@@ -123,7 +123,7 @@ pub(crate) async fn list_mandates(
     ))]
 pub(crate) async fn grant_mandate(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<MandateRequest>,
 ) -> Result<(StatusCode, Json<MandateView>), ApiError> {
@@ -248,7 +248,7 @@ fn date(errors: &mut Vec<FieldError>, pointer: &str, raw: Option<&str>) -> Optio
     ))]
 pub(crate) async fn revoke_mandate(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam((id, mandate)): PathParam<(String, i64)>,
     JsonBody(request): JsonBody<RevokeRequest>,
 ) -> Result<Json<MandateView>, ApiError> {

@@ -14,7 +14,7 @@ use tamga_store::parties::{NewParty, PartyRecord};
 use tamga_store::User;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -92,7 +92,7 @@ impl From<PartyRecord> for PartyView {
     ))]
 pub(crate) async fn create_party(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     JsonBody(request): JsonBody<PartyRequest>,
 ) -> Result<(StatusCode, Json<PartyView>), ApiError> {
     require_admin(&user)?;
@@ -115,7 +115,7 @@ pub(crate) async fn create_party(
     ))]
 pub(crate) async fn update_party(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<PartyRequest>,
 ) -> Result<Json<PartyView>, ApiError> {
@@ -140,7 +140,7 @@ pub(crate) async fn update_party(
     responses((status = 200, description = "Parties by identifier", body = [PartyView])))]
 pub(crate) async fn list_parties(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<Vec<PartyView>>, ApiError> {
     let parties = match own_party(&user) {
         None => state.store.parties(false).await?,
@@ -158,7 +158,7 @@ pub(crate) async fn list_parties(
     ))]
 pub(crate) async fn get_party(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
 ) -> Result<Json<PartyView>, ApiError> {
     require_reader(&user, &id)?;

@@ -14,7 +14,7 @@ use tamga_core::FieldError;
 use tamga_store::{AssessmentRecord, Balance, NewAssessment, Scope};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -61,7 +61,7 @@ pub struct ReassessmentView {
 )]
 pub(crate) async fn reassess(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<ReassessmentRequest>,
 ) -> Result<(StatusCode, Json<ReassessmentView>), ApiError> {

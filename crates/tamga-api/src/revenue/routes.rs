@@ -18,7 +18,7 @@ use tamga_core::FieldError;
 use tamga_store::{AssessmentRecord, Balance, NewPayment, PaymentKind, Scope};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, NotLab};
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -60,7 +60,7 @@ pub struct AssessmentView {
 )]
 pub async fn assessment(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
 ) -> Result<Json<AssessmentView>, ApiError> {
     let scope = Scope::of(&user);
@@ -108,7 +108,7 @@ pub struct PaymentRequest {
 )]
 pub async fn pay(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<PaymentRequest>,
 ) -> Result<(StatusCode, Json<Balance>), ApiError> {

@@ -8,7 +8,7 @@ use tamga_core::role::Role;
 use tamga_core::tariff::valuation::{self, Indicator};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::PathParam;
 use crate::AppState;
@@ -35,7 +35,7 @@ pub struct ValuationView {
 )]
 pub(crate) async fn indicators(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
 ) -> Result<Json<ValuationView>, ApiError> {
     if user.role == Role::Declarant {

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::profiles::{condition_error, profile_of, ProfileRequest};
 use super::{invalid, require_analyst};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
 use crate::AppState;
@@ -55,7 +55,7 @@ pub struct DryRunView {
     ))]
 pub async fn dry_run(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     JsonBody(request): JsonBody<DryRunRequest>,
 ) -> Result<Json<DryRunView>, ApiError> {
     require_analyst(&user)?;

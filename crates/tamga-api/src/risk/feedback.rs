@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{invalid, require_staff};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -58,7 +58,7 @@ pub struct DecisionView {
     ))]
 pub async fn decision(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
 ) -> Result<Json<DecisionView>, ApiError> {
     let not_found = || ApiError::NotFound(format!("no risk-assessed declaration {mrn:?}"));
@@ -110,7 +110,7 @@ pub async fn decision(
     ))]
 pub async fn record_inspection(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(outcome): JsonBody<Outcome>,
 ) -> Result<(StatusCode, Json<OutcomeView>), ApiError> {
@@ -227,7 +227,7 @@ fn instant(
     ))]
 pub async fn statistics(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     window: Result<Query<Window>, QueryRejection>,
 ) -> Result<Json<StatisticsView>, ApiError> {
     require_staff(&user)?;

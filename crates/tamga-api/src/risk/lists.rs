@@ -11,7 +11,7 @@ use tamga_store::risk::{kind, DocumentOutcome, Expected, NewDocument};
 use utoipa::ToSchema;
 
 use super::{check_reason, invalid, rebuild, require_analyst, require_staff};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -30,7 +30,7 @@ pub struct FieldView {
 /// The fields a condition may test.
 #[utoipa::path(get, path = "/api/v1/risk/fields", tag = "risk", security(("bearer" = [])),
     responses((status = 200, description = "The field catalogue", body = [FieldView])))]
-pub async fn fields(Caller(user): Caller) -> Result<Json<Vec<FieldView>>, ApiError> {
+pub async fn fields(NotLab(user): NotLab) -> Result<Json<Vec<FieldView>>, ApiError> {
     require_staff(&user)?;
     let view = |f: &Field| FieldView {
         name: f.name(),
@@ -70,7 +70,7 @@ pub struct ConditionView {
     ))]
 pub async fn check_condition(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     JsonBody(request): JsonBody<ConditionRequest>,
 ) -> Result<Json<ConditionView>, ApiError> {
     require_staff(&user)?;
@@ -146,7 +146,7 @@ fn list_view(doc: tamga_store::risk::StoredDocument) -> Result<ListView, ApiErro
     responses((status = 200, description = "Named lists", body = [ListView])))]
 pub async fn lists(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<Vec<ListView>>, ApiError> {
     require_staff(&user)?;
     let docs = state.store.documents(kind::LIST, None, false).await?;
@@ -166,7 +166,7 @@ pub async fn lists(
     ))]
 pub async fn put_list(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(name): PathParam<String>,
     JsonBody(request): JsonBody<ListRequest>,
 ) -> Result<Json<ListView>, ApiError> {

@@ -14,7 +14,7 @@ use time::Date;
 use utoipa::ToSchema;
 
 use super::{check_reason, invalid, require_analyst, require_staff};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -220,7 +220,7 @@ async fn save(
     ))]
 pub async fn create_profile(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     JsonBody(request): JsonBody<ProfileRequest>,
 ) -> Result<(StatusCode, Json<ProfileVersion>), ApiError> {
     require_analyst(&user)?;
@@ -252,7 +252,7 @@ pub async fn create_profile(
     ))]
 pub async fn update_profile(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<ProfileRequest>,
 ) -> Result<Json<ProfileVersion>, ApiError> {
@@ -306,7 +306,7 @@ pub struct ReasonRequest {
     responses((status = 200, description = "The new, inactive version", body = ProfileVersion)))]
 pub async fn deactivate_profile(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<ReasonRequest>,
 ) -> Result<Json<ProfileVersion>, ApiError> {
@@ -333,7 +333,7 @@ pub async fn deactivate_profile(
     responses((status = 200, description = "The versions", body = [ProfileVersion])))]
 pub async fn profile_history(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
 ) -> Result<Json<Vec<ProfileVersion>>, ApiError> {
     require_staff(&user)?;
@@ -354,7 +354,7 @@ pub async fn profile_history(
     responses((status = 200, description = "Latest versions", body = [ProfileVersion])))]
 pub async fn list_profiles(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<Vec<ProfileVersion>>, ApiError> {
     require_staff(&user)?;
     let docs = state.store.documents(kind::PROFILE, None, false).await?;

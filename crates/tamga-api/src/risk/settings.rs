@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::lists::save;
 use super::{check_reason, invalid, require_analyst, require_staff};
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
 use crate::AppState;
@@ -29,7 +29,7 @@ pub struct SelectivityView {
     responses((status = 200, description = "Settings", body = SelectivityView)))]
 pub(crate) async fn get_selectivity(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<SelectivityView>, ApiError> {
     require_staff(&user)?;
     let docs = state
@@ -59,7 +59,7 @@ pub struct SelectivityRequest {
     ))]
 pub(crate) async fn put_selectivity(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     JsonBody(request): JsonBody<SelectivityRequest>,
 ) -> Result<Json<SelectivityView>, ApiError> {
     require_analyst(&user)?;
@@ -131,7 +131,7 @@ pub struct ScreenView {
     ))]
 pub(crate) async fn screen(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     JsonBody(request): JsonBody<ScreenRequest>,
 ) -> Result<Json<ScreenView>, ApiError> {
     require_staff(&user)?;
@@ -185,7 +185,7 @@ pub struct WatchlistView {
     responses((status = 200, description = "Watchlists", body = [WatchlistView])))]
 pub(crate) async fn watchlists(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<Vec<WatchlistView>>, ApiError> {
     require_staff(&user)?;
     let docs = state.store.documents(kind::WATCHLIST, None, false).await?;

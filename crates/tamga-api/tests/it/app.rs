@@ -23,7 +23,12 @@ pub struct TestApp {
     pub officer: String,
     pub analyst: String,
     db: TestStore,
+    /// The attachment directory of this app.
+    pub files: tempfile::TempDir,
 }
+
+/// The attachment size limit of test apps.
+pub const ATTACHMENT_LIMIT: u64 = 256 * 1024;
 
 pub struct Answer {
     pub status: StatusCode,
@@ -62,12 +67,16 @@ impl TestApp {
         let analyst = user("analyst", Role::Analyst, None).await;
         tamga_api::revenue::bootstrap(&*db.store).await.unwrap();
         tamga_api::revenue::bootstrap(&*db.store).await.unwrap();
-        let state = tamga_api::AppState::new(
-            db.store.clone(),
-            tamga_api::ApiSettings {
-                body_limit: 64 * 1024,
+        let files = tempfile::tempdir().unwrap();
+        let settings = tamga_api::ApiSettings {
+            body_limit: 64 * 1024,
+            attachments: tamga_api::AttachmentSettings {
+                dir: files.path().join("attachments"),
+                max_size: ATTACHMENT_LIMIT,
             },
-        );
+            ..Default::default()
+        };
+        let state = tamga_api::AppState::new(db.store.clone(), settings);
         state
             .revenue
             .set(tamga_api::revenue::load(&*db.store).await.unwrap());
@@ -79,7 +88,15 @@ impl TestApp {
             officer,
             analyst,
             db,
+            files,
         }
+    }
+
+    /// The same app with changed settings.
+    pub fn reconfigured(mut self, change: impl FnOnce(&mut tamga_api::ApiSettings)) -> TestApp {
+        change(&mut self.state.settings);
+        self.router = tamga_api::router(self.state.clone());
+        self
     }
 
     /// Another user on the same store; returns its token.
@@ -120,25 +137,68 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Vec<u8>>,
     ) -> Answer {
-        let mut request = Request::builder().method(method).uri(path);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        if body.is_some() {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-        }
-        let request = request
-            .body(body.map_or_else(Body::empty, Body::from))
-            .unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let content_type = body.as_ref().map(|_| "application/json");
+        let body = body.map_or_else(Body::empty, Body::from);
+        let (status, headers, bytes) = self.exchange(method, path, token, content_type, body).await;
         let body = if bytes.is_empty() {
             Value::Null
         } else {
             serde_json::from_slice(&bytes).unwrap()
         };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// One request with any body; the answer's status, headers and bytes.
+    pub async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Body,
+    ) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, bytes)
+    }
+
+    /// Uploads `bytes` as an attachment named `file_name`, of `content_type`.
+    pub async fn upload(
+        &self,
+        token: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Answer {
+        let path = format!("/api/v1/attachments?file_name={file_name}");
+        let (status, headers, bytes) = self
+            .exchange(
+                Method::POST,
+                &path,
+                Some(token),
+                Some(content_type),
+                Body::from(bytes),
+            )
+            .await;
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Answer {
             status,
             headers,

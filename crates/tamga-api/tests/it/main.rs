@@ -1,6 +1,8 @@
 //! API tests: the router driven in-process with `oneshot`, plus one over a real socket.
 
 mod app;
+mod attachments;
+mod audit_due;
 mod bad_input;
 mod cargo;
 mod control;
@@ -8,6 +10,7 @@ mod control_access;
 mod declarations;
 mod edifact;
 mod lab;
+mod lab_access;
 mod lodge;
 mod mandates;
 mod openapi;

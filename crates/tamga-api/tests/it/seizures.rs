@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use tamga_core::role::Role;
 
 use crate::app::TestApp;
+use crate::attachments::{digest, jpeg};
 
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {
@@ -28,6 +29,11 @@ macro_rules! on_both_backends {
 
 on_both_backends!(seizures_cases_and_the_cen_export);
 
+/// The photo every seizure here names, uploaded first.
+fn floor() -> Vec<u8> {
+    jpeg(120_000, 9)
+}
+
 fn seizure(case: Option<&str>) -> Value {
     json!({"seizure": {
         "date": "2026-11-20", "office": "UZTAS", "category": "drugs",
@@ -37,7 +43,7 @@ fn seizure(case: Option<&str>) -> Value {
         "route": {"departure": "AF", "transit": ["TJ"], "destination": "RU"},
         "persons": [{"name": "Ali Valiyev", "role": "driver", "nationality": "UZ", "document_number": "AA1234567"}],
         "companies": [{"name": "Trans Co", "role": "carrier", "id": "UZ305123456", "country": "UZ"}],
-        "photos": [{"file_name": "floor.jpg", "sha256": "b".repeat(64), "size": 120000}]
+        "photos": [{"file_name": "floor.jpg", "sha256": digest(&floor()), "size": 120000}]
     }, "case": case})
 }
 
@@ -45,6 +51,10 @@ async fn seizures_cases_and_the_cen_export(app: TestApp) {
     let supervisor = app.user("boss", Role::Supervisor, None).await;
     let admin = app.user("admin", Role::Admin, None).await;
     let lab = app.user("lab", Role::Lab, None).await;
+    let photo = app
+        .upload(&app.officer, "floor.jpg", "image/jpeg", floor())
+        .await;
+    assert_eq!(photo.status, StatusCode::CREATED, "{}", photo.body);
     let first = app
         .post("/api/v1/seizures", &app.officer, &seizure(None))
         .await;

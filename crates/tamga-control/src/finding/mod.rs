@@ -272,17 +272,22 @@ fn check_attachments(
     }
 }
 
-/// Checks one attachment reference at `at`.
-pub fn check_attachment(out: &mut Findings, at: &str, a: &Attachment, limits: &AttachmentLimits) {
-    let name = format!("{at}/file_name");
-    text::single_line(out, &name, &a.file_name, 255);
-    if a.file_name.contains(['/', '\\']) || a.file_name.starts_with('.') {
+/// Checks a file name at `pointer`: one line of at most 255 characters, no path, no leading dot
+/// (the name an upload is given, and the name in a reference).
+pub fn check_file_name(out: &mut Findings, pointer: &str, name: &str) {
+    text::single_line(out, pointer, name, 255);
+    if name.contains(['/', '\\']) || name.starts_with('.') {
         out.push(
-            name,
+            pointer,
             "invalid_file_name",
             "a file name may not hold a path or start with a dot",
         );
     }
+}
+
+/// Checks one attachment reference at `at`.
+pub fn check_attachment(out: &mut Findings, at: &str, a: &Attachment, limits: &AttachmentLimits) {
+    check_file_name(out, &format!("{at}/file_name"), &a.file_name);
     if !text::is_sha256_hex(&a.sha256) {
         out.push(
             format!("{at}/sha256"),

@@ -4,7 +4,7 @@
 //! owed; the tasks, their draws and their history read back.
 
 use tamga_control::allocation::{allocate, declaration_weight, Allocation, Draw, DrawContext};
-use tamga_control::task::{tasks_for, Channel, ControlTask, NewTask, TaskSettings};
+use tamga_control::task::{tasks_for, Channel, ControlTask, NewTask};
 use tamga_core::codes::PartyId;
 use time::OffsetDateTime;
 
@@ -29,8 +29,7 @@ pub(crate) async fn open_tasks(
         return Ok(Vec::new());
     };
     let d = &l.declaration;
-    let settings = TaskSettings::default();
-    let new = tasks_for(channel, &d.customs_office, l.at, &risk.document, &settings);
+    let new = tasks_for(channel, &d.customs_office, l.at, &risk.document, &l.control);
     let weight = declaration_weight(d.items.len());
     let parties: Vec<PartyId> = d.party_ids().cloned().collect();
     let mut tasks = Vec::with_capacity(new.len());

@@ -7,6 +7,7 @@
 //! Adding an operation: write it in the module of its concern here, declare it on
 //! [`Store`](crate::Store), and forward to it from [`SqlStore`](crate::SqlStore).
 
+pub(crate) mod attachments;
 pub(crate) mod cargo;
 pub(crate) mod control;
 pub(crate) mod decisions;

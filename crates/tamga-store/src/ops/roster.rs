@@ -1,6 +1,7 @@
 //! The roster of control: officers of an office's sections in their groups, their shifts and
 //! their conflicts with parties; and the part of it a draw needs, read in the transaction that
-//! draws with two indexed queries (the workloads are kept on the officers' rows).
+//! draws with two indexed queries, the officers as one row (the workloads are kept on the
+//! officers' rows).
 
 use std::collections::BTreeMap;
 
@@ -21,54 +22,67 @@ pub(crate) struct OnDuty {
     pub loads: BTreeMap<UserId, u64>,
 }
 
-type OfficerShiftRow = (
-    i64,
-    String,
-    String,
-    bool,
-    i64,
-    OffsetDateTime,
-    OffsetDateTime,
-);
-
-/// The officers of `office` on duty at `at` with the shifts that cover it and their workloads,
-/// and their conflicts with `parties`: two indexed queries.
+/// The officers of `office` on duty at `at` (one of their shifts covers it, they are not
+/// suspended) with their workloads, and their conflicts with `parties`. The officers come as one
+/// row, `id group workload` joined by commas, because a draw among hundreds of officers runs
+/// inside the writer and a row per officer costs more than the draw itself; each officer's
+/// shift is then given as the instant `at` that the query found covered.
 pub(crate) async fn on_duty(
     conn: &mut Conn<'_>,
     office: &Locode,
     at: OffsetDateTime,
     parties: &[PartyId],
 ) -> Result<OnDuty> {
-    let select = "SELECT o.user_id, o.section, o.grp, o.suspended, o.workload, s.starts_at, \
-         s.ends_at FROM control_officers o JOIN control_shifts s ON s.user_id = o.user_id \
-         WHERE o.office = $1 AND s.ends_at > $2 AND s.starts_at <= $2";
-    let rows: Vec<OfficerShiftRow> = conn
-        .all(select, &[Bind::Str(office.as_str()), Bind::Time(at)])
+    let select = format!(
+        "SELECT {} FROM control_officers o WHERE o.office = $1 AND NOT o.suspended AND EXISTS \
+         (SELECT 1 FROM control_shifts s WHERE s.user_id = o.user_id AND s.starts_at <= $2 \
+         AND s.ends_at > $2)",
+        conn.dialect()
+            .joined("o.user_id || ' ' || o.grp || ' ' || o.workload")
+    );
+    let packed: Option<String> = conn
+        .scalar(&select, &[Bind::Str(office.as_str()), Bind::Time(at)])
         .await?;
-    if rows.is_empty() {
+    let Some(packed) = packed else {
         return Ok(OnDuty::default());
-    }
+    };
     let mut on_duty = OnDuty::default();
-    for (id, section, grp, suspended, workload, start, end) in rows {
-        let id = UserId(id);
-        if let std::collections::btree_map::Entry::Vacant(load) = on_duty.loads.entry(id) {
-            load.insert(u64::try_from(workload).unwrap_or(0));
-            on_duty.roster.officers.push(Officer {
-                id,
-                office: office.clone(),
-                section,
-                group: group(&grp)?,
-                suspended,
-            });
-        }
-        on_duty.roster.shifts.push(Shift {
-            officer: id,
-            start,
-            end,
+    for officer in packed.split(',') {
+        let (id, group, workload) = unpack(officer)?;
+        on_duty.loads.insert(id, workload);
+        on_duty.roster.officers.push(Officer {
+            id,
+            office: office.clone(),
+            section: String::new(),
+            group,
+            suspended: false,
         });
+        let end = at + time::Duration::nanoseconds(1);
+        let shift = Shift {
+            officer: id,
+            start: at,
+            end,
+        };
+        on_duty.roster.shifts.push(shift);
     }
     on_duty.roster.conflicts = conflicts_with(conn, parties).await?;
     Ok(on_duty)
+}
+
+/// One officer of [`on_duty`]'s row: `id group workload`.
+fn unpack(officer: &str) -> Result<(UserId, tamga_control::allocation::Group, u64)> {
+    let corrupt = || StoreError::Corrupt(format!("on-duty officer {officer:?}"));
+    let mut parts = officer.split(' ');
+    let id = parts
+        .next()
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(corrupt)?;
+    let group = group(parts.next().ok_or_else(corrupt)?)?;
+    let workload: i64 = parts
+        .next()
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(corrupt)?;
+    Ok((UserId(id), group, u64::try_from(workload).unwrap_or(0)))
 }
 
 async fn conflicts_with(conn: &mut Conn<'_>, parties: &[PartyId]) -> Result<Vec<Conflict>> {

@@ -65,6 +65,8 @@ pub(crate) async fn record(
         Bind::Text(json(&seizure)?),
     ];
     conn.execute(&insert, &binds).await?;
+    let photos: Vec<String> = seizure.photos.iter().map(|p| p.sha256.clone()).collect();
+    super::attachments::link(conn, super::attachments::Referrer::Seizure(id), &photos).await?;
     let stored = StoredSeizure {
         id,
         case_number: case.number.clone(),

@@ -51,6 +51,9 @@ pub(crate) async fn step(
                 };
                 super::decisions::record_outcome(conn, &task.mrn, record).await?;
                 save_findings(conn, id, &findings).await?;
+                let used = super::attachments::of_findings(&findings)?;
+                let referrer = super::attachments::Referrer::Task(id);
+                super::attachments::link(conn, referrer, &used).await?;
                 if let Some(new) = reassessment {
                     super::revenue::add_assessment(conn, &task.mrn, &crate::Scope::All, *new)
                         .await?;

@@ -13,8 +13,9 @@ use crate::control::{TaskEvent, TaskOutcome, TaskStep};
 use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::revenue;
+use crate::ops::web;
+use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
-use crate::ops::{lab, release, roster, seizures, tasks, users, web};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
@@ -458,5 +459,26 @@ impl Store for SqlStore {
     async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64> {
         self.write(move |c| Box::pin(web::revoke_sessions_of(c, user_id)))
             .await
+    }
+
+    // Attachments.
+
+    async fn add_attachment(&self, upload: crate::attachments::AttachmentRecord) -> Result<()> {
+        self.write(move |c| Box::pin(async move { attachments::add(c, &upload).await }))
+            .await
+    }
+
+    async fn attachment_uploads(
+        &self,
+        sha256: &str,
+    ) -> Result<Vec<crate::attachments::AttachmentRecord>> {
+        attachments::uploads(&mut self.read().await?.conn(), sha256).await
+    }
+
+    async fn attachment_uses(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<crate::attachments::AttachmentUses>> {
+        attachments::uses(&mut self.read().await?.conn(), sha256).await
     }
 }

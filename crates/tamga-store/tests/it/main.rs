@@ -1,5 +1,6 @@
 //! The store contract: every test runs on SQLite and on PostgreSQL.
 
+mod attachments;
 mod cargo;
 mod contract;
 mod control;
@@ -66,8 +67,11 @@ on_both_backends!(
     supervisors_reallocate_and_suspend,
     samples_keep_custody_and_four_eyes,
     seizures_open_and_join_cases,
+    attachments_are_recorded_and_linked,
+    audit_due_days_come_from_the_lodgement,
 );
 
+use attachments::*;
 use cargo::*;
 use contract::*;
 use control::*;
