@@ -24,6 +24,7 @@ use tamga_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+mod audit;
 mod auth;
 mod cargo;
 mod commodities;
@@ -103,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .merge(risk::router())
         .merge(parties::router())
         .merge(control::router())
+        .merge(audit::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

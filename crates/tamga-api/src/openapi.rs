@@ -24,6 +24,7 @@ use crate::AppState;
         crate::commodities::search,
         crate::commodities::offices,
         crate::auth::me,
+        crate::audit::entries,
         crate::cargo::lodge,
         crate::cargo::list,
         crate::cargo::one,

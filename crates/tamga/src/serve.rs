@@ -70,6 +70,8 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     );
     tokio::spawn(refresh_revenue(state.clone()));
     tokio::spawn(refresh_risk(state.clone()));
+    let every = std::time::Duration::from_secs(settings.audit_checkpoint_seconds.max(1));
+    tokio::spawn(crate::audit::checkpoints(store.clone(), every));
     let app = tamga_api::router(state);
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await

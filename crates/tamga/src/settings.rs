@@ -26,6 +26,8 @@ pub struct Settings {
     pub body_limit: usize,
     pub log: LogSettings,
     pub client: ClientSettings,
+    /// Seconds between the audit checkpoints `tamga serve` signs.
+    pub audit_checkpoint_seconds: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,6 +63,7 @@ impl Default for Settings {
                 url: "http://127.0.0.1:8080".into(),
                 token: None,
             },
+            audit_checkpoint_seconds: 600,
         }
     }
 }

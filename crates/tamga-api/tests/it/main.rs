@@ -1,6 +1,7 @@
 //! API tests: the router driven in-process with `oneshot`, plus one over a real socket.
 
 mod app;
+mod audit;
 mod bad_input;
 mod cargo;
 mod control;

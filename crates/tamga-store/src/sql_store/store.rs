@@ -14,7 +14,9 @@ use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::revenue;
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
+use crate::ops::{audit, secrets};
 use crate::ops::{lab, release, roster, seizures, tasks, users};
+use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
@@ -409,6 +411,51 @@ impl Store for SqlStore {
     async fn case_step(&self, number: &str, by: &User, step: CaseStep) -> Result<CaseOutcome> {
         let (number, by) = (number.to_owned(), by.clone());
         self.write(move |c| Box::pin(async move { seizures::step(c, &number, &by, step).await }))
+            .await
+    }
+
+    async fn audit_entries(&self, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+        audit::entries(&mut self.read().await?.conn(), after, limit).await
+    }
+
+    async fn audit_verify(&self, checkpoint: Option<Checkpoint>) -> Result<Verification> {
+        self.verify_audit(checkpoint).await
+    }
+
+    async fn audit_checkpoint(&self) -> Result<Checkpoint> {
+        self.make_checkpoint().await
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<(OffsetDateTime, Checkpoint)>> {
+        audit::latest_checkpoint(&mut self.read().await?.conn()).await
+    }
+
+    async fn audit_read(&self, actor: &str, action: &str, object: &str) -> Result<()> {
+        let (actor, action, object) = (actor.to_owned(), action.to_owned(), object.to_owned());
+        self.write(move |c| {
+            Box::pin(async move {
+                let change = audit::Change::new(&actor, &action, &object, b"read");
+                audit::record(c, change).await
+            })
+        })
+        .await
+    }
+
+    async fn selectivity_secret(&self) -> Result<(u32, Vec<u8>)> {
+        if let Some(made) = secrets::latest_selectivity(&mut self.read().await?.conn()).await? {
+            return Ok(made);
+        }
+        self.write(|c| Box::pin(secrets::selectivity_secret(c)))
+            .await
+    }
+
+    async fn selectivity_secret_of(&self, version: u32) -> Result<Option<Vec<u8>>> {
+        secrets::selectivity_secret_of(&mut self.read().await?.conn(), version).await
+    }
+
+    async fn rotate_selectivity_secret(&self, by: &str) -> Result<u32> {
+        let by = by.to_owned();
+        self.write(move |c| Box::pin(async move { secrets::rotate_selectivity(c, &by).await }))
             .await
     }
 }

@@ -1,5 +1,7 @@
 //! The store contract: every test runs on SQLite and on PostgreSQL.
 
+mod audit;
+mod audit_actions;
 mod cargo;
 mod contract;
 mod control;
@@ -66,8 +68,12 @@ on_both_backends!(
     supervisors_reallocate_and_suspend,
     samples_keep_custody_and_four_eyes,
     seizures_open_and_join_cases,
+    every_declaration_change_writes_one_entry,
+    every_registry_and_targeting_change_writes_one_entry,
+    every_control_step_writes_one_entry,
 );
 
+use audit_actions::*;
 use cargo::*;
 use contract::*;
 use control::*;
