@@ -114,7 +114,10 @@ impl Checkpoint {
         let micros = at.unix_timestamp_nanos() / 1000;
         let mut message = format!("{MESSAGE_TITLE}\nat {micros}\n");
         for h in heads {
-            message.push_str(&format!("chain {} seq {} hash {}\n", h.chain, h.seq, h.hash));
+            message.push_str(&format!(
+                "chain {} seq {} hash {}\n",
+                h.chain, h.seq, h.hash
+            ));
         }
         let signature = key.sign(message.as_bytes());
         Checkpoint {
@@ -222,10 +225,16 @@ impl<'a> Walk<'a> {
             return Err(broken(entry.seq, why));
         }
         if entry.hash != entry.expected_hash(&self.prev) {
-            return Err(broken(entry.seq, "its content does not match its hash".into()));
+            return Err(broken(
+                entry.seq,
+                "its content does not match its hash".into(),
+            ));
         }
         if entry.id <= self.last_id {
-            return Err(broken(entry.seq, "it is stored before the entry it follows".into()));
+            return Err(broken(
+                entry.seq,
+                "it is stored before the entry it follows".into(),
+            ));
         }
         if let Some(named) = self.named(entry.seq) {
             if named.hash != entry.hash {
@@ -284,7 +293,10 @@ pub(crate) fn missing_chains(checkpoint: &[ChainHead], chains: &[i64]) -> Option
         .map(|h| BrokenLink {
             chain: h.chain,
             seq: 1,
-            why: format!("the checkpoint signed entry {} of a chain that is gone", h.seq),
+            why: format!(
+                "the checkpoint signed entry {} of a chain that is gone",
+                h.seq
+            ),
         })
 }
 
@@ -316,6 +328,9 @@ mod tests {
 
     #[test]
     fn fields_cannot_shift_into_each_other() {
-        assert_ne!(entry_hash(GENESIS, &["ab", "c"]), entry_hash(GENESIS, &["a", "bc"]));
+        assert_ne!(
+            entry_hash(GENESIS, &["ab", "c"]),
+            entry_hash(GENESIS, &["a", "bc"])
+        );
     }
 }

@@ -404,8 +404,7 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_checkpoint(&self) -> Result<audit::Checkpoint>;
 
     /// The latest stored checkpoint and when it was made.
-    async fn latest_checkpoint(&self)
-        -> Result<Option<(time::OffsetDateTime, audit::Checkpoint)>>;
+    async fn latest_checkpoint(&self) -> Result<Option<(time::OffsetDateTime, audit::Checkpoint)>>;
 
     /// Records a read worth auditing (staff reading a risk explanation) as an entry of its own.
     async fn audit_read(&self, actor: &str, action: &str, object: &str) -> Result<()>;

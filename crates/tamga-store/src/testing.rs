@@ -36,7 +36,10 @@ impl TestStore {
     pub async fn sqlite() -> TestStore {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = SqliteStore::open(dir.path()).await.expect("open SQLite");
-        store.fix_selectivity_secret(TEST_SECRET).await.expect("a test secret");
+        store
+            .fix_selectivity_secret(TEST_SECRET)
+            .await
+            .expect("a test secret");
         TestStore {
             store: Arc::new(store),
             url: None,
@@ -57,7 +60,10 @@ impl TestStore {
         let store = PgStore::connect(&url, 8)
             .await
             .expect("connect to the test database");
-        store.fix_selectivity_secret(TEST_SECRET).await.expect("a test secret");
+        store
+            .fix_selectivity_secret(TEST_SECRET)
+            .await
+            .expect("a test secret");
         TestStore {
             store: Arc::new(store),
             url: Some(url),

@@ -39,7 +39,10 @@ async fn replay_draw(store: &dyn Store, mrn: &str) -> anyhow::Result<bool> {
     let replayed = replay(&secret, &e.random_key, e.random_rates);
     let [red, yellow, blue] = replayed.numbers;
     let rates = e.random_rates;
-    println!("{mrn}: key {:?}, secret version {}", e.random_key, e.random_secret);
+    println!(
+        "{mrn}: key {:?}, secret version {}",
+        e.random_key, e.random_secret
+    );
     println!("  red    {red:.6} against rate {}", rates.red);
     println!("  yellow {yellow:.6} against rate {}", rates.yellow);
     println!("  blue   {blue:.6} against rate {}", rates.blue);

@@ -150,7 +150,11 @@ const SELECT_ENTRIES: &str = "SELECT id, chain, seq, at, actor, action, object, 
     prev_hash, hash FROM audit_log";
 
 /// Entries after `after` (by id), oldest first.
-pub(crate) async fn entries(conn: &mut Conn<'_>, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+pub(crate) async fn entries(
+    conn: &mut Conn<'_>,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<AuditEntry>> {
     let sql = format!("{SELECT_ENTRIES} WHERE id > $1 ORDER BY id LIMIT $2");
     conn.all(&sql, &[Bind::Int(after), Bind::Int(i64::from(limit))])
         .await
@@ -179,7 +183,10 @@ pub(crate) async fn chain_page(
 /// Every chain's stored head, and every chain number the log holds entries of.
 pub(crate) async fn chains(conn: &mut Conn<'_>) -> Result<(Vec<ChainHead>, Vec<i64>)> {
     let heads: Vec<(i64, i64, String)> = conn
-        .all("SELECT chain, seq, hash FROM audit_head ORDER BY chain", &[])
+        .all(
+            "SELECT chain, seq, hash FROM audit_head ORDER BY chain",
+            &[],
+        )
         .await?;
     let heads = heads
         .into_iter()
@@ -215,8 +222,7 @@ pub(crate) async fn latest_checkpoint(
 ) -> Result<Option<(OffsetDateTime, crate::audit::Checkpoint)>> {
     let select = "SELECT at, message, public_key, signature FROM audit_checkpoints \
         ORDER BY id DESC LIMIT 1";
-    let row: Option<(OffsetDateTime, String, String, String)> =
-        conn.optional(select, &[]).await?;
+    let row: Option<(OffsetDateTime, String, String, String)> = conn.optional(select, &[]).await?;
     Ok(row.map(|(at, message, public_key, signature)| {
         let checkpoint = crate::audit::Checkpoint {
             message,

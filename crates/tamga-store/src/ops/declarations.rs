@@ -55,7 +55,12 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
     script.push(events_sql, event_binds);
     acceptance_records(&mut script, conn.dialect(), id, &l);
     let detail = format!("{} {}", l.fingerprint, l.declaration.lrn.as_str());
-    let change = Change::new(&l.lodged_by.name, "declaration.lodge", mrn.as_str(), detail.as_bytes());
+    let change = Change::new(
+        &l.lodged_by.name,
+        "declaration.lodge",
+        mrn.as_str(),
+        detail.as_bytes(),
+    );
     super::audit::push(conn, &mut script, change).await?;
     script.run(conn).await?;
     // The control the settled channel asks for is opened and drawn in this transaction.

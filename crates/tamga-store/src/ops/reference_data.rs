@@ -3,12 +3,12 @@
 
 use tamga_core::tariff::valuation::Reference;
 
+use super::audit::Change;
 use crate::conn::{Bind, Conn};
 use crate::revenue::{RateRow, TariffImport};
 use crate::rows::{decimal, RateDbRow, ReferenceRow, TariffRow, UnitValueRow};
 use crate::sql;
 use crate::{Result, SYSTEM_ACTOR};
-use super::audit::Change;
 
 /// Unit values per (HS6, origin), in the order the references are built in.
 pub(crate) type UnitValueSamples = Vec<(String, String, Vec<rust_decimal::Decimal>)>;
@@ -21,7 +21,12 @@ pub(crate) async fn import_tariff(conn: &mut Conn<'_>, import: TariffImport) -> 
         Bind::Str(&import.imported_by),
     ];
     conn.execute(sql::INSERT_TARIFF, &binds).await?;
-    let change = Change::new(&import.imported_by, "tariff.import", &import.name, import.content.as_bytes());
+    let change = Change::new(
+        &import.imported_by,
+        "tariff.import",
+        &import.name,
+        import.content.as_bytes(),
+    );
     super::audit::record(conn, change).await?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use tamga_control::task::{Channel, TaskState};
 use tamga_control::UserId;
 use time::OffsetDateTime;
 
-use super::declarations::visible_id;
 use super::audit::Change;
+use super::declarations::visible_id;
 use crate::conn::{Bind, Conn};
 use crate::control::HoldRecord;
 use crate::records::{Scope, User};

@@ -220,7 +220,11 @@ pub(crate) async fn suspend(
     conn.execute(update, &[Bind::Bool(suspended), Bind::Int(officer.0)])
         .await?;
     let object = format!("officer:{}", officer.0);
-    let action = if suspended { "roster.suspend" } else { "roster.reinstate" };
+    let action = if suspended {
+        "roster.suspend"
+    } else {
+        "roster.reinstate"
+    };
     let change = super::audit::Change::new(&by.name, action, &object, b"");
     super::audit::record(conn, change).await?;
     Ok(SuspendOutcome::Done)

@@ -67,7 +67,8 @@ pub(crate) async fn record(
     ];
     conn.execute(&insert, &binds).await?;
     let object = format!("seizure:{id} case:{}", case.number);
-    let change = super::audit::Change::new(&by.name, "seizure.record", &object, document.as_bytes());
+    let change =
+        super::audit::Change::new(&by.name, "seizure.record", &object, document.as_bytes());
     super::audit::record(conn, change).await?;
     let stored = StoredSeizure {
         id,

@@ -25,7 +25,10 @@ pub(crate) async fn create_user(conn: &mut Conn<'_>, user: NewUser) -> Result<Us
     conn.execute(sql::INSERT_TOKEN, &token).await?;
     // A user is created with its first token: one change, one entry.
     let object = format!("user:{}", user.name);
-    let detail = format!("{:?} {:?} token {}", user.role, user.party_id, user.token_hash);
+    let detail = format!(
+        "{:?} {:?} token {}",
+        user.role, user.party_id, user.token_hash
+    );
     let change = super::audit::Change::new(SYSTEM_ACTOR, "user.create", &object, detail.as_bytes());
     super::audit::record(conn, change).await?;
     Ok(User {

@@ -13,7 +13,10 @@ const PAGE: u32 = 5_000;
 impl SqlStore {
     /// Recomputes every chain up to the head it had when the walk began, and holds it to the
     /// heads `checkpoint` signed.
-    pub(super) async fn verify_audit(&self, checkpoint: Option<Checkpoint>) -> Result<Verification> {
+    pub(super) async fn verify_audit(
+        &self,
+        checkpoint: Option<Checkpoint>,
+    ) -> Result<Verification> {
         let mut pooled = self.read().await?;
         let conn = &mut pooled.conn();
         let (signed, problem) = match checkpoint {
@@ -22,7 +25,11 @@ impl SqlStore {
         };
         let (heads, used) = audit::chains(conn).await?;
         let mut chains: Vec<i64> = heads.iter().map(|h| h.chain).collect();
-        let unheaded: Vec<i64> = used.iter().filter(|c| !chains.contains(c)).copied().collect();
+        let unheaded: Vec<i64> = used
+            .iter()
+            .filter(|c| !chains.contains(c))
+            .copied()
+            .collect();
         chains.extend(unheaded);
         let mut report = Verification {
             entries: 0,
@@ -49,8 +56,9 @@ impl SqlStore {
         self.write(|c| {
             Box::pin(async move {
                 let seed = secrets::node_secret(c, secrets::AUDIT_SIGNING_KEY).await?;
-                let key = signing_key(&seed)
-                    .ok_or_else(|| StoreError::Corrupt("the audit signing key is not 32 bytes".into()))?;
+                let key = signing_key(&seed).ok_or_else(|| {
+                    StoreError::Corrupt("the audit signing key is not 32 bytes".into())
+                })?;
                 let (heads, _) = audit::chains(c).await?;
                 let at = crate::sql::now();
                 let checkpoint = Checkpoint::sign(&key, at, &heads);
@@ -71,7 +79,8 @@ impl SqlStore {
             Box::pin(async move {
                 use base64::Engine;
                 let text = base64::engine::general_purpose::STANDARD.encode(secret);
-                let insert = "INSERT INTO node_secrets (name, secret) VALUES ('selectivity/1', $1) \
+                let insert =
+                    "INSERT INTO node_secrets (name, secret) VALUES ('selectivity/1', $1) \
                     ON CONFLICT (name) DO NOTHING";
                 c.execute(insert, &[Bind::Text(text)]).await?;
                 Ok(())

@@ -7,16 +7,16 @@ use tamga_core::tariff::valuation::Reference;
 use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
+use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
 use crate::control::{TaskEvent, TaskOutcome, TaskStep};
 use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::revenue;
-use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
 use crate::ops::{audit, secrets};
+use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
 use crate::ops::{lab, release, roster, seizures, tasks, users};
-use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;

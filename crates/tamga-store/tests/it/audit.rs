@@ -16,7 +16,10 @@ async fn filled(db: &TestStore) -> Vec<AuditEntry> {
     let broker = user(store, "broker", Role::Declarant, Some("UZ305123456")).await;
     for i in 0..7 {
         let l = lodgement(declaration(&format!("T-{i}")), &broker);
-        assert!(matches!(store.lodge(l).await.unwrap(), LodgeOutcome::Accepted(_)));
+        assert!(matches!(
+            store.lodge(l).await.unwrap(),
+            LodgeOutcome::Accepted(_)
+        ));
     }
     let entries = store.audit_entries(0, 100).await.unwrap();
     assert_eq!(entries.len(), 8);
@@ -53,7 +56,11 @@ async fn tamper(db: &TestStore, sql: &str) {
 
 fn broken_at(report: &Verification, entry: &AuditEntry) -> BrokenLink {
     let broken = report.broken.clone().expect("the tampering is found");
-    assert_eq!((broken.chain, broken.seq), (entry.chain, entry.seq), "{broken:?}");
+    assert_eq!(
+        (broken.chain, broken.seq),
+        (entry.chain, entry.seq),
+        "{broken:?}"
+    );
     broken
 }
 
@@ -94,9 +101,15 @@ async fn time_changed(db: TestStore) {
     let entries = filled(&db).await;
     let e = &entries[2];
     let later = e.at + time::Duration::microseconds(1);
-    let at = later.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let at = later
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
     // RFC 3339 is how sqlx writes SQLite times, and PostgreSQL reads it.
-    tamper(&db, &format!("UPDATE audit_log SET at = '{at}' WHERE id = {}", e.id)).await;
+    tamper(
+        &db,
+        &format!("UPDATE audit_log SET at = '{at}' WHERE id = {}", e.id),
+    )
+    .await;
     let b = broken_at(&verify(&db).await, e);
     assert!(b.why.contains("content"), "{b:?}");
 }
@@ -174,16 +187,30 @@ async fn truncated_after_a_checkpoint(db: TestStore) {
         h = kept.hash
     );
     tamper(&db, &cut).await;
-    assert_eq!(verify(&db).await.broken, None, "without a checkpoint a cut end is invisible");
-    let report = db.store.audit_verify(Some(checkpoint.clone())).await.unwrap();
+    assert_eq!(
+        verify(&db).await.broken,
+        None,
+        "without a checkpoint a cut end is invisible"
+    );
+    let report = db
+        .store
+        .audit_verify(Some(checkpoint.clone()))
+        .await
+        .unwrap();
     assert_eq!(report.checkpoint_problem, None);
     let b = report.broken.expect("the checkpoint shows the cut");
     assert_eq!((b.chain, b.seq), (kept.chain, kept.seq + 1), "{b:?}");
     assert!(b.why.contains("checkpoint"), "{b:?}");
     let mut forged = checkpoint;
-    forged.message = forged.message.replace(&format!("seq {}", kept.seq + 2), &format!("seq {}", kept.seq));
+    forged.message = forged.message.replace(
+        &format!("seq {}", kept.seq + 2),
+        &format!("seq {}", kept.seq),
+    );
     let report = db.store.audit_verify(Some(forged)).await.unwrap();
-    assert!(report.checkpoint_problem.is_some(), "a changed checkpoint is refused");
+    assert!(
+        report.checkpoint_problem.is_some(),
+        "a changed checkpoint is refused"
+    );
 }
 
 async fn the_triggers_refuse_changes(db: TestStore) {

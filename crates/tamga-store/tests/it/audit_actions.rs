@@ -47,7 +47,10 @@ pub async fn every_declaration_change_writes_one_entry(store: Arc<dyn Store>) {
     let s = &*store;
     let mut n = 0;
     let broker = user(s, "broker", Role::Declarant, Some("UZ305123456")).await;
-    assert_eq!(one_more(s, &mut n, "user.create").await.object, "user:broker");
+    assert_eq!(
+        one_more(s, &mut n, "user.create").await.object,
+        "user:broker"
+    );
     let again = s
         .create_user(NewUser {
             name: "broker".into(),
@@ -61,15 +64,25 @@ pub async fn every_declaration_change_writes_one_entry(store: Arc<dyn Store>) {
     let officer = user(s, "olga", Role::Officer, None).await;
     one_more(s, &mut n, "user.create").await;
     let d = declaration("AU-1");
-    let LodgeOutcome::Accepted(record) = s.lodge(assessed_lodgement(d.clone(), &broker)).await.unwrap() else {
+    let LodgeOutcome::Accepted(record) = s
+        .lodge(assessed_lodgement(d.clone(), &broker))
+        .await
+        .unwrap()
+    else {
         panic!("not accepted")
     };
     let entry = one_more(s, &mut n, "declaration.lodge").await;
-    assert_eq!((entry.actor.as_str(), entry.object.as_str()), ("broker", record.mrn.as_str()));
+    assert_eq!(
+        (entry.actor.as_str(), entry.object.as_str()),
+        ("broker", record.mrn.as_str())
+    );
     s.lodge(assessed_lodgement(d, &broker)).await.unwrap();
     none_more(s, n, "a resubmission").await;
     let mrn = record.mrn.as_str();
-    let refused = s.transition(mrn, &Scope::All, status(Status::Released, &broker)).await.unwrap();
+    let refused = s
+        .transition(mrn, &Scope::All, status(Status::Released, &broker))
+        .await
+        .unwrap();
     assert!(matches!(refused, TransitionOutcome::Refused(_)));
     none_more(s, n, "a refused transition").await;
     let balance = s.balance(mrn, &Scope::All).await.unwrap().unwrap().unwrap();
@@ -81,17 +94,26 @@ pub async fn every_declaration_change_writes_one_entry(store: Arc<dyn Store>) {
         by: officer.clone(),
         at: sql::now(),
     };
-    s.record_payment(mrn, &Scope::All, payment.clone()).await.unwrap();
+    s.record_payment(mrn, &Scope::All, payment.clone())
+        .await
+        .unwrap();
     one_more(s, &mut n, "payment.record").await;
     assert!(s.record_payment(mrn, &Scope::All, payment).await.is_err());
     none_more(s, n, "a payment refused as a duplicate").await;
-    let hold = s.place_hold(mrn, &officer, "papers").await.unwrap().unwrap();
+    let hold = s
+        .place_hold(mrn, &officer, "papers")
+        .await
+        .unwrap()
+        .unwrap();
     one_more(s, &mut n, "hold.place").await;
     assert!(s.lift_hold(mrn, hold.id, &officer, "seen").await.unwrap());
     one_more(s, &mut n, "hold.lift").await;
     assert!(!s.lift_hold(mrn, hold.id, &officer, "again").await.unwrap());
     none_more(s, n, "a hold lifted twice").await;
-    let moved = s.transition(mrn, &Scope::All, status(Status::Released, &officer)).await.unwrap();
+    let moved = s
+        .transition(mrn, &Scope::All, status(Status::Released, &officer))
+        .await
+        .unwrap();
     assert!(matches!(moved, TransitionOutcome::Done(_)), "{moved:?}");
     one_more(s, &mut n, "declaration.status.released").await;
     let outcome = StoredOutcome {
@@ -101,7 +123,9 @@ pub async fn every_declaration_change_writes_one_entry(store: Arc<dyn Store>) {
     };
     s.record_outcome(mrn, outcome).await.unwrap().unwrap();
     one_more(s, &mut n, "inspection.outcome").await;
-    s.audit_read("olga", "risk.explanation.read", mrn).await.unwrap();
+    s.audit_read("olga", "risk.explanation.read", mrn)
+        .await
+        .unwrap();
     one_more(s, &mut n, "risk.explanation.read").await;
     assert_eq!(s.audit_verify(None).await.unwrap().broken, None);
 }
@@ -132,7 +156,10 @@ pub async fn every_registry_and_targeting_change_writes_one_entry(store: Arc<dyn
     s.update_party(changed).await.unwrap().unwrap();
     one_more(s, &mut n, "party.update").await;
     let from = time::macros::date!(2026 - 01 - 01);
-    let granted = s.grant_mandate(crate::parties::mandate(from, None, "direct")).await.unwrap();
+    let granted = s
+        .grant_mandate(crate::parties::mandate(from, None, "direct"))
+        .await
+        .unwrap();
     let parties::GrantOutcome::Granted(mandate) = granted else {
         panic!("{granted:?}")
     };
@@ -148,7 +175,10 @@ pub async fn every_registry_and_targeting_change_writes_one_entry(store: Arc<dyn
     assert_eq!(entry.object, format!("selectivity/{rotated}"));
     let (now, _) = s.selectivity_secret().await.unwrap();
     assert_eq!(now, rotated);
-    assert!(s.selectivity_secret_of(first).await.unwrap().is_some(), "old draws replay");
+    assert!(
+        s.selectivity_secret_of(first).await.unwrap().is_some(),
+        "old draws replay"
+    );
 }
 
 fn done(outcome: TaskOutcome) {
@@ -179,7 +209,11 @@ pub async fn every_control_step_writes_one_entry(store: Arc<dyn Store>) {
     };
     done(s.task_step(task.id, &exa, complete).await.unwrap());
     one_more(s, &mut n, "task.complete").await;
-    done(s.task_step(task.id, &chief, TaskStep::Endorse).await.unwrap());
+    done(
+        s.task_step(task.id, &chief, TaskStep::Endorse)
+            .await
+            .unwrap(),
+    );
     one_more(s, &mut n, "task.endorse").await;
     let verified = s.audit_verify(None).await.unwrap();
     assert_eq!(verified.broken, None);
