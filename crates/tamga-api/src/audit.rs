@@ -1,5 +1,7 @@
 //! The auditor's view of the audit log (supervisors and administrators): entries in order,
-//! paged by the id of the last one read.
+//! paged by the id of the last one read. On PostgreSQL, ids come from a sequence taken before
+//! commit, so a page read while writers are busy may be followed by an entry with a lower id
+//! committed a moment later; `tamga audit verify` walks the chains themselves, not the ids.
 
 use axum::extract::{Query, State};
 use axum::routing::get;
