@@ -313,6 +313,9 @@ pub(crate) async fn risk(
         .cargo_report(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no cargo report {id}")))?;
+    let object = format!("cargo-report:{id}");
+    let action = "risk.explanation.read";
+    state.store.audit_read(&user.name, action, &object).await?;
     let report = &stored.report;
     let office = report.arrival_place.as_deref().unwrap_or("UZTAS");
     let day = crate::risk::office_day(office, tamga_store::sql::now());

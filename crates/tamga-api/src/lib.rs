@@ -24,7 +24,9 @@ use tamga_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+mod audit;
 pub mod auth;
+
 mod cargo;
 pub mod commodities;
 pub mod control;
@@ -120,6 +122,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(parties::router())
         .merge(control::router())
         .merge(users::router())
+        .merge(audit::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -26,6 +26,7 @@ use crate::AppState;
         crate::auth::me,
         crate::users::list,
         crate::users::revoke_sessions,
+        crate::audit::entries,
         crate::cargo::lodge,
         crate::cargo::list,
         crate::cargo::one,

@@ -85,6 +85,6 @@ pub async fn revoke_sessions(
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<Revoked>, ApiError> {
     require_admin(&user)?;
-    let revoked = state.store.revoke_sessions_of(id).await?;
+    let revoked = state.store.revoke_sessions_of(id, &user.name).await?;
     Ok(Json(Revoked { revoked }))
 }

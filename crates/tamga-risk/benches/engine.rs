@@ -50,7 +50,7 @@ use criterion::{
 };
 use tamga_risk::engine::{Engine, EngineParts, NameScreen};
 use tamga_risk::lists::NamedList;
-use tamga_risk::selectivity::{Capacity, Selectivity};
+use tamga_risk::selectivity::{Capacity, DrawSecret, Selectivity};
 use tamga_risk::watch::ListScreen;
 use tamga_risk::{Channel, Profile};
 use tamga_watchlist::{read_ofac_sdn, read_un_consolidated, Entry, Screener};
@@ -82,6 +82,7 @@ fn engine(
         profiles: profiles.to_vec(),
         lists: lists.to_vec(),
         selectivity: Selectivity::default(),
+        draw_secret: DrawSecret::new(1, b"the bench's secret"),
         screen,
         scorer: None,
         snapshot: "bench".into(),

@@ -15,7 +15,7 @@ use crate::fields::Field;
 use crate::lang::ParseError;
 use crate::lists::NamedList;
 use crate::profile::{Effect, Profile};
-use crate::selectivity::{Capacity, Selectivity};
+use crate::selectivity::{Capacity, DrawSecret, Selectivity};
 
 mod cargo;
 mod route;
@@ -78,6 +78,8 @@ pub struct EngineParts {
     pub profiles: Vec<Profile>,
     pub lists: Vec<NamedList>,
     pub selectivity: Selectivity,
+    /// The server's secret keying the random draws.
+    pub draw_secret: DrawSecret,
     pub screen: Option<Arc<dyn NameScreen>>,
     pub scorer: Option<Arc<dyn ItemScorer>>,
     /// Names this snapshot in every explanation (e.g. a digest of what it was built from).
@@ -90,6 +92,7 @@ pub struct Engine {
     index: crate::index::Index,
     lists: CompiledLists,
     selectivity: Selectivity,
+    draw_secret: DrawSecret,
     screen: Option<Arc<dyn NameScreen>>,
     scorer: Option<Arc<dyn ItemScorer>>,
     snapshot: String,
@@ -112,6 +115,7 @@ impl Engine {
             index: crate::index::Index::default(),
             lists: CompiledLists::new(&parts.lists),
             selectivity: parts.selectivity,
+            draw_secret: parts.draw_secret,
             screen: parts.screen,
             scorer: parts.scorer,
             snapshot: parts.snapshot,
@@ -336,6 +340,8 @@ impl Engine {
             },
             random_channel: None,
             random_key: String::new(),
+            random_secret: 0,
+            random_rates: Default::default(),
             capacity_limited: false,
             snapshot: self.snapshot.clone(),
         }

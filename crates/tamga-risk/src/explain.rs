@@ -73,8 +73,15 @@ pub struct Explanation {
     pub thresholds: Thresholds,
     /// The channel a random draw selected, if any.
     pub random_channel: Option<Channel>,
-    /// The draw's inputs, so anyone with the seed can check it.
+    /// The draw's key; with the server's secret of `random_secret`, `tamga risk replay-draw`
+    /// redoes the draw.
     pub random_key: String,
+    /// The version of the server's secret that keyed the draw.
+    #[serde(default)]
+    pub random_secret: u32,
+    /// The random rates the draw was held to.
+    #[serde(default)]
+    pub random_rates: crate::selectivity::RandomRates,
     /// Set when the office's daily red capacity was reached and the declaration went to yellow.
     pub capacity_limited: bool,
     /// The engine snapshot that decided.

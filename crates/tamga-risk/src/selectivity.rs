@@ -1,11 +1,17 @@
 //! Selectivity: thresholds per office turn a score into a channel; forced channels win; AEO
-//! holders get a reduction; seeded random draws per office and channel keep a share of controls
+//! holders get a reduction; random draws per office and channel keep a share of controls
 //! unbiased; an optional daily red capacity per office keeps only forced and top scores red.
+//!
+//! A draw is keyed by a secret only the server holds ([`DrawSecret`]), so nobody who can choose
+//! an LRN can tell beforehand whether it would be drawn; whoever holds the secret can replay it
+//! ([`replay`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use time::Date;
 
 use crate::profile::Channel;
@@ -51,8 +57,10 @@ pub struct Selectivity {
     pub aeo_reduction: i64,
     /// The named list of parties holding AEO status.
     pub aeo_register: String,
-    /// The seed of the random draws; with it and a declaration's key anyone can redo the draw.
-    pub random_seed: u64,
+    /// No longer used: draws are keyed by the server's secret. Accepted in stored settings of
+    /// older versions, refused in new ones, never shown.
+    #[serde(default, skip_serializing)]
+    pub random_seed: Option<u64>,
     /// Watchlist matches at or above this score are hits.
     pub watchlist_threshold: f64,
     /// Points a watchlist hit adds.
@@ -78,7 +86,7 @@ impl Default for Selectivity {
             offices: BTreeMap::new(),
             aeo_reduction: 20,
             aeo_register: "aeo-register".into(),
-            random_seed: 0x7a6d_6761_7461_6d67,
+            random_seed: None,
             watchlist_threshold: 0.9,
             watchlist_weight: 60,
             model_weight: 50.0,
@@ -112,6 +120,12 @@ impl Selectivity {
                 out.push((format!("/{name}"), "must be from 0 to 1000 points".into()));
             }
         }
+        if self.random_seed.is_some() {
+            out.push((
+                "/random_seed".into(),
+                "random draws are keyed by the server's secret; leave this setting out".into(),
+            ));
+        }
         if !self.model_weight.is_finite() || self.model_weight.abs() > 1e6 {
             out.push((
                 "/model_weight".into(),
@@ -121,17 +135,93 @@ impl Selectivity {
         out
     }
 
-    /// The channel a random draw selects for `key` at `office`, most severe first.
-    pub fn random_draw(&self, office: &str, key: &str) -> Option<Channel> {
+    /// The channel a random draw keyed by `secret` selects for `key` at `office`, most severe
+    /// first.
+    pub fn random_draw(&self, office: &str, key: &str, secret: &DrawSecret) -> Option<Channel> {
         let rates = self.rules(office).random;
+        if rates == RandomRates::default() {
+            return None;
+        }
+        rates.select(secret.uniforms(key))
+    }
+}
+
+impl RandomRates {
+    /// The most severe channel whose number falls under its rate.
+    fn select(self, [red, yellow, blue]: [f64; 3]) -> Option<Channel> {
         [
-            (Channel::Red, rates.red),
-            (Channel::Yellow, rates.yellow),
-            (Channel::Blue, rates.blue),
+            (Channel::Red, red, self.red),
+            (Channel::Yellow, yellow, self.yellow),
+            (Channel::Blue, blue, self.blue),
         ]
         .into_iter()
-        .find(|(channel, rate)| uniform(self.random_seed, key, *channel) < *rate)
-        .map(|(channel, _)| channel)
+        .find(|(_, number, rate)| number < rate)
+        .map(|(channel, ..)| channel)
+    }
+}
+
+/// The server's secret keying the random draws, with its version (recorded in every
+/// explanation, so a draw is replayed with the secret that made it after a rotation).
+#[derive(Clone)]
+pub struct DrawSecret {
+    pub version: u32,
+    /// The keyed HMAC state, cloned for each draw. (HMAC takes a key of any length, so it is
+    /// always there; without it nothing would be drawn.)
+    mac: Option<Hmac<Sha256>>,
+}
+
+impl DrawSecret {
+    pub fn new(version: u32, secret: &[u8]) -> Self {
+        let mac = Hmac::<Sha256>::new_from_slice(secret).ok();
+        DrawSecret { version, mac }
+    }
+
+    /// Three numbers in [0, 1) for the red, yellow and blue draws of `key`: the first 24 bytes
+    /// of HMAC-SHA256(secret, key), 53 bits each, the same on every machine and version.
+    pub fn uniforms(&self, key: &str) -> [f64; 3] {
+        let Some(mut mac) = self.mac.clone() else {
+            return [1.0; 3];
+        };
+        mac.update(key.as_bytes());
+        let bytes = mac.finalize().into_bytes();
+        let mut out = [0.0; 3];
+        for (slot, chunk) in out.iter_mut().zip(bytes.chunks_exact(8)) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            *slot = (u64::from_be_bytes(word) >> 11) as f64 / (1u64 << 53) as f64;
+        }
+        out
+    }
+}
+
+impl Default for DrawSecret {
+    /// Version 0, an empty key: for tests and tools, never for a server.
+    fn default() -> Self {
+        DrawSecret::new(0, &[])
+    }
+}
+
+impl std::fmt::Debug for DrawSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DrawSecret")
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A draw redone: the three numbers and the channel they select under the recorded rates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Replayed {
+    pub numbers: [f64; 3],
+    pub channel: Option<Channel>,
+}
+
+/// Redoes the draw of `key` with `secret` against `rates` (those the explanation recorded).
+pub fn replay(secret: &DrawSecret, key: &str, rates: RandomRates) -> Replayed {
+    let numbers = secret.uniforms(key);
+    Replayed {
+        numbers,
+        channel: rates.select(numbers),
     }
 }
 
@@ -153,22 +243,6 @@ impl OfficeRules {
             }
         }
     }
-}
-
-/// A number in [0, 1) drawn from the seed, the declaration's key and the channel: SplitMix64
-/// over FNV-1a, so the draw is the same on every machine and in every version.
-pub fn uniform(seed: u64, key: &str, channel: Channel) -> f64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes().chain(channel.as_str().bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    let mut z = seed ^ h;
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Red inspections granted per office and day, counted in memory: for one process (tests,

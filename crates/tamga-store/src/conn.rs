@@ -13,6 +13,7 @@ use sqlx::{Arguments, Encode, PgConnection, PgPool, Postgres, Sqlite, SqliteConn
 use sqlx::{SqlitePool, Type};
 use time::{Date, OffsetDateTime};
 
+use crate::audit::ChainHead;
 use crate::sql::Dialect;
 use crate::Result;
 
@@ -50,8 +51,13 @@ impl<T> FromRows for T where
 pub(crate) enum Conn<'c> {
     /// With statements to run before the next one, in the same call: the SQLite writer opens
     /// a job's savepoint (and releases the previous job's) this way instead of by a call of its
-    /// own ([`crate::sqlite`]'s writer).
-    Sqlite(&'c mut SqliteConnection, Option<String>),
+    /// own ([`crate::sqlite`]'s writer). The writer also lends the audit chain's head as its
+    /// batch knows it, so that an audited write need not read it ([`crate::ops::audit`]).
+    Sqlite(
+        &'c mut SqliteConnection,
+        Option<String>,
+        Option<&'c mut Option<ChainHead>>,
+    ),
     Postgres(&'c mut PgConnection),
 }
 
@@ -76,6 +82,14 @@ impl Conn<'_> {
         }
     }
 
+    /// The audit chain head the SQLite writer's batch holds, if this is its connection.
+    pub(crate) fn head_cache(&mut self) -> Option<&mut Option<ChainHead>> {
+        match self {
+            Conn::Sqlite(_, _, cache) => cache.as_deref_mut(),
+            Conn::Postgres(_) => None,
+        }
+    }
+
     /// Every row `sql` returns.
     pub(crate) async fn all<T: FromRows>(
         &mut self,
@@ -83,7 +97,7 @@ impl Conn<'_> {
         binds: &[Bind<'_>],
     ) -> Result<Vec<T>> {
         Ok(match self {
-            Conn::Sqlite(c, prefix) => {
+            Conn::Sqlite(c, prefix, _) => {
                 let args = arguments::<Sqlite>(binds)?;
                 let sql = prefixed(prefix, sql);
                 sqlx::query_as_with(&sql, args).fetch_all(&mut **c).await?
@@ -102,7 +116,7 @@ impl Conn<'_> {
         binds: &[Bind<'_>],
     ) -> Result<Option<T>> {
         Ok(match self {
-            Conn::Sqlite(c, prefix) => {
+            Conn::Sqlite(c, prefix, _) => {
                 let args = arguments::<Sqlite>(binds)?;
                 let sql = prefixed(prefix, sql);
                 sqlx::query_as_with(&sql, args)
@@ -151,12 +165,12 @@ impl Conn<'_> {
     /// Runs `sql` and returns how many rows it changed.
     pub(crate) async fn execute(&mut self, sql: &str, binds: &[Bind<'_>]) -> Result<u64> {
         Ok(match self {
-            Conn::Sqlite(c, prefix) if prefix.is_some() => {
+            Conn::Sqlite(c, prefix, _) if prefix.is_some() => {
                 let args = arguments::<Sqlite>(binds)?;
                 let sql = prefixed(prefix, sql);
                 last_rows_affected(c, &sql, args).await?
             }
-            Conn::Sqlite(c, _) => {
+            Conn::Sqlite(c, ..) => {
                 let args = arguments::<Sqlite>(binds)?;
                 sqlx::query_with(sql, args)
                     .execute(&mut **c)
@@ -258,7 +272,7 @@ pub(crate) enum Pooled {
 impl Pooled {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
-            Pooled::Sqlite(c) => Conn::Sqlite(c, None),
+            Pooled::Sqlite(c) => Conn::Sqlite(c, None, None),
             Pooled::Postgres(c) => Conn::Postgres(c),
         }
     }

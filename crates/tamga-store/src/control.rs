@@ -159,6 +159,18 @@ pub enum TaskStep {
 }
 
 impl TaskStep {
+    /// The step's name in the audit log.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            TaskStep::Start => "start",
+            TaskStep::Complete { .. } => "complete",
+            TaskStep::Cancel { .. } => "cancel",
+            TaskStep::Endorse => "endorse",
+            TaskStep::Reallocate { .. } => "reallocate",
+            TaskStep::Allocate => "allocate",
+        }
+    }
+
     /// The event the step writes in the task's history (a draw writes its own).
     pub(crate) fn event(&self) -> Option<&'static str> {
         match self {

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub mod attachments;
+pub mod audit;
 pub mod cargo;
 mod conn;
 pub mod control;
@@ -412,8 +413,8 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes a session; `false` when it was not in force.
     async fn revoke_session(&self, id_hash: &str) -> Result<bool>;
 
-    /// Revokes every session of a user; how many were in force.
-    async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64>;
+    /// Revokes every session of a user (`by` names who, for the audit log); how many were in force.
+    async fn revoke_sessions_of(&self, user_id: i64, by: &str) -> Result<u64>;
 
     /// Every user with their password state and the sessions open at `now`.
     async fn users(&self, now: time::OffsetDateTime) -> Result<Vec<web::UserSummary>>;
@@ -428,6 +429,37 @@ pub trait Store: Send + Sync + 'static {
 
     /// A content's uploads and the tasks and seizures that refer to it (`None`: never uploaded).
     async fn attachment_uses(&self, sha256: &str) -> Result<Option<attachments::AttachmentUses>>;
+
+    // The audit log and the server's secrets.
+
+    /// Audit entries after `after` (their `id`), oldest first: the auditor's view.
+    async fn audit_entries(&self, after: i64, limit: u32) -> Result<Vec<audit::AuditEntry>>;
+
+    /// Recomputes every chain of the audit log and names its first broken link; with a
+    /// checkpoint, also holds the log to the heads it signed.
+    async fn audit_verify(
+        &self,
+        checkpoint: Option<audit::Checkpoint>,
+    ) -> Result<audit::Verification>;
+
+    /// Signs every chain's head with the node's Ed25519 key (made at first use), stores the
+    /// checkpoint and returns it.
+    async fn audit_checkpoint(&self) -> Result<audit::Checkpoint>;
+
+    /// The latest stored checkpoint and when it was made.
+    async fn latest_checkpoint(&self) -> Result<Option<(time::OffsetDateTime, audit::Checkpoint)>>;
+
+    /// Records a read worth auditing (staff reading a risk explanation) as an entry of its own.
+    async fn audit_read(&self, actor: &str, action: &str, object: &str) -> Result<()>;
+
+    /// The version and bytes of the secret keying the selectivity draws (made at first use).
+    async fn selectivity_secret(&self) -> Result<(u32, Vec<u8>)>;
+
+    /// The selectivity secret of an earlier version, to replay a draw it decided.
+    async fn selectivity_secret_of(&self, version: u32) -> Result<Option<Vec<u8>>>;
+
+    /// Makes a new selectivity secret, recorded in the audit log; returns its version.
+    async fn rotate_selectivity_secret(&self, by: &str) -> Result<u32>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

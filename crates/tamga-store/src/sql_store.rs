@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use crate::conn::{Conn, Pool, Pooled};
 use crate::{Result, StoreError};
 
+mod audit;
 mod store;
 
 /// A write's future, borrowing the connection it runs on.

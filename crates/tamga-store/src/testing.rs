@@ -13,6 +13,9 @@ use crate::Store;
 
 pub const DATABASE_URL_VAR: &str = "TAMGA_TEST_DATABASE_URL";
 
+/// The selectivity secret of every test store: the same draws on every run.
+const TEST_SECRET: &[u8] = b"tamga test selectivity secret";
+
 /// A store and what must live as long as it does.
 pub struct TestStore {
     pub store: Arc<dyn Store>,
@@ -33,11 +36,22 @@ impl TestStore {
     pub async fn sqlite() -> TestStore {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = SqliteStore::open(dir.path()).await.expect("open SQLite");
+        store
+            .fix_selectivity_secret(TEST_SECRET)
+            .await
+            .expect("a test secret");
         TestStore {
             store: Arc::new(store),
             url: None,
             _dir: Some(dir),
         }
+    }
+
+    /// The SQLite database file, for tests that reach past the store (SQLite only).
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self._dir
+            .as_ref()
+            .map(|d| d.path().join(crate::sqlite::FILE_NAME))
     }
 
     /// A new, empty, migrated database on the test PostgreSQL server.
@@ -46,6 +60,10 @@ impl TestStore {
         let store = PgStore::connect(&url, 8)
             .await
             .expect("connect to the test database");
+        store
+            .fix_selectivity_secret(TEST_SECRET)
+            .await
+            .expect("a test secret");
         TestStore {
             store: Arc::new(store),
             url: Some(url),

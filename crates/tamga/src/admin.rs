@@ -9,6 +9,9 @@ use tamga_store::{token, NewUser};
 
 use crate::settings::Settings;
 
+/// Who the audit log names for changes made with `tamga admin` on the server.
+const ADMIN_ACTOR: &str = "tamga admin";
+
 mod parties;
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +39,9 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: parties::MandateCommand,
     },
+    /// Make a new server secret; the rotation is recorded in the audit log. `selectivity`:
+    /// the secret keying the random draws (earlier draws stay replayable with the old one).
+    RotateSecret { which: String },
 }
 
 pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
@@ -51,6 +57,15 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
         AdminCommand::Mandate { command } => {
             let store = crate::serve::open_store(settings).await?;
             parties::mandate(&*store, command).await
+        }
+        AdminCommand::RotateSecret { which } => {
+            if which != "selectivity" {
+                bail!("unknown secret {which:?}; the one that rotates is \"selectivity\"");
+            }
+            let store = crate::serve::open_store(settings).await?;
+            let version = store.rotate_selectivity_secret(ADMIN_ACTOR).await?;
+            println!("selectivity secret version {version} in force (servers pick it up within ten seconds)");
+            Ok(())
         }
     }
 }

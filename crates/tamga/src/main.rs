@@ -5,12 +5,14 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod admin;
+mod audit;
 mod bench;
 mod client;
 mod control;
 mod import;
 mod ingest;
 mod model;
+mod risk;
 mod serve;
 mod settings;
 mod telemetry;
@@ -91,6 +93,16 @@ enum Command {
         #[command(subcommand)]
         command: control::ControlCommand,
     },
+    /// The tamper-evident audit log: verify its chains, sign and export checkpoints.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
+    /// Targeting on the database: replaying a declaration's random draw.
+    Risk {
+        #[command(subcommand)]
+        command: risk::RiskCommand,
+    },
     /// Measure a running server.
     Bench {
         #[command(subcommand)]
@@ -157,6 +169,16 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
         Command::Admin { command } => admin::run(&settings, command).await?,
         Command::Bench { command } => bench::run(&settings, command).await?,
+        Command::Audit { command } => {
+            if !audit::run(&settings, command).await? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Risk { command } => {
+            if !risk::run(&settings, command).await? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Control { command } => {
             if !control::run(&settings, command).await? {
                 return Ok(ExitCode::FAILURE);

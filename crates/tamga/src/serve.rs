@@ -67,6 +67,8 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     );
     tokio::spawn(refresh_revenue(state.clone()));
     tokio::spawn(refresh_risk(state.clone()));
+    let every = std::time::Duration::from_secs(settings.audit_checkpoint_seconds.max(1));
+    tokio::spawn(crate::audit::checkpoints(store.clone(), every));
     let web = tamga_web::WebSettings {
         session_hours: settings.web.session_hours.max(1),
         secure_cookies: settings.web.secure_cookies,

@@ -26,6 +26,8 @@ pub struct Settings {
     pub body_limit: usize,
     pub log: LogSettings,
     pub client: ClientSettings,
+    /// Seconds between the audit checkpoints `tamga serve` signs.
+    pub audit_checkpoint_seconds: u64,
     #[serde(default)]
     pub web: WebSection,
     pub attachments: AttachmentSettings,
@@ -113,6 +115,7 @@ impl Default for Settings {
             control: ControlSettings {
                 audit_due_days: tamga_control::task::TaskSettings::default().audit_due_days,
             },
+            audit_checkpoint_seconds: 600,
         }
     }
 }

@@ -160,6 +160,9 @@ pub async fn one(
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<TaskView>, ApiError> {
     let task = visible(&state, &user, id).await?;
+    let object = format!("task:{id}");
+    let action = "risk.explanation.read";
+    state.store.audit_read(&user.name, action, &object).await?;
     view(&state, &user, task).await.map(Json)
 }
 

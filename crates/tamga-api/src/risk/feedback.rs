@@ -76,6 +76,10 @@ pub async fn decision(
         .await?
         .ok_or_else(not_found)?;
     let staff = require_staff(&user).is_ok();
+    if staff {
+        let action = "risk.explanation.read";
+        state.store.audit_read(&user.name, action, &d.mrn).await?;
+    }
     let json = |text: &str| serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
     Ok(Json(DecisionView {
         mrn: d.mrn,

@@ -11,7 +11,7 @@ use tamga_core::{Declaration, FieldError};
 use tamga_risk::engine::{Engine, EngineParts, ItemScorer, NameScreen};
 use tamga_risk::facts::ItemFacts;
 use tamga_risk::lists::NamedList;
-use tamga_risk::selectivity::Selectivity;
+use tamga_risk::selectivity::{DrawSecret, Selectivity};
 use tamga_risk::watch::ListScreen;
 use tamga_risk::Profile;
 use tamga_store::risk::kind;
@@ -79,11 +79,15 @@ impl RiskCell {
         let holders = aeo::holders(store).await?;
         let mut signature = store.document_versions().await?;
         signature.push(aeo::signature(&holders));
+        // A rotated secret rebuilds the engine too (on every server sharing the database).
+        let (version, secret) = store.selectivity_secret().await?;
+        signature.push(("secret".into(), "selectivity".into(), version));
         let current = self.get();
         if current.signature.as_ref() == Some(&signature) {
             return Ok(false);
         }
-        let risk = load(store, signature, holders, &current).await?;
+        let secret = DrawSecret::new(version, &secret);
+        let risk = load(store, signature, (holders, secret), &current).await?;
         for (id, version, error) in risk.engine.skipped() {
             tracing::warn!(profile = %id, version, %error, "risk profile skipped");
         }
@@ -109,7 +113,7 @@ fn parse_all<T: serde::de::DeserializeOwned>(
 async fn load(
     store: &dyn Store,
     signature: Vec<(String, String, u32)>,
-    aeo_holders: Vec<String>,
+    (aeo_holders, draw_secret): (Vec<String>, DrawSecret),
     current: &Risk,
 ) -> Result<Risk, StoreError> {
     let profiles = store.documents(kind::PROFILE, None, false).await?;
@@ -138,6 +142,7 @@ async fn load(
         profiles,
         lists,
         selectivity,
+        draw_secret,
         screen: screener
             .as_ref()
             .map(|(_, _, list)| list.clone() as Arc<dyn NameScreen>),

@@ -2,6 +2,7 @@
 
 mod app;
 mod attachments;
+mod audit;
 mod audit_due;
 mod bad_input;
 mod cargo;

@@ -41,7 +41,11 @@ impl Engine {
         let score = e.raw_score - e.aeo_reduction;
         let forced = forced(&e);
         let mut channel = forced.unwrap_or_else(|| by_score(rules, score));
-        e.random_channel = self.selectivity.random_draw(office, &e.random_key);
+        e.random_channel = self
+            .selectivity
+            .random_draw(office, &e.random_key, &self.draw_secret);
+        e.random_secret = self.draw_secret.version;
+        e.random_rates = rules.random;
         if let Some(drawn) = e.random_channel {
             channel = channel.max(drawn);
         }

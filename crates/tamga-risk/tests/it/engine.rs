@@ -8,7 +8,7 @@ use tamga_risk::engine::{Engine, EngineParts, NameScreen, WatchHit};
 use tamga_risk::facts::ItemFacts;
 use tamga_risk::fields::ListKind;
 use tamga_risk::lists::NamedList;
-use tamga_risk::selectivity::{Capacity, Selectivity};
+use tamga_risk::selectivity::{Capacity, DrawSecret, Selectivity};
 use tamga_risk::{Channel, Effect, Profile};
 use time::macros::date;
 
@@ -200,10 +200,11 @@ fn random_draws_keep_their_rate_and_are_reproducible() {
     let mut s = quiet();
     s.default.random.red = 0.05;
     s.default.random.yellow = 0.10;
+    let secret = DrawSecret::new(1, b"the server's secret");
     let n = 20_000;
     let (mut red, mut yellow) = (0, 0);
     for i in 0..n {
-        match s.random_draw("UZTAS", &format!("UZ305123456/LRN-{i}")) {
+        match s.random_draw("UZTAS", &format!("UZ305123456/LRN-{i}"), &secret) {
             Some(Channel::Red) => red += 1,
             Some(Channel::Yellow) => yellow += 1,
             _ => {}
@@ -212,21 +213,41 @@ fn random_draws_keep_their_rate_and_are_reproducible() {
     // Expected 1,000 red (σ ≈ 31) and 0.95 × 10 % of the rest = 1,900 yellow (σ ≈ 41).
     assert!((880..=1_120).contains(&red), "red {red}");
     assert!((1_740..=2_060).contains(&yellow), "yellow {yellow}");
-    let again = s.random_draw("UZTAS", "UZ305123456/LRN-7");
-    assert_eq!(again, s.random_draw("UZTAS", "UZ305123456/LRN-7"));
-    s.random_seed += 1;
+    let again = s.random_draw("UZTAS", "UZ305123456/LRN-7", &secret);
+    assert_eq!(again, s.random_draw("UZTAS", "UZ305123456/LRN-7", &secret));
+    let other = DrawSecret::new(2, b"another secret");
     let moved = (0..2_000)
         .filter(|i| {
             let key = format!("k{i}");
-            let mut other = s.clone();
-            other.random_seed -= 1;
-            s.random_draw("UZTAS", &key) != other.random_draw("UZTAS", &key)
+            s.random_draw("UZTAS", &key, &secret) != s.random_draw("UZTAS", &key, &other)
         })
         .count();
     assert!(
         moved > 100,
-        "another seed draws other declarations ({moved})"
+        "another secret draws other declarations ({moved})"
     );
+}
+
+/// Whoever holds the secret redoes a draw from what the explanation recorded; the numbers
+/// depend on the secret, so without it an LRN's draw cannot be foreseen.
+#[test]
+fn a_draw_replays_with_its_secret_and_rates() {
+    let secret = DrawSecret::new(3, b"kept on the server");
+    let rates = tamga_risk::selectivity::RandomRates {
+        red: 0.5,
+        yellow: 0.5,
+        blue: 0.5,
+    };
+    let mut s = quiet();
+    s.default.random = rates;
+    for i in 0..50 {
+        let key = format!("UZ305123456/LRN-{i}");
+        let drawn = s.random_draw("UZTAS", &key, &secret);
+        let replayed = tamga_risk::selectivity::replay(&secret, &key, rates);
+        assert_eq!(replayed.channel, drawn, "{key}");
+        let without = tamga_risk::selectivity::replay(&DrawSecret::default(), &key, rates);
+        assert_ne!(without.numbers, replayed.numbers, "{key}");
+    }
 }
 
 #[test]

@@ -45,6 +45,10 @@ pub(crate) async fn save_cargo_report(
             .await?
             .ok_or_else(|| StoreError::Conflict(format!("cargo report {}", new.report.reference)));
     };
+    let object = format!("cargo-report:{id}");
+    let change =
+        super::audit::Change::new(&new.by.name, "cargo.lodge", &object, document.as_bytes());
+    super::audit::record(conn, change).await?;
     Ok(CargoOutcome::Stored(StoredCargoReport {
         id,
         carrier: new.carrier,

@@ -183,29 +183,9 @@ pub(crate) async fn insert_event(
     Ok(())
 }
 
-/// The server's secret keying the draws: 32 random bytes made at first use. Concurrent first
-/// uses agree, since only one insert wins and both read the winner back.
+/// The server's secret keying the draws, made at first use.
 pub(crate) async fn secret(conn: &mut Conn<'_>) -> Result<Vec<u8>> {
-    use base64::Engine;
-    let select = "SELECT secret FROM node_secrets WHERE name = $1";
-    let stored: Option<String> = conn
-        .optional_scalar(select, &[Bind::Str(ALLOCATION_SECRET)])
-        .await?;
-    let text = match stored {
-        Some(text) => text,
-        None => {
-            let fresh: [u8; 32] = rand::random();
-            let fresh = base64::engine::general_purpose::STANDARD.encode(fresh);
-            let insert = "INSERT INTO node_secrets (name, secret) VALUES ($1, $2) \
-                 ON CONFLICT (name) DO NOTHING";
-            conn.execute(insert, &[Bind::Str(ALLOCATION_SECRET), Bind::Str(&fresh)])
-                .await?;
-            conn.scalar(select, &[Bind::Str(ALLOCATION_SECRET)]).await?
-        }
-    };
-    base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .map_err(|_| StoreError::Corrupt("the allocation secret is not base64".into()))
+    super::secrets::node_secret(conn, ALLOCATION_SECRET).await
 }
 
 /// Releases a green or blue declaration accepted with nothing owed, in the lodgement's

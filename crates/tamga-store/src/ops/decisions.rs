@@ -154,8 +154,23 @@ fn json_text(conn: &Conn<'_>, column: &str) -> String {
         .replace(&format!("AS {column}"), "AS document")
 }
 
-/// Records an inspection outcome; `None` when no declaration has this MRN.
+/// Records an inspection outcome, audited; `None` when no declaration has this MRN.
 pub(crate) async fn record_outcome(
+    conn: &mut Conn<'_>,
+    mrn: &str,
+    outcome: StoredOutcome,
+) -> Result<Option<()>> {
+    let (by, document) = (outcome.recorded_by.clone(), outcome.document.clone());
+    if insert_outcome(conn, mrn, outcome).await?.is_none() {
+        return Ok(None);
+    }
+    let change = super::audit::Change::new(&by, "inspection.outcome", mrn, document.as_bytes());
+    super::audit::record(conn, change).await?;
+    Ok(Some(()))
+}
+
+/// Stores an inspection outcome as part of a write that audits itself (a task's completion).
+pub(crate) async fn insert_outcome(
     conn: &mut Conn<'_>,
     mrn: &str,
     outcome: StoredOutcome,

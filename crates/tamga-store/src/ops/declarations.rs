@@ -3,6 +3,7 @@
 use tamga_core::mrn::Mrn;
 use tamga_core::status::{check_transition, Status};
 
+use super::audit::Change;
 use crate::conn::{Bind, Conn};
 use crate::records::*;
 use crate::rows::{acceptance_events, DeclarationRow, EventRow, ExistingRow, SummaryRow};
@@ -53,6 +54,14 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
     let (events_sql, event_binds) = sql::insert_events(id, &events);
     script.push(events_sql, event_binds);
     acceptance_records(&mut script, conn.dialect(), id, &l);
+    let detail = format!("{} {}", l.fingerprint, l.declaration.lrn.as_str());
+    let change = Change::new(
+        &l.lodged_by.name,
+        "declaration.lodge",
+        mrn.as_str(),
+        detail.as_bytes(),
+    );
+    super::audit::push(conn, &mut script, change).await?;
     script.run(conn).await?;
     // The control the settled channel asks for is opened and drawn in this transaction.
     super::control::open_tasks(conn, id, mrn.as_str(), &l).await?;
@@ -243,6 +252,10 @@ pub(crate) async fn transition(
             return Ok(TransitionOutcome::Blocked(blockers));
         }
     }
+    let action = format!("declaration.status.{}", change.to.as_str());
+    let detail = format!("{} {:?} {:?}", row.status, change.to, change.reason);
+    let entry = Change::new(&change.actor.name, &action, &row.mrn, detail.as_bytes());
+    super::audit::record(conn, entry).await?;
     append_event(conn, row.id, change).await?;
     let record = record_by_id(conn, row.id).await?;
     Ok(TransitionOutcome::Done(Box::new(record)))

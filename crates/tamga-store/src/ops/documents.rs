@@ -49,6 +49,10 @@ pub(crate) async fn save_document(
         // Another server wrote this version first.
         return Ok(DocumentOutcome::Conflict { latest: Some(next) });
     }
+    let action = format!("risk.{}.save", new.kind);
+    let object = format!("{}@{next}", new.name);
+    let change = super::audit::Change::new(&new.by, &action, &object, new.document.as_bytes());
+    super::audit::record(conn, change).await?;
     Ok(DocumentOutcome::Saved(StoredDocument {
         kind: new.kind.to_owned(),
         name: new.name,

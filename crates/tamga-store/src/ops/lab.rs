@@ -72,6 +72,8 @@ pub(crate) async fn request(
     )
     .await?;
     sample_event(conn, &id, new.at, &by.name, "requested", None).await?;
+    let change = super::audit::Change::new(&by.name, "sample.request", &id, task.mrn.as_bytes());
+    super::audit::record(conn, change).await?;
     Ok(SampleOutcome::Done(Box::new(
         load(conn, &id)
             .await?
@@ -125,6 +127,7 @@ pub(crate) async fn step(
         .ok_or_else(|| StoreError::Corrupt(id.to_owned()))?;
     let at = crate::sql::now();
     let (event, detail) = describe(&step);
+    let audited = format!("{step:?}");
     if let Err(refusal) = apply(conn, &mut s, by, step, at).await? {
         return Ok(refusal);
     }
@@ -135,6 +138,9 @@ pub(crate) async fn step(
         let task = s.sample.request.task_id;
         insert_event(conn, task, at, &by.name, "lab-report-published", Some(id)).await?;
     }
+    let action = format!("sample.{event}");
+    let change = super::audit::Change::new(&by.name, &action, id, audited.as_bytes());
+    super::audit::record(conn, change).await?;
     Ok(SampleOutcome::Done(Box::new(
         load(conn, id)
             .await?

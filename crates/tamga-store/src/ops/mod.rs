@@ -8,6 +8,7 @@
 //! [`Store`](crate::Store), and forward to it from [`SqlStore`](crate::SqlStore).
 
 pub(crate) mod attachments;
+pub(crate) mod audit;
 pub(crate) mod cargo;
 pub(crate) mod control;
 pub(crate) mod decisions;
@@ -19,6 +20,7 @@ pub(crate) mod reference_data;
 pub(crate) mod release;
 pub(crate) mod revenue;
 pub(crate) mod roster;
+pub(crate) mod secrets;
 pub(crate) mod seizures;
 pub(crate) mod tallies;
 pub(crate) mod tasks;

@@ -18,7 +18,9 @@ pub(crate) async fn create_party(conn: &mut Conn<'_>, party: NewParty) -> Result
          ON CONFLICT (id) DO NOTHING RETURNING {PARTY_COLUMNS}"
     );
     let row: Option<PartyRecord> = conn.optional(&insert, &party_binds(&party)).await?;
-    row.ok_or_else(|| StoreError::Conflict(format!("party {}", party.id)))
+    let row = row.ok_or_else(|| StoreError::Conflict(format!("party {}", party.id)))?;
+    super::audit::record_debug(conn, &party.by, "party.create", &party.id, &party).await?;
+    Ok(row)
 }
 
 /// Changes a registered party; `None` when the identifier is not registered.
@@ -30,7 +32,11 @@ pub(crate) async fn update_party(
         "UPDATE parties SET name = $2, country = $3, address = $4, aeo = $5, changed_by = $6, \
          changed_at = $7 WHERE id = $1 RETURNING {PARTY_COLUMNS}"
     );
-    conn.optional(&update, &party_binds(&party)).await
+    let row: Option<PartyRecord> = conn.optional(&update, &party_binds(&party)).await?;
+    if row.is_some() {
+        super::audit::record_debug(conn, &party.by, "party.update", &party.id, &party).await?;
+    }
+    Ok(row)
 }
 
 fn party_binds(party: &NewParty) -> [Bind<'_>; 7] {
@@ -101,7 +107,10 @@ pub(crate) async fn grant_mandate(conn: &mut Conn<'_>, new: NewMandate) -> Resul
         Bind::Str(&new.by),
         Bind::Time(new.at),
     ];
-    Ok(GrantOutcome::Granted(conn.one(&insert, &binds).await?))
+    let granted: MandateRecord = conn.one(&insert, &binds).await?;
+    let object = format!("mandate:{}", granted.id);
+    super::audit::record_debug(conn, &new.by, "mandate.grant", &object, &new).await?;
+    Ok(GrantOutcome::Granted(granted))
 }
 
 /// A mandate of the same kind between the same parties sharing a day with `new`.
@@ -147,7 +156,10 @@ pub(crate) async fn revoke_mandate(conn: &mut Conn<'_>, r: Revocation) -> Result
         Bind::Str(&r.by),
         Bind::Time(r.at),
     ];
-    Ok(RevokeOutcome::Revoked(conn.one(&update, &binds).await?))
+    let revoked: MandateRecord = conn.one(&update, &binds).await?;
+    let object = format!("mandate:{}", r.mandate_id);
+    super::audit::record_debug(conn, &r.by, "mandate.revoke", &object, &r).await?;
+    Ok(RevokeOutcome::Revoked(revoked))
 }
 
 /// Mandates a party gave or holds (every mandate when `party` is `None`), oldest first.

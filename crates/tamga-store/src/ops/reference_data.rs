@@ -3,11 +3,12 @@
 
 use tamga_core::tariff::valuation::Reference;
 
+use super::audit::Change;
 use crate::conn::{Bind, Conn};
 use crate::revenue::{RateRow, TariffImport};
 use crate::rows::{decimal, RateDbRow, ReferenceRow, TariffRow, UnitValueRow};
 use crate::sql;
-use crate::Result;
+use crate::{Result, SYSTEM_ACTOR};
 
 /// Unit values per (HS6, origin), in the order the references are built in.
 pub(crate) type UnitValueSamples = Vec<(String, String, Vec<rust_decimal::Decimal>)>;
@@ -20,6 +21,13 @@ pub(crate) async fn import_tariff(conn: &mut Conn<'_>, import: TariffImport) -> 
         Bind::Str(&import.imported_by),
     ];
     conn.execute(sql::INSERT_TARIFF, &binds).await?;
+    let change = Change::new(
+        &import.imported_by,
+        "tariff.import",
+        &import.name,
+        import.content.as_bytes(),
+    );
+    super::audit::record(conn, change).await?;
     Ok(())
 }
 
@@ -44,6 +52,8 @@ pub(crate) async fn import_rates(conn: &mut Conn<'_>, rates: Vec<RateRow>) -> Re
         ];
         conn.execute(&upsert, &binds).await?;
     }
+    let object = format!("{} rates", rates.len());
+    super::audit::record_debug(conn, SYSTEM_ACTOR, "rates.import", &object, &rates).await?;
     Ok(rates.len())
 }
 
@@ -98,6 +108,9 @@ pub(crate) async fn save_references(
         ];
         conn.execute(&upsert, &binds).await?;
     }
+    let object = format!("{} references from {source}", references.len());
+    let actor = SYSTEM_ACTOR;
+    super::audit::record_debug(conn, actor, "valuation.references", &object, &references).await?;
     Ok(references.len())
 }
 

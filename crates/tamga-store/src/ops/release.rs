@@ -8,6 +8,7 @@ use tamga_control::task::{Channel, TaskState};
 use tamga_control::UserId;
 use time::OffsetDateTime;
 
+use super::audit::Change;
 use super::declarations::visible_id;
 use crate::conn::{Bind, Conn};
 use crate::control::HoldRecord;
@@ -34,6 +35,8 @@ pub(crate) async fn place_hold(
         Bind::Time(at),
     ];
     let hold: i64 = conn.scalar(insert, &binds).await?;
+    let change = Change::new(&by.name, "hold.place", mrn, reason.as_bytes());
+    super::audit::record(conn, change).await?;
     Ok(Some(HoldRecord {
         id: hold,
         reason: reason.to_owned(),
@@ -64,7 +67,13 @@ pub(crate) async fn lift_hold(
         Bind::Int(hold),
         Bind::Int(id),
     ];
-    Ok(conn.execute(update, &binds).await? == 1)
+    let lifted = conn.execute(update, &binds).await? == 1;
+    if lifted {
+        let detail = format!("hold {hold}: {reason}");
+        let change = Change::new(&by.name, "hold.lift", mrn, detail.as_bytes());
+        super::audit::record(conn, change).await?;
+    }
+    Ok(lifted)
 }
 
 type HoldRow = (

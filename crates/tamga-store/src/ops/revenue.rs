@@ -99,12 +99,30 @@ pub(crate) async fn record_payment(
     {
         super::control::release_when_covered(conn, id, payment.at).await?;
     }
+    super::audit::record_debug(conn, &payment.by.name, "payment.record", mrn, &payment).await?;
     Ok(Some(balance))
 }
 
-/// Records a re-assessment as the next version, numbered under a lock on the declaration's
-/// row; `None` when the declaration is not visible to `scope`.
+/// Records a re-assessment as the next version, audited; `None` when the declaration is not
+/// visible to `scope`.
 pub(crate) async fn add_assessment(
+    conn: &mut Conn<'_>,
+    mrn: &str,
+    scope: &Scope,
+    new: NewAssessment,
+) -> Result<Option<Reassessed>> {
+    let Some(reassessed) = reassess(conn, mrn, scope, new).await? else {
+        return Ok(None);
+    };
+    let by = &reassessed.record.assessed_by;
+    let record = &reassessed.record;
+    super::audit::record_debug(conn, by, "assessment.reassess", mrn, record).await?;
+    Ok(Some(reassessed))
+}
+
+/// Stores a re-assessment as the next version, numbered under a lock on the declaration's
+/// row, as part of a write that audits itself (this module's, or a task's completion).
+pub(crate) async fn reassess(
     conn: &mut Conn<'_>,
     mrn: &str,
     scope: &Scope,

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::conn::{Bind, Conn};
 use crate::control::{group, RosterChange};
-use crate::{Result, StoreError};
+use crate::{Result, StoreError, SYSTEM_ACTOR};
 
 /// Who may be drawn at an office at one instant, and how loaded each officer is.
 #[derive(Debug, Default)]
@@ -147,6 +147,8 @@ pub(crate) async fn set_officer(conn: &mut Conn<'_>, officer: Officer) -> Result
         Bind::Bool(officer.suspended),
     ];
     conn.execute(upsert, &binds).await?;
+    let object = format!("officer:{}", officer.id.0);
+    super::audit::record_debug(conn, SYSTEM_ACTOR, "roster.officer", &object, &officer).await?;
     Ok(RosterChange::Saved)
 }
 
@@ -167,6 +169,8 @@ pub(crate) async fn add_shift(conn: &mut Conn<'_>, shift: Shift) -> Result<Roste
         Bind::Time(shift.end),
     ];
     conn.execute(insert, &binds).await?;
+    let object = format!("officer:{}", shift.officer.0);
+    super::audit::record_debug(conn, SYSTEM_ACTOR, "roster.shift", &object, &shift).await?;
     Ok(RosterChange::Saved)
 }
 
@@ -181,6 +185,9 @@ pub(crate) async fn add_conflict(conn: &mut Conn<'_>, conflict: Conflict) -> Res
         Bind::Str(conflict.party.as_str()),
     ];
     conn.execute(insert, &binds).await?;
+    let object = format!("officer:{}", conflict.officer.0);
+    let action = "roster.conflict";
+    super::audit::record_debug(conn, SYSTEM_ACTOR, action, &object, &conflict).await?;
     Ok(RosterChange::Saved)
 }
 
@@ -226,5 +233,13 @@ pub(crate) async fn suspend(
     let update = "UPDATE control_officers SET suspended = $1 WHERE user_id = $2";
     conn.execute(update, &[Bind::Bool(suspended), Bind::Int(officer.0)])
         .await?;
+    let object = format!("officer:{}", officer.0);
+    let action = if suspended {
+        "roster.suspend"
+    } else {
+        "roster.reinstate"
+    };
+    let change = super::audit::Change::new(&by.name, action, &object, b"");
+    super::audit::record(conn, change).await?;
     Ok(SuspendOutcome::Done)
 }

@@ -56,17 +56,22 @@ pub(crate) async fn record(
          VALUES ($1, $2, $3, $4, $5, {})",
         conn.dialect().json_param(6)
     );
+    let document = json(&seizure)?;
     let binds = [
         Bind::Int(id),
         Bind::Str(&case.number),
         Bind::Str(seizure.office.as_str()),
         Bind::Str(&by.name),
         Bind::Time(at),
-        Bind::Text(json(&seizure)?),
+        Bind::Str(&document),
     ];
     conn.execute(&insert, &binds).await?;
     let photos: Vec<String> = seizure.photos.iter().map(|p| p.sha256.clone()).collect();
     super::attachments::link(conn, super::attachments::Referrer::Seizure(id), &photos).await?;
+    let object = format!("seizure:{id} case:{}", case.number);
+    let change =
+        super::audit::Change::new(&by.name, "seizure.record", &object, document.as_bytes());
+    super::audit::record(conn, change).await?;
     let stored = StoredSeizure {
         id,
         case_number: case.number.clone(),
@@ -161,6 +166,7 @@ pub(crate) async fn step(
     let Some(mut case) = locked_case(conn, number).await? else {
         return Ok(CaseOutcome::UnknownCase);
     };
+    let detail = format!("{step:?}");
     let done = match step {
         CaseStep::Note(text) => case.add_note(UserId(by.id), crate::sql::now(), &text),
         CaseStep::Move(to) => case.move_to(to),
@@ -169,6 +175,8 @@ pub(crate) async fn step(
         return Ok(refused(e));
     }
     save_case(conn, &case, false).await?;
+    let change = super::audit::Change::new(&by.name, "case.step", number, detail.as_bytes());
+    super::audit::record(conn, change).await?;
     Ok(CaseOutcome::Done {
         seizure: None,
         case: Box::new(case),

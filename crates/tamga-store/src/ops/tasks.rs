@@ -32,6 +32,7 @@ pub(crate) async fn step(
     let at = crate::sql::now();
     let me = UserId(by.id);
     let event = step.event();
+    let (action, detail) = (format!("task.{}", step.name()), format!("{step:?}"));
     let refusal = match step {
         TaskStep::Start => start(conn, declaration_id, &mut task, by, at).await?,
         TaskStep::Complete {
@@ -49,14 +50,13 @@ pub(crate) async fn step(
                     recorded_at: at,
                     document: outcome,
                 };
-                super::decisions::record_outcome(conn, &task.mrn, record).await?;
+                super::decisions::insert_outcome(conn, &task.mrn, record).await?;
                 save_findings(conn, id, &findings).await?;
                 let used = super::attachments::of_findings(&findings)?;
                 let referrer = super::attachments::Referrer::Task(id);
                 super::attachments::link(conn, referrer, &used).await?;
                 if let Some(new) = reassessment {
-                    super::revenue::add_assessment(conn, &task.mrn, &crate::Scope::All, *new)
-                        .await?;
+                    super::revenue::reassess(conn, &task.mrn, &crate::Scope::All, *new).await?;
                 }
             }
             refused(done)
@@ -96,6 +96,9 @@ pub(crate) async fn step(
             .filter(|_| event == "cancelled");
         insert_event(conn, id, at, &by.name, event, detail).await?;
     }
+    let object = format!("task:{id}");
+    let change = super::audit::Change::new(&by.name, &action, &object, detail.as_bytes());
+    super::audit::record(conn, change).await?;
     Ok(TaskOutcome::Done(Box::new(task)))
 }
 

@@ -4,7 +4,7 @@ use crate::conn::{Bind, Conn};
 use crate::records::{NewUser, User};
 use crate::rows::UserRow;
 use crate::sql;
-use crate::{Result, StoreError};
+use crate::{Result, StoreError, SYSTEM_ACTOR};
 
 pub(crate) async fn user_count(conn: &mut Conn<'_>) -> Result<i64> {
     conn.scalar(sql::COUNT_USERS, &[]).await
@@ -23,6 +23,14 @@ pub(crate) async fn create_user(conn: &mut Conn<'_>, user: NewUser) -> Result<Us
     let id = id.ok_or_else(|| StoreError::Conflict(format!("a user named {:?}", user.name)))?;
     let token = [Bind::Str(&user.token_hash), Bind::Int(id), Bind::Time(at)];
     conn.execute(sql::INSERT_TOKEN, &token).await?;
+    // A user is created with its first token: one change, one entry.
+    let object = format!("user:{}", user.name);
+    let detail = format!(
+        "{:?} {:?} token {}",
+        user.role, user.party_id, user.token_hash
+    );
+    let change = super::audit::Change::new(SYSTEM_ACTOR, "user.create", &object, detail.as_bytes());
+    super::audit::record(conn, change).await?;
     Ok(User {
         id,
         name: user.name,

@@ -2,6 +2,7 @@
 
 use time::OffsetDateTime;
 
+use super::audit::{self, Change};
 use crate::conn::{Bind, Conn};
 use crate::records::User;
 use crate::rows::UserRow;
@@ -65,7 +66,16 @@ pub(crate) async fn set_password(
     let Some(id) = conn.optional_scalar::<i64>(update, &binds).await? else {
         return Ok(false);
     };
-    revoke_sessions_of(conn, id).await?;
+    // A password to be changed is one an administrator set on the server; otherwise the user
+    // changed their own.
+    let actor = if must_change { "tamga admin" } else { name };
+    let object = format!("user:{id}");
+    audit::record(
+        conn,
+        Change::new(actor, "user.password", &object, b"password set"),
+    )
+    .await?;
+    revoke_sessions_of(conn, id, actor).await?;
     Ok(true)
 }
 
@@ -88,7 +98,9 @@ pub(crate) async fn open_session(conn: &mut Conn<'_>, session: NewSession) -> Re
         Bind::Time(session.expires_at),
     ];
     conn.execute(insert, &binds).await?;
-    Ok(())
+    let object = format!("user:{}", session.user_id);
+    let change = Change::new(&object, "session.open", &object, session.id_hash.as_bytes());
+    audit::record(conn, change).await
 }
 
 /// The session in force (not revoked, not expired) with this hash at `now`.
@@ -116,20 +128,30 @@ pub(crate) async fn session(
 
 /// Revokes one session (sign-out); `false` when it was not in force.
 pub(crate) async fn revoke_session(conn: &mut Conn<'_>, id_hash: &str) -> Result<bool> {
-    let update =
-        "UPDATE web_sessions SET revoked_at = $1 WHERE id_hash = $2 AND revoked_at IS NULL";
-    let changed = conn
-        .execute(update, &[Bind::Time(crate::sql::now()), Bind::Str(id_hash)])
-        .await?;
-    Ok(changed > 0)
+    let update = "UPDATE web_sessions SET revoked_at = $1 WHERE id_hash = $2 \
+                  AND revoked_at IS NULL RETURNING user_id";
+    let binds = [Bind::Time(crate::sql::now()), Bind::Str(id_hash)];
+    let Some(user_id) = conn.optional_scalar::<i64>(update, &binds).await? else {
+        return Ok(false);
+    };
+    let object = format!("user:{user_id}");
+    let change = Change::new(&object, "session.close", &object, id_hash.as_bytes());
+    audit::record(conn, change).await?;
+    Ok(true)
 }
 
-/// Revokes every open session of a user; how many were open.
-pub(crate) async fn revoke_sessions_of(conn: &mut Conn<'_>, user_id: i64) -> Result<u64> {
+/// Revokes every open session of a user (`by` says who); how many were open.
+pub(crate) async fn revoke_sessions_of(conn: &mut Conn<'_>, user_id: i64, by: &str) -> Result<u64> {
     let update =
         "UPDATE web_sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
-    conn.execute(update, &[Bind::Time(crate::sql::now()), Bind::Int(user_id)])
-        .await
+    let revoked = conn
+        .execute(update, &[Bind::Time(crate::sql::now()), Bind::Int(user_id)])
+        .await?;
+    let object = format!("user:{user_id}");
+    let detail = revoked.to_string();
+    let change = Change::new(by, "session.revoke-all", &object, detail.as_bytes());
+    audit::record(conn, change).await?;
+    Ok(revoked)
 }
 
 type SummaryRow = (i64, String, String, Option<String>, bool, bool, i64);

@@ -7,6 +7,7 @@ use tamga_core::tariff::valuation::Reference;
 use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
+use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
 use crate::control::{TaskEvent, TaskOutcome, TaskStep};
@@ -15,6 +16,7 @@ use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSamp
 use crate::ops::revenue;
 use crate::ops::web;
 use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
+use crate::ops::{audit, secrets};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
 use crate::parties::*;
 use crate::records::*;
@@ -456,8 +458,9 @@ impl Store for SqlStore {
         web::users(&mut self.read().await?.conn(), now).await
     }
 
-    async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64> {
-        self.write(move |c| Box::pin(web::revoke_sessions_of(c, user_id)))
+    async fn revoke_sessions_of(&self, user_id: i64, by: &str) -> Result<u64> {
+        let by = by.to_owned();
+        self.write(move |c| Box::pin(async move { web::revoke_sessions_of(c, user_id, &by).await }))
             .await
     }
 
@@ -480,5 +483,52 @@ impl Store for SqlStore {
         sha256: &str,
     ) -> Result<Option<crate::attachments::AttachmentUses>> {
         attachments::uses(&mut self.read().await?.conn(), sha256).await
+    }
+
+    // --- The audit log and the server's secrets.
+
+    async fn audit_entries(&self, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+        audit::entries(&mut self.read().await?.conn(), after, limit).await
+    }
+
+    async fn audit_verify(&self, checkpoint: Option<Checkpoint>) -> Result<Verification> {
+        self.verify_audit(checkpoint).await
+    }
+
+    async fn audit_checkpoint(&self) -> Result<Checkpoint> {
+        self.make_checkpoint().await
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<(OffsetDateTime, Checkpoint)>> {
+        audit::latest_checkpoint(&mut self.read().await?.conn()).await
+    }
+
+    async fn audit_read(&self, actor: &str, action: &str, object: &str) -> Result<()> {
+        let (actor, action, object) = (actor.to_owned(), action.to_owned(), object.to_owned());
+        self.write(move |c| {
+            Box::pin(async move {
+                let change = audit::Change::new(&actor, &action, &object, b"read");
+                audit::record(c, change).await
+            })
+        })
+        .await
+    }
+
+    async fn selectivity_secret(&self) -> Result<(u32, Vec<u8>)> {
+        if let Some(made) = secrets::latest_selectivity(&mut self.read().await?.conn()).await? {
+            return Ok(made);
+        }
+        self.write(|c| Box::pin(secrets::selectivity_secret(c)))
+            .await
+    }
+
+    async fn selectivity_secret_of(&self, version: u32) -> Result<Option<Vec<u8>>> {
+        secrets::selectivity_secret_of(&mut self.read().await?.conn(), version).await
+    }
+
+    async fn rotate_selectivity_secret(&self, by: &str) -> Result<u32> {
+        let by = by.to_owned();
+        self.write(move |c| Box::pin(async move { secrets::rotate_selectivity(c, &by).await }))
+            .await
     }
 }

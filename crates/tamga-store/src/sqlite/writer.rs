@@ -18,6 +18,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::audit::ChainHead;
 use crate::conn::Conn;
 use crate::sql_store::WriteFuture;
 use crate::{Result, StoreError};
@@ -30,12 +31,14 @@ pub(super) type LocalFuture<'c, T> = Pin<Box<dyn Future<Output = T> + 'c>>;
 
 /// A queued write.
 pub(crate) trait Job: Send {
-    /// Runs the job; `prefix` goes ahead of its first statement. The answer says whether the
-    /// prefix was spent (the job ran a statement).
+    /// Runs the job; `prefix` goes ahead of its first statement, `head` is the audit chain's
+    /// head as this batch knows it. The answer says whether the prefix was spent (the job ran
+    /// a statement).
     fn run<'c>(
         self: Box<Self>,
         conn: &'c mut SqliteConnection,
         prefix: String,
+        head: &'c mut Option<ChainHead>,
     ) -> LocalFuture<'c, (Done, bool)>;
     /// Answers without running: the batch it was in cannot be written.
     fn refuse(self: Box<Self>, why: &str);
@@ -56,12 +59,13 @@ where
         self: Box<Self>,
         conn: &'c mut SqliteConnection,
         prefix: String,
+        head: &'c mut Option<ChainHead>,
     ) -> LocalFuture<'c, (Done, bool)> {
         let Op { reply, op } = *self;
         Box::pin(async move {
-            let mut conn = Conn::Sqlite(conn, Some(prefix));
+            let mut conn = Conn::Sqlite(conn, Some(prefix), Some(head));
             let result = op(&mut conn).await;
-            let spent = matches!(conn, Conn::Sqlite(_, None));
+            let spent = matches!(conn, Conn::Sqlite(_, None, _));
             let done = Done {
                 failed: result.is_err(),
                 answer: Box::new(move |failure: Option<&str>| {
@@ -189,11 +193,15 @@ async fn commit(conn: &mut SqliteConnection, release: String) -> Option<String> 
 }
 
 /// The savepoints of one batch: the next job's number, and the last job's savepoint, still
-/// open.
+/// open; and the audit chain's head as the batch's jobs left it. The head is read once per
+/// batch, by its first audited job: while the batch's transaction holds SQLite's write lock
+/// nobody else can move it, and a new batch reads it again (another process, such as a
+/// `tamga admin` command, may have written in between).
 #[derive(Debug, Default)]
 struct Savepoints {
     next: usize,
     open: Option<String>,
+    head: Option<ChainHead>,
 }
 
 impl Savepoints {
@@ -218,16 +226,20 @@ impl Savepoints {
         self.next += 1;
         let pending = self.open.clone();
         let prefix = format!("{}SAVEPOINT {name}", self.release());
-        let (done, spent) = job.run(conn, prefix).await;
+        let head = self.head.clone();
+        let (done, spent) = job.run(conn, prefix, &mut self.head).await;
         if !spent {
-            // The job ran no statement: nothing was opened, nothing released.
+            // The job ran no statement: nothing was opened, released or written.
             self.open = pending;
+            self.head = head;
             return (done, Ok(()));
         }
         if !done.failed {
             self.open = Some(name);
             return (done, Ok(()));
         }
+        // The job's writes are undone, its audit entry with them.
+        self.head = head;
         let undo = format!("ROLLBACK TO {name}; RELEASE {name}");
         let closed = sqlx::raw_sql(&undo).execute(&mut *conn).await.map(|_| ());
         (done, closed)

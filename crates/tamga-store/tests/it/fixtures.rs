@@ -72,3 +72,15 @@ pub async fn user(store: &dyn Store, name: &str, role: Role, party: Option<&str>
         .await
         .unwrap()
 }
+
+/// Creates an officer named `name`, or fails when the name is taken.
+pub async fn try_user(store: &dyn Store, name: &str) -> tamga_store::Result<User> {
+    store
+        .create_user(NewUser {
+            name: name.to_owned(),
+            role: Role::Officer,
+            party_id: None,
+            token_hash: token::hash(&token::generate()),
+        })
+        .await
+}

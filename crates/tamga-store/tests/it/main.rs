@@ -1,6 +1,8 @@
 //! The store contract: every test runs on SQLite and on PostgreSQL.
 
 mod attachments;
+mod audit;
+mod audit_actions;
 mod cargo;
 mod contract;
 mod control;
@@ -69,9 +71,13 @@ on_both_backends!(
     seizures_open_and_join_cases,
     attachments_are_recorded_and_linked,
     audit_due_days_come_from_the_lodgement,
+    every_declaration_change_writes_one_entry,
+    every_registry_and_targeting_change_writes_one_entry,
+    every_control_step_writes_one_entry,
 );
 
 use attachments::*;
+use audit_actions::*;
 use cargo::*;
 use contract::*;
 use control::*;

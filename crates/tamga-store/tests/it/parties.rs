@@ -9,7 +9,7 @@ use tamga_store::{sql, Store, StoreError};
 use time::macros::date;
 use time::Date;
 
-fn party(id: &str, name: &str, aeo: Option<&str>) -> NewParty {
+pub(crate) fn party(id: &str, name: &str, aeo: Option<&str>) -> NewParty {
     NewParty {
         id: id.into(),
         name: name.into(),
@@ -21,7 +21,7 @@ fn party(id: &str, name: &str, aeo: Option<&str>) -> NewParty {
     }
 }
 
-fn mandate(from: Date, until: Option<Date>, representation: &str) -> NewMandate {
+pub(crate) fn mandate(from: Date, until: Option<Date>, representation: &str) -> NewMandate {
     NewMandate {
         party_id: "UZ100".into(),
         representative_id: "UZ200".into(),
@@ -33,7 +33,7 @@ fn mandate(from: Date, until: Option<Date>, representation: &str) -> NewMandate 
     }
 }
 
-fn revocation(mandate_id: i64, party: &str, effective: Date) -> Revocation {
+pub(crate) fn revocation(mandate_id: i64, party: &str, effective: Date) -> Revocation {
     Revocation {
         party_id: party.into(),
         mandate_id,

@@ -1,5 +1,6 @@
 //! The `tamga` binary end to end: real processes, real sockets.
 
+mod audit;
 mod cli;
 mod control;
 mod crash;
