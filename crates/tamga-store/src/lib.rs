@@ -30,6 +30,7 @@ mod revenue;
 pub mod risk;
 mod rows;
 mod script;
+pub mod situation;
 pub mod sql;
 mod sql_store;
 pub mod sqlite;
@@ -413,6 +414,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// Revokes every session of a user; how many were in force.
     async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64>;
+
+    // --- The Situation Center (the supervisor's screen; days are UTC days).
+
+    /// A value that changes with every lodgement, status change, control task event or seizure.
+    async fn situation_marker(&self) -> Result<situation::Marker>;
+
+    /// Every post's figures at `now`, and the latest alerts.
+    async fn situation(&self, now: time::OffsetDateTime) -> Result<situation::Overview>;
+
+    /// One post's last 24 hours, recent declarations and officers' indicators at `now`.
+    async fn situation_of_post(
+        &self,
+        office: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<situation::PostDetail>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

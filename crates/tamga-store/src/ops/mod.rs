@@ -19,6 +19,7 @@ pub(crate) mod release;
 pub(crate) mod revenue;
 pub(crate) mod roster;
 pub(crate) mod seizures;
+pub(crate) mod situation;
 pub(crate) mod tallies;
 pub(crate) mod tasks;
 pub(crate) mod users;

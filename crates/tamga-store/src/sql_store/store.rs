@@ -14,7 +14,7 @@ use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::revenue;
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
-use crate::ops::{lab, release, roster, seizures, tasks, users, web};
+use crate::ops::{lab, release, roster, seizures, situation, tasks, users, web};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
@@ -454,5 +454,23 @@ impl Store for SqlStore {
     async fn revoke_sessions_of(&self, user_id: i64) -> Result<u64> {
         self.write(move |c| Box::pin(web::revoke_sessions_of(c, user_id)))
             .await
+    }
+
+    // --- The Situation Center.
+
+    async fn situation_marker(&self) -> Result<crate::situation::Marker> {
+        situation::marker(&mut self.read().await?.conn()).await
+    }
+
+    async fn situation(&self, now: time::OffsetDateTime) -> Result<crate::situation::Overview> {
+        situation::overview(&mut self.read().await?.conn(), now).await
+    }
+
+    async fn situation_of_post(
+        &self,
+        office: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<crate::situation::PostDetail> {
+        situation::post(&mut self.read().await?.conn(), office, now).await
     }
 }

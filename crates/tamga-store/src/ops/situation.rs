@@ -1,0 +1,343 @@
+//! The Situation Center's aggregates: a handful of grouped queries, each answered from an index
+//! of migration 0015 (`declarations (accepted_at, office)`, `risk_decisions (decided_at, office,
+//! channel)`, `declaration_releases (office, released_on, seconds)`, ...), so the page's cost
+//! follows the day's activity per post, not the size of the history.
+
+use std::collections::BTreeMap;
+
+use time::{Duration, OffsetDateTime};
+
+use crate::conn::{Bind, Conn};
+use crate::situation::{
+    Alert, AlertKind, HourBar, Marker, OfficerFigures, Overview, PostDetail, PostFigures, Recent,
+};
+use crate::sql::Dialect;
+use crate::Result;
+
+const OPEN_STATES: &str = "('open', 'allocated', 'in-progress')";
+/// How many alerts of each kind the feed shows.
+const ALERTS: i64 = 12;
+/// How many recent declarations a post's page lists.
+const RECENT: i64 = 20;
+/// The period of the officers' indicators.
+const OFFICER_DAYS: i64 = 30;
+
+/// The start of `now`'s UTC day.
+fn day_start(now: OffsetDateTime) -> OffsetDateTime {
+    now.replace_time(time::Time::MIDNIGHT)
+}
+
+fn new_post(office: String) -> PostFigures {
+    PostFigures {
+        office,
+        ..Default::default()
+    }
+}
+
+/// The hour of a time column as `YYYY-MM-DD HH` (UTC).
+fn hour_of(dialect: Dialect, column: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("strftime('%Y-%m-%d %H', {column})"),
+        Dialect::Postgres => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"),
+    }
+}
+
+/// A timestamp or JSON column as text.
+fn text_of(dialect: Dialect, column: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => column.to_owned(),
+        Dialect::Postgres => format!("{column}::text"),
+    }
+}
+
+pub(crate) async fn marker(conn: &mut Conn<'_>) -> Result<Marker> {
+    let sql = format!(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM declarations), \
+         (SELECT {} FROM declarations ORDER BY updated_at DESC LIMIT 1), \
+         (SELECT COALESCE(MAX(id), 0) FROM control_task_events), \
+         (SELECT COALESCE(MAX(id), 0) FROM seizures)",
+        text_of(conn.dialect(), "updated_at")
+    );
+    let (last_declaration, last_update, last_task_event, last_seizure): (
+        i64,
+        Option<String>,
+        i64,
+        i64,
+    ) = conn.one(&sql, &[]).await?;
+    Ok(Marker {
+        last_declaration,
+        last_update,
+        last_task_event,
+        last_seizure,
+    })
+}
+
+/// Every post with activity today or open controls, and the latest alerts.
+pub(crate) async fn overview(conn: &mut Conn<'_>, now: OffsetDateTime) -> Result<Overview> {
+    let start = day_start(now);
+    let hour_ago = now - Duration::hours(1);
+    let mut posts: BTreeMap<String, PostFigures> = BTreeMap::new();
+    let lodged = "SELECT office, SUM(CASE WHEN accepted_at >= $2 THEN 1 ELSE 0 END), \
+                  SUM(CASE WHEN accepted_at >= $3 THEN 1 ELSE 0 END) FROM declarations \
+                  WHERE accepted_at >= $1 GROUP BY office";
+    let binds = [
+        Bind::Time(start.min(hour_ago)),
+        Bind::Time(hour_ago),
+        Bind::Time(start),
+    ];
+    for (office, last_hour, today) in conn.all::<(String, i64, i64)>(lodged, &binds).await? {
+        let entry = posts
+            .entry(office.clone())
+            .or_insert_with(|| new_post(office));
+        (entry.last_hour, entry.today) = (last_hour, today);
+    }
+    let channels = "SELECT office, channel, COUNT(*) FROM risk_decisions \
+                    WHERE decided_at >= $1 GROUP BY office, channel";
+    let rows: Vec<(String, String, i64)> = conn.all(channels, &[Bind::Time(start)]).await?;
+    for (office, channel, n) in rows {
+        let entry = posts
+            .entry(office.clone())
+            .or_insert_with(|| new_post(office));
+        match channel.as_str() {
+            "green" => entry.green += n,
+            "yellow" => entry.yellow += n,
+            "red" => entry.red += n,
+            _ => {}
+        }
+    }
+    let open = format!(
+        "SELECT office, COUNT(*), MIN(opened_at) FROM control_tasks \
+         WHERE state IN {OPEN_STATES} GROUP BY office"
+    );
+    let rows: Vec<(String, i64, Option<OffsetDateTime>)> = conn.all(&open, &[]).await?;
+    for (office, n, oldest) in rows {
+        let entry = posts
+            .entry(office.clone())
+            .or_insert_with(|| new_post(office));
+        (entry.open_controls, entry.oldest_open) = (n, oldest);
+    }
+    let seized = "SELECT office, COUNT(*) FROM seizures WHERE recorded_at >= $1 GROUP BY office";
+    let rows: Vec<(String, i64)> = conn.all(seized, &[Bind::Time(start)]).await?;
+    for (office, n) in rows {
+        posts
+            .entry(office.clone())
+            .or_insert_with(|| new_post(office))
+            .seizures_today = n;
+    }
+    release_times(conn, now, &mut posts).await?;
+    Ok(Overview {
+        posts: posts.into_values().collect(),
+        alerts: alerts(conn).await?,
+    })
+}
+
+/// Today's releases per post and their median lodgement-to-release time, read from the
+/// `(office, released_on, seconds)` index: the count, then the middle row(s) by offset.
+async fn release_times(
+    conn: &mut Conn<'_>,
+    now: OffsetDateTime,
+    posts: &mut BTreeMap<String, PostFigures>,
+) -> Result<()> {
+    let day = now.date();
+    let counts = "SELECT office, COUNT(*) FROM declaration_releases \
+                  WHERE released_on = $1 GROUP BY office";
+    let rows: Vec<(String, i64)> = conn.all(counts, &[Bind::Date(day)]).await?;
+    let middle = "SELECT seconds FROM declaration_releases WHERE office = $1 \
+                  AND released_on = $2 ORDER BY seconds LIMIT $3 OFFSET $4";
+    for (office, n) in rows {
+        let (take, skip) = if n % 2 == 0 {
+            (2, n / 2 - 1)
+        } else {
+            (1, n / 2)
+        };
+        let binds = [
+            Bind::Str(&office),
+            Bind::Date(day),
+            Bind::Int(take),
+            Bind::Int(skip),
+        ];
+        let values: Vec<(i64,)> = conn.all(middle, &binds).await?;
+        let median = (!values.is_empty())
+            .then(|| values.iter().map(|v| v.0).sum::<i64>() / values.len() as i64);
+        let entry = posts
+            .entry(office.clone())
+            .or_insert_with(|| new_post(office));
+        (entry.releases_today, entry.median_release_seconds) = (n, median);
+    }
+    Ok(())
+}
+
+/// The latest red decisions and seizures, newest first.
+async fn alerts(conn: &mut Conn<'_>) -> Result<Vec<Alert>> {
+    let red = format!(
+        "SELECT d.mrn, r.office, r.decided_at, {} FROM risk_decisions r \
+         JOIN declarations d ON d.id = r.declaration_id WHERE r.channel = 'red' \
+         ORDER BY r.declaration_id DESC LIMIT $1",
+        text_of(conn.dialect(), "r.document")
+    );
+    let rows: Vec<(String, String, OffsetDateTime, String)> =
+        conn.all(&red, &[Bind::Int(ALERTS)]).await?;
+    let mut alerts: Vec<Alert> = rows
+        .into_iter()
+        .map(|(mrn, office, at, explanation)| Alert {
+            office,
+            at,
+            kind: AlertKind::Red { mrn, explanation },
+        })
+        .collect();
+    let seized = "SELECT id, office, recorded_at, case_number FROM seizures \
+                  ORDER BY id DESC LIMIT $1";
+    let rows: Vec<(i64, String, OffsetDateTime, String)> =
+        conn.all(seized, &[Bind::Int(ALERTS)]).await?;
+    alerts.extend(rows.into_iter().map(|(id, office, at, case_number)| Alert {
+        office,
+        at,
+        kind: AlertKind::Seizure { id, case_number },
+    }));
+    alerts.sort_by(|a, b| b.at.cmp(&a.at));
+    alerts.truncate(ALERTS as usize);
+    Ok(alerts)
+}
+
+/// One post's last 24 hours by hour, its recent declarations and its officers' indicators.
+pub(crate) async fn post(
+    conn: &mut Conn<'_>,
+    office: &str,
+    now: OffsetDateTime,
+) -> Result<PostDetail> {
+    Ok(PostDetail {
+        hours: hours(conn, office, now).await?,
+        recent: recent(conn, office).await?,
+        officers: officers(conn, office, now).await?,
+    })
+}
+
+async fn hours(conn: &mut Conn<'_>, office: &str, now: OffsetDateTime) -> Result<Vec<HourBar>> {
+    let this_hour =
+        now.replace_time(time::Time::from_hms(now.hour(), 0, 0).unwrap_or(time::Time::MIDNIGHT));
+    let since = this_hour - Duration::hours(23);
+    let mut bars: BTreeMap<String, HourBar> = (0..24)
+        .map(|h| {
+            let hour = hour_label(since + Duration::hours(h));
+            (
+                hour.clone(),
+                HourBar {
+                    hour,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    let dialect = conn.dialect();
+    let lodged = format!(
+        "SELECT {}, COUNT(*) FROM declarations WHERE office = $1 AND accepted_at >= $2 GROUP BY 1",
+        hour_of(dialect, "accepted_at")
+    );
+    let binds = [Bind::Str(office), Bind::Time(since)];
+    for (hour, n) in conn.all::<(String, i64)>(&lodged, &binds).await? {
+        if let Some(bar) = bars.get_mut(&hour) {
+            bar.lodged = n;
+        }
+    }
+    let channels = format!(
+        "SELECT {}, channel, COUNT(*) FROM risk_decisions WHERE office = $1 AND decided_at >= $2 \
+         GROUP BY 1, channel",
+        hour_of(dialect, "decided_at")
+    );
+    for (hour, channel, n) in conn.all::<(String, String, i64)>(&channels, &binds).await? {
+        let Some(bar) = bars.get_mut(&hour) else {
+            continue;
+        };
+        match channel.as_str() {
+            "green" => bar.green = n,
+            "yellow" => bar.yellow = n,
+            "red" => bar.red = n,
+            _ => {}
+        }
+    }
+    Ok(bars.into_values().collect())
+}
+
+fn hour_label(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]");
+    at.format(&format).unwrap_or_default()
+}
+
+async fn recent(conn: &mut Conn<'_>, office: &str) -> Result<Vec<Recent>> {
+    let sql = "SELECT d.mrn, d.accepted_at, d.status, r.channel FROM declarations d \
+               LEFT JOIN risk_decisions r ON r.declaration_id = d.id \
+               WHERE d.office = $1 ORDER BY d.id DESC LIMIT $2";
+    let rows: Vec<(String, OffsetDateTime, String, Option<String>)> = conn
+        .all(sql, &[Bind::Str(office), Bind::Int(RECENT)])
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(mrn, accepted_at, status, channel)| Recent {
+            mrn,
+            accepted_at,
+            status,
+            channel,
+        })
+        .collect())
+}
+
+/// The examiners' completed tasks at the post over the last 30 days, and the draws that took a
+/// task from one of them to someone else.
+async fn officers(
+    conn: &mut Conn<'_>,
+    office: &str,
+    now: OffsetDateTime,
+) -> Result<Vec<OfficerFigures>> {
+    let since = now - Duration::days(OFFICER_DAYS);
+    let binds = [Bind::Str(office), Bind::Time(since)];
+    let done = format!(
+        "SELECT u.name, t.opened_at, t.completed_at, {} FROM control_tasks t \
+         JOIN users u ON u.id = t.examiner_id WHERE t.office = $1 AND t.completed_at >= $2",
+        text_of(conn.dialect(), "t.findings")
+    );
+    type Done = (String, OffsetDateTime, OffsetDateTime, Option<String>);
+    let mut officers: BTreeMap<String, OfficerFigures> = BTreeMap::new();
+    for (name, opened, completed, findings) in conn.all::<Done>(&done, &binds).await? {
+        let o = officers
+            .entry(name.clone())
+            .or_insert_with(|| OfficerFigures {
+                name,
+                ..Default::default()
+            });
+        o.completed += 1;
+        o.same_day += i64::from(opened.date() == completed.date());
+        o.hits += i64::from(findings.as_deref().is_some_and(found_something));
+    }
+    let draws = "SELECT dr.task_id, u.name FROM control_draws dr \
+                 JOIN control_tasks t ON t.id = dr.task_id JOIN users u ON u.id = dr.chosen \
+                 WHERE t.office = $1 AND dr.drawn_at >= $2 ORDER BY dr.task_id, dr.id";
+    let rows: Vec<(i64, String)> = conn.all(draws, &binds).await?;
+    for pair in rows.windows(2) {
+        if let [(task, previous), (next_task, _)] = pair {
+            if task == next_task {
+                let o = officers
+                    .entry(previous.clone())
+                    .or_insert_with(|| OfficerFigures {
+                        name: previous.clone(),
+                        ..Default::default()
+                    });
+                o.reallocated_away += 1;
+            }
+        }
+    }
+    Ok(officers.into_values().collect())
+}
+
+/// Whether a task's findings (JSON) hold any finding other than "as declared".
+fn found_something(findings: &str) -> bool {
+    fn walk(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(map) => map.iter().any(|(key, v)| {
+                (key == "type" && v.as_str().is_some_and(|t| t != "as_declared")) || walk(v)
+            }),
+            serde_json::Value::Array(items) => items.iter().any(walk),
+            _ => false,
+        }
+    }
+    serde_json::from_str(findings).is_ok_and(|v| walk(&v))
+}
