@@ -36,6 +36,7 @@ mod page;
 pub mod password;
 mod profiles;
 mod session;
+pub mod situation;
 
 pub use session::WebSettings;
 
@@ -48,6 +49,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(lodge::router())
         .merge(control::router())
         .merge(profiles::router())
+        .merge(situation::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }
