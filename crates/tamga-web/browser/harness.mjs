@@ -12,6 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
 export const bin = process.env.TAMGA_BIN || join(root, "target", "debug", "tamga");
 export const shots = process.env.TAMGA_SCREENSHOTS || join(root, "target", "browser-screenshots");
+// The harness's own settings are not tamga's: tamga refuses unknown `TAMGA_` variables.
+const tamgaEnv = Object.fromEntries(Object.entries(process.env)
+  .filter(([name]) => name !== "TAMGA_BIN" && name !== "TAMGA_SCREENSHOTS"));
 const axeSource = readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
 export const sample = JSON.parse(readFileSync(join(root, "examples", "declaration.json"), "utf8"));
 
@@ -20,7 +23,7 @@ export class Harness {
     mkdirSync(shots, { recursive: true });
     this.dataDir = mkdtempSync(join(tmpdir(), "tamga-browser-"));
     this.server = spawn(bin, ["serve", "--data-dir", this.dataDir, "--listen", "127.0.0.1:0"], {
-      env: { ...process.env, TAMGA_LOG__FILTER: "warn" },
+      env: { ...tamgaEnv, TAMGA_LOG__FILTER: "warn" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     this.url = await new Promise((resolve, reject) => {
@@ -44,7 +47,7 @@ export class Harness {
 
   /** Runs the tamga CLI on the test database; its standard output. */
   cli(args, input) {
-    return execFileSync(bin, [...args, "--data-dir", this.dataDir], { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+    return execFileSync(bin, [...args, "--data-dir", this.dataDir], { input, env: tamgaEnv, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
   }
 
   /** A user with a password; their API token. `fresh` leaves the forced first change to do. */

@@ -4,8 +4,9 @@ import { Harness } from "./harness.mjs";
 import { analyst } from "./flows/analyst.mjs";
 import { declarant } from "./flows/declarant.mjs";
 import { officer } from "./flows/officer.mjs";
+import { supervisor } from "./flows/supervisor.mjs";
 
-const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer]];
+const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["supervisor", supervisor]];
 const h = new Harness();
 let failed = 0;
 try {
