@@ -194,7 +194,7 @@ async fn alerts(conn: &mut Conn<'_>) -> Result<Vec<Alert>> {
         at,
         kind: AlertKind::Seizure { id, case_number },
     }));
-    alerts.sort_by(|a, b| b.at.cmp(&a.at));
+    alerts.sort_by_key(|a| std::cmp::Reverse(a.at));
     alerts.truncate(ALERTS as usize);
     Ok(alerts)
 }

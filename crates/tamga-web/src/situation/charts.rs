@@ -49,8 +49,11 @@ fn percent(part: i64, whole: i64) -> String {
     }
 }
 
-/// Stacked bars per hour: each series is (class, message id, value of an hour).
-fn chart(t: Tr, hours: &[HourBar], series: &[(&'static str, &str, fn(&HourBar) -> i64)]) -> Chart {
+/// A series of a chart: its CSS class, its message id, and its value in an hour.
+type Series = (&'static str, &'static str, fn(&HourBar) -> i64);
+
+/// Stacked bars per hour, one stack of the series per hour.
+fn chart(t: Tr, hours: &[HourBar], series: &[Series]) -> Chart {
     let max = hours
         .iter()
         .map(|h| series.iter().map(|(_, _, f)| f(h)).sum::<i64>())
