@@ -16,6 +16,50 @@ use crate::app::{Web, PASSWORD};
 
 const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
 
+/// A JSON request to the API of `router`; the status and the answer.
+async fn api(
+    router: &Router,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(format!("/api/v1{path}"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// Pays what a declaration owes; a green one is released by the payment.
+async fn pay(router: &Router, officer: &str, mrn: &str) -> Value {
+    let path = format!("/declarations/{mrn}/assessment");
+    let (_, assessment) = api(router, Method::GET, &path, officer, None).await;
+    let due = assessment["balance"]["due"].clone();
+    let payment = serde_json::json!({"kind": "payment", "amount": due, "method": "bank transfer", "reference": "SIT-PAY"});
+    let path = format!("/declarations/{mrn}/payments");
+    let (status, answer) = api(router, Method::POST, &path, officer, Some(payment)).await;
+    assert!(status.is_success(), "{status} {answer}");
+    let (_, view) = api(
+        router,
+        Method::GET,
+        &format!("/declarations/{mrn}"),
+        officer,
+        None,
+    )
+    .await;
+    view
+}
+
 /// Lodges the sample under `lrn` through the API of `router`; its MRN.
 async fn lodge(router: &Router, token: &str, lrn: &str) -> String {
     let mut body: Value = serde_json::from_str(SAMPLE).unwrap();
@@ -49,14 +93,22 @@ async fn figures_of_lodged_declarations(web: Web) {
     for n in 1..=3 {
         mrns.push(lodge(&web.router, &broker, &format!("SIT-{n}")).await);
     }
+    let officer = web.user("officer1", Role::Officer, None).await;
+    let view = pay(&web.router, &officer, &mrns[0]).await;
+    assert_eq!(
+        view["status"], "released",
+        "the green sample is released once paid: {view}"
+    );
     let now = tamga_store::sql::now();
     let overview = web.store.situation(now).await.unwrap();
     let post = overview.posts.iter().find(|p| p.office == "UZTAS").unwrap();
     assert_eq!((post.today, post.last_hour), (3, 3), "{post:?}");
     assert_eq!(post.green + post.yellow + post.red, 3, "{post:?}");
-    assert_eq!(
-        post.median_release_seconds.is_some(),
-        post.releases_today > 0
+    assert_eq!(post.releases_today, 1, "{post:?}");
+    let median = post.median_release_seconds.unwrap();
+    assert!(
+        (0..60).contains(&median),
+        "released seconds after acceptance: {median}"
     );
     let page = web.get("/situation", &chief).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
