@@ -2,10 +2,7 @@
 -- lodgement-to-release time of every release (WCO Time Release Study), kept by a trigger on
 -- the append-only history so that the day's median per post is read from an index.
 CREATE INDEX declarations_accepted_at ON declarations (accepted_at, office);
-CREATE INDEX declarations_office_accepted_at ON declarations (office, accepted_at);
 CREATE INDEX declarations_updated_at ON declarations (updated_at);
-CREATE INDEX risk_decisions_at ON risk_decisions (decided_at, office, channel);
-CREATE INDEX risk_decisions_office_at ON risk_decisions (office, decided_at, channel);
 CREATE INDEX risk_decisions_channel ON risk_decisions (channel, declaration_id);
 CREATE INDEX control_tasks_state_office ON control_tasks (state, office, opened_at);
 CREATE INDEX control_tasks_office_completed ON control_tasks (office, completed_at);
@@ -43,3 +40,52 @@ SELECT d.id, d.office, e.at, (e.at AT TIME ZONE 'UTC')::date,
 FROM declaration_events e JOIN declarations d ON d.id = e.declaration_id
 WHERE e.status = 'released'
 ORDER BY e.at;
+
+-- Declarations lodged and decisions by channel per post and UTC hour ('YYYY-MM-DD HH'), kept
+-- by triggers as they are inserted: the day's figures and a post's 24 hours are read from at
+-- most 24 rows per post, whatever the volume.
+CREATE TABLE situation_hours (
+    office  TEXT NOT NULL,
+    hour    TEXT NOT NULL,
+    lodged  BIGINT NOT NULL DEFAULT 0,
+    green   BIGINT NOT NULL DEFAULT 0,
+    yellow  BIGINT NOT NULL DEFAULT 0,
+    red     BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (office, hour)
+);
+CREATE INDEX situation_hours_hour ON situation_hours (hour, office);
+
+CREATE FUNCTION situation_hours_lodged() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO situation_hours (office, hour, lodged)
+    VALUES (NEW.office, to_char(NEW.accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'), 1)
+    ON CONFLICT (office, hour) DO UPDATE SET lodged = situation_hours.lodged + 1;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER situation_hours_lodged AFTER INSERT ON declarations
+FOR EACH ROW EXECUTE FUNCTION situation_hours_lodged();
+
+CREATE FUNCTION situation_hours_decided() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO situation_hours (office, hour, green, yellow, red)
+    VALUES (NEW.office, to_char(NEW.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'),
+            (NEW.channel = 'green')::int, (NEW.channel = 'yellow')::int, (NEW.channel = 'red')::int)
+    ON CONFLICT (office, hour) DO UPDATE SET green = situation_hours.green + excluded.green,
+        yellow = situation_hours.yellow + excluded.yellow, red = situation_hours.red + excluded.red;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER situation_hours_decided AFTER INSERT ON risk_decisions
+FOR EACH ROW EXECUTE FUNCTION situation_hours_decided();
+
+INSERT INTO situation_hours (office, hour, lodged)
+SELECT office, to_char(accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'), COUNT(*)
+FROM declarations GROUP BY 1, 2;
+INSERT INTO situation_hours (office, hour, green, yellow, red)
+SELECT office, to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'),
+       COUNT(*) FILTER (WHERE channel = 'green'), COUNT(*) FILTER (WHERE channel = 'yellow'),
+       COUNT(*) FILTER (WHERE channel = 'red')
+FROM risk_decisions GROUP BY 1, 2
+ON CONFLICT (office, hour) DO UPDATE SET green = excluded.green, yellow = excluded.yellow,
+    red = excluded.red;

@@ -2,10 +2,7 @@
 -- lodgement-to-release time of every release (WCO Time Release Study), kept by a trigger on
 -- the append-only history so that the day's median per post is read from an index.
 CREATE INDEX declarations_accepted_at ON declarations (accepted_at, office);
-CREATE INDEX declarations_office_accepted_at ON declarations (office, accepted_at);
 CREATE INDEX declarations_updated_at ON declarations (updated_at);
-CREATE INDEX risk_decisions_at ON risk_decisions (decided_at, office, channel);
-CREATE INDEX risk_decisions_office_at ON risk_decisions (office, decided_at, channel);
 CREATE INDEX risk_decisions_channel ON risk_decisions (channel, declaration_id);
 CREATE INDEX control_tasks_state_office ON control_tasks (state, office, opened_at);
 CREATE INDEX control_tasks_office_completed ON control_tasks (office, completed_at);
@@ -39,3 +36,42 @@ SELECT d.id, d.office, e.at, date(e.at),
 FROM declaration_events e JOIN declarations d ON d.id = e.declaration_id
 WHERE e.status = 'released'
 ORDER BY e.at;
+
+-- Declarations lodged and decisions by channel per post and UTC hour ('YYYY-MM-DD HH'), kept
+-- by triggers as they are inserted: the day's figures and a post's 24 hours are read from at
+-- most 24 rows per post, whatever the volume.
+CREATE TABLE situation_hours (
+    office  TEXT NOT NULL,
+    hour    TEXT NOT NULL,
+    lodged  INTEGER NOT NULL DEFAULT 0,
+    green   INTEGER NOT NULL DEFAULT 0,
+    yellow  INTEGER NOT NULL DEFAULT 0,
+    red     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (office, hour)
+);
+CREATE INDEX situation_hours_hour ON situation_hours (hour, office);
+
+CREATE TRIGGER situation_hours_lodged AFTER INSERT ON declarations
+BEGIN
+    INSERT INTO situation_hours (office, hour, lodged)
+    VALUES (NEW.office, strftime('%Y-%m-%d %H', NEW.accepted_at), 1)
+    ON CONFLICT (office, hour) DO UPDATE SET lodged = lodged + 1;
+END;
+
+CREATE TRIGGER situation_hours_decided AFTER INSERT ON risk_decisions
+BEGIN
+    INSERT INTO situation_hours (office, hour, green, yellow, red)
+    VALUES (NEW.office, strftime('%Y-%m-%d %H', NEW.decided_at),
+            NEW.channel = 'green', NEW.channel = 'yellow', NEW.channel = 'red')
+    ON CONFLICT (office, hour) DO UPDATE SET green = green + excluded.green,
+        yellow = yellow + excluded.yellow, red = red + excluded.red;
+END;
+
+INSERT INTO situation_hours (office, hour, lodged)
+SELECT office, strftime('%Y-%m-%d %H', accepted_at), COUNT(*) FROM declarations GROUP BY 1, 2;
+INSERT INTO situation_hours (office, hour, green, yellow, red)
+SELECT office, strftime('%Y-%m-%d %H', decided_at), SUM(channel = 'green'),
+       SUM(channel = 'yellow'), SUM(channel = 'red')
+FROM risk_decisions WHERE true GROUP BY 1, 2
+ON CONFLICT (office, hour) DO UPDATE SET green = excluded.green, yellow = excluded.yellow,
+    red = excluded.red;

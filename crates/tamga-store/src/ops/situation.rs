@@ -1,7 +1,10 @@
-//! The Situation Center's aggregates: a handful of grouped queries, each answered from an index
-//! of migration 0015 (`declarations (accepted_at, office)`, `risk_decisions (decided_at, office,
-//! channel)`, `declaration_releases (office, released_on, seconds)`, ...), so the page's cost
-//! follows the day's activity per post, not the size of the history.
+//! The Situation Center's aggregates: a handful of grouped queries over what migration 0015's
+//! triggers keep — `situation_hours` (lodged and decided by channel per post and UTC hour) and
+//! `declaration_releases` (each release's seconds since acceptance, read by offset from the
+//! `(office, released_on, seconds)` index for the median) — and its indexes (the last hour's
+//! declarations from `(accepted_at, office)`, open tasks, seizures, red decisions), so the
+//! page's cost follows the number of posts and hours, not the number of declarations; only the
+//! last hour's count grows with the last hour's volume.
 
 use std::collections::BTreeMap;
 
@@ -31,14 +34,6 @@ fn new_post(office: String) -> PostFigures {
     PostFigures {
         office,
         ..Default::default()
-    }
-}
-
-/// The hour of a time column as `YYYY-MM-DD HH` (UTC).
-fn hour_of(dialect: Dialect, column: &str) -> String {
-    match dialect {
-        Dialect::Sqlite => format!("strftime('%Y-%m-%d %H', {column})"),
-        Dialect::Postgres => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"),
     }
 }
 
@@ -77,33 +72,27 @@ pub(crate) async fn overview(conn: &mut Conn<'_>, now: OffsetDateTime) -> Result
     let start = day_start(now);
     let hour_ago = now - Duration::hours(1);
     let mut posts: BTreeMap<String, PostFigures> = BTreeMap::new();
-    let lodged = "SELECT office, SUM(CASE WHEN accepted_at >= $2 THEN 1 ELSE 0 END), \
-                  SUM(CASE WHEN accepted_at >= $3 THEN 1 ELSE 0 END) FROM declarations \
-                  WHERE accepted_at >= $1 GROUP BY office";
-    let binds = [
-        Bind::Time(start.min(hour_ago)),
-        Bind::Time(hour_ago),
-        Bind::Time(start),
-    ];
-    for (office, last_hour, today) in conn.all::<(String, i64, i64)>(lodged, &binds).await? {
-        let entry = posts
+    let lodged =
+        "SELECT office, COUNT(*) FROM declarations WHERE accepted_at >= $1 GROUP BY office";
+    for (office, n) in conn
+        .all::<(String, i64)>(lodged, &[Bind::Time(hour_ago)])
+        .await?
+    {
+        posts
             .entry(office.clone())
-            .or_insert_with(|| new_post(office));
-        (entry.last_hour, entry.today) = (last_hour, today);
+            .or_insert_with(|| new_post(office))
+            .last_hour = n;
     }
-    let channels = "SELECT office, channel, COUNT(*) FROM risk_decisions \
-                    WHERE decided_at >= $1 GROUP BY office, channel";
-    let rows: Vec<(String, String, i64)> = conn.all(channels, &[Bind::Time(start)]).await?;
-    for (office, channel, n) in rows {
+    let today = "SELECT office, CAST(SUM(lodged) AS BIGINT), CAST(SUM(green) AS BIGINT), \
+                 CAST(SUM(yellow) AS BIGINT), CAST(SUM(red) AS BIGINT) FROM situation_hours \
+                 WHERE hour >= $1 GROUP BY office";
+    let rows: Vec<(String, i64, i64, i64, i64)> =
+        conn.all(today, &[Bind::Text(hour_label(start))]).await?;
+    for (office, lodged, green, yellow, red) in rows {
         let entry = posts
             .entry(office.clone())
             .or_insert_with(|| new_post(office));
-        match channel.as_str() {
-            "green" => entry.green += n,
-            "yellow" => entry.yellow += n,
-            "red" => entry.red += n,
-            _ => {}
-        }
+        (entry.today, entry.green, entry.yellow, entry.red) = (lodged, green, yellow, red);
     }
     let open = format!(
         "SELECT office, COUNT(*), MIN(opened_at) FROM control_tasks \
@@ -228,31 +217,15 @@ async fn hours(conn: &mut Conn<'_>, office: &str, now: OffsetDateTime) -> Result
             )
         })
         .collect();
-    let dialect = conn.dialect();
-    let lodged = format!(
-        "SELECT {}, COUNT(*) FROM declarations WHERE office = $1 AND accepted_at >= $2 GROUP BY 1",
-        hour_of(dialect, "accepted_at")
-    );
-    let binds = [Bind::Str(office), Bind::Time(since)];
-    for (hour, n) in conn.all::<(String, i64)>(&lodged, &binds).await? {
+    let sql = "SELECT hour, lodged, green, yellow, red FROM situation_hours \
+               WHERE office = $1 AND hour >= $2";
+    let binds = [Bind::Str(office), Bind::Text(hour_label(since))];
+    for (hour, lodged, green, yellow, red) in conn
+        .all::<(String, i64, i64, i64, i64)>(sql, &binds)
+        .await?
+    {
         if let Some(bar) = bars.get_mut(&hour) {
-            bar.lodged = n;
-        }
-    }
-    let channels = format!(
-        "SELECT {}, channel, COUNT(*) FROM risk_decisions WHERE office = $1 AND decided_at >= $2 \
-         GROUP BY 1, channel",
-        hour_of(dialect, "decided_at")
-    );
-    for (hour, channel, n) in conn.all::<(String, String, i64)>(&channels, &binds).await? {
-        let Some(bar) = bars.get_mut(&hour) else {
-            continue;
-        };
-        match channel.as_str() {
-            "green" => bar.green = n,
-            "yellow" => bar.yellow = n,
-            "red" => bar.red = n,
-            _ => {}
+            (bar.lodged, bar.green, bar.yellow, bar.red) = (lodged, green, yellow, red);
         }
     }
     Ok(bars.into_values().collect())
