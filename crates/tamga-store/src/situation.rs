@@ -19,6 +19,7 @@ pub struct Marker {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostFigures {
     pub office: String,
+    /// Lodged in the last 60 minutes, counted by whole minutes (the current one included).
     pub last_hour: i64,
     pub today: i64,
     /// Today's risk decisions by channel.

@@ -1,7 +1,6 @@
 -- The Situation Center (the supervisor's screen): indexes for its per-post figures, and the
 -- lodgement-to-release time of every release (WCO Time Release Study), kept by a trigger on
 -- the append-only history so that the day's median per post is read from an index.
-CREATE INDEX declarations_accepted_at ON declarations (accepted_at, office);
 CREATE INDEX declarations_updated_at ON declarations (updated_at);
 CREATE INDEX risk_decisions_channel ON risk_decisions (channel, declaration_id);
 CREATE INDEX control_tasks_state_office ON control_tasks (state, office, opened_at);
@@ -89,3 +88,27 @@ SELECT office, to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'),
 FROM risk_decisions GROUP BY 1, 2
 ON CONFLICT (office, hour) DO UPDATE SET green = excluded.green, yellow = excluded.yellow,
     red = excluded.red;
+
+-- Declarations lodged per post and UTC minute ('YYYY-MM-DD HH:MM'): the last hour's count reads
+-- at most 60 rows per post.
+CREATE TABLE situation_minutes (
+    office  TEXT NOT NULL,
+    minute  TEXT NOT NULL,
+    lodged  BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (minute, office)
+);
+
+CREATE FUNCTION situation_minutes_lodged() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO situation_minutes (office, minute, lodged)
+    VALUES (NEW.office, to_char(NEW.accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), 1)
+    ON CONFLICT (minute, office) DO UPDATE SET lodged = situation_minutes.lodged + 1;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER situation_minutes_lodged AFTER INSERT ON declarations
+FOR EACH ROW EXECUTE FUNCTION situation_minutes_lodged();
+
+INSERT INTO situation_minutes (office, minute, lodged)
+SELECT office, to_char(accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), COUNT(*)
+FROM declarations WHERE accepted_at >= now() - interval '1 day' GROUP BY 1, 2;

@@ -1,10 +1,10 @@
 //! The Situation Center's aggregates: a handful of grouped queries over what migration 0015's
 //! triggers keep — `situation_hours` (lodged and decided by channel per post and UTC hour) and
+//! `situation_minutes` (lodged per post and minute, for the last hour, to the minute) and
 //! `declaration_releases` (each release's seconds since acceptance, read by offset from the
-//! `(office, released_on, seconds)` index for the median) — and its indexes (the last hour's
-//! declarations from `(accepted_at, office)`, open tasks, seizures, red decisions), so the
-//! page's cost follows the number of posts and hours, not the number of declarations; only the
-//! last hour's count grows with the last hour's volume.
+//! `(office, released_on, seconds)` index for the median) — and its indexes (open tasks,
+//! seizures, red decisions), so the page's cost follows the number of posts, hours and
+//! minutes, not the number of declarations.
 
 use std::collections::BTreeMap;
 
@@ -72,12 +72,11 @@ pub(crate) async fn overview(conn: &mut Conn<'_>, now: OffsetDateTime) -> Result
     let start = day_start(now);
     let hour_ago = now - Duration::hours(1);
     let mut posts: BTreeMap<String, PostFigures> = BTreeMap::new();
-    let lodged =
-        "SELECT office, COUNT(*) FROM declarations WHERE accepted_at >= $1 GROUP BY office";
-    for (office, n) in conn
-        .all::<(String, i64)>(lodged, &[Bind::Time(hour_ago)])
-        .await?
-    {
+    // The minutes since `now - 1 h`, to the minute: 60 rows per post at most.
+    let lodged = "SELECT office, CAST(SUM(lodged) AS BIGINT) FROM situation_minutes \
+                  WHERE minute > $1 GROUP BY office";
+    let binds = [Bind::Text(minute_label(hour_ago))];
+    for (office, n) in conn.all::<(String, i64)>(lodged, &binds).await? {
         posts
             .entry(office.clone())
             .or_insert_with(|| new_post(office))
@@ -229,6 +228,11 @@ async fn hours(conn: &mut Conn<'_>, office: &str, now: OffsetDateTime) -> Result
         }
     }
     Ok(bars.into_values().collect())
+}
+
+fn minute_label(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    at.format(&format).unwrap_or_default()
 }
 
 fn hour_label(at: OffsetDateTime) -> String {
