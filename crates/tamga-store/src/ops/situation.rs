@@ -285,13 +285,15 @@ async fn officers(
         o.same_day += i64::from(opened.date() == completed.date());
         o.hits += i64::from(findings.as_deref().is_some_and(found_something));
     }
-    let draws = "SELECT dr.task_id, u.name FROM control_draws dr \
+    // A task's examiner and chief are drawn from their own groups: a later draw in the same
+    // group of the same task took it from the officer the earlier one chose.
+    let draws = "SELECT dr.task_id, dr.grp, u.name FROM control_draws dr \
                  JOIN control_tasks t ON t.id = dr.task_id JOIN users u ON u.id = dr.chosen \
-                 WHERE t.office = $1 AND dr.drawn_at >= $2 ORDER BY dr.task_id, dr.id";
-    let rows: Vec<(i64, String)> = conn.all(draws, &binds).await?;
+                 WHERE t.office = $1 AND dr.drawn_at >= $2 ORDER BY dr.task_id, dr.grp, dr.id";
+    let rows: Vec<(i64, String, String)> = conn.all(draws, &binds).await?;
     for pair in rows.windows(2) {
-        if let [(task, previous), (next_task, _)] = pair {
-            if task == next_task {
+        if let [(task, group, previous), (next_task, next_group, _)] = pair {
+            if (task, group) == (next_task, next_group) {
                 let o = officers
                     .entry(previous.clone())
                     .or_insert_with(|| OfficerFigures {
