@@ -32,6 +32,7 @@ mod revenue;
 pub mod risk;
 mod rows;
 mod script;
+pub mod situation;
 pub mod sql;
 mod sql_store;
 pub mod sqlite;
@@ -460,6 +461,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// Makes a new selectivity secret, recorded in the audit log; returns its version.
     async fn rotate_selectivity_secret(&self, by: &str) -> Result<u32>;
+
+    // --- The Situation Center (the supervisor's screen; days are UTC days).
+
+    /// A value that changes with every lodgement, status change, control task event or seizure.
+    async fn situation_marker(&self) -> Result<situation::Marker>;
+
+    /// Every post's figures at `now`, and the latest alerts.
+    async fn situation(&self, now: time::OffsetDateTime) -> Result<situation::Overview>;
+
+    /// One post's last 24 hours, recent declarations and officers' indicators at `now`.
+    async fn situation_of_post(
+        &self,
+        office: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<situation::PostDetail>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -5,8 +5,9 @@ import { analyst, hitRates } from "./flows/analyst.mjs";
 import { declarant } from "./flows/declarant.mjs";
 import { officer } from "./flows/officer.mjs";
 import { lab, admin } from "./flows/lab.mjs";
+import { supervisor } from "./flows/supervisor.mjs";
 
-const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab], ["hit rates", hitRates], ["admin", admin]];
+const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab], ["hit rates", hitRates], ["admin", admin], ["supervisor", supervisor]];
 const h = new Harness();
 let failed = 0;
 try {

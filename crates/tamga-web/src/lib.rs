@@ -38,6 +38,7 @@ mod page;
 pub mod password;
 mod profiles;
 mod session;
+pub mod situation;
 mod statistics;
 
 pub use session::WebSettings;
@@ -54,6 +55,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(lab::router())
         .merge(statistics::router())
         .merge(admin::router())
+        .merge(situation::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }

@@ -22,6 +22,7 @@ pub(crate) mod revenue;
 pub(crate) mod roster;
 pub(crate) mod secrets;
 pub(crate) mod seizures;
+pub(crate) mod situation;
 pub(crate) mod tallies;
 pub(crate) mod tasks;
 pub(crate) mod users;

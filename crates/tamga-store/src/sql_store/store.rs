@@ -14,10 +14,10 @@ use crate::control::{TaskEvent, TaskOutcome, TaskStep};
 use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::revenue;
-use crate::ops::web;
 use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
 use crate::ops::{audit, secrets};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
+use crate::ops::{situation, web};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
@@ -530,5 +530,23 @@ impl Store for SqlStore {
         let by = by.to_owned();
         self.write(move |c| Box::pin(async move { secrets::rotate_selectivity(c, &by).await }))
             .await
+    }
+
+    // --- The Situation Center.
+
+    async fn situation_marker(&self) -> Result<crate::situation::Marker> {
+        situation::marker(&mut self.read().await?.conn()).await
+    }
+
+    async fn situation(&self, now: time::OffsetDateTime) -> Result<crate::situation::Overview> {
+        situation::overview(&mut self.read().await?.conn(), now).await
+    }
+
+    async fn situation_of_post(
+        &self,
+        office: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<crate::situation::PostDetail> {
+        situation::post(&mut self.read().await?.conn(), office, now).await
     }
 }

@@ -80,6 +80,20 @@ impl Web {
         }
     }
 
+    /// Another server (store and router) on this test's PostgreSQL database.
+    pub async fn second_server(&self) -> Router {
+        let url = self._db.url.as_deref().expect("a PostgreSQL test");
+        let store = tamga_store::postgres::PgStore::connect(url, 4)
+            .await
+            .unwrap();
+        let store: std::sync::Arc<dyn tamga_store::Store> = std::sync::Arc::new(store);
+        let state = tamga_api::AppState::new(store.clone(), tamga_api::ApiSettings::default());
+        state
+            .revenue
+            .set(tamga_api::revenue::load(&*store).await.unwrap());
+        tamga_api::router_with(state, tamga_web::router(tamga_web::WebSettings::default()))
+    }
+
     /// A user with a password that needs no change; returns their API token.
     pub async fn user(&self, name: &str, role: Role, party: Option<&str>) -> String {
         let secret = token::generate();

@@ -40,6 +40,7 @@ fn used_ids() -> BTreeSet<String> {
         "templates/declarations",
         "templates/control",
         "templates/risk",
+        "templates/situation",
         "src",
     ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
@@ -61,6 +62,10 @@ fn used_ids() -> BTreeSet<String> {
                 "lodge-",
                 "task-",
                 "profile-",
+                "situation-",
+                "alert-",
+                "duration-",
+                "chart-",
             ] {
                 for piece in text
                     .split(&format!("\"{family}"))

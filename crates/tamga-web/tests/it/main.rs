@@ -5,3 +5,4 @@ mod app;
 mod forms;
 mod i18n;
 mod sessions;
+mod situation;
