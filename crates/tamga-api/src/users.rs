@@ -77,6 +77,8 @@ pub struct Revoked {
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "Ended", body = Revoked),
+        (status = 400, description = "The user id is not a number", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Administrators only", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revoke_sessions(
