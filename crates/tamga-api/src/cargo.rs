@@ -48,7 +48,7 @@ pub struct CargoAnswer {
         (status = 422, description = "Invalid report: every problem listed", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn lodge(
+pub async fn lodge(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     headers: HeaderMap,
@@ -212,37 +212,42 @@ fn carrier(user: &User, sender: Option<String>, report: &CargoReport) -> Result<
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct ListParams {
+pub struct ListParams {
     /// Reports with an id below this one (the last id of the previous page).
-    before: Option<i64>,
+    pub before: Option<i64>,
     /// 1 to 200 (default 50).
-    limit: Option<u32>,
+    pub limit: Option<u32>,
 }
 
-/// Cargo reports, newest first (customs staff).
+/// Cargo reports, newest first: every report for customs staff, a carrier's own for a declarant.
 #[utoipa::path(
     get,
     path = "/api/v1/cargo-reports",
     tag = "cargo",
     security(("bearer" = [])),
     params(ListParams),
-    responses((status = 200, description = "Reports", body = CargoAnswer), (status = 403, description = "Customs staff only", body = Problem, content_type = "application/problem+json"))
+    responses((status = 200, description = "Reports", body = CargoAnswer), (status = 403, description = "A declarant account without a party identifier", body = Problem, content_type = "application/problem+json"))
 )]
-pub(crate) async fn list(
+pub async fn list(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CargoAnswer>, ApiError> {
-    if !user.role.sees_all_declarations() {
-        return Err(ApiError::Forbidden(
-            "cargo reports are listed for customs staff".into(),
-        ));
-    }
+    let carrier =
+        if user.role.sees_all_declarations() {
+            None
+        } else {
+            Some(user.party_id.as_deref().ok_or_else(|| {
+                ApiError::Forbidden("this account has no party identifier".into())
+            })?)
+        };
     let Query(params) = params.map_err(ApiError::from)?;
     let limit = params.limit.unwrap_or(50).clamp(1, 200);
-    Ok(Json(CargoAnswer {
-        reports: state.store.cargo_reports(params.before, limit).await?,
-    }))
+    let reports = state
+        .store
+        .cargo_reports(carrier, params.before, limit)
+        .await?;
+    Ok(Json(CargoAnswer { reports }))
 }
 
 /// One cargo report: customs staff, or the carrier that lodged it.
@@ -254,7 +259,7 @@ pub(crate) async fn list(
     params(("id" = i64, Path, description = "Report id")),
     responses((status = 200, description = "The report", body = StoredCargoReport), (status = 404, description = "No such report visible to the caller", body = Problem, content_type = "application/problem+json"))
 )]
-pub(crate) async fn one(
+pub async fn one(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,
@@ -302,7 +307,7 @@ pub struct CargoRisk {
         (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn risk(
+pub async fn risk(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     PathParam(id): PathParam<i64>,

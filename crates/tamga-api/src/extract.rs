@@ -144,7 +144,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-fn bad_request(detail: String, errors: Vec<FieldError>) -> ApiError {
+pub(crate) fn bad_request(detail: String, errors: Vec<FieldError>) -> ApiError {
     bad_request_with(axum::http::StatusCode::BAD_REQUEST, detail, errors)
 }
 

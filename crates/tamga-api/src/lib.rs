@@ -27,7 +27,7 @@ use tower_http::trace::TraceLayer;
 mod audit;
 pub mod auth;
 
-mod cargo;
+pub mod cargo;
 pub mod commodities;
 pub mod control;
 pub mod declarations;
@@ -38,12 +38,12 @@ mod health;
 pub mod list;
 pub mod lodge;
 pub mod openapi;
-mod parties;
+pub mod parties;
 pub mod revenue;
 pub mod risk;
 pub mod users;
 pub mod views;
-mod wco;
+pub mod wco;
 
 pub use control::files::AttachmentSettings;
 

@@ -90,7 +90,7 @@ fn answer(lrn: &str, verdict: &Verdict, issued: &str) -> String {
         (status = 200, description = "`<Notifications>` of WCO DM 3.6 RES documents", content_type = "application/xml", body = String),
         (status = 404, description = "No such declaration visible to the caller", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn notifications(
+pub async fn notifications(
     axum::extract::State(state): axum::extract::State<AppState>,
     crate::auth::NotLab(user): crate::auth::NotLab,
     crate::extract::PathParam(mrn): crate::extract::PathParam<String>,

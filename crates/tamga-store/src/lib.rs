@@ -170,9 +170,11 @@ pub trait Store: Send + Sync + 'static {
     /// One cargo report.
     async fn cargo_report(&self, id: i64) -> Result<Option<cargo::StoredCargoReport>>;
 
-    /// Cargo reports, newest first, before the id `before` when given.
+    /// Cargo reports, newest first, before the id `before` when given, of one carrier when
+    /// given.
     async fn cargo_reports(
         &self,
+        carrier: Option<&str>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<cargo::StoredCargoReport>>;

@@ -52,6 +52,6 @@ pub mod similarity;
 pub mod translit;
 
 pub use entry::{Entry, EntryKind, UnknownKind};
-pub use read::{read_csv_list, read_ofac_sdn, read_un_consolidated, ReadError};
+pub use read::{read_csv_list, read_ofac_sdn, read_un_consolidated, read_watchlist, ReadError};
 pub use screen::{Hit, Screener, DEFAULT_THRESHOLD};
 pub use similarity::{jaro_winkler, name_similarity};

@@ -1,8 +1,9 @@
-//! The administrator's screen: every account with its role, party, password state and open
-//! web sessions, and ending a user's sessions. Data and the change are the API's handlers.
+//! The administrator's screens: every account with its role, party, password state and open
+//! web sessions, and ending a user's sessions; the customs offices tamga knows. Data and the
+//! change are the API's handlers.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -19,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users))
         .route("/admin/users/{id}/sessions/revoke", post(revoke))
+        .route("/admin/offices", get(offices))
 }
 
 #[derive(Template)]
@@ -52,4 +54,49 @@ async fn revoke(
     let done = tamga_api::users::revoke_sessions(State(state), user.caller(), PathParam(id)).await;
     let _ended = done.map_err(|e| WebError::api(user.tr, e))?;
     Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OfficeFilter {
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/offices.html")]
+struct OfficesPage {
+    page: Page,
+    countries: Vec<String>,
+    offices: Vec<tamga_core::refdata::Office>,
+    filter: OfficeFilter,
+}
+
+/// The customs offices (reference data compiled into tamga from UN/LOCODE), by country and by
+/// a part of their code or name.
+async fn offices(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(filter): Query<OfficeFilter>,
+) -> Result<Response, WebError> {
+    let all = tamga_api::commodities::offices(State(state)).await.0;
+    let mut countries: Vec<String> = all.iter().map(|o| o.country.clone()).collect();
+    countries.dedup();
+    countries.sort();
+    countries.dedup();
+    let q = filter.q.trim().to_lowercase();
+    let offices = all
+        .into_iter()
+        .filter(|o| filter.country.is_empty() || o.country == filter.country)
+        .filter(|o| {
+            q.is_empty() || o.code.to_lowercase().contains(&q) || o.name.to_lowercase().contains(&q)
+        })
+        .collect();
+    Ok(render(&OfficesPage {
+        page: Page::new(&user, "offices-title", "/admin/offices"),
+        countries,
+        offices,
+        filter,
+    }))
 }

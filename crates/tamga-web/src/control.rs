@@ -23,8 +23,16 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/worklist", get(worklist))
         .route("/tasks/{id}", get(show))
+        .route(
+            "/tasks/{id}/complete",
+            post(complete).layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT)),
+        )
         .route("/tasks/{id}/{step}", post(step))
 }
+
+/// The largest completion form taken, photos and documents included; each file is held to
+/// the attachment size limit by the API.
+const FORM_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The finding types an examiner chooses from, and the field each one's new value goes in.
 pub const FINDINGS: &[(&str, Option<&str>)] = &[
@@ -214,20 +222,102 @@ async fn step(
                 e.to_string(),
             )])),
         },
-        "complete" => match serde_json::from_value(findings_of(&fields)) {
-            Ok(request) => tasks::complete(s, user.not_lab()?, PathParam(id), JsonBody(request))
-                .await
-                .map(drop),
-            Err(e) => Err(ApiError::Invalid(vec![tamga_core::FieldError::new(
-                "/findings",
-                "invalid",
-                e.to_string(),
-            )])),
-        },
         _ => return Err(WebError::not_found(user.tr)),
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
         Err(e) => page_of(state, &user, id, Some(WebError::alert(user.tr, e)?)).await,
     }
+}
+
+/// Completion with findings per goods item, each with the photos and documents chosen for it
+/// (`files-N`): the files are uploaded first, through the API, and the findings name them.
+async fn complete(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let upload = crate::upload::read(multipart, user.tr).await?;
+    user.check_csrf(&upload.csrf)?;
+    let done = match attach_all(&state, &user, &upload.files).await {
+        Ok(attached) => {
+            let mut request = findings_of(&upload.fields);
+            for (item, attachment) in attached {
+                if let Some(finding) = request["findings"]
+                    .as_array_mut()
+                    .and_then(|all| all.get_mut(item.saturating_sub(1)))
+                {
+                    match finding
+                        .get_mut("attachments")
+                        .and_then(serde_json::Value::as_array_mut)
+                    {
+                        Some(list) => list.push(attachment),
+                        None => finding["attachments"] = serde_json::json!([attachment]),
+                    }
+                }
+            }
+            match serde_json::from_value(request) {
+                Ok(request) => tasks::complete(
+                    State(state.clone()),
+                    user.not_lab()?,
+                    PathParam(id),
+                    JsonBody(request),
+                )
+                .await
+                .map(drop),
+                Err(e) => Err(ApiError::Invalid(vec![tamga_core::FieldError::new(
+                    "/findings",
+                    "invalid",
+                    e.to_string(),
+                )])),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
+        Err(e) => page_of(state, &user, id, Some(WebError::alert(user.tr, e)?)).await,
+    }
+}
+
+/// Uploads each chosen file; gives (goods item, attachment reference) per file.
+async fn attach_all(
+    state: &AppState,
+    user: &WebUser,
+    files: &[crate::upload::FilePart],
+) -> Result<Vec<(usize, serde_json::Value)>, ApiError> {
+    let mut attached = Vec::new();
+    for file in files {
+        let Some(item) = file
+            .field
+            .strip_prefix("files-")
+            .and_then(|n| n.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let mut headers = axum::http::HeaderMap::new();
+        if let Ok(kind) = file.content_type.parse() {
+            headers.insert(axum::http::header::CONTENT_TYPE, kind);
+        }
+        let query = tamga_api::control::attachments::UploadQuery {
+            file_name: Some(file.file_name.clone()),
+        };
+        let not_lab = tamga_api::auth::NotLab::check(user.user.clone())?;
+        let (_, uploaded) = tamga_api::control::attachments::upload(
+            State(state.clone()),
+            not_lab,
+            Ok(Query(query)),
+            headers,
+            axum::body::Body::from(file.bytes.clone()),
+        )
+        .await?;
+        let reference = serde_json::json!({
+            "file_name": uploaded.0.file_name,
+            "sha256": uploaded.0.sha256,
+            "size": uploaded.0.size,
+        });
+        attached.push((item, reference));
+    }
+    Ok(attached)
 }

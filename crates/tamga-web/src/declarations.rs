@@ -25,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/declarations", get(list))
         .route("/declarations/{mrn}", get(show))
         .route("/declarations/{mrn}/status", post(change_status))
+        .merge(crate::payments::router())
+        .merge(crate::holds::router())
 }
 
 #[derive(Template)]
@@ -116,8 +118,27 @@ struct ShowPage {
     /// The assessment in force, each tax line explained.
     assessed: Option<tamga_core::tariff::assess::Assessment>,
     tasks: Vec<ControlTask>,
+    /// The holds on the goods, for customs staff of control.
+    holds: Option<Vec<tamga_store::control::HoldRecord>>,
     may_release: bool,
+    /// Customs staff who record payments and guarantees see the form.
+    may_record_payment: bool,
     alert: Option<String>,
+    /// What was typed in the payment form, kept when it was refused.
+    payment: PaymentTyped,
+}
+
+/// The payment form's fields as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub(crate) struct PaymentTyped {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub reference: String,
 }
 
 /// The declaration page; `alert` says why an action on it was refused.
@@ -126,6 +147,17 @@ async fn page_of(
     user: &WebUser,
     mrn: String,
     alert: Option<String>,
+) -> Result<Response, WebError> {
+    page_with(state, user, mrn, alert, PaymentTyped::default()).await
+}
+
+/// The declaration page with the payment form as typed.
+pub(crate) async fn page_with(
+    state: AppState,
+    user: &WebUser,
+    mrn: String,
+    alert: Option<String>,
+    payment: PaymentTyped,
 ) -> Result<Response, WebError> {
     let tr = user.tr;
 
@@ -166,10 +198,22 @@ async fn page_of(
     } else {
         Vec::new()
     };
-    let may_release = matches!(
+    let holds = if staff {
+        let holds = tamga_api::control::roster::holds(
+            State(state.clone()),
+            user.not_lab()?,
+            PathParam(mrn.clone()),
+        )
+        .await;
+        holds.ok().map(|h| h.0.holds)
+    } else {
+        None
+    };
+    let customs = matches!(
         user.user.role,
         Role::Officer | Role::Supervisor | Role::Admin
-    ) && view.status != tamga_core::status::Status::Released;
+    );
+    let may_release = customs && view.status != tamga_core::status::Status::Released;
     Ok(render(&ShowPage {
         page: Page::new(user, "declaration-title", "/declarations"),
         view,
@@ -177,8 +221,11 @@ async fn page_of(
         balance,
         assessed,
         tasks,
+        holds,
         may_release,
+        may_record_payment: customs,
         alert,
+        payment,
     }))
 }
 

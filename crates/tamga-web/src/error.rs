@@ -86,11 +86,15 @@ impl WebError {
     /// request, or the refusal's detail; a missing object is a 404 page, our fault a 500 page.
     pub fn alert(tr: Tr, error: ApiError) -> Result<String, WebError> {
         match error {
-            ApiError::Invalid(errors) => Ok(errors
-                .iter()
-                .map(|e| format!("{}: {}", e.pointer, e.message))
-                .collect::<Vec<_>>()
-                .join("; ")),
+            ApiError::Invalid(errors) | ApiError::BadRequest { errors, .. }
+                if !errors.is_empty() =>
+            {
+                Ok(errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.pointer, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "))
+            }
             ApiError::NotFound(_) => Err(WebError::not_found(tr)),
             ApiError::Internal(cause) => Err(WebError::internal(tr, cause)),
             other => Ok(other.to_string()),

@@ -29,6 +29,13 @@ macro_rules! plain {
 
 plain!(OffsetDateTime);
 plain!(f64);
+plain!(time::Date);
+
+/// A day as ISO 8601 writes it: `2026-11-30`.
+pub fn date(day: impl Plain<time::Date>) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    day.plain().format(&format).unwrap_or_default()
+}
 
 /// A UTC time to the minute, as officers read it: `2026-11-30 14:05 UTC`.
 pub fn time(at: impl Plain<OffsetDateTime>) -> String {

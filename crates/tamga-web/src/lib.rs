@@ -26,20 +26,28 @@ use tamga_api::AppState;
 
 mod admin;
 mod assets;
+mod cargo;
 pub mod control;
 mod declarations;
 mod error;
 pub mod fmt;
+mod holds;
 pub mod i18n;
 pub mod lab;
+mod lists;
 mod lodge;
 mod login;
 mod page;
+mod parties;
 pub mod password;
+mod payments;
 mod profiles;
+mod selectivity;
 mod session;
 pub mod situation;
 mod statistics;
+mod upload;
+mod watchlists;
 
 pub use session::WebSettings;
 
@@ -50,11 +58,16 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(login::router())
         .merge(declarations::router())
         .merge(lodge::router())
+        .merge(cargo::router())
         .merge(control::router())
         .merge(profiles::router())
+        .merge(lists::router())
+        .merge(watchlists::router())
+        .merge(selectivity::router())
         .merge(lab::router())
         .merge(statistics::router())
         .merge(admin::router())
+        .merge(parties::router())
         .merge(situation::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))

@@ -46,10 +46,12 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Declarant => &[
             ("/declarations", "nav-declarations"),
             ("/declarations/new", "nav-lodge"),
+            ("/cargo-reports", "nav-cargo"),
         ],
         Role::Officer => &[
             ("/worklist", "nav-worklist"),
             ("/declarations", "nav-declarations"),
+            ("/cargo-reports", "nav-cargo"),
         ],
         Role::Supervisor => &[
             ("/situation", "nav-situation"),
@@ -58,12 +60,18 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
         ],
         Role::Analyst => &[
             ("/risk/profiles", "nav-profiles"),
+            ("/risk/lists", "nav-lists"),
+            ("/risk/watchlists", "nav-watchlists"),
+            ("/risk/selectivity", "nav-selectivity"),
             ("/risk/statistics", "nav-statistics"),
             ("/declarations", "nav-declarations"),
+            ("/cargo-reports", "nav-cargo"),
         ],
         Role::Lab => &[("/lab", "nav-lab")],
         Role::Admin => &[
             ("/admin/users", "nav-users"),
+            ("/admin/parties", "nav-parties"),
+            ("/admin/offices", "nav-offices"),
             ("/declarations", "nav-declarations"),
             ("/situation", "nav-situation"),
         ],

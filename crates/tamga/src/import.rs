@@ -50,6 +50,16 @@ pub enum WatchlistFormat {
     Csv,
 }
 
+impl From<WatchlistFormat> for tamga_watchlist::read::Format {
+    fn from(format: WatchlistFormat) -> Self {
+        match format {
+            WatchlistFormat::Un => Self::Un,
+            WatchlistFormat::Ofac => Self::Ofac,
+            WatchlistFormat::Csv => Self::Csv,
+        }
+    }
+}
+
 pub async fn run(settings: &Settings, command: ImportCommand) -> anyhow::Result<()> {
     match command {
         ImportCommand::Tariff { file } => tariff(settings, &file).await,

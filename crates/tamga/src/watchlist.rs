@@ -12,26 +12,21 @@ use crate::settings::Settings;
 
 fn read_entries(format: WatchlistFormat, file: &Path, name: &str) -> anyhow::Result<Vec<Entry>> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = || {
-        String::from_utf8(bytes.clone()).with_context(|| format!("{} is not UTF-8", file.display()))
-    };
-    let entries = match format {
-        WatchlistFormat::Un => tamga_watchlist::read_un_consolidated(&text()?),
-        WatchlistFormat::Ofac => tamga_watchlist::read_ofac_sdn(&bytes),
-        WatchlistFormat::Csv => tamga_watchlist::read_csv_list(&text()?, name),
-    };
-    entries.with_context(|| format!("{}: nothing imported", file.display()))
+    tamga_watchlist::read_watchlist(format.into(), &bytes, name)
+        .with_context(|| format!("{}: nothing imported", file.display()))
 }
 
 fn default_name(format: WatchlistFormat, file: &Path) -> String {
-    match format {
-        WatchlistFormat::Un => "un-sc".into(),
-        WatchlistFormat::Ofac => "ofac-sdn".into(),
-        WatchlistFormat::Csv => file.file_stem().map_or_else(
-            || "watchlist".into(),
-            |s| s.to_string_lossy().to_lowercase(),
-        ),
-    }
+    let format: tamga_watchlist::read::Format = format.into();
+    format.default_name().map_or_else(
+        || {
+            file.file_stem().map_or_else(
+                || "watchlist".into(),
+                |s| s.to_string_lossy().to_lowercase(),
+            )
+        },
+        str::to_owned,
+    )
 }
 
 pub async fn import(
@@ -45,12 +40,9 @@ pub async fn import(
     if !tamga_risk::profile::valid_id(&name) {
         bail!("the watchlist name {name:?} must be 1 to 64 lowercase letters, digits, '-', '_' or '.'");
     }
-    let mut entries = read_entries(format, file, &name)?;
+    let entries = read_entries(format, file, &name)?;
     if entries.is_empty() {
         bail!("{} holds no entries; nothing imported", file.display());
-    }
-    for entry in &mut entries {
-        entry.source = name.clone();
     }
     let names: usize = entries.iter().map(|e| e.names.len()).sum();
     let store = crate::serve::open_store(settings).await?;

@@ -51,7 +51,7 @@ pub struct Uploaded {
         (status = 415, description = "Not JPEG, PNG, TIFF or PDF", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad file name, an empty body, or content not of its type", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn upload(
+pub async fn upload(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     query: Result<Query<UploadQuery>, QueryRejection>,

@@ -97,7 +97,7 @@ impl From<MandateRecord> for MandateView {
         (status = 200, description = "Mandates given or held", body = [MandateView]),
         (status = 404, description = "Not registered, or not the caller's", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn list_mandates(
+pub async fn list_mandates(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
@@ -121,7 +121,7 @@ pub(crate) async fn list_mandates(
         (status = 409, description = "A mandate of this kind between these parties covers some of these days", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field; an unregistered representative", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn grant_mandate(
+pub async fn grant_mandate(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
@@ -246,7 +246,7 @@ fn date(errors: &mut Vec<FieldError>, pointer: &str, raw: Option<&str>) -> Optio
         (status = 409, description = "Revoked before", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An unreadable date", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn revoke_mandate(
+pub async fn revoke_mandate(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     PathParam((id, mandate)): PathParam<(String, i64)>,

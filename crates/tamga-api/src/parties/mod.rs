@@ -19,7 +19,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
 
-pub(crate) mod mandates;
+pub mod mandates;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -90,7 +90,7 @@ impl From<PartyRecord> for PartyView {
         (status = 409, description = "The identifier is registered", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn create_party(
+pub async fn create_party(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     JsonBody(request): JsonBody<PartyRequest>,
@@ -113,7 +113,7 @@ pub(crate) async fn create_party(
         (status = 404, description = "Not registered", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn update_party(
+pub async fn update_party(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     PathParam(id): PathParam<String>,
@@ -138,7 +138,7 @@ pub(crate) async fn update_party(
 /// Registered parties: all of them for customs staff, its own for a declarant.
 #[utoipa::path(get, path = "/api/v1/parties", tag = "parties", security(("bearer" = [])),
     responses((status = 200, description = "Parties by identifier", body = [PartyView])))]
-pub(crate) async fn list_parties(
+pub async fn list_parties(
     State(state): State<AppState>,
     NotLab(user): NotLab,
 ) -> Result<Json<Vec<PartyView>>, ApiError> {
@@ -156,7 +156,7 @@ pub(crate) async fn list_parties(
         (status = 200, description = "The party", body = PartyView),
         (status = 404, description = "Not registered, or not the caller's", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn get_party(
+pub async fn get_party(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     PathParam(id): PathParam<String>,

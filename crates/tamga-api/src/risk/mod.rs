@@ -28,6 +28,7 @@ pub mod lists;
 pub mod models;
 pub mod profiles;
 pub mod settings;
+pub mod watchlists;
 
 mod routes;
 

@@ -3,7 +3,9 @@
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::{dry_run, feedback, lists, profiles, settings};
+use axum::extract::DefaultBodyLimit;
+
+use super::{dry_run, feedback, lists, profiles, settings, watchlists};
 use crate::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -29,8 +31,13 @@ pub(crate) fn router() -> Router<AppState> {
             "/risk/selectivity",
             get(settings::get_selectivity).put(settings::put_selectivity),
         )
-        .route("/risk/watchlists", get(settings::watchlists))
-        .route("/risk/screen", post(settings::screen))
+        .route("/risk/watchlists", get(watchlists::watchlists))
+        .route(
+            "/risk/watchlists/{name}",
+            axum::routing::put(watchlists::import)
+                .layer(DefaultBodyLimit::max(watchlists::IMPORT_LIMIT)),
+        )
+        .route("/risk/screen", post(watchlists::screen))
         .route("/risk/statistics", get(feedback::statistics))
         .route("/declarations/{mrn}/risk", get(feedback::decision))
         .route(

@@ -1,4 +1,4 @@
-//! The selectivity settings, and the watchlists with the screening of a name.
+//! The selectivity settings: thresholds and random rates per office, AEO reduction, weights.
 
 use axum::extract::State;
 use axum::Json;
@@ -27,7 +27,7 @@ pub struct SelectivityView {
 /// watchlist and model weights.
 #[utoipa::path(get, path = "/api/v1/risk/selectivity", tag = "risk", security(("bearer" = [])),
     responses((status = 200, description = "Settings", body = SelectivityView)))]
-pub(crate) async fn get_selectivity(
+pub async fn get_selectivity(
     State(state): State<AppState>,
     NotLab(user): NotLab,
 ) -> Result<Json<SelectivityView>, ApiError> {
@@ -57,7 +57,7 @@ pub struct SelectivityRequest {
         (status = 200, description = "The new version", body = SelectivityView),
         (status = 422, description = "Every invalid setting", body = Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn put_selectivity(
+pub async fn put_selectivity(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     JsonBody(request): JsonBody<SelectivityRequest>,
@@ -103,107 +103,4 @@ pub(crate) async fn put_selectivity(
         version: doc.version,
         settings: request.settings,
     }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScreenRequest {
-    pub name: String,
-    /// Defaults to the selectivity's watchlist threshold.
-    pub threshold: Option<f64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScreenView {
-    /// The watchlists loaded, with their versions.
-    pub watchlists: Vec<(String, u32)>,
-    pub threshold: f64,
-    #[schema(value_type = Vec<Object>)]
-    pub hits: Vec<tamga_watchlist::Hit>,
-}
-
-/// Screen a name against the loaded watchlists (normalised, transliterated, order-free).
-#[utoipa::path(post, path = "/api/v1/risk/screen", tag = "risk", security(("bearer" = [])),
-    request_body = ScreenRequest,
-    responses(
-        (status = 200, description = "Hits, best first", body = ScreenView),
-        (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub(crate) async fn screen(
-    State(state): State<AppState>,
-    NotLab(user): NotLab,
-    JsonBody(request): JsonBody<ScreenRequest>,
-) -> Result<Json<ScreenView>, ApiError> {
-    require_staff(&user)?;
-    let risk = state.risk.get();
-    let threshold = request
-        .threshold
-        .unwrap_or(risk.engine.selectivity().watchlist_threshold);
-    let mut errors = Vec::new();
-    if request.name.trim().is_empty() || request.name.len() > 512 {
-        errors.push(FieldError::new(
-            "/name",
-            "required",
-            "a name of 1 to 512 bytes",
-        ));
-    }
-    if !(0.5..=1.0).contains(&threshold) {
-        errors.push(FieldError::new(
-            "/threshold",
-            "out_of_range",
-            "from 0.5 to 1",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(invalid("request", errors));
-    }
-    let (watchlists, hits) = match risk.watchlists() {
-        Some((versions, screener)) => (
-            versions.clone(),
-            screener.screen(&request.name, None, threshold),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
-    Ok(Json(ScreenView {
-        watchlists,
-        threshold,
-        hits,
-    }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WatchlistView {
-    pub name: String,
-    pub version: u32,
-    pub entries: usize,
-    pub changed_by: String,
-    pub reason: String,
-}
-
-/// The watchlists loaded (import them with `tamga import watchlist`).
-#[utoipa::path(get, path = "/api/v1/risk/watchlists", tag = "risk", security(("bearer" = [])),
-    responses((status = 200, description = "Watchlists", body = [WatchlistView])))]
-pub(crate) async fn watchlists(
-    State(state): State<AppState>,
-    NotLab(user): NotLab,
-) -> Result<Json<Vec<WatchlistView>>, ApiError> {
-    require_staff(&user)?;
-    let docs = state.store.documents(kind::WATCHLIST, None, false).await?;
-    let screener = state.risk.get();
-    let count = |name: &str| {
-        screener.watchlists().map_or(0, |(_, s)| {
-            s.entries().iter().filter(|e| e.source == name).count()
-        })
-    };
-    Ok(Json(
-        docs.into_iter()
-            .map(|d| WatchlistView {
-                entries: count(&d.name),
-                name: d.name,
-                version: d.version,
-                changed_by: d.changed_by,
-                reason: d.reason,
-            })
-            .collect(),
-    ))
 }

@@ -67,9 +67,12 @@ async fn a_cuscar_is_stored_and_listed_for_customs() {
     assert_eq!(again, StatusCode::OK);
     let listed = app.get("/api/v1/cargo-reports", &app.analyst).await;
     assert_eq!(listed.body["reports"].as_array().unwrap().len(), 1);
+    let own = app.get("/api/v1/cargo-reports", &app.broker).await;
+    assert_eq!(own.status, StatusCode::OK);
     assert_eq!(
-        app.get("/api/v1/cargo-reports", &app.broker).await.status,
-        StatusCode::FORBIDDEN
+        own.body["reports"],
+        json!([]),
+        "a declarant lists only the reports it carries"
     );
     let id = report["id"].as_i64().unwrap();
     assert_eq!(
@@ -112,6 +115,10 @@ async fn json_reports_are_checked_and_owned_by_their_carrier() {
             .status,
         StatusCode::OK
     );
+    let own = app.get("/api/v1/cargo-reports", &app.broker).await;
+    assert_eq!(own.body["reports"][0]["id"], id);
+    let theirs = app.get("/api/v1/cargo-reports", &app.stranger).await;
+    assert_eq!(theirs.body["reports"], json!([]));
     assert_eq!(
         app.get(&format!("/api/v1/cargo-reports/{id}"), &app.stranger)
             .await

@@ -89,20 +89,30 @@ pub(crate) async fn cargo_report(
     row.map(stored).transpose()
 }
 
-/// Reports newest first, before the id `before` when given.
+/// Reports newest first, before the id `before` when given, of one carrier when given.
 pub(crate) async fn cargo_reports(
     conn: &mut Conn<'_>,
+    carrier: Option<&str>,
     before: Option<i64>,
     limit: u32,
 ) -> Result<Vec<StoredCargoReport>> {
+    let of_carrier = if carrier.is_some() {
+        "AND carrier = $3 "
+    } else {
+        ""
+    };
     let select = format!(
-        "SELECT id, carrier, received_at, {} FROM cargo_reports WHERE id < $1 ORDER BY id DESC LIMIT $2",
+        "SELECT id, carrier, received_at, {} FROM cargo_reports WHERE id < $1 {of_carrier}\
+         ORDER BY id DESC LIMIT $2",
         conn.dialect().json_column("document")
     );
-    let binds = [
+    let mut binds = vec![
         Bind::Int(before.unwrap_or(i64::MAX)),
         Bind::Int(i64::from(limit)),
     ];
+    if let Some(carrier) = carrier {
+        binds.push(Bind::Str(carrier));
+    }
     let rows: Vec<CargoRow> = conn.all(&select, &binds).await?;
     rows.into_iter().map(stored).collect()
 }

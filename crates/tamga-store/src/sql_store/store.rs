@@ -147,10 +147,11 @@ impl Store for SqlStore {
 
     async fn cargo_reports(
         &self,
+        carrier: Option<&str>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<StoredCargoReport>> {
-        cargo::cargo_reports(&mut self.read().await?.conn(), before, limit).await
+        cargo::cargo_reports(&mut self.read().await?.conn(), carrier, before, limit).await
     }
 
     async fn save_document(&self, document: NewDocument) -> Result<DocumentOutcome> {

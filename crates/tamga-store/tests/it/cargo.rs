@@ -67,7 +67,17 @@ pub async fn cargo_reports_are_stored_once(store: Arc<dyn Store>) {
         store.cargo_report(first.id).await.unwrap(),
         Some(first.clone())
     );
-    let listed = store.cargo_reports(None, 10).await.unwrap();
+    let other = NewCargoReport {
+        carrier: "TJCARRIER".into(),
+        ..new(report("T-1", &[]))
+    };
+    store.save_cargo_report(other).await.unwrap();
+    let all = store.cargo_reports(None, None, 10).await.unwrap();
+    assert_eq!(all.len(), 3);
+    let listed = store
+        .cargo_reports(Some("KZCARRIER"), None, 10)
+        .await
+        .unwrap();
     assert_eq!(
         listed
             .iter()
@@ -75,6 +85,9 @@ pub async fn cargo_reports_are_stored_once(store: Arc<dyn Store>) {
             .collect::<Vec<_>>(),
         ["M-2", "M-1"]
     );
-    let older = store.cargo_reports(Some(listed[0].id), 10).await.unwrap();
+    let older = store
+        .cargo_reports(Some("KZCARRIER"), Some(listed[0].id), 10)
+        .await
+        .unwrap();
     assert_eq!(older, [first]);
 }

@@ -170,29 +170,12 @@ async fn submit(
 async fn upload(
     State(state): State<AppState>,
     user: WebUser,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, WebError> {
     let tr = user.tr;
-    let (mut csrf, mut bytes) = (String::new(), Vec::new());
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        WebError::page(
-            StatusCode::BAD_REQUEST,
-            tr,
-            "error-refused-title",
-            e.body_text(),
-        )
-    })? {
-        let name = field.name().unwrap_or("").to_owned();
-        let data = field
-            .bytes()
-            .await
-            .map_err(|e| WebError::page(e.status(), tr, "error-refused-title", e.body_text()))?;
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
-            "file" => bytes = data.to_vec(),
-            _ => {}
-        }
-    }
+    let crate::upload::Upload {
+        csrf, file: bytes, ..
+    } = crate::upload::read(multipart, tr).await?;
     user.check_csrf(&csrf)?;
     authorise(&user.user).map_err(|e| WebError::api(tr, e))?;
     let units = intake::read(&bytes).map_err(|detail| {

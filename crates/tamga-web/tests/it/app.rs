@@ -2,6 +2,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use serde_json::Value;
 use tamga_core::role::Role;
 use tamga_store::testing::TestStore;
 use tamga_store::{token, NewUser};
@@ -175,6 +176,76 @@ impl Web {
                 Ok(format!("tamga_session={session}"))
             }
             _ => Err(answer),
+        }
+    }
+}
+
+const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
+
+/// Lodges the sample under `lrn` through the API of `router`; its MRN.
+pub async fn lodge(router: &Router, token: &str, lrn: &str) -> String {
+    let mut body: Value = serde_json::from_str(SAMPLE).unwrap();
+    body["lrn"] = lrn.into();
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/declarations")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let answer: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    answer["mrn"].as_str().unwrap().to_owned()
+}
+
+/// A `multipart/form-data` body of text fields and files (field, file name, type, bytes);
+/// its content type and bytes.
+pub fn multipart(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    let boundary = "tamga-test-boundary-7c1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
+    }
+    for (name, file_name, kind, bytes) in files {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {kind}\r\n\r\n").bytes());
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Web {
+    /// Sends an upload form.
+    pub async fn upload(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Page {
+        let (kind, body) = multipart(fields, files);
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, kind)
+            .body(Body::from(body))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 }

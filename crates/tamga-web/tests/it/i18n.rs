@@ -41,6 +41,9 @@ fn used_ids() -> BTreeSet<String> {
         "templates/control",
         "templates/risk",
         "templates/situation",
+        "templates/admin",
+        "templates/cargo",
+        "templates/lab",
         "src",
     ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
@@ -66,6 +69,11 @@ fn used_ids() -> BTreeSet<String> {
                 "alert-",
                 "duration-",
                 "chart-",
+                "list-",
+                "watchlist-",
+                "payment-",
+                "cargo-",
+                "hold-",
             ] {
                 for piece in text
                     .split(&format!("\"{family}"))
@@ -110,6 +118,38 @@ fn every_message_a_page_uses_exists() {
     }
     for (kind, _) in tamga_web::control::FINDINGS {
         used.insert(format!("finding-{kind}"));
+    }
+    for kind in [
+        "countries",
+        "commodities",
+        "parties",
+        "offices",
+        "containers",
+        "codes",
+    ] {
+        used.insert(format!("list-kind-{kind}"));
+    }
+    for kind in ["payment", "guarantee"] {
+        used.insert(format!("payment-kind-{kind}"));
+    }
+    for how in ["direct", "indirect"] {
+        used.insert(format!("mandate-representation-{how}"));
+    }
+    for setting in [
+        "yellow_at",
+        "red_at",
+        "random_red",
+        "random_yellow",
+        "random_blue",
+        "red_capacity_per_day",
+        "priority_at",
+        "aeo_reduction",
+        "aeo_register",
+        "watchlist_threshold",
+        "watchlist_weight",
+        "model_weight",
+    ] {
+        used.insert(format!("selectivity-{setting}"));
     }
     let missing: Vec<_> = used.iter().filter(|id| !english.contains(*id)).collect();
     assert!(missing.is_empty(), "used but not defined: {missing:?}");

@@ -4,5 +4,6 @@
 mod app;
 mod forms;
 mod i18n;
+mod screens;
 mod sessions;
 mod situation;

@@ -12,9 +12,7 @@ use serde_json::Value;
 use tamga_core::role::Role;
 use tower::ServiceExt;
 
-use crate::app::{Web, PASSWORD};
-
-const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
+use crate::app::{lodge, Web, PASSWORD};
 
 /// A JSON request to the API of `router`; the status and the answer.
 async fn api(
@@ -58,25 +56,6 @@ async fn pay(router: &Router, officer: &str, mrn: &str) -> Value {
     )
     .await;
     view
-}
-
-/// Lodges the sample under `lrn` through the API of `router`; its MRN.
-async fn lodge(router: &Router, token: &str, lrn: &str) -> String {
-    let mut body: Value = serde_json::from_str(SAMPLE).unwrap();
-    body["lrn"] = lrn.into();
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/declarations")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let answer: Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
-    answer["mrn"].as_str().unwrap().to_owned()
 }
 
 async fn supervisor_and_broker(web: &Web) -> (String, String) {

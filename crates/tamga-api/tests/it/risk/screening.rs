@@ -67,6 +67,79 @@ async fn watchlists_screen_names_and_flag_parties() {
     assert_eq!(lodged.body["channel"], "red");
 }
 
+/// An analyst imports a watchlist file; screening uses it at once. A bad name, a missing reason
+/// and an unreadable file are each named; other roles may not import.
+async fn watchlists_are_imported_from_files(app: TestApp) {
+    let csv = "id,kind,name,aliases,country,remarks\nA-1,entity,Qora Dengiz Trading LLC,Black Sea Trading,UZ,test\n";
+    let path = "/api/v1/risk/watchlists/analysts?format=csv&reason=weekly%20list";
+    async fn put_file(
+        app: &TestApp,
+        token: &str,
+        path: &str,
+        body: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+        let body = axum::body::Body::from(body.to_owned());
+        app.exchange(
+            axum::http::Method::PUT,
+            path,
+            Some(token),
+            Some("text/csv"),
+            body,
+        )
+        .await
+    }
+    let (status, _, _) = put_file(&app, &app.officer, path, csv).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, body) = put_file(&app, &app.analyst, path, csv).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let view: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (view["name"].clone(), view["entries"].clone()),
+        (json!("analysts"), json!(1))
+    );
+    let screened = app
+        .post(
+            "/api/v1/risk/screen",
+            &app.officer,
+            &json!({"name": "Black Sea Trading"}),
+        )
+        .await;
+    assert_eq!(
+        screened.body["hits"][0]["entry_id"], "analysts:A-1",
+        "{}",
+        screened.body
+    );
+    let bad = "/api/v1/risk/watchlists/Bad%20Name?format=un&reason=";
+    let (status, _, body) = put_file(&app, &app.analyst, bad, "<not xml").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(pointers, ["/reason", "/name", "/file"]);
+    let (status, _, _) = put_file(
+        &app,
+        &app.analyst,
+        "/api/v1/risk/watchlists/x?format=pdf&reason=r",
+        csv,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an unknown format");
+}
+
+#[tokio::test]
+async fn sqlite_watchlists_are_imported_from_files() {
+    watchlists_are_imported_from_files(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn postgres_watchlists_are_imported_from_files() {
+    watchlists_are_imported_from_files(TestApp::postgres().await).await;
+}
+
 #[tokio::test]
 async fn selectivity_settings_are_checked() {
     let app = TestApp::sqlite().await;
