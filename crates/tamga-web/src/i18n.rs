@@ -100,10 +100,15 @@ impl Tr {
         self.format(id, None)
     }
 
-    /// The message `id` with one argument.
+    /// The message `id` with one argument. A whole number is passed as a number, so the
+    /// message can choose its plural form ("one problem", "3 problems").
     pub fn arg(&self, id: &str, name: &str, value: impl Display) -> String {
         let mut args = FluentArgs::new();
-        args.set(name.to_owned(), value.to_string());
+        let text = value.to_string();
+        match text.parse::<i64>() {
+            Ok(number) => args.set(name.to_owned(), number),
+            Err(_) => args.set(name.to_owned(), text),
+        }
         self.format(id, Some(&args))
     }
 

@@ -178,7 +178,9 @@ fn settings_of(
             }
             let parsed = value.parse::<f64>().ok().filter(|v| v.is_finite());
             if parsed.is_none() {
-                problems.push((format!("r{i}-{name}"), t.get("selectivity-not-a-number")));
+                let label = label_of(&format!("r{i}-{name}"), rows, t);
+                let message = t.get("selectivity-not-a-number");
+                problems.push((format!("r{i}-{name}"), format!("{label}: {message}")));
             }
             parsed
         };
@@ -198,7 +200,9 @@ fn settings_of(
             .ok()
             .filter(|v| v.is_finite());
         if parsed.is_none() {
-            problems.push((name.to_owned(), t.get("selectivity-not-a-number")));
+            let message = t.get("selectivity-not-a-number");
+            let label = t.get(&format!("selectivity-{name}"));
+            problems.push((name.to_owned(), format!("{label}: {message}")));
         }
         parsed.unwrap_or_default()
     };
@@ -234,6 +238,27 @@ fn settings_of(
         watchlist_weight: watchlist_weight as i64,
         model_weight,
     })
+}
+
+/// What the user reads for an input: the column and the row's office, or the setting.
+fn label_of(input: &str, rows: &[Row], t: crate::i18n::Tr) -> String {
+    let Some((row, column)) = input.strip_prefix('r').and_then(|r| r.split_once('-')) else {
+        return match GLOBALS.iter().find(|(n, _)| *n == input) {
+            Some((name, _)) => t.get(&format!("selectivity-{name}")),
+            None => t.get("field-reason"),
+        };
+    };
+    let office = match row.parse::<usize>() {
+        Ok(0) => t.get("selectivity-default"),
+        Ok(i) => rows.get(i).map(|r| r.office.clone()).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let column = if column == "office" {
+        t.get("field-office")
+    } else {
+        t.get(&format!("selectivity-{column}"))
+    };
+    format!("{column} ({office})")
 }
 
 /// The input id of an API problem's pointer: `/settings/offices/UZTAS/random/red` is the
@@ -316,7 +341,11 @@ async fn save(
         Ok(_) => return Ok(Redirect::to("/risk/selectivity").into_response()),
         Err(ApiError::BadRequest { errors, .. }) | Err(ApiError::Invalid(errors)) => errors
             .into_iter()
-            .map(|e| (input_of(&e.pointer, &rows), e.message))
+            .map(|e| {
+                let input = input_of(&e.pointer, &rows);
+                let label = label_of(&input, &rows, user.tr);
+                (input, format!("{label}: {}", e.message))
+            })
             .collect(),
         Err(e) => vec![(String::new(), WebError::alert(user.tr, e)?)],
     };

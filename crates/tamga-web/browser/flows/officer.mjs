@@ -25,8 +25,8 @@ export async function officer(h, shared) {
   await page.setInputFiles("#files-1", { name: "goods.png", mimeType: "image/png", buffer: Buffer.from(PNG, "base64") });
   await Promise.all([page.waitForNavigation(), page.click('form[action$="/complete"] button.primary')]);
   expect((await page.innerText(".badges")).includes("completed"), `the task is completed: ${await page.innerText("main")}`);
-  const task = await h.api("GET", `/tasks/${taskId}`, shared.examinerToken);
-  const attached = JSON.stringify(task.findings);
+  const done = await h.api("GET", `/tasks/${taskId}`, shared.examinerToken);
+  const attached = JSON.stringify(done.findings);
   expect(attached.includes("goods.png"), `the finding names the photo: ${attached.slice(0, 400)}`);
   await h.api("POST", `/tasks/${taskId}/endorse`, shared.chiefToken);
   await page.goto(`${h.url}/declarations/${shared.mrn}`);
