@@ -77,7 +77,7 @@ fn no_user(id: i64) -> ApiError {
 }
 
 /// A user's API tokens, oldest first, revoked ones included.
-#[utoipa::path(get, path = "/api/v1/users/{id}/tokens", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/users/{id}/tokens", operation_id = "list_tokens", tag = "users", security(("bearer" = [])),
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The tokens", body = Vec<TokenView>),
@@ -102,7 +102,7 @@ pub async fn list(
 
 /// Issue a new API token to a user (recorded in the audit log); its secret is shown only in
 /// this answer.
-#[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "users", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/users/{id}/tokens", operation_id = "issue_token", tag = "users", security(("bearer" = [])),
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 201, description = "Issued", body = IssuedToken),
@@ -133,7 +133,7 @@ pub async fn issue(
 
 /// Revoke one of a user's API tokens (recorded in the audit log): every server answers it 401
 /// from now on. Revoking a revoked token changes nothing and answers its revocation.
-#[utoipa::path(post, path = "/api/v1/users/{id}/tokens/{token_id}/revoke", tag = "users", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/users/{id}/tokens/{token_id}/revoke", operation_id = "revoke_token", tag = "users", security(("bearer" = [])),
     params(("id" = i64, Path, description = "User id"), ("token_id" = i64, Path, description = "Token id")),
     responses(
         (status = 200, description = "Revoked (now or before)", body = TokenView),
