@@ -109,6 +109,11 @@ pub async fn backup(dir: &Path, to: &Path) -> Result<Summary, BackupError> {
         .filename(&source)
         .read_only(true)
         .busy_timeout(std::time::Duration::from_secs(30))
+        // Copying a large database takes seconds: that is expected, not a slow query.
+        .log_slow_statements(
+            tracing::log::LevelFilter::Debug,
+            std::time::Duration::from_secs(1),
+        )
         .connect()
         .await?;
     let target = partial.to_str().ok_or_else(|| BackupError::NotTamga {
