@@ -237,3 +237,14 @@ async fn metrics_have_a_listener_of_their_own() {
         .unwrap();
     assert_eq!(api.status(), 404, "not beside the API");
 }
+
+#[test]
+fn logs_are_plain_text_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let args = ["--data-dir", data, "bench", "fill", "--count", "1"];
+    let (code, _, err) = tamga(&args, &[("RUST_LOG", "info")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("declaration accepted"), "{err}");
+    assert!(!err.contains('\u{1b}'), "no ANSI escapes: {err}");
+}
