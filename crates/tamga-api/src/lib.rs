@@ -37,10 +37,12 @@ pub mod extract;
 mod health;
 pub mod list;
 pub mod lodge;
+pub mod metrics;
 pub mod openapi;
 pub mod parties;
 pub mod revenue;
 pub mod risk;
+pub mod tokens;
 pub mod users;
 pub mod views;
 pub mod wco;
@@ -122,6 +124,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(parties::router())
         .merge(control::router())
         .merge(users::router())
+        .merge(tokens::router())
         .merge(audit::router())
         .merge(openapi::router());
     Router::new()
@@ -131,6 +134,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state)
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panicked,

@@ -32,6 +32,7 @@ pub mod mrn;
 pub mod party;
 pub mod problem;
 pub mod refdata;
+pub mod retention;
 pub mod role;
 pub mod status;
 pub mod tariff;

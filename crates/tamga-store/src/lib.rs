@@ -478,6 +478,46 @@ pub trait Store: Send + Sync + 'static {
         office: &str,
         now: time::OffsetDateTime,
     ) -> Result<situation::PostDetail>;
+
+    // --- ops: API token issue, listing and revocation; personal data retention.
+
+    /// Gives user `user_id` one more API token (its hash), recorded in the audit log as `by`'s
+    /// act; `None` when there is no such user.
+    async fn issue_token(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        by: &str,
+    ) -> Result<Option<token::TokenInfo>>;
+
+    /// A user's API tokens, oldest first (never their secrets or hashes); `None` when there is
+    /// no such user.
+    async fn tokens_of(&self, user_id: i64) -> Result<Option<Vec<token::TokenInfo>>>;
+
+    /// Revokes token `token_id` of user `user_id`: at once, for every server on the database.
+    async fn revoke_token(
+        &self,
+        user_id: i64,
+        token_id: i64,
+        by: &str,
+    ) -> Result<token::Revocation>;
+
+    /// MRNs of up to `limit` closed declarations, last changed before `cutoff`, whose personal
+    /// data are not masked yet.
+    async fn retention_candidates(
+        &self,
+        cutoff: time::OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<String>>;
+
+    /// Masks the personal data of declaration `mrn` if it is closed, unmasked and last changed
+    /// before `cutoff`, with one audit entry; returns whether it did.
+    async fn mask_personal_data(
+        &self,
+        mrn: &str,
+        cutoff: time::OffsetDateTime,
+        by: &str,
+    ) -> Result<bool>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

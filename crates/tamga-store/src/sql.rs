@@ -85,7 +85,7 @@ impl Dialect {
 
 pub(crate) const SELECT_USER_BY_TOKEN: &str =
     "SELECT u.id, u.name, u.role, u.party_id FROM users u \
-     JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1";
+     JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
 pub(crate) const INSERT_USER: &str =
     "INSERT INTO users (name, role, party_id, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (name) DO NOTHING RETURNING id";

@@ -25,3 +25,25 @@ pub fn hash(token: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// An API token as an administrator sees it: never its secret nor its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub user_id: i64,
+    pub created_at: time::OffsetDateTime,
+    pub revoked_at: Option<time::OffsetDateTime>,
+    /// Who revoked it.
+    pub revoked_by: Option<String>,
+}
+
+/// What revoking a token did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// Revoked now.
+    Revoked(TokenInfo),
+    /// It was revoked before (when, by whom): nothing changed.
+    AlreadyRevoked(TokenInfo),
+    /// The user has no token with this id (or there is no such user).
+    NotFound,
+}

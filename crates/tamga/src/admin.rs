@@ -13,6 +13,7 @@ use crate::settings::Settings;
 const ADMIN_ACTOR: &str = "tamga admin";
 
 mod parties;
+mod tokens;
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -42,6 +43,13 @@ pub enum AdminCommand {
     /// Make a new server secret; the rotation is recorded in the audit log. `selectivity`:
     /// the secret keying the random draws (earlier draws stay replayable with the old one).
     RotateSecret { which: String },
+    /// List a user's API tokens: id, creation, and revocation (never a secret).
+    Tokens { name: String },
+    /// Issue a new API token to a user and print it as the last line (recorded in the audit log).
+    IssueToken { name: String },
+    /// Revoke one of a user's API tokens by its id (see `tamga admin tokens`): every server
+    /// refuses it at once; recorded in the audit log.
+    RevokeToken { name: String, token_id: i64 },
 }
 
 pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
@@ -57,6 +65,18 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
         AdminCommand::Mandate { command } => {
             let store = crate::serve::open_store(settings).await?;
             parties::mandate(&*store, command).await
+        }
+        AdminCommand::Tokens { name } => {
+            let store = crate::serve::open_store(settings).await?;
+            tokens::list(&*store, &name).await
+        }
+        AdminCommand::IssueToken { name } => {
+            let store = crate::serve::open_store(settings).await?;
+            tokens::issue(&*store, &name).await
+        }
+        AdminCommand::RevokeToken { name, token_id } => {
+            let store = crate::serve::open_store(settings).await?;
+            tokens::revoke(&*store, &name, token_id).await
         }
         AdminCommand::RotateSecret { which } => {
             if which != "selectivity" {

@@ -6,12 +6,14 @@ use clap::{Parser, Subcommand};
 
 mod admin;
 mod audit;
+mod backup;
 mod bench;
 mod client;
 mod control;
 mod import;
 mod ingest;
 mod model;
+mod retention;
 mod risk;
 mod serve;
 mod settings;
@@ -53,6 +55,9 @@ enum Command {
         /// Directory of attachment files (default: <data-dir>/attachments).
         #[arg(long)]
         attachments_dir: Option<PathBuf>,
+        /// Serve Prometheus `/metrics` on this address (a listener of its own).
+        #[arg(long)]
+        metrics_listen: Option<String>,
     },
     /// Create the database if needed and apply pending migrations.
     Migrate,
@@ -103,6 +108,16 @@ enum Command {
         #[command(subcommand)]
         command: risk::RiskCommand,
     },
+    /// Copy the SQLite database to FILE (a new file) while servers keep using it.
+    Backup { file: PathBuf },
+    /// Replace the SQLite database with the backup FILE; refused while any tamga process
+    /// holds the database. The replaced database is kept beside it, renamed.
+    Restore { file: PathBuf },
+    /// Personal data retention.
+    Retention {
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
+    },
     /// Measure a running server.
     Bench {
         #[command(subcommand)]
@@ -138,8 +153,14 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         listen,
         audit_due_days,
         attachments_dir,
+        metrics_listen,
     } = &cli.command
     {
+        overrides.metrics = metrics_listen
+            .clone()
+            .map(|listen| settings::MetricsSettings {
+                listen: Some(listen),
+            });
         overrides.listen = listen.clone();
         overrides.control = audit_due_days.map(|days| ControlOverride {
             audit_due_days: days,
@@ -169,6 +190,9 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
         Command::Admin { command } => admin::run(&settings, command).await?,
         Command::Bench { command } => bench::run(&settings, command).await?,
+        Command::Backup { file } => backup::backup(&settings, &file).await?,
+        Command::Restore { file } => backup::restore(&settings, &file).await?,
+        Command::Retention { command } => retention::run(&settings, command).await?,
         Command::Audit { command } => {
             if !audit::run(&settings, command).await? {
                 return Ok(ExitCode::FAILURE);

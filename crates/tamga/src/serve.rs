@@ -38,6 +38,11 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 }
 
 pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    // Installed before anything records, the SQLite writer's group commits included.
+    let metrics = match &settings.metrics.listen {
+        Some(_) => Some(tamga_api::metrics::install().map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     let store = open_store(settings).await?;
     bootstrap_admin(&*store).await?;
     let reference = tamga_core::refdata::ReferenceData::embedded();
@@ -69,6 +74,12 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     tokio::spawn(refresh_risk(state.clone()));
     let every = std::time::Duration::from_secs(settings.audit_checkpoint_seconds.max(1));
     tokio::spawn(crate::audit::checkpoints(store.clone(), every));
+    if let Some(days) = settings.retention.personal_data_days {
+        tokio::spawn(crate::retention::periodically(store.clone(), days));
+    }
+    if let (Some(handle), Some(listen)) = (metrics, &settings.metrics.listen) {
+        serve_metrics(listen, tamga_api::metrics::router(state.clone(), handle)).await?;
+    }
     let web = tamga_web::WebSettings {
         session_hours: settings.web.session_hours.max(1),
         secure_cookies: settings.web.secure_cookies,
@@ -85,6 +96,21 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     );
     tamga_api::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Serves `/metrics` on a listener of its own until the process ends.
+async fn serve_metrics(listen: &str, app: axum::Router) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen for metrics on {listen}"))?;
+    let address = listener.local_addr()?;
+    println!("tamga metrics on http://{address}/metrics");
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
     Ok(())
 }
 

@@ -32,6 +32,32 @@ pub struct Settings {
     pub web: WebSection,
     pub attachments: AttachmentSettings,
     pub control: ControlSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
+    #[serde(default)]
+    pub retention: RetentionSettings,
+}
+
+/// Prometheus metrics.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsSettings {
+    /// Address of the listener serving `/metrics` and nothing else, e.g. `127.0.0.1:9464`;
+    /// no metrics are served when not set. Never the API's address: the figures (accepted
+    /// declarations by channel and post) are for operators, not for traders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+}
+
+/// Personal data retention.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSettings {
+    /// Days after its last status change until a closed (released, rejected, invalidated)
+    /// declaration's personal data are masked; off when not set. `tamga serve` applies it
+    /// every hour, `tamga retention apply` at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_data_days: Option<u32>,
 }
 
 /// Attachments of findings and seizures, kept as files named by their SHA-256.
@@ -116,6 +142,8 @@ impl Default for Settings {
                 audit_due_days: tamga_control::task::TaskSettings::default().audit_due_days,
             },
             audit_checkpoint_seconds: 600,
+            metrics: MetricsSettings::default(),
+            retention: RetentionSettings::default(),
         }
     }
 }
@@ -133,6 +161,8 @@ pub struct Overrides {
     pub attachments: Option<AttachmentsOverride>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub control: Option<ControlOverride>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsSettings>,
 }
 
 /// `tamga serve --attachments-dir`.
@@ -268,6 +298,27 @@ mod tests {
                 Settings::load(None, &flags).map_err(|e| *e)?.listen,
                 "127.0.0.1:9002"
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own test harness returns its error type
+    fn metrics_and_retention_are_off_unless_set() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(defaults.metrics.listen, None);
+            assert_eq!(defaults.retention.personal_data_days, None);
+            jail.create_file(
+                "tamga.toml",
+                "[metrics]\nlisten = \"127.0.0.1:9464\"\n[retention]\npersonal_data_days = 3650\n",
+            )?;
+            let file = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(file.metrics.listen.as_deref(), Some("127.0.0.1:9464"));
+            assert_eq!(file.retention.personal_data_days, Some(3650));
+            jail.set_env("TAMGA_RETENTION__PERSONAL_DATA_DAYS", "30");
+            let env = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(env.retention.personal_data_days, Some(30));
             Ok(())
         });
     }

@@ -1,4 +1,7 @@
 //! Logging: `tracing` with an env filter (RUST_LOG wins over the settings) and a JSON switch.
+//! Colours only on a terminal: a log file or a journal gets plain text, not ANSI escapes.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -10,6 +13,7 @@ pub fn init(settings: &LogSettings) {
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     // A second initialisation (in tests) keeps the first subscriber.
     let _ = if settings.json {

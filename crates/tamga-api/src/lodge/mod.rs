@@ -229,6 +229,10 @@ impl Lodger {
         Ok(match outcome {
             LodgeOutcome::Accepted(record) => {
                 tracing::info!(mrn = %record.mrn, channel = record.channel.as_deref().unwrap_or("-"), "declaration accepted");
+                crate::metrics::accepted(
+                    record.channel.as_deref(),
+                    record.declaration.customs_office.as_str(),
+                );
                 Verdict::Accepted(record)
             }
             LodgeOutcome::Resubmitted(mut record) => {

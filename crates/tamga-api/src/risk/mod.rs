@@ -45,6 +45,8 @@ pub struct Risk {
     /// the party registry's AEO holders.
     /// `None` until the first load.
     pub signature: Option<Vec<(String, String, u32)>>,
+    /// When this engine was built (`None` before the first load).
+    pub built_at: Option<OffsetDateTime>,
     /// The watchlists' screener, reused while the watchlists do not change.
     screener: Option<(Versions, Arc<Screener>, Arc<ListScreen>)>,
     /// The active model, reused while the activation does not change.
@@ -155,6 +157,7 @@ async fn load(
     Ok(Risk {
         engine: Arc::new(engine),
         signature: Some(signature),
+        built_at: Some(OffsetDateTime::now_utc()),
         screener,
         model,
     })

@@ -60,6 +60,7 @@ fn concrete(path: &str, mrn: &str) -> String {
         .replace("{id}", "1")
         .replace("{hold}", "1")
         .replace("{mandate}", "1")
+        .replace("{token_id}", "1")
 }
 
 async fn every_endpoint_refuses_the_laboratory(app: TestApp) {

@@ -550,4 +550,59 @@ impl Store for SqlStore {
     ) -> Result<crate::situation::PostDetail> {
         situation::post(&mut self.read().await?.conn(), office, now).await
     }
+
+    // --- ops: API token issue, listing and revocation; personal data retention.
+
+    async fn issue_token(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        by: &str,
+    ) -> Result<Option<crate::token::TokenInfo>> {
+        let (hash, by) = (token_hash.to_owned(), by.to_owned());
+        self.write(move |c| {
+            Box::pin(async move { crate::ops::tokens::issue_token(c, user_id, &hash, &by).await })
+        })
+        .await
+    }
+
+    async fn tokens_of(&self, user_id: i64) -> Result<Option<Vec<crate::token::TokenInfo>>> {
+        crate::ops::tokens::tokens_of(&mut self.read().await?.conn(), user_id).await
+    }
+
+    async fn revoke_token(
+        &self,
+        user_id: i64,
+        token_id: i64,
+        by: &str,
+    ) -> Result<crate::token::Revocation> {
+        let by = by.to_owned();
+        self.write(move |c| {
+            Box::pin(
+                async move { crate::ops::tokens::revoke_token(c, user_id, token_id, &by).await },
+            )
+        })
+        .await
+    }
+
+    async fn retention_candidates(
+        &self,
+        cutoff: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        crate::ops::retention::candidates(&mut self.read().await?.conn(), cutoff, limit).await
+    }
+
+    async fn mask_personal_data(
+        &self,
+        mrn: &str,
+        cutoff: OffsetDateTime,
+        by: &str,
+    ) -> Result<bool> {
+        let (mrn, by) = (mrn.to_owned(), by.to_owned());
+        self.write(move |c| {
+            Box::pin(async move { crate::ops::retention::mask(c, &mrn, cutoff, &by).await })
+        })
+        .await
+    }
 }

@@ -17,10 +17,12 @@ use crate::conn::Conn;
 use crate::sql_store::{SqlStore, WriteFuture};
 use crate::{Result, StoreError};
 
+pub mod backup;
 mod writer;
 
 pub(crate) use writer::Job;
 use writer::Op;
+pub use writer::{COMMIT_BATCH_SIZE, MAX_BATCH};
 
 /// The database file inside the data directory.
 pub const FILE_NAME: &str = "tamga.db";
@@ -47,8 +49,14 @@ impl SqlStore {
             // a temporary file. (The WAL, which makes commits durable, is unaffected.)
             .pragma("temp_store", "memory")
             .log_statements(tracing::log::LevelFilter::Trace);
+        // Held by the writer's thread as long as the store lives: `tamga restore` refuses to
+        // replace a database somebody holds.
+        let lock = backup::hold(dir).map_err(|e| StoreError::DataDir {
+            path: dir.to_owned(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
         let (tx, rx) = mpsc::channel(4096);
-        writer::start(options.clone(), rx).await?;
+        writer::start(options.clone(), rx, lock).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options.read_only(true))

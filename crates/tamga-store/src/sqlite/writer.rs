@@ -24,7 +24,10 @@ use crate::sql_store::WriteFuture;
 use crate::{Result, StoreError};
 
 /// The most writes one transaction commits together.
-const MAX_BATCH: usize = 512;
+pub const MAX_BATCH: usize = 512;
+
+/// The histogram of writes per SQLite commit.
+pub const COMMIT_BATCH_SIZE: &str = "tamga_sqlite_commit_batch_size";
 
 /// A future borrowing the write connection; it runs on the writer's own thread.
 pub(super) type LocalFuture<'c, T> = Pin<Box<dyn Future<Output = T> + 'c>>;
@@ -100,6 +103,7 @@ pub(crate) struct Done {
 pub(super) async fn start(
     options: SqliteConnectOptions,
     jobs: mpsc::Receiver<Box<dyn Job>>,
+    lock: std::fs::File,
 ) -> Result<()> {
     let (ready, is_ready) = oneshot::channel();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -109,6 +113,8 @@ pub(super) async fn start(
     std::thread::Builder::new()
         .name("tamga-sqlite-writer".into())
         .spawn(move || {
+            // The data directory's lock lasts as long as the writer.
+            let _lock = lock;
             runtime.block_on(async move {
                 match open(&options).await {
                     Ok(conn) => {
@@ -138,6 +144,9 @@ async fn run(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Box<dyn Job>>)
                 Err(_) => break,
             }
         }
+        // The group commit's size: how many writes share one fsync (see `tamga-api`'s
+        // `metrics` for the name's meaning on the dashboard).
+        metrics::histogram!(COMMIT_BATCH_SIZE).record(batch.len() as f64);
         commit_batch(&mut conn, batch).await;
     }
 }

@@ -9,6 +9,7 @@ mod control;
 mod control_steps;
 mod fixtures;
 mod lab;
+mod ops;
 mod parties;
 mod postgres_cluster;
 mod revenue;
@@ -74,6 +75,8 @@ on_both_backends!(
     every_declaration_change_writes_one_entry,
     every_registry_and_targeting_change_writes_one_entry,
     every_control_step_writes_one_entry,
+    tokens_are_issued_listed_and_revoked,
+    closed_declarations_are_masked_once,
 );
 
 use attachments::*;
@@ -83,6 +86,7 @@ use contract::*;
 use control::*;
 use control_steps::*;
 use lab::*;
+use ops::*;
 use parties::*;
 use revenue::*;
 use risk::*;

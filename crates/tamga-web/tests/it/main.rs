@@ -7,3 +7,4 @@ mod i18n;
 mod screens;
 mod sessions;
 mod situation;
+mod tokens;

@@ -6,6 +6,7 @@ mod control;
 mod crash;
 mod ingest;
 mod learning;
+mod ops;
 mod parties;
 mod servers;
 
@@ -19,13 +20,21 @@ pub struct Server {
     pub url: String,
     /// The admin token, when this server created the admin user.
     pub admin_token: Option<String>,
+    /// `http://.../metrics`, when the server serves metrics.
+    pub metrics_url: Option<String>,
 }
 
 impl Server {
     pub fn start(args: &[&str]) -> Server {
+        Server::start_with(args, &[])
+    }
+
+    /// With flags of `serve` itself.
+    pub fn start_with(args: &[&str], serve: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tamga"))
             .args(args)
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(serve)
             .env("TAMGA_LOG__FILTER", "warn")
             .stdout(Stdio::piped())
             .spawn()
@@ -33,6 +42,7 @@ impl Server {
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let mut admin_token = None;
+        let mut metrics_url = None;
         let url = loop {
             let line = lines
                 .next()
@@ -40,6 +50,8 @@ impl Server {
                 .unwrap();
             if line.starts_with("tmg_") {
                 admin_token = Some(line);
+            } else if let Some(rest) = line.strip_prefix("tamga metrics on ") {
+                metrics_url = Some(rest.trim().to_owned());
             } else if let Some(rest) = line.strip_prefix("tamga listening on ") {
                 break rest.split_whitespace().next().unwrap().to_owned();
             }
@@ -48,6 +60,7 @@ impl Server {
             child,
             url,
             admin_token,
+            metrics_url,
         }
     }
 }
