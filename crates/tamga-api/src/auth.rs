@@ -26,6 +26,17 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or(ApiError::Unauthorized(
                 "send an API token as 'Authorization: Bearer <token>'",
             ))?;
+        let presented = value.as_bytes();
+        let keys = [
+            crate::limits::address_key(crate::limits::client_address(parts)),
+            format!("token:{}", token::hash(&String::from_utf8_lossy(presented))),
+        ];
+        state.limiters.before_auth(&keys)?;
+        let failed = |why| {
+            state
+                .limiters
+                .auth_failed(&keys, ApiError::Unauthorized(why))
+        };
         let token = value
             .to_str()
             .ok()
@@ -33,14 +44,12 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim())
             .filter(|t| t.starts_with(token::PREFIX))
-            .ok_or(ApiError::Unauthorized(
-                "the Authorization header must be 'Bearer tmg_...'",
-            ))?;
+            .ok_or_else(|| failed("the Authorization header must be 'Bearer tmg_...'"))?;
         let user = state
             .store
             .user_by_token(&token::hash(token))
             .await?
-            .ok_or(ApiError::Unauthorized("the API token is not valid"))?;
+            .ok_or_else(|| failed("the API token is not valid"))?;
         tracing::Span::current().record("user", user.id);
         Ok(Caller(user))
     }

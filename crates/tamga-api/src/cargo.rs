@@ -51,6 +51,7 @@ pub struct CargoAnswer {
 pub async fn lodge(
     State(state): State<AppState>,
     NotLab(user): NotLab,
+    crate::limits::ClientAddress(address): crate::limits::ClientAddress,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
@@ -60,6 +61,7 @@ pub async fn lodge(
             user.role.as_str()
         )));
     }
+    state.limiters.lodgement(user.id, address)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -211,6 +213,7 @@ fn carrier(user: &User, sender: Option<String>, report: &CargoReport) -> Result<
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Reports with an id below this one (the last id of the previous page).

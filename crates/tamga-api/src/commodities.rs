@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DateParam {
     /// The day whose HS edition applies, YYYY-MM-DD; today when absent.
@@ -28,6 +29,7 @@ pub struct DateParam {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Words that must all appear in the description, or the leading digits of a code.

@@ -59,9 +59,11 @@ pub fn router() -> Router<AppState> {
 pub async fn lodge(
     State(state): State<AppState>,
     Caller(user): Caller,
+    crate::limits::ClientAddress(address): crate::limits::ClientAddress,
     submission: Submission,
 ) -> Result<Response, ApiError> {
     crate::lodge::authorise(&user)?;
+    state.limiters.lodgement(user.id, address)?;
     let lodger = Lodger::new(&state, Mode::Commit);
     let draft = match submission {
         Submission::Json(draft) => draft,

@@ -10,6 +10,7 @@
 //! | `Conflict` | 409, naming the existing MRN where there is one |
 //! | `TooLarge` | 413 |
 //! | `UnsupportedMediaType` | 415 |
+//! | `TooManyRequests` | 429, with `Retry-After` (seconds) |
 //! | `Unavailable` | 503 |
 //! | `Internal` | 500, with an opaque body; the cause is logged |
 
@@ -66,6 +67,8 @@ pub enum ApiError {
     TooLarge(usize),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
     #[error("{0}")]
     Unavailable(String),
     #[error("internal error")]
@@ -136,6 +139,7 @@ impl ApiError {
             ApiError::Conflict { .. } | ApiError::AmountDue { .. } => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -181,6 +185,7 @@ fn self_kind(status: StatusCode) -> &'static str {
         413 => "payload-too-large",
         415 => "unsupported-media-type",
         422 => "validation",
+        429 => "too-many-requests",
         503 => "unavailable",
         _ => "internal",
     }
@@ -192,6 +197,10 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %cause, cause = ?std::error::Error::source(cause.as_ref()), "request failed");
         }
         let unauthorized = matches!(self, ApiError::Unauthorized(_));
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let status = self.status();
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut response = (
@@ -200,6 +209,11 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         if unauthorized {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -122,7 +122,8 @@ fn require_json(req: &Request) -> Result<(), ApiError> {
     )))
 }
 
-/// Parses `bytes` as `T`, mapping every failure to a precise 4xx.
+/// Parses `bytes` as `T`, mapping every failure to a precise 4xx; strings holding control
+/// characters are refused with a 422 naming them (see [`crate::guard`]).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -141,6 +142,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })?;
     de.end()
         .map_err(|e| bad_request(format!("the body is not valid JSON: {e}"), Vec::new()))?;
+    if crate::guard::may_hold_control(bytes) {
+        crate::guard::check_json(bytes)?;
+    }
     Ok(value)
 }
 

@@ -34,20 +34,25 @@ pub mod declarations;
 mod edifact;
 pub mod error;
 pub mod extract;
+pub mod guard;
 mod health;
+pub mod limits;
 pub mod list;
 pub mod lodge;
 pub mod metrics;
 pub mod openapi;
+mod openapi_responses;
 pub mod parties;
 pub mod revenue;
 pub mod risk;
+mod server;
 pub mod tokens;
 pub mod users;
 pub mod views;
 pub mod wco;
 
 pub use control::files::AttachmentSettings;
+pub use server::{serve_with, ServerLimits};
 
 /// Settings of the HTTP edge.
 #[derive(Debug, Clone)]
@@ -58,6 +63,8 @@ pub struct ApiSettings {
     pub attachments: AttachmentSettings,
     /// What the control tasks opened at acceptance are opened with.
     pub control: tamga_control::task::TaskSettings,
+    /// Rate limits on failed authentications and on lodgements.
+    pub limits: limits::RateLimits,
 }
 
 impl Default for ApiSettings {
@@ -66,6 +73,7 @@ impl Default for ApiSettings {
             body_limit: 2 * 1024 * 1024,
             attachments: AttachmentSettings::default(),
             control: tamga_control::task::TaskSettings::default(),
+            limits: limits::RateLimits::default(),
         }
     }
 }
@@ -80,6 +88,8 @@ pub struct AppState {
     pub revenue: revenue::RevenueCell,
     /// The targeting engine in force, replaced when profiles, lists or settings change.
     pub risk: risk::RiskCell,
+    /// The rate limiters, shared by every request.
+    pub limiters: Arc<limits::Limiters>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -96,6 +106,7 @@ impl AppState {
         Self {
             store,
             reference: ReferenceData::embedded(),
+            limiters: Arc::new(limits::Limiters::new(settings.limits)),
             settings,
             revenue: revenue::RevenueCell::default(),
             risk: risk::RiskCell::default(),
@@ -133,6 +144,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(pages)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .route_layer(axum::middleware::from_fn(guard::check_params))
         .with_state(state)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -153,13 +165,12 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id, user = tracing::field::Empty)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then drains open requests.
+/// Serves `app` on `listener` with the default [`ServerLimits`] until `shutdown` completes,
+/// then drains open requests.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, app, ServerLimits::default(), shutdown).await
 }

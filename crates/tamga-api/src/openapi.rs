@@ -5,6 +5,7 @@ use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::openapi_responses::SharedResponses;
 use crate::AppState;
 
 #[derive(Debug, OpenApi)]
@@ -101,7 +102,7 @@ use crate::AppState;
         crate::health::healthz,
         crate::health::readyz,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &SharedResponses)
 )]
 pub struct ApiDoc;
 

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use rust_decimal::Decimal;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 
@@ -66,12 +67,12 @@ pub(crate) enum Node {
     Or(Vec<Node>),
     Not(Box<Node>),
     Flag(Field, bool),
-    Number(Field, CmpOp, f64),
+    Number(Field, CmpOp, Decimal),
     Text(Field, bool, Box<str>),
     Texts(Field, bool, CodeSet),
     Prefixes(Field, bool, Arc<PrefixSet>),
-    Numbers(Field, bool, Vec<f64>),
-    Range(Field, bool, f64, f64),
+    Numbers(Field, bool, Vec<Decimal>),
+    Range(Field, bool, Decimal, Decimal),
 }
 
 /// The lists as the compiler sees them: sets shared by every profile that names them.
@@ -193,7 +194,7 @@ impl Node {
             Node::Not(inner) => !inner.eval(view),
             Node::Flag(field, want) => view.flag(*field) == *want,
             // `!=` is the negation of `==`, so a missing value is "not equal".
-            Node::Number(field, CmpOp::Ne, n) => !view.number(*field).is_some_and(|v| v == *n),
+            Node::Number(field, CmpOp::Ne, n) => view.number(*field).is_none_or(|v| v != *n),
             Node::Number(field, op, n) => view.number(*field).is_some_and(|v| compare(v, *op, *n)),
             Node::Text(field, negated, t) => {
                 view.texts(*field).any(|v| v.eq_ignore_ascii_case(t)) != *negated
@@ -222,7 +223,7 @@ fn contains(set: &HashSet<Box<str>>, value: &str) -> bool {
     }
 }
 
-fn compare(value: f64, op: CmpOp, against: f64) -> bool {
+fn compare(value: Decimal, op: CmpOp, against: Decimal) -> bool {
     match op {
         CmpOp::Eq => value == against,
         CmpOp::Ne => value != against,

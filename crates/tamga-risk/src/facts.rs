@@ -1,6 +1,7 @@
 //! The values of every [`Field`] for one declaration, gathered once before profiles run.
 
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::Decimal;
 use tamga_core::Declaration;
 
 use crate::fields::Field;
@@ -64,8 +65,8 @@ pub(crate) struct DeclarationFacts<'a> {
     pub parties: Vec<&'a str>,
     pub transport_mode: Option<&'a str>,
     pub containers: Vec<&'a str>,
-    pub invoice_amount: Option<f64>,
-    pub items: f64,
+    pub invoice_amount: Option<Decimal>,
+    pub items: usize,
     pub aeo: bool,
     pub watchlist_hit: bool,
     pub watchlist_score: f64,
@@ -78,8 +79,8 @@ pub(crate) struct ItemView<'a> {
     pub origin: Option<&'a str>,
     pub procedure: &'a str,
     pub preference: bool,
-    pub net_mass: Option<f64>,
-    pub gross_mass: Option<f64>,
+    pub net_mass: Option<Decimal>,
+    pub gross_mass: Option<Decimal>,
     pub value: Option<f64>,
     pub unit_value: Option<f64>,
     pub unit_value_ratio: Option<f64>,
@@ -107,8 +108,8 @@ impl<'a> DeclarationFacts<'a> {
             parties,
             transport_mode: d.border_transport.as_ref().map(|t| t.mode.as_str()),
             containers: d.containers.iter().map(|c| c.as_str()).collect(),
-            invoice_amount: d.invoice.as_ref().and_then(|i| i.amount.to_f64()),
-            items: d.items.len() as f64,
+            invoice_amount: d.invoice.as_ref().map(|i| i.amount),
+            items: d.items.len(),
             aeo: false,
             watchlist_hit: false,
             watchlist_score: 0.0,
@@ -132,12 +133,12 @@ impl<'a> DeclarationFacts<'a> {
         }
     }
 
-    pub(crate) fn number(&self, field: Field) -> Option<f64> {
+    pub(crate) fn number(&self, field: Field) -> Option<Decimal> {
         match field {
-            Field::Containers => Some(self.containers.len() as f64),
-            Field::Items => Some(self.items),
+            Field::Containers => Some(self.containers.len().into()),
+            Field::Items => Some(self.items.into()),
             Field::InvoiceAmount => self.invoice_amount,
-            Field::WatchlistScore => Some(self.watchlist_score),
+            Field::WatchlistScore => decimal(Some(self.watchlist_score)),
             _ => None,
         }
     }
@@ -153,8 +154,8 @@ impl<'a> DeclarationFacts<'a> {
 
 impl<'a> ItemView<'a> {
     pub(crate) fn new(item: &'a tamga_core::model::GoodsItem, facts: ItemFacts) -> Self {
-        let net_mass = item.net_mass.to_f64();
-        let unit_value = match (facts.value, net_mass) {
+        let net_mass = Some(item.net_mass);
+        let unit_value = match (facts.value, item.net_mass.to_f64()) {
             (Some(v), Some(m)) if m > 0.0 => Some(v / m),
             _ => None,
         };
@@ -164,7 +165,7 @@ impl<'a> ItemView<'a> {
             procedure: item.procedure.as_str(),
             preference: item.preference.is_some(),
             net_mass,
-            gross_mass: item.gross_mass.to_f64(),
+            gross_mass: Some(item.gross_mass),
             value: facts.value,
             unit_value,
             unit_value_ratio: facts.unit_value_ratio,
@@ -181,17 +182,23 @@ impl<'a> ItemView<'a> {
         }
     }
 
-    pub(crate) fn number(&self, field: Field) -> Option<f64> {
+    pub(crate) fn number(&self, field: Field) -> Option<Decimal> {
         match field {
             Field::NetMass => self.net_mass,
             Field::GrossMass => self.gross_mass,
-            Field::Value => self.value,
-            Field::UnitValue => self.unit_value,
-            Field::UnitValueRatio => self.unit_value_ratio,
-            Field::ModelScore => self.model_score,
+            Field::Value => decimal(self.value),
+            Field::UnitValue => decimal(self.unit_value),
+            Field::UnitValueRatio => decimal(self.unit_value_ratio),
+            Field::ModelScore => decimal(self.model_score),
             _ => None,
         }
     }
+}
+
+/// A computed value (a ratio, a score) as the decimal it prints as, so that a condition's
+/// exact literal compares with what an explanation shows.
+fn decimal(value: Option<f64>) -> Option<Decimal> {
+    value.and_then(Decimal::from_f64)
 }
 
 /// Both levels together, as a condition sees them.
@@ -210,7 +217,7 @@ impl View<'_, '_> {
         }
     }
 
-    pub(crate) fn number(&self, field: Field) -> Option<f64> {
+    pub(crate) fn number(&self, field: Field) -> Option<Decimal> {
         if field.per_item() {
             self.item.number(field)
         } else {
@@ -232,6 +239,7 @@ impl View<'_, '_> {
             FieldType::Flag => self.flag(field).into(),
             FieldType::Number => self
                 .number(field)
+                .and_then(|n| n.to_f64())
                 .map_or(serde_json::Value::Null, Into::into),
             _ if field.multi_valued() => self.texts(field).to_vec().into(),
             _ => self

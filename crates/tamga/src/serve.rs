@@ -94,7 +94,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
         "tamga listening on http://{address} ({} database)",
         store.backend()
     );
-    tamga_api::serve(listener, app, shutdown_signal()).await?;
+    tamga_api::serve_with(listener, app, settings.limits.server(), shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -134,6 +134,7 @@ pub fn api_settings(settings: &Settings) -> anyhow::Result<tamga_api::ApiSetting
         control: tamga_control::task::TaskSettings {
             audit_due_days: days,
         },
+        limits: settings.limits.rates(),
     })
 }
 

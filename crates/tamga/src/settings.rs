@@ -36,6 +36,65 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
+    #[serde(default)]
+    pub limits: LimitsSection,
+}
+
+/// Limits against abuse: rate limits (0 turns one off), server timeouts, connections.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsSection {
+    /// Failed authentications per minute, per client address and per presented token.
+    pub auth_failures_per_minute: u32,
+    /// Failed authentications allowed at once before that rate applies.
+    pub auth_failure_burst: u32,
+    /// Lodgements per second, per user and per client address.
+    pub lodgements_per_second: u32,
+    /// Lodgements allowed at once before that rate applies.
+    pub lodgement_burst: u32,
+    /// Seconds from a request's first byte until its headers must be complete.
+    pub header_read_timeout_seconds: u64,
+    /// Seconds a keep-alive connection may wait idle for its next request.
+    pub idle_timeout_seconds: u64,
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
+}
+
+impl Default for LimitsSection {
+    fn default() -> Self {
+        let rates = tamga_api::limits::RateLimits::default();
+        let server = tamga_api::ServerLimits::default();
+        Self {
+            auth_failures_per_minute: rates.auth_failures_per_minute,
+            auth_failure_burst: rates.auth_failure_burst,
+            lodgements_per_second: rates.lodgements_per_second,
+            lodgement_burst: rates.lodgement_burst,
+            header_read_timeout_seconds: server.header_read_timeout.as_secs(),
+            idle_timeout_seconds: server.idle_timeout.as_secs(),
+            max_connections: server.max_connections,
+        }
+    }
+}
+
+impl LimitsSection {
+    pub fn rates(&self) -> tamga_api::limits::RateLimits {
+        tamga_api::limits::RateLimits {
+            auth_failures_per_minute: self.auth_failures_per_minute,
+            auth_failure_burst: self.auth_failure_burst,
+            lodgements_per_second: self.lodgements_per_second,
+            lodgement_burst: self.lodgement_burst,
+        }
+    }
+
+    pub fn server(&self) -> tamga_api::ServerLimits {
+        tamga_api::ServerLimits {
+            header_read_timeout: std::time::Duration::from_secs(
+                self.header_read_timeout_seconds.max(1),
+            ),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_seconds.max(1)),
+            max_connections: self.max_connections.max(1),
+        }
+    }
 }
 
 /// Prometheus metrics.
@@ -144,6 +203,7 @@ impl Default for Settings {
             audit_checkpoint_seconds: 600,
             metrics: MetricsSettings::default(),
             retention: RetentionSettings::default(),
+            limits: LimitsSection::default(),
         }
     }
 }

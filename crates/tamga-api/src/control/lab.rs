@@ -158,6 +158,7 @@ pub async fn request(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// The laboratory, e.g. RCL-TASHKENT.
     pub lab: Option<String>,

@@ -28,6 +28,7 @@ pub struct OfficerList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OfficersQuery {
     /// UN/LOCODE of the office.
     pub office: Option<String>,

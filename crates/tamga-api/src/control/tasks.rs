@@ -71,6 +71,7 @@ pub async fn worklist(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OfficeQuery {
     /// UN/LOCODE of the office; a supervisor may ask only for their own.
     pub office: Option<String>,

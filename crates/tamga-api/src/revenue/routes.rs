@@ -201,6 +201,7 @@ pub async fn calculate(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureParams {
     /// The day, YYYY-MM-DD; today when absent.

@@ -178,6 +178,7 @@ pub async fn record_inspection(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Window {
     /// Start (RFC 3339), included; default 30 days before `to`.

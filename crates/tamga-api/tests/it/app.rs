@@ -95,6 +95,8 @@ impl TestApp {
     /// The same app with changed settings.
     pub fn reconfigured(mut self, change: impl FnOnce(&mut tamga_api::ApiSettings)) -> TestApp {
         change(&mut self.state.settings);
+        self.state.limiters =
+            std::sync::Arc::new(tamga_api::limits::Limiters::new(self.state.settings.limits));
         self.router = tamga_api::router(self.state.clone());
         self
     }

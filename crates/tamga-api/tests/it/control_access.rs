@@ -188,7 +188,16 @@ async fn bad_input_is_refused_precisely(app: TestApp) {
             .status,
         StatusCode::PAYLOAD_TOO_LARGE
     );
-    let bad = json!({"findings": [{"item": 9, "type": "as_declared"}, {"item": 1, "type": "misclassification", "commodity_code": "8471300000"}], "notes": "ok\u{0000}"});
+    // A control character is refused at the edge, alone; the findings are then checked together.
+    let nul = json!({"findings": [], "notes": "ok\u{0000}"});
+    let answer = app
+        .post(&format!("/api/v1/tasks/{id}/complete"), &p.examiner, &nul)
+        .await;
+    assert_eq!(
+        answer.field_errors(),
+        [("/notes".to_owned(), "control_character".to_owned())]
+    );
+    let bad = json!({"findings": [{"item": 9, "type": "as_declared"}, {"item": 1, "type": "misclassification", "commodity_code": "8471300000"}], "notes": "ok"});
     let answer = app
         .post(&format!("/api/v1/tasks/{id}/complete"), &p.examiner, &bad)
         .await;
@@ -199,7 +208,7 @@ async fn bad_input_is_refused_precisely(app: TestApp) {
         answer.body
     );
     let pointers: Vec<String> = answer.field_errors().into_iter().map(|(p, _)| p).collect();
-    for pointer in ["/findings/0/item", "/findings/1/commodity_code", "/notes"] {
+    for pointer in ["/findings/0/item", "/findings/1/commodity_code"] {
         assert!(
             pointers.iter().any(|p| p == pointer),
             "{pointer} in {pointers:?}"
@@ -306,7 +315,21 @@ async fn bad_input_is_refused_precisely(app: TestApp) {
         .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    let officer = json!({"office": "nowhere", "section": "a\u{0000}", "group": "boss"});
+    // A control character is refused at the edge, alone; other mistakes are named together.
+    let officer = json!({"office": "UZTAS", "section": "a\u{0000}", "group": "examiners"});
+    let answer = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/control/officers/{exa}"),
+            Some(&p.admin),
+            Some(officer.to_string().into_bytes()),
+        )
+        .await;
+    assert_eq!(
+        answer.field_errors(),
+        [("/section".to_owned(), "control_character".to_owned())]
+    );
+    let officer = json!({"office": "nowhere", "section": " ", "group": "boss"});
     let answer = app
         .send(
             Method::PUT,

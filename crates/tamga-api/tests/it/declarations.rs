@@ -344,9 +344,13 @@ async fn a_used_lrn_names_the_mrn_only_to_who_may_see_it() {
 #[tokio::test]
 async fn paths_and_reasons_are_checked() {
     let app = TestApp::sqlite().await;
+    let nul = app.get("/api/v1/declarations/%00", &app.officer).await;
+    assert_eq!(
+        nul.field_errors(),
+        [("/path/mrn".to_owned(), "control_character".to_owned())]
+    );
     for path in [
         "/api/v1/declarations/nonsense",
-        "/api/v1/declarations/%00",
         "/api/v1/declarations/26UZTAS000000001R9",
     ] {
         let answer = app.get(path, &app.officer).await;

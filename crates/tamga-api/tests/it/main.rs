@@ -12,6 +12,7 @@ mod declarations;
 mod edifact;
 mod lab;
 mod lab_access;
+mod limits;
 mod lodge;
 mod mandates;
 mod metrics;

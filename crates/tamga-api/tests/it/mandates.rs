@@ -157,7 +157,13 @@ async fn mandates_are_granted_read_and_revoked(app: TestApp) {
         .post("/api/v1/parties/UZ404/mandates", &root, &body)
         .await;
     assert_eq!(unknown_party.status, StatusCode::NOT_FOUND);
-    let bad = json!({"representative": "uz\u{0}", "representation": "both", "valid_from": "01.01.2026", "valid_until": "soon"});
+    let nul = json!({"representative": "uz\u{0}", "representation": "direct"});
+    let refused = app.post(MANDATES, &root, &nul).await;
+    assert_eq!(
+        refused.field_errors(),
+        [("/representative".into(), "control_character".into())]
+    );
+    let bad = json!({"representative": " ", "representation": "both", "valid_from": "01.01.2026", "valid_until": "soon"});
     let refused = app.post(MANDATES, &root, &bad).await;
     let pointers: Vec<String> = refused.field_errors().into_iter().map(|(p, _)| p).collect();
     assert_eq!(

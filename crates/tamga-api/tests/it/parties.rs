@@ -62,7 +62,13 @@ async fn admins_manage_the_registry(app: TestApp) {
         let refused = app.post("/api/v1/parties", token, &body).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
     }
-    let bad = json!({"id": "uz-1", "name": "Nul\u{0}Name", "country": "XX", "address": " ", "aeo": "yes"});
+    let nul = json!({"id": "UZ1", "name": "Nul\u{0}Name", "country": "UZ"});
+    let refused = app.post("/api/v1/parties", &root, &nul).await;
+    assert_eq!(
+        refused.field_errors(),
+        [("/name".to_owned(), "control_character".to_owned())]
+    );
+    let bad = json!({"id": "uz-1", "name": " ", "country": "XX", "address": " ", "aeo": "yes"});
     let refused = app.post("/api/v1/parties", &root, &bad).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let pointers: Vec<String> = refused.field_errors().into_iter().map(|(p, _)| p).collect();

@@ -7,6 +7,9 @@
 
 use std::collections::BTreeSet;
 
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+
 use tamga_risk::fields::Field;
 use tamga_risk::lang::{CmpOp, Condition, HsLevel, Literal, Set};
 use tamga_risk::profile::Scope;
@@ -49,6 +52,15 @@ fn compare(field: Field, op: CmpOp, value: Literal) -> Condition {
 }
 
 /// Two significant digits, so thresholds read like an analyst's.
+/// A bench threshold as the exact decimal a profile would hold.
+fn decimal(x: f64) -> Decimal {
+    Decimal::from_f64(x).unwrap_or_default()
+}
+
+fn number(x: f64) -> Literal {
+    Literal::Number(decimal(x))
+}
+
 fn nice(x: f64) -> f64 {
     if x < 10.0 {
         return x.round().max(1.0);
@@ -203,16 +215,16 @@ impl<'a> Draw<'a> {
         match self.rng.below(10) {
             0..=5 => {
                 let n = self.quantile(field, 0.6, 0.99);
-                compare(field, CmpOp::Gt, Literal::Number(n))
+                compare(field, CmpOp::Gt, number(n))
             }
             6..=8 => {
                 let n = self.quantile(field, 0.01, 0.3);
-                compare(field, CmpOp::Lt, Literal::Number(n))
+                compare(field, CmpOp::Lt, number(n))
             }
             _ => {
                 let low = self.quantile(field, 0.1, 0.5);
                 let high = self.quantile(field, 0.6, 0.95).max(low);
-                within(field, Set::Range(low, high))
+                within(field, Set::Range(decimal(low), decimal(high)))
             }
         }
     }
@@ -224,11 +236,11 @@ impl<'a> Draw<'a> {
             (CmpOp::Gt, [1.5, 2.0, 2.5, 3.0, 4.0, 5.0])
         };
         let value = self.rng.one(&values);
-        compare(Field::UnitValueRatio, op, Literal::Number(value))
+        compare(Field::UnitValueRatio, op, number(value))
     }
 
     fn declaration_level(&mut self) -> Condition {
-        let number = |n: usize| Literal::Number(n as f64);
+        let number = |n: usize| Literal::Number(n.into());
         match self.rng.below(10) {
             0 | 1 => compare(Field::Items, CmpOp::Ge, number(2 + self.rng.below(3))),
             2 => {
@@ -260,7 +272,7 @@ impl<'a> Draw<'a> {
             4 => Condition::Flag(Field::WatchlistHit),
             _ => {
                 let score = self.rng.one(&[0.8, 0.85, 0.9]);
-                compare(Field::WatchlistScore, CmpOp::Ge, Literal::Number(score))
+                compare(Field::WatchlistScore, CmpOp::Ge, number(score))
             }
         }
     }

@@ -14,14 +14,13 @@ use crate::explain::{Decision, Explanation, PartyHit, Thresholds};
 use crate::facts::{DeclarationFacts, ItemView};
 
 fn goods_view(goods: &CargoGoods) -> ItemView<'_> {
-    use rust_decimal::prelude::ToPrimitive;
     ItemView {
         hs: goods.commodity_code.as_deref().unwrap_or(""),
         origin: None,
         procedure: "",
         preference: false,
         net_mass: None,
-        gross_mass: goods.gross_mass.and_then(|m| m.to_f64()),
+        gross_mass: goods.gross_mass,
         value: None,
         unit_value: None,
         unit_value_ratio: None,
@@ -51,7 +50,7 @@ impl Engine {
             transport_mode: conveyance.and_then(|c| c.mode.as_deref()),
             containers: consignment.containers.iter().map(String::as_str).collect(),
             invoice_amount: None,
-            items: consignment.goods.len() as f64,
+            items: consignment.goods.len(),
             aeo: false,
             watchlist_hit: false,
             watchlist_score: 0.0,

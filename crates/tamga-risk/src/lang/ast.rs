@@ -55,7 +55,8 @@ impl CmpOp {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
     Text(String),
-    Number(f64),
+    /// An exact decimal, as written.
+    Number(rust_decimal::Decimal),
     Bool(bool),
 }
 
@@ -102,7 +103,7 @@ pub enum Set {
     /// `chapter(93, 94)`, `heading(8703)`, ...: commodity-code prefixes.
     Hs(HsLevel, Vec<String>),
     /// `range(low, high)`, both ends included.
-    Range(f64, f64),
+    Range(rust_decimal::Decimal, rust_decimal::Decimal),
 }
 
 impl Condition {
@@ -223,7 +224,7 @@ impl fmt::Display for Literal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Literal::Text(s) => write_quoted(f, s),
-            Literal::Number(n) => write!(f, "{n}"),
+            Literal::Number(n) => write!(f, "{}", n.normalize()),
             Literal::Bool(b) => write!(f, "{b}"),
         }
     }
@@ -262,7 +263,9 @@ impl fmt::Display for Set {
                 f.write_str(")")
             }
             Set::Hs(level, codes) => write!(f, "{}({})", level.function(), codes.join(", ")),
-            Set::Range(low, high) => write!(f, "range({low}, {high})"),
+            Set::Range(low, high) => {
+                write!(f, "range({}, {})", low.normalize(), high.normalize())
+            }
         }
     }
 }

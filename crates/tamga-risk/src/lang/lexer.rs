@@ -7,8 +7,9 @@ use crate::lang::ast::CmpOp;
 pub(crate) enum Tok {
     Ident(String),
     Text(String),
-    /// A number with its written digits, which commodity-code prefixes keep (`chapter(01)`).
-    Number(String, f64),
+    /// A number with its written digits, which commodity-code prefixes keep (`chapter(01)`),
+    /// and its exact decimal value.
+    Number(String, rust_decimal::Decimal),
     Op(CmpOp),
     LParen,
     RParen,
@@ -149,9 +150,13 @@ impl Lexer<'_> {
             let found = self.found_here();
             return Err(self.error("a number after `-`", found));
         }
-        match raw.parse::<f64>() {
-            Ok(value) if value.is_finite() => Ok(Tok::Number(raw, value)),
-            _ => Err(self.error("a finite number", format!("`{raw}`"))),
+        // Exact: `0.1` is one tenth, not the nearest binary fraction.
+        match rust_decimal::Decimal::from_str_exact(&raw) {
+            Ok(value) => Ok(Tok::Number(raw, value)),
+            Err(_) => Err(self.error(
+                "a number of at most 28 digits after the point and 29 in all",
+                format!("`{raw}`"),
+            )),
         }
     }
 

@@ -269,7 +269,7 @@ impl Parser {
         Ok(Set::Range(low, high))
     }
 
-    fn number(&mut self) -> Result<f64, ParseError> {
+    fn number(&mut self) -> Result<rust_decimal::Decimal, ParseError> {
         match self.next().tok {
             Tok::Number(_, n) => Ok(n),
             _ => Err(Self::error_at(self.previous(), "a number")),

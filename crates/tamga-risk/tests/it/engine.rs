@@ -448,3 +448,34 @@ fn the_profile_index_never_hides_a_profile_that_fires() {
         assert_eq!(decided, brute, "{origin} {dispatch} {hs}");
     }
 }
+
+#[test]
+fn numbers_in_conditions_are_exact_decimals() {
+    let mut s = quiet();
+    s.aeo_register = "none".into();
+    // As floats, 0.30000000000000001 is 0.3, and 999999999999.000001 is 999999999999.
+    let d = declaration(|v| {
+        v["items"][1]["net_mass"] = json!("0.3");
+        v["invoice"]["amount"] = json!("999999999999.000001");
+    });
+    let fires = |condition: &str| {
+        let engine = engine(
+            vec![profile("p", condition, Effect::Force(Channel::Red))],
+            s.clone(),
+        );
+        engine
+            .assess(subject(&d, &[]), TODAY, &Capacity::default())
+            .channel
+            == Channel::Red
+    };
+    assert!(fires("net_mass < 0.30000000000000001"));
+    assert!(fires("net_mass in [0.30]"));
+    assert!(fires("invoice_amount > 999999999999"));
+    assert!(!fires("invoice_amount == 999999999999.000002"));
+    assert!(fires(
+        "invoice_amount in range(999999999998.5, 999999999999.000001)"
+    ));
+    assert!(!fires(
+        "invoice_amount in range(999999999998.5, 999999999999)"
+    ));
+}

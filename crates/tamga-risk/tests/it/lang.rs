@@ -1,6 +1,7 @@
 //! The profile language: round trips, the canonical form and precise errors.
 
 use proptest::prelude::*;
+use rust_decimal::Decimal;
 use tamga_risk::fields::{Field, FieldType};
 use tamga_risk::lang::{self, CmpOp, Condition, HsLevel, Literal, Set};
 
@@ -16,8 +17,11 @@ fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 \"\\\\\n\tЎў-]{0,8}"
 }
 
-fn number() -> impl Strategy<Value = f64> {
-    prop_oneof![(-1e9f64..1e9), (0u32..100_000).prop_map(f64::from)]
+fn number() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        (-10i64.pow(15)..10i64.pow(15), 0u32..7).prop_map(|(m, scale)| Decimal::new(m, scale)),
+        (0u32..100_000).prop_map(Decimal::from)
+    ]
 }
 
 fn hs_set() -> impl Strategy<Value = Set> {
