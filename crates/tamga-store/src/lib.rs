@@ -23,6 +23,7 @@ pub mod audit;
 pub mod cargo;
 mod conn;
 pub mod control;
+pub mod federation;
 pub mod lab;
 mod ops;
 pub mod parties;
@@ -476,6 +477,59 @@ pub trait Store: Send + Sync + 'static {
         office: &str,
         now: time::OffsetDateTime,
     ) -> Result<situation::PostDetail>;
+
+    // --- federation: signed messages between the nodes of neighbouring administrations.
+
+    /// The federation's Ed25519 key seed (made at first use, audited); `true` when made now.
+    async fn federation_signing_key(&self) -> Result<(Vec<u8>, bool)>;
+
+    /// Queues a message for a peer, audited as `federation.send` by `by`.
+    async fn federation_enqueue(&self, message: federation::Outgoing, by: &str) -> Result<()>;
+
+    /// Messages due at `now_ms` (Unix milliseconds), each the first unsettled one of its
+    /// conversation with its recipient.
+    async fn federation_due(&self, now_ms: i64, limit: u32) -> Result<Vec<federation::Queued>>;
+
+    /// Records a delivery attempt's outcome; `false` when the message was settled already.
+    async fn federation_settle(&self, id: &str, delivery: federation::Delivery) -> Result<bool>;
+
+    /// Stores an admitted message once (a replay is recorded as a refusal).
+    async fn federation_receive(
+        &self,
+        message: federation::Incoming,
+    ) -> Result<federation::Receipt>;
+
+    /// Records a refusal the inbox gave.
+    async fn federation_refuse(&self, refusal: federation::Refusal) -> Result<()>;
+
+    /// The latest refusals, newest first.
+    async fn federation_refusals(&self, limit: u32) -> Result<Vec<federation::Refusal>>;
+
+    /// The outbox, newest first.
+    async fn federation_outbox(&self, limit: u32) -> Result<Vec<federation::OutboxEntry>>;
+
+    /// Messages received (of one type, or all), in the order received.
+    async fn federation_inbox(
+        &self,
+        kind: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<federation::Received>>;
+
+    /// The envelope of a received message as it arrived.
+    async fn federation_envelope(&self, sender: &str, id: &str) -> Result<Option<String>>;
+
+    /// Alerts received, newest first, with the feedback given on each.
+    async fn federation_alerts_received(&self) -> Result<Vec<federation::ReceivedAlert>>;
+
+    /// Alerts sent, newest first, with the feedback received on each.
+    async fn federation_alerts_sent(&self) -> Result<Vec<federation::SentAlert>>;
+
+    /// Queues feedback on a received alert (recipient: its sender; conversation: its id), once.
+    async fn federation_feedback(
+        &self,
+        message: federation::Outgoing,
+        by: &str,
+    ) -> Result<federation::FeedbackOutcome>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -14,6 +14,7 @@ pub(crate) mod control;
 pub(crate) mod decisions;
 pub(crate) mod declarations;
 pub(crate) mod documents;
+pub(crate) mod federation;
 pub(crate) mod lab;
 pub(crate) mod parties;
 pub(crate) mod reference_data;

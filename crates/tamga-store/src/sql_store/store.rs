@@ -11,13 +11,14 @@ use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
 use crate::control::{TaskEvent, TaskOutcome, TaskStep};
+use crate::federation as fed;
 use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::revenue;
 use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
 use crate::ops::{audit, secrets};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
-use crate::ops::{situation, web};
+use crate::ops::{federation, situation, web};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
@@ -548,5 +549,85 @@ impl Store for SqlStore {
         now: time::OffsetDateTime,
     ) -> Result<crate::situation::PostDetail> {
         situation::post(&mut self.read().await?.conn(), office, now).await
+    }
+
+    // --- federation: signed messages between the nodes of neighbouring administrations.
+
+    async fn federation_signing_key(&self) -> Result<(Vec<u8>, bool)> {
+        if let Some(seed) = federation::existing_key(&mut self.read().await?.conn()).await? {
+            return Ok((seed, false));
+        }
+        self.write(|c| Box::pin(federation::signing_key(c))).await
+    }
+
+    async fn federation_enqueue(&self, message: fed::Outgoing, by: &str) -> Result<()> {
+        let by = by.to_owned();
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| {
+            Box::pin(async move { federation::enqueue(c, &message, &by, now).await })
+        })
+        .await
+    }
+
+    async fn federation_due(&self, now_ms: i64, limit: u32) -> Result<Vec<fed::Queued>> {
+        federation::due(&mut self.read().await?.conn(), now_ms, limit).await
+    }
+
+    async fn federation_settle(&self, id: &str, delivery: fed::Delivery) -> Result<bool> {
+        let id = id.to_owned();
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| {
+            Box::pin(async move { federation::settle(c, &id, &delivery, now).await })
+        })
+        .await
+    }
+
+    async fn federation_receive(&self, message: fed::Incoming) -> Result<fed::Receipt> {
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| Box::pin(async move { federation::receive(c, &message, now).await }))
+            .await
+    }
+
+    async fn federation_refuse(&self, refusal: fed::Refusal) -> Result<()> {
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| Box::pin(async move { federation::refuse(c, &refusal, now).await }))
+            .await
+    }
+
+    async fn federation_refusals(&self, limit: u32) -> Result<Vec<fed::Refusal>> {
+        federation::refusals(&mut self.read().await?.conn(), limit).await
+    }
+
+    async fn federation_outbox(&self, limit: u32) -> Result<Vec<fed::OutboxEntry>> {
+        federation::outbox(&mut self.read().await?.conn(), limit).await
+    }
+
+    async fn federation_inbox(&self, kind: Option<&str>, limit: u32) -> Result<Vec<fed::Received>> {
+        federation::inbox(&mut self.read().await?.conn(), kind, limit).await
+    }
+
+    async fn federation_envelope(&self, sender: &str, id: &str) -> Result<Option<String>> {
+        federation::envelope(&mut self.read().await?.conn(), sender, id).await
+    }
+
+    async fn federation_alerts_received(&self) -> Result<Vec<fed::ReceivedAlert>> {
+        federation::alerts_received(&mut self.read().await?.conn()).await
+    }
+
+    async fn federation_alerts_sent(&self) -> Result<Vec<fed::SentAlert>> {
+        federation::alerts_sent(&mut self.read().await?.conn()).await
+    }
+
+    async fn federation_feedback(
+        &self,
+        message: fed::Outgoing,
+        by: &str,
+    ) -> Result<fed::FeedbackOutcome> {
+        let by = by.to_owned();
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| {
+            Box::pin(async move { federation::feedback(c, &message, &by, now).await })
+        })
+        .await
     }
 }

@@ -7,6 +7,7 @@ mod cargo;
 mod contract;
 mod control;
 mod control_steps;
+mod federation;
 mod fixtures;
 mod lab;
 mod parties;
@@ -87,3 +88,12 @@ use parties::*;
 use revenue::*;
 use risk::*;
 use seizures::*;
+
+// --- federation
+on_both_backends!(
+    the_outbox_sends_each_conversation_in_order,
+    the_inbox_accepts_once_and_records_replays,
+    feedback_is_given_once_on_a_received_alert,
+    the_signing_key_is_made_once,
+);
+use federation::*;
