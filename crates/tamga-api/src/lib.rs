@@ -34,6 +34,7 @@ pub mod declarations;
 mod edifact;
 pub mod error;
 pub mod extract;
+pub mod federation;
 mod health;
 pub mod list;
 pub mod lodge;
@@ -56,6 +57,8 @@ pub struct ApiSettings {
     pub attachments: AttachmentSettings,
     /// What the control tasks opened at acceptance are opened with.
     pub control: tamga_control::task::TaskSettings,
+    /// Who this node is among its neighbours' nodes, its peers, and the exchange's limits.
+    pub federation: federation::FederationSettings,
 }
 
 impl Default for ApiSettings {
@@ -64,6 +67,7 @@ impl Default for ApiSettings {
             body_limit: 2 * 1024 * 1024,
             attachments: AttachmentSettings::default(),
             control: tamga_control::task::TaskSettings::default(),
+            federation: federation::FederationSettings::default(),
         }
     }
 }
@@ -123,6 +127,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(control::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(federation::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

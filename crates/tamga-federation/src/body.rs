@@ -102,6 +102,8 @@ pub struct AnticipatedArrival {
     pub office_of_departure: String,
     pub office_of_destination: String,
     pub offices_of_transit: Vec<String>,
+    #[serde(with = "tamga_core::dates::iso")]
+    #[schema(value_type = String, format = Date)]
     pub limit_date: Date,
     pub containers: Vec<String>,
     pub seals: Vec<String>,

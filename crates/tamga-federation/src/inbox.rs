@@ -57,10 +57,10 @@ pub fn admit(
     policy: &Policy,
     peers: &[Peer],
     now: OffsetDateTime,
-) -> Result<Admitted, Refusal> {
+) -> Result<Admitted, Box<Refusal>> {
     if bytes.len() > policy.max_bytes {
         let message = format!("a message may have at most {} bytes", policy.max_bytes);
-        return Err(refuse(413, "", "too_large", message, None));
+        return Err(Box::new(refuse(413, "", "too_large", message, None)));
     }
     let envelope = parse(bytes)?;
     let claim = |status, pointer: &str, code, message: String| Refusal {
@@ -71,19 +71,24 @@ pub fn admit(
     };
     if !valid_id(&envelope.id) {
         let message = "1 to 64 letters, digits, '-', '_', '.' or ':'".to_owned();
-        return Err(claim(422, "/id", "invalid", message));
+        return Err(Box::new(claim(422, "/id", "invalid", message)));
     }
     if envelope.recipient != policy.me {
         let message = format!("this node is {}", policy.me);
-        return Err(claim(422, "/recipient", "wrong_recipient", message));
+        return Err(Box::new(claim(
+            422,
+            "/recipient",
+            "wrong_recipient",
+            message,
+        )));
     }
     let Some(peer) = peers.iter().find(|p| p.country == envelope.sender) else {
         let message = format!("{} is not a configured peer", envelope.sender);
-        return Err(claim(403, "/sender", "unknown_peer", message));
+        return Err(Box::new(claim(403, "/sender", "unknown_peer", message)));
     };
     if !envelope.verify(&peer.key) {
         let message = "the signature does not verify under the sender's key".to_owned();
-        return Err(claim(403, "/signature", "bad_signature", message));
+        return Err(Box::new(claim(403, "/signature", "bad_signature", message)));
     }
     let fresh = envelope
         .sent_at()
@@ -93,22 +98,24 @@ pub fn admit(
             "sent_at must be within {} seconds of the receiver's clock",
             policy.window.whole_seconds()
         );
-        return Err(claim(422, "/sent_at", "stale", message));
+        return Err(Box::new(claim(422, "/sent_at", "stale", message)));
     }
-    let body = Body::parse(envelope.kind, &envelope.body).map_err(|error| Refusal {
-        status: 422,
-        error,
-        sender: Some(envelope.sender.clone()),
-        id: Some(envelope.id.clone()),
+    let body = Body::parse(envelope.kind, &envelope.body).map_err(|error| {
+        Box::new(Refusal {
+            status: 422,
+            error,
+            sender: Some(envelope.sender.clone()),
+            id: Some(envelope.id.clone()),
+        })
     })?;
     if !conversation_fits(&envelope, &body) {
         let message = "an alert is its own conversation; a movement's is its MRN".to_owned();
-        return Err(claim(422, "/conversation", "invalid", message));
+        return Err(Box::new(claim(422, "/conversation", "invalid", message)));
     }
     Ok(Admitted { envelope, body })
 }
 
-fn parse(bytes: &[u8]) -> Result<Envelope, Refusal> {
+fn parse(bytes: &[u8]) -> Result<Envelope, Box<Refusal>> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let text = e.inner().to_string();
@@ -123,7 +130,7 @@ fn parse(bytes: &[u8]) -> Result<Envelope, Refusal> {
         } else {
             format!("/{}", path.replace('.', "/"))
         };
-        refuse(400, &pointer, code, text, None)
+        Box::new(refuse(400, &pointer, code, text, None))
     })
 }
 

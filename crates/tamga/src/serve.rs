@@ -69,6 +69,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     tokio::spawn(refresh_risk(state.clone()));
     let every = std::time::Duration::from_secs(settings.audit_checkpoint_seconds.max(1));
     tokio::spawn(crate::audit::checkpoints(store.clone(), every));
+    crate::federation::start_outbox(store.clone(), &state.settings.federation).await?;
     let web = tamga_web::WebSettings {
         session_hours: settings.web.session_hours.max(1),
         secure_cookies: settings.web.secure_cookies,
@@ -108,6 +109,7 @@ pub fn api_settings(settings: &Settings) -> anyhow::Result<tamga_api::ApiSetting
         control: tamga_control::task::TaskSettings {
             audit_due_days: days,
         },
+        federation: crate::federation::api_settings(&settings.federation)?,
     })
 }
 

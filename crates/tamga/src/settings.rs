@@ -32,6 +32,53 @@ pub struct Settings {
     pub web: WebSection,
     pub attachments: AttachmentSettings,
     pub control: ControlSettings,
+    #[serde(default)]
+    pub federation: FederationSection,
+}
+
+/// The exchange of signed messages with neighbouring administrations' tamga nodes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationSection {
+    /// This node's country code (ISO 3166-1 alpha-2); none: no federation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// How far a received message's `sent_at` may lie from this node's clock, in seconds.
+    pub window_seconds: u32,
+    /// Largest message the inbox accepts, in bytes.
+    pub max_message_bytes: usize,
+    /// The outbox's first retry delay in milliseconds, doubled per attempt up to the maximum.
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
+    /// How often the outbox looks for due messages when idle, in milliseconds.
+    pub poll_ms: u64,
+    pub peers: Vec<PeerSection>,
+}
+
+/// A peer node: `[[federation.peers]]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerSection {
+    pub country: String,
+    /// Its base URL, e.g. `https://tamga.customs.kz`.
+    pub url: String,
+    /// Its Ed25519 public key, base64, as `tamga federation keygen` prints it there.
+    pub public_key: String,
+}
+
+impl Default for FederationSection {
+    fn default() -> Self {
+        let api = tamga_api::federation::FederationSettings::default();
+        Self {
+            country: None,
+            window_seconds: u32::try_from(api.window.whole_seconds()).unwrap_or(600),
+            max_message_bytes: api.max_message_bytes,
+            retry_base_ms: u64::try_from(api.retry_base.as_millis()).unwrap_or(2000),
+            retry_max_ms: u64::try_from(api.retry_max.as_millis()).unwrap_or(600_000),
+            poll_ms: u64::try_from(api.poll.as_millis()).unwrap_or(1000),
+            peers: Vec::new(),
+        }
+    }
 }
 
 /// Attachments of findings and seizures, kept as files named by their SHA-256.
@@ -116,6 +163,7 @@ impl Default for Settings {
                 audit_due_days: tamga_control::task::TaskSettings::default().audit_due_days,
             },
             audit_checkpoint_seconds: 600,
+            federation: FederationSection::default(),
         }
     }
 }

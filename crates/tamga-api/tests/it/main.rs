@@ -10,6 +10,7 @@ mod control;
 mod control_access;
 mod declarations;
 mod edifact;
+mod federation;
 mod lab;
 mod lab_access;
 mod lodge;

@@ -40,7 +40,7 @@ fn policy() -> Policy {
 }
 
 fn refusal(bytes: &[u8], now: OffsetDateTime) -> Refusal {
-    admit(bytes, &policy(), &peers(), now).unwrap_err()
+    *admit(bytes, &policy(), &peers(), now).unwrap_err()
 }
 
 #[test]
