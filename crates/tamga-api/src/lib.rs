@@ -41,6 +41,7 @@ pub mod openapi;
 mod parties;
 pub mod revenue;
 pub mod risk;
+pub mod transit;
 pub mod users;
 pub mod views;
 mod wco;
@@ -56,6 +57,8 @@ pub struct ApiSettings {
     pub attachments: AttachmentSettings,
     /// What the control tasks opened at acceptance are opened with.
     pub control: tamga_control::task::TaskSettings,
+    /// Transit's recovery period and clock.
+    pub transit: transit::TransitSettings,
 }
 
 impl Default for ApiSettings {
@@ -64,6 +67,7 @@ impl Default for ApiSettings {
             body_limit: 2 * 1024 * 1024,
             attachments: AttachmentSettings::default(),
             control: tamga_control::task::TaskSettings::default(),
+            transit: transit::TransitSettings::default(),
         }
     }
 }
@@ -123,6 +127,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(control::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(transit::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -21,5 +21,6 @@ mod revenue;
 mod risk;
 mod seizures;
 mod socket;
+mod transit;
 mod users;
 mod wco;

@@ -15,6 +15,7 @@ mod revenue;
 mod risk;
 mod seizures;
 mod sqlite_durability;
+mod transit;
 
 /// Runs one contract test against both backends.
 macro_rules! on_both_backends {
@@ -74,6 +75,9 @@ on_both_backends!(
     every_declaration_change_writes_one_entry,
     every_registry_and_targeting_change_writes_one_entry,
     every_control_step_writes_one_entry,
+    transit_movements_run_their_lifecycle,
+    guarantees_never_go_below_zero,
+    overdue_movements_are_enquired_then_recovered,
 );
 
 use attachments::*;
@@ -87,3 +91,4 @@ use parties::*;
 use revenue::*;
 use risk::*;
 use seizures::*;
+use transit::*;
