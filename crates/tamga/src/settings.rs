@@ -32,6 +32,8 @@ pub struct Settings {
     pub web: WebSection,
     pub attachments: AttachmentSettings,
     pub control: ControlSettings,
+    #[serde(default)]
+    pub transit: TransitSection,
 }
 
 /// Attachments of findings and seizures, kept as files named by their SHA-256.
@@ -62,6 +64,25 @@ pub struct WebSection {
     pub session_hours: u32,
     /// Mark cookies `Secure`: set when tamga is reached over HTTPS (e.g. behind a TLS proxy).
     pub secure_cookies: bool,
+}
+
+/// Transit movements: the overdue sweep.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransitSection {
+    /// Days an enquiry stands before recovery starts (NCTS: seven months).
+    pub recovery_after_days: u32,
+    /// Minutes between the overdue sweeps `tamga serve` runs (enquiries, then recovery).
+    pub sweep_minutes: u64,
+}
+
+impl Default for TransitSection {
+    fn default() -> Self {
+        Self {
+            recovery_after_days: 213,
+            sweep_minutes: 60,
+        }
+    }
 }
 
 impl Default for WebSection {
@@ -116,6 +137,7 @@ impl Default for Settings {
                 audit_due_days: tamga_control::task::TaskSettings::default().audit_due_days,
             },
             audit_checkpoint_seconds: 600,
+            transit: TransitSection::default(),
         }
     }
 }

@@ -337,7 +337,7 @@ pub async fn overdue_movements_are_enquired_then_recovered(store: Arc<dyn Store>
         .collect();
     assert_eq!(
         listed,
-        [mrn.clone()],
+        std::slice::from_ref(&mrn),
         "the unreleased {waiting} is not overdue"
     );
     assert!(store
