@@ -42,6 +42,7 @@ pub mod openapi;
 mod parties;
 pub mod revenue;
 pub mod risk;
+pub mod transit;
 pub mod users;
 pub mod views;
 mod wco;
@@ -59,6 +60,8 @@ pub struct ApiSettings {
     pub control: tamga_control::task::TaskSettings,
     /// Who this node is among its neighbours' nodes, its peers, and the exchange's limits.
     pub federation: federation::FederationSettings,
+    /// Transit's recovery period and clock.
+    pub transit: transit::TransitSettings,
 }
 
 impl Default for ApiSettings {
@@ -68,6 +71,7 @@ impl Default for ApiSettings {
             attachments: AttachmentSettings::default(),
             control: tamga_control::task::TaskSettings::default(),
             federation: federation::FederationSettings::default(),
+            transit: transit::TransitSettings::default(),
         }
     }
 }
@@ -128,6 +132,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(users::router())
         .merge(audit::router())
         .merge(federation::router())
+        .merge(transit::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -35,6 +35,7 @@ pub mod refdata;
 pub mod role;
 pub mod status;
 pub mod tariff;
+pub mod transit;
 pub mod validate;
 
 pub use model::Declaration;

@@ -40,6 +40,7 @@ pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod token;
+pub mod transit;
 pub mod web;
 
 pub use records::*;
@@ -515,6 +516,13 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<federation::Received>>;
 
+    /// Messages received in a conversation (from one sender, or any), in the order received.
+    async fn federation_conversation(
+        &self,
+        sender: Option<&str>,
+        conversation: &str,
+    ) -> Result<Vec<federation::Received>>;
+
     /// The envelope of a received message as it arrived.
     async fn federation_envelope(&self, sender: &str, id: &str) -> Result<Option<String>>;
 
@@ -530,6 +538,58 @@ pub trait Store: Send + Sync + 'static {
         message: federation::Outgoing,
         by: &str,
     ) -> Result<federation::FeedbackOutcome>;
+
+    // --- transit: guarantee accounts and transit movements (NCTS phase 5).
+
+    /// Opens a guarantee account whose balance is its reference amount; `None` when the GRN
+    /// is taken.
+    async fn create_guarantee_account(
+        &self,
+        new: transit::NewGuaranteeAccount,
+        by: &str,
+    ) -> Result<Option<transit::GuaranteeAccount>>;
+
+    /// A guarantee account with its balance (customs staff).
+    async fn guarantee_account(&self, grn: &str) -> Result<Option<transit::GuaranteeAccount>>;
+
+    /// A guarantee account if `access_code` is its code (the holder's query, the lodgement's
+    /// check of guarantee references).
+    async fn guarantee_with_access_code(
+        &self,
+        grn: &str,
+        access_code: &str,
+    ) -> Result<Option<transit::GuaranteeAccount>>;
+
+    /// One movement with its history; `holder` (user id, party) limits it to a trader's own.
+    async fn transit_movement(
+        &self,
+        mrn: &str,
+        holder: Option<(i64, Option<String>)>,
+    ) -> Result<Option<transit::Movement>>;
+
+    /// Takes a step of a movement under a lock on its row; release reserves the guarantees and
+    /// write-off restores them in the same commit, with one audit entry.
+    async fn transit_step(
+        &self,
+        mrn: &str,
+        actor: transit::StepActor,
+        step: transit::MovementStep,
+    ) -> Result<transit::StepOutcome>;
+
+    /// Movements by office, state, overdue day, seal discrepancy or holder, newest first.
+    async fn transit_movements(
+        &self,
+        query: &transit::MovementQuery,
+    ) -> Result<Vec<transit::Movement>>;
+
+    /// The overdue sweep at `now`: opens an enquiry (the departure office's alert) on every
+    /// released movement past its time limit, and starts recovery on every enquiry older than
+    /// `recovery_after`, each in its own commit with its audit entry. Returns what it did.
+    async fn transit_sweep(
+        &self,
+        now: time::OffsetDateTime,
+        recovery_after: time::Duration,
+    ) -> Result<Vec<(String, tamga_core::transit::lifecycle::StepKind)>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -32,6 +32,7 @@ pub struct Settings {
     pub web: WebSection,
     pub attachments: AttachmentSettings,
     pub control: ControlSettings,
+    pub transit: TransitSection,
     #[serde(default)]
     pub federation: FederationSection,
 }
@@ -111,6 +112,25 @@ pub struct WebSection {
     pub secure_cookies: bool,
 }
 
+/// Transit movements: the overdue sweep.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransitSection {
+    /// Days an enquiry stands before recovery starts (NCTS: seven months).
+    pub recovery_after_days: u32,
+    /// Minutes between the overdue sweeps `tamga serve` runs (enquiries, then recovery).
+    pub sweep_minutes: u64,
+}
+
+impl Default for TransitSection {
+    fn default() -> Self {
+        Self {
+            recovery_after_days: 213,
+            sweep_minutes: 60,
+        }
+    }
+}
+
 impl Default for WebSection {
     fn default() -> Self {
         let web = tamga_web::WebSettings::default();
@@ -164,6 +184,7 @@ impl Default for Settings {
             },
             audit_checkpoint_seconds: 600,
             federation: FederationSection::default(),
+            transit: TransitSection::default(),
         }
     }
 }

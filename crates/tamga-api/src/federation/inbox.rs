@@ -63,7 +63,11 @@ pub async fn receive(
     };
     let incoming = incoming(&admitted, &bytes);
     let id = incoming.id.clone();
-    match state.store.federation_receive(incoming).await? {
+    let receipt = state.store.federation_receive(incoming).await?;
+    if receipt != Receipt::Replay {
+        super::movements::apply(&state, &admitted).await?;
+    }
+    match receipt {
         Receipt::Accepted => {
             tracing::info!(sender = %admitted.envelope.sender, id = %id, kind = admitted.envelope.kind.as_str(), "federation message accepted");
             Ok(Json(InboxReceipt {

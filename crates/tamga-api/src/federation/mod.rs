@@ -1,13 +1,16 @@
 //! The federation over HTTP: signed messages between the tamga nodes of neighbouring
 //! administrations. `inbox` receives them (authenticated by signature alone, so it takes no
 //! bearer token), `outbox` delivers what this node queued, `alerts` is the analysts' view of
-//! high-risk consignment alerts and their feedback, `node` says who this node is.
+//! high-risk consignment alerts and their feedback, `movements` carries transit movements
+//! between administrations, `node` says who this node is.
 //!
 //! | action | declarant | officer | analyst | lab | supervisor | admin |
 //! |---|---|---|---|---|---|---|
 //! | send an alert, give feedback | | | ✓ | | | ✓ |
 //! | read alerts sent and received, a received envelope | | ✓ | ✓ | | ✓ | ✓ |
 //! | read the inbox's refusals and the outbox | | | | | ✓ | ✓ |
+//! | read movements announced by other administrations | | ✓ | ✓ | | ✓ | ✓ |
+//! | report arrival or control results at one's own office | | ✓ | | | ✓ | |
 //!
 //! Sending and feedback follow the targeting center's rule (`risk::require_analyst`), reading
 //! follows its rule for risk information (`risk::require_staff`).
@@ -25,6 +28,7 @@ use crate::AppState;
 
 pub mod alerts;
 pub mod inbox;
+pub mod movements;
 pub mod node;
 pub mod outbox;
 
@@ -103,6 +107,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/federation/alerts/received/{sender}/{id}/feedback",
             post(alerts::feedback),
+        )
+        .route("/federation/movements", get(movements::list))
+        .route(
+            "/federation/movements/{mrn}/arrival",
+            post(movements::arrival),
+        )
+        .route(
+            "/federation/movements/{mrn}/control-results",
+            post(movements::control_results),
         )
 }
 

@@ -13,19 +13,18 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tamga_api::federation::outbox::Outbox;
 use tamga_api::federation::FederationSettings;
-use tamga_core::role::Role;
 use tamga_federation::inbox::Peer;
 use tamga_federation::keys::NodeKey;
 use tamga_federation::{Envelope, Kind, Unsigned};
 use tamga_store::federation::Outgoing;
-use tamga_store::testing::TestStore;
-use tamga_store::{token, NewUser};
 use tokio::sync::oneshot;
 use tower::ServiceExt;
 
+use crate::app::TestApp;
+
 pub struct Node {
     pub country: &'static str,
-    pub db: TestStore,
+    pub app: TestApp,
     pub key: NodeKey,
     pub address: SocketAddr,
     pub analyst: String,
@@ -35,44 +34,31 @@ pub struct Node {
     outbox: Option<(oneshot::Sender<()>, tokio::task::JoinHandle<()>)>,
 }
 
-async fn analyst(db: &TestStore) -> String {
-    let secret = token::generate();
-    let new = NewUser {
-        name: "analyst".into(),
-        role: Role::Analyst,
-        party_id: None,
-        token_hash: token::hash(&secret),
-    };
-    db.store.create_user(new).await.unwrap();
-    secret
-}
-
 /// Three nodes that know each other, servers and outboxes running.
 pub async fn three(postgres: bool) -> Vec<Node> {
     let mut parts = Vec::new();
     for country in ["UZ", "KZ", "TJ"] {
-        let db = if postgres {
-            TestStore::postgres().await
+        let app = if postgres {
+            TestApp::postgres().await
         } else {
-            TestStore::sqlite().await
+            TestApp::sqlite().await
         };
-        let (seed, _) = db.store.federation_signing_key().await.unwrap();
+        let (seed, _) = app.state.store.federation_signing_key().await.unwrap();
         let key = NodeKey::from_slice(&seed).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let analyst = analyst(&db).await;
-        parts.push((country, db, key, listener, address, analyst));
+        parts.push((country, app, key, listener, address));
     }
     let peers: Vec<Peer> = parts
         .iter()
-        .map(|(country, _, key, _, address, _)| Peer {
+        .map(|(country, _, key, _, address)| Peer {
             country: (*country).into(),
             base_url: format!("http://{address}"),
             key: key.public(),
         })
         .collect();
     let mut nodes = Vec::new();
-    for (country, db, key, listener, address, analyst) in parts {
+    for (country, app, key, listener, address) in parts {
         let settings = FederationSettings {
             country: Some(country.into()),
             peers: peers
@@ -86,19 +72,16 @@ pub async fn three(postgres: bool) -> Vec<Node> {
             timeout: Duration::from_secs(2),
             ..FederationSettings::default()
         };
-        let api = tamga_api::ApiSettings {
-            federation: settings.clone(),
-            ..Default::default()
-        };
-        let router = tamga_api::router(tamga_api::AppState::new(db.store.clone(), api));
+        let federation = settings.clone();
+        let app = app.reconfigured(move |s| s.federation = federation);
         let mut node = Node {
             country,
-            db,
             key,
             address,
-            analyst,
+            analyst: app.analyst.clone(),
             settings,
-            router,
+            router: app.router.clone(),
+            app,
             server: None,
             outbox: None,
         };
@@ -110,6 +93,10 @@ pub async fn three(postgres: bool) -> Vec<Node> {
 }
 
 impl Node {
+    pub fn store(&self) -> std::sync::Arc<dyn tamga_store::Store> {
+        self.app.state.store.clone()
+    }
+
     fn serve(&mut self, listener: tokio::net::TcpListener) {
         let (stop, stopped) = oneshot::channel::<()>();
         let router = self.router.clone();
@@ -137,7 +124,7 @@ impl Node {
     }
 
     pub async fn start_outbox(&mut self) {
-        let outbox = Outbox::new(self.db.store.clone(), self.settings.clone())
+        let outbox = Outbox::new(self.store(), self.settings.clone())
             .await
             .unwrap()
             .unwrap();
@@ -347,11 +334,11 @@ async fn a_node_stopped_in_the_middle_gets_everything_once_in_order() {
     let mrn = "26UZ000100T0000017";
     let messages = movement_messages(mrn);
     // The first arrives while KZ is up.
-    let uz = nodes[0].db.store.clone();
+    let uz = nodes[0].store();
     uz.federation_enqueue(messages[0].clone(), "test")
         .await
         .unwrap();
-    let kz_store = nodes[1].db.store.clone();
+    let kz_store = nodes[1].store();
     let count = || async { kz_store.federation_inbox(None, 100).await.unwrap().len() };
     eventually("the first message at KZ", || async { count().await == 1 }).await;
     nodes[1].stop_server().await;
@@ -490,12 +477,11 @@ async fn forged_altered_replayed_and_unknown_messages_are_refused() {
     );
     // Only e-1 was stored; every refusal is recorded, newest first.
     assert_eq!(
-        kz.db.store.federation_inbox(None, 10).await.unwrap().len(),
+        kz.store().federation_inbox(None, 10).await.unwrap().len(),
         1
     );
     let codes: Vec<String> = kz
-        .db
-        .store
+        .store()
         .federation_refusals(10)
         .await
         .unwrap()
@@ -527,7 +513,7 @@ async fn forged_altered_replayed_and_unknown_messages_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_sender_gets_the_reason_of_a_refusal() {
     let nodes = three(false).await;
-    let uz = nodes[0].db.store.clone();
+    let uz = nodes[0].store();
     // An enquiry whose conversation is not its movement's MRN: KZ refuses it.
     let wrong = Outgoing {
         id: "w-1".into(),
@@ -543,6 +529,6 @@ async fn the_sender_gets_the_reason_of_a_refusal() {
     assert_eq!(entry.attempts, 1, "a refusal is not retried");
     let reason = entry.last_error.as_deref().unwrap();
     assert!(reason.starts_with("422 invalid /conversation"), "{reason}");
-    let at_kz = nodes[1].db.store.federation_refusals(1).await.unwrap();
+    let at_kz = nodes[1].store().federation_refusals(1).await.unwrap();
     assert_eq!(at_kz[0].message_id.as_deref(), Some("w-1"));
 }

@@ -16,6 +16,7 @@ mod revenue;
 mod risk;
 mod seizures;
 mod sqlite_durability;
+mod transit;
 
 /// Runs one contract test against both backends.
 macro_rules! on_both_backends {
@@ -75,6 +76,9 @@ on_both_backends!(
     every_declaration_change_writes_one_entry,
     every_registry_and_targeting_change_writes_one_entry,
     every_control_step_writes_one_entry,
+    transit_movements_run_their_lifecycle,
+    guarantees_never_go_below_zero,
+    overdue_movements_are_enquired_then_recovered,
 );
 
 use attachments::*;
@@ -97,3 +101,4 @@ on_both_backends!(
     the_signing_key_is_made_once,
 );
 use federation::*;
+use transit::*;

@@ -3,8 +3,6 @@
 //! (`federation.delivered`, `federation.refused`, `federation.retry`), a message accepted
 //! (`federation.receive`) or refused (`federation.refuse`), and the signing key made.
 
-use std::collections::HashMap;
-
 use time::OffsetDateTime;
 
 use super::audit::{self, Change};
@@ -12,11 +10,16 @@ use crate::conn::{Bind, Conn};
 use crate::federation::*;
 use crate::Result;
 
-const OUTBOX_COLUMNS: &str =
-    "id, recipient, kind, conversation, state, attempts, last_error, created_at, body";
-const INBOX_COLUMNS: &str = "sender, id, kind, conversation, body, received_at";
+mod alerts;
+mod announce;
+pub(crate) use alerts::{alerts_received, alerts_sent, feedback};
+pub(crate) use announce::announce;
 
-type OutboxRow = (
+pub(super) const OUTBOX_COLUMNS: &str =
+    "id, recipient, kind, conversation, state, attempts, last_error, created_at, body";
+pub(super) const INBOX_COLUMNS: &str = "sender, id, kind, conversation, body, received_at";
+
+pub(super) type OutboxRow = (
     String,
     String,
     String,
@@ -27,9 +30,9 @@ type OutboxRow = (
     OffsetDateTime,
     String,
 );
-type InboxRow = (String, String, String, String, String, OffsetDateTime);
+pub(super) type InboxRow = (String, String, String, String, String, OffsetDateTime);
 
-fn outbox_entry(row: OutboxRow) -> (OutboxEntry, String) {
+pub(super) fn outbox_entry(row: OutboxRow) -> (OutboxEntry, String) {
     let (id, recipient, kind, conversation, state, attempts, last_error, created_at, body) = row;
     let entry = OutboxEntry {
         id,
@@ -44,7 +47,7 @@ fn outbox_entry(row: OutboxRow) -> (OutboxEntry, String) {
     (entry, body)
 }
 
-fn received(row: InboxRow) -> Received {
+pub(super) fn received(row: InboxRow) -> Received {
     let (sender, id, kind, conversation, body, received_at) = row;
     Received {
         sender,
@@ -91,6 +94,23 @@ pub(crate) async fn enqueue(
     by: &str,
     now: OffsetDateTime,
 ) -> Result<()> {
+    insert(conn, out, by, now).await?;
+    let detail = format!(
+        "{} to {} in {}: {}",
+        out.kind, out.recipient, out.conversation, out.body
+    );
+    let object = format!("federation:{}", out.id);
+    let change = Change::new(by, "federation.send", &object, detail.as_bytes());
+    audit::record(conn, change).await
+}
+
+/// The outbox row of a message, due at once (its audit entry is the caller's).
+pub(super) async fn insert(
+    conn: &mut Conn<'_>,
+    out: &Outgoing,
+    by: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
     let insert = "INSERT INTO federation_outbox (id, recipient, kind, conversation, body, \
          created_by, created_at, next_attempt_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     let binds = [
@@ -104,16 +124,7 @@ pub(crate) async fn enqueue(
         Bind::Int(millis(now)),
     ];
     conn.execute(insert, &binds).await?;
-    let detail = format!(
-        "{} to {} in {}: {}",
-        out.kind, out.recipient, out.conversation, out.body
-    );
-    let object = format!("federation:{}", out.id);
-    audit::record(
-        conn,
-        Change::new(by, "federation.send", &object, detail.as_bytes()),
-    )
-    .await
+    Ok(())
 }
 
 /// Unix milliseconds of `at`.
@@ -307,6 +318,21 @@ pub(crate) async fn inbox(
     Ok(rows.into_iter().map(received).collect())
 }
 
+/// Messages received in a conversation (from one sender, or any), in the order received.
+pub(crate) async fn conversation(
+    conn: &mut Conn<'_>,
+    sender: Option<&str>,
+    conversation: &str,
+) -> Result<Vec<Received>> {
+    let select = format!(
+        "SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE conversation = $1 \
+         AND ($2 IS NULL OR sender = $2) ORDER BY seq"
+    );
+    let binds = [Bind::Str(conversation), Bind::OptStr(sender)];
+    let rows: Vec<InboxRow> = conn.all(&select, &binds).await?;
+    Ok(rows.into_iter().map(received).collect())
+}
+
 /// An envelope as it arrived, to verify again.
 pub(crate) async fn envelope(
     conn: &mut Conn<'_>,
@@ -316,84 +342,4 @@ pub(crate) async fn envelope(
     let select = "SELECT envelope FROM federation_inbox WHERE sender = $1 AND id = $2";
     conn.optional_scalar(select, &[Bind::Str(sender), Bind::Str(id)])
         .await
-}
-
-/// Alerts received, newest first, with the feedback queued on each.
-pub(crate) async fn alerts_received(conn: &mut Conn<'_>) -> Result<Vec<ReceivedAlert>> {
-    let select = format!(
-        "SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE kind = 'alert' ORDER BY seq DESC"
-    );
-    let alerts: Vec<InboxRow> = conn.all(&select, &[]).await?;
-    let select =
-        format!("SELECT {OUTBOX_COLUMNS} FROM federation_outbox WHERE kind = 'alert_feedback'");
-    let feedback: Vec<OutboxRow> = conn.all(&select, &[]).await?;
-    let mut by_alert: HashMap<(String, String), (OutboxEntry, String)> = feedback
-        .into_iter()
-        .map(outbox_entry)
-        .map(|(e, body)| ((e.recipient.clone(), e.conversation.clone()), (e, body)))
-        .collect();
-    Ok(alerts
-        .into_iter()
-        .map(received)
-        .map(|alert| {
-            let found = by_alert.remove(&(alert.sender.clone(), alert.id.clone()));
-            let (feedback, feedback_body) = found.map_or((None, None), |(e, b)| (Some(e), Some(b)));
-            ReceivedAlert {
-                alert,
-                feedback,
-                feedback_body,
-            }
-        })
-        .collect())
-}
-
-/// Alerts sent, newest first, with the feedback received on each.
-pub(crate) async fn alerts_sent(conn: &mut Conn<'_>) -> Result<Vec<SentAlert>> {
-    let select = format!(
-        "SELECT {OUTBOX_COLUMNS} FROM federation_outbox WHERE kind = 'alert' ORDER BY seq DESC"
-    );
-    let alerts: Vec<OutboxRow> = conn.all(&select, &[]).await?;
-    let select = format!(
-        "SELECT {INBOX_COLUMNS} FROM federation_inbox WHERE kind = 'alert_feedback' ORDER BY seq"
-    );
-    let feedback: Vec<InboxRow> = conn.all(&select, &[]).await?;
-    let mut by_alert: HashMap<(String, String), Received> = feedback
-        .into_iter()
-        .map(received)
-        .map(|r| ((r.sender.clone(), r.conversation.clone()), r))
-        .collect();
-    Ok(alerts
-        .into_iter()
-        .map(outbox_entry)
-        .map(|(alert, body)| {
-            let feedback = by_alert.remove(&(alert.recipient.clone(), alert.id.clone()));
-            SentAlert {
-                alert,
-                body,
-                feedback,
-            }
-        })
-        .collect())
-}
-
-/// Queues feedback on the alert `alert_id` received from `sender`, once.
-pub(crate) async fn feedback(
-    conn: &mut Conn<'_>,
-    out: &Outgoing,
-    by: &str,
-    now: OffsetDateTime,
-) -> Result<FeedbackOutcome> {
-    let select =
-        "SELECT seq FROM federation_inbox WHERE sender = $1 AND id = $2 AND kind = 'alert'";
-    let alert = [Bind::Str(&out.recipient), Bind::Str(&out.conversation)];
-    if conn.optional_scalar::<i64>(select, &alert).await?.is_none() {
-        return Ok(FeedbackOutcome::UnknownAlert);
-    }
-    let select = "SELECT seq FROM federation_outbox WHERE recipient = $1 AND conversation = $2 \
-         AND kind = 'alert_feedback'";
-    if conn.optional_scalar::<i64>(select, &alert).await?.is_some() {
-        return Ok(FeedbackOutcome::AlreadyGiven);
-    }
-    enqueue(conn, out, by, now).await?;
-    Ok(FeedbackOutcome::Queued)
 }
