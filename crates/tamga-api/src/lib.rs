@@ -34,6 +34,7 @@ pub mod declarations;
 mod edifact;
 pub mod error;
 pub mod extract;
+pub mod federation;
 pub mod guard;
 mod health;
 pub mod limits;
@@ -47,6 +48,7 @@ pub mod revenue;
 pub mod risk;
 mod server;
 pub mod tokens;
+pub mod transit;
 pub mod users;
 pub mod views;
 pub mod wco;
@@ -65,6 +67,10 @@ pub struct ApiSettings {
     pub control: tamga_control::task::TaskSettings,
     /// Rate limits on failed authentications and on lodgements.
     pub limits: limits::RateLimits,
+    /// Who this node is among its neighbours' nodes, its peers, and the exchange's limits.
+    pub federation: federation::FederationSettings,
+    /// Transit's recovery period and clock.
+    pub transit: transit::TransitSettings,
 }
 
 impl Default for ApiSettings {
@@ -74,6 +80,8 @@ impl Default for ApiSettings {
             attachments: AttachmentSettings::default(),
             control: tamga_control::task::TaskSettings::default(),
             limits: limits::RateLimits::default(),
+            federation: federation::FederationSettings::default(),
+            transit: transit::TransitSettings::default(),
         }
     }
 }
@@ -137,6 +145,8 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(users::router())
         .merge(tokens::router())
         .merge(audit::router())
+        .merge(federation::router())
+        .merge(transit::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

@@ -74,6 +74,9 @@ pub struct DeclarationDraft {
     pub authorisations: Vec<AuthorisationDraft>,
     #[serde(default)]
     pub items: Vec<ItemDraft>,
+    /// The transit particulars of a TR declaration: offices, itinerary, time limit, seals and
+    /// guarantees. A TR declaration with them opens a transit movement.
+    pub transit: Option<crate::transit::TransitDraft>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -36,6 +36,7 @@ pub mod retention;
 pub mod role;
 pub mod status;
 pub mod tariff;
+pub mod transit;
 pub mod validate;
 
 pub use model::Declaration;

@@ -135,6 +135,9 @@ pub struct Declaration {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authorisations: Vec<Authorisation>,
     pub items: Vec<GoodsItem>,
+    /// The transit particulars of a TR declaration (access codes are not kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit: Option<crate::transit::TransitParticulars>,
 }
 
 /// An authorisation the declaration relies on.

@@ -150,6 +150,7 @@ impl Validator<'_> {
         let authorisations = self.authorisations(&d.authorisations);
         let edition = date.and_then(HsEditionYear::in_force_on);
         let items = self.items(&d.items, kind, edition, date);
+        let transit = self.transit(d.transit.as_ref(), kind, office.as_ref(), date);
         Some(Declaration {
             declaration_type: kind?,
             additional_type: additional_type?,
@@ -172,6 +173,7 @@ impl Validator<'_> {
             documents: documents?,
             authorisations: authorisations?,
             items: items?,
+            transit: transit?,
         })
     }
 

@@ -23,6 +23,7 @@ pub mod audit;
 pub mod cargo;
 mod conn;
 pub mod control;
+pub mod federation;
 pub mod lab;
 mod ops;
 pub mod parties;
@@ -39,6 +40,7 @@ pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod token;
+pub mod transit;
 pub mod web;
 
 pub use records::*;
@@ -518,6 +520,118 @@ pub trait Store: Send + Sync + 'static {
         cutoff: time::OffsetDateTime,
         by: &str,
     ) -> Result<bool>;
+
+    // --- federation: signed messages between the nodes of neighbouring administrations.
+
+    /// The federation's Ed25519 key seed (made at first use, audited); `true` when made now.
+    async fn federation_signing_key(&self) -> Result<(Vec<u8>, bool)>;
+
+    /// Queues a message for a peer, audited as `federation.send` by `by`.
+    async fn federation_enqueue(&self, message: federation::Outgoing, by: &str) -> Result<()>;
+
+    /// Messages due at `now_ms` (Unix milliseconds), each the first unsettled one of its
+    /// conversation with its recipient.
+    async fn federation_due(&self, now_ms: i64, limit: u32) -> Result<Vec<federation::Queued>>;
+
+    /// Records a delivery attempt's outcome; `false` when the message was settled already.
+    async fn federation_settle(&self, id: &str, delivery: federation::Delivery) -> Result<bool>;
+
+    /// Stores an admitted message once (a replay is recorded as a refusal).
+    async fn federation_receive(
+        &self,
+        message: federation::Incoming,
+    ) -> Result<federation::Receipt>;
+
+    /// Records a refusal the inbox gave.
+    async fn federation_refuse(&self, refusal: federation::Refusal) -> Result<()>;
+
+    /// The latest refusals, newest first.
+    async fn federation_refusals(&self, limit: u32) -> Result<Vec<federation::Refusal>>;
+
+    /// The outbox, newest first.
+    async fn federation_outbox(&self, limit: u32) -> Result<Vec<federation::OutboxEntry>>;
+
+    /// Messages received (of one type, or all), in the order received.
+    async fn federation_inbox(
+        &self,
+        kind: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<federation::Received>>;
+
+    /// Messages received in a conversation (from one sender, or any), in the order received.
+    async fn federation_conversation(
+        &self,
+        sender: Option<&str>,
+        conversation: &str,
+    ) -> Result<Vec<federation::Received>>;
+
+    /// The envelope of a received message as it arrived.
+    async fn federation_envelope(&self, sender: &str, id: &str) -> Result<Option<String>>;
+
+    /// Alerts received, newest first, with the feedback given on each.
+    async fn federation_alerts_received(&self) -> Result<Vec<federation::ReceivedAlert>>;
+
+    /// Alerts sent, newest first, with the feedback received on each.
+    async fn federation_alerts_sent(&self) -> Result<Vec<federation::SentAlert>>;
+
+    /// Queues feedback on a received alert (recipient: its sender; conversation: its id), once.
+    async fn federation_feedback(
+        &self,
+        message: federation::Outgoing,
+        by: &str,
+    ) -> Result<federation::FeedbackOutcome>;
+
+    // --- transit: guarantee accounts and transit movements (NCTS phase 5).
+
+    /// Opens a guarantee account whose balance is its reference amount; `None` when the GRN
+    /// is taken.
+    async fn create_guarantee_account(
+        &self,
+        new: transit::NewGuaranteeAccount,
+        by: &str,
+    ) -> Result<Option<transit::GuaranteeAccount>>;
+
+    /// A guarantee account with its balance (customs staff).
+    async fn guarantee_account(&self, grn: &str) -> Result<Option<transit::GuaranteeAccount>>;
+
+    /// A guarantee account if `access_code` is its code (the holder's query, the lodgement's
+    /// check of guarantee references).
+    async fn guarantee_with_access_code(
+        &self,
+        grn: &str,
+        access_code: &str,
+    ) -> Result<Option<transit::GuaranteeAccount>>;
+
+    /// One movement with its history; `holder` (user id, party) limits it to a trader's own.
+    async fn transit_movement(
+        &self,
+        mrn: &str,
+        holder: Option<(i64, Option<String>)>,
+    ) -> Result<Option<transit::Movement>>;
+
+    /// Takes a step of a movement under a lock on its row; release reserves the guarantees and
+    /// write-off restores them in the same commit, with one audit entry.
+    async fn transit_step(
+        &self,
+        mrn: &str,
+        actor: transit::StepActor,
+        step: transit::MovementStep,
+    ) -> Result<transit::StepOutcome>;
+
+    /// Movements by office, state, overdue day, seal discrepancy or holder, newest first.
+    async fn transit_movements(
+        &self,
+        query: &transit::MovementQuery,
+    ) -> Result<Vec<transit::Movement>>;
+
+    /// The overdue sweep at `now`: opens an enquiry (the departure office's alert) on every
+    /// released movement past its time limit, and starts recovery on every enquiry older than
+    /// `recovery_after`, each in its own commit with its audit entry. Returns what it did.
+    async fn transit_sweep(
+        &self,
+        now: time::OffsetDateTime,
+        recovery_after: time::Duration,
+    ) -> Result<Vec<(String, tamga_core::transit::lifecycle::StepKind)>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

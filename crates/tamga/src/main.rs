@@ -10,6 +10,7 @@ mod backup;
 mod bench;
 mod client;
 mod control;
+mod federation;
 mod import;
 mod ingest;
 mod model;
@@ -118,6 +119,12 @@ enum Command {
         #[command(subcommand)]
         command: retention::RetentionCommand,
     },
+    /// Signed messages with neighbouring administrations' nodes: this node's key, its peers,
+    /// checking a saved message offline.
+    Federation {
+        #[command(subcommand)]
+        command: federation::FederationCommand,
+    },
     /// Measure a running server.
     Bench {
         #[command(subcommand)]
@@ -200,6 +207,11 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         }
         Command::Risk { command } => {
             if !risk::run(&settings, command).await? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Federation { command } => {
+            if !federation::run(&settings, command).await? {
                 return Ok(ExitCode::FAILURE);
             }
         }

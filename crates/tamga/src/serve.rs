@@ -72,6 +72,8 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     );
     tokio::spawn(refresh_revenue(state.clone()));
     tokio::spawn(refresh_risk(state.clone()));
+    let sweep_every = std::time::Duration::from_secs(settings.transit.sweep_minutes.max(1) * 60);
+    tokio::spawn(sweep_transit(state.clone(), sweep_every));
     let every = std::time::Duration::from_secs(settings.audit_checkpoint_seconds.max(1));
     tokio::spawn(crate::audit::checkpoints(store.clone(), every));
     if let Some(days) = settings.retention.personal_data_days {
@@ -80,6 +82,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     if let (Some(handle), Some(listen)) = (metrics, &settings.metrics.listen) {
         serve_metrics(listen, tamga_api::metrics::router(state.clone(), handle)).await?;
     }
+    crate::federation::start_outbox(store.clone(), &state.settings.federation).await?;
     let web = tamga_web::WebSettings {
         session_hours: settings.web.session_hours.max(1),
         secure_cookies: settings.web.secure_cookies,
@@ -135,7 +138,36 @@ pub fn api_settings(settings: &Settings) -> anyhow::Result<tamga_api::ApiSetting
             audit_due_days: days,
         },
         limits: settings.limits.rates(),
+        federation: crate::federation::api_settings(&settings.federation)?,
+        transit: tamga_api::transit::TransitSettings {
+            recovery_after: time::Duration::days(i64::from(
+                settings.transit.recovery_after_days.max(1),
+            )),
+            ..Default::default()
+        },
     })
+}
+
+/// Runs the transit overdue sweep every `every`: an enquiry on each released movement past its
+/// time limit (the departure office's alert), recovery on each enquiry past the period.
+async fn sweep_transit(state: tamga_api::AppState, every: std::time::Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        let transit = &state.settings.transit;
+        match state
+            .store
+            .transit_sweep(transit.clock.now(), transit.recovery_after)
+            .await
+        {
+            Ok(done) if done.is_empty() => {}
+            Ok(done) => tracing::warn!(
+                movements = done.len(),
+                "transit sweep: enquiries or recovery opened"
+            ),
+            Err(e) => tracing::error!(error = %e, "transit sweep failed"),
+        }
+    }
 }
 
 /// Picks up tariffs, rates and valuation references imported by `tamga import` or rebuilt by

@@ -38,6 +38,10 @@ pub struct Settings {
     pub retention: RetentionSettings,
     #[serde(default)]
     pub limits: LimitsSection,
+    #[serde(default)]
+    pub transit: TransitSection,
+    #[serde(default)]
+    pub federation: FederationSection,
 }
 
 /// Limits against abuse: rate limits (0 turns one off), server timeouts, connections.
@@ -119,6 +123,51 @@ pub struct RetentionSettings {
     pub personal_data_days: Option<u32>,
 }
 
+/// The exchange of signed messages with neighbouring administrations' tamga nodes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationSection {
+    /// This node's country code (ISO 3166-1 alpha-2); none: no federation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// How far a received message's `sent_at` may lie from this node's clock, in seconds.
+    pub window_seconds: u32,
+    /// Largest message the inbox accepts, in bytes.
+    pub max_message_bytes: usize,
+    /// The outbox's first retry delay in milliseconds, doubled per attempt up to the maximum.
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
+    /// How often the outbox looks for due messages when idle, in milliseconds.
+    pub poll_ms: u64,
+    pub peers: Vec<PeerSection>,
+}
+
+/// A peer node: `[[federation.peers]]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerSection {
+    pub country: String,
+    /// Its base URL, e.g. `https://tamga.customs.kz`.
+    pub url: String,
+    /// Its Ed25519 public key, base64, as `tamga federation keygen` prints it there.
+    pub public_key: String,
+}
+
+impl Default for FederationSection {
+    fn default() -> Self {
+        let api = tamga_api::federation::FederationSettings::default();
+        Self {
+            country: None,
+            window_seconds: u32::try_from(api.window.whole_seconds()).unwrap_or(600),
+            max_message_bytes: api.max_message_bytes,
+            retry_base_ms: u64::try_from(api.retry_base.as_millis()).unwrap_or(2000),
+            retry_max_ms: u64::try_from(api.retry_max.as_millis()).unwrap_or(600_000),
+            poll_ms: u64::try_from(api.poll.as_millis()).unwrap_or(1000),
+            peers: Vec::new(),
+        }
+    }
+}
+
 /// Attachments of findings and seizures, kept as files named by their SHA-256.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -147,6 +196,25 @@ pub struct WebSection {
     pub session_hours: u32,
     /// Mark cookies `Secure`: set when tamga is reached over HTTPS (e.g. behind a TLS proxy).
     pub secure_cookies: bool,
+}
+
+/// Transit movements: the overdue sweep.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransitSection {
+    /// Days an enquiry stands before recovery starts (NCTS: seven months).
+    pub recovery_after_days: u32,
+    /// Minutes between the overdue sweeps `tamga serve` runs (enquiries, then recovery).
+    pub sweep_minutes: u64,
+}
+
+impl Default for TransitSection {
+    fn default() -> Self {
+        Self {
+            recovery_after_days: 213,
+            sweep_minutes: 60,
+        }
+    }
 }
 
 impl Default for WebSection {
@@ -204,6 +272,8 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             retention: RetentionSettings::default(),
             limits: LimitsSection::default(),
+            federation: FederationSection::default(),
+            transit: TransitSection::default(),
         }
     }
 }

@@ -217,8 +217,19 @@ impl Lodger {
         }
         // A mandate's days are the office's days, as the lodgement date is.
         let day = crate::risk::office_day(declaration.customs_office.as_str(), at);
-        let mandate = parties::check_mandate(self.store.as_ref(), user, &declaration, day).await?;
-        Ok(mandate.map(|()| declaration))
+        if let Err(errors) =
+            parties::check_mandate(self.store.as_ref(), user, &declaration, day).await?
+        {
+            return Ok(Err(errors));
+        }
+        let store = self.store.as_ref();
+        let guarantees =
+            crate::transit::lodge::check_guarantees(store, &resolved.draft, &declaration).await?;
+        Ok(if guarantees.is_empty() {
+            Ok(declaration)
+        } else {
+            Err(guarantees)
+        })
     }
 
     async fn outcome(

@@ -63,6 +63,10 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
     );
     super::audit::push(conn, &mut script, change).await?;
     script.run(conn).await?;
+    // A TR declaration with transit particulars opens its movement in this transaction.
+    if let Some(transit) = &l.declaration.transit {
+        super::transit::open(conn, id, mrn.as_str(), &l, transit).await?;
+    }
     // The control the settled channel asks for is opened and drawn in this transaction.
     super::control::open_tasks(conn, id, mrn.as_str(), &l).await?;
     let seq = events.last().map_or(1, |e| e.seq + 1);

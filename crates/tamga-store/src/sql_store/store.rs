@@ -7,6 +7,7 @@ use tamga_core::tariff::valuation::Reference;
 use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
+use crate::federation as fed;
 use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
@@ -17,7 +18,8 @@ use crate::ops::revenue;
 use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
 use crate::ops::{audit, secrets};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
-use crate::ops::{situation, web};
+use crate::ops::{federation, situation, web};
+use crate::ops::{guarantees, transit};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
@@ -604,5 +606,173 @@ impl Store for SqlStore {
             Box::pin(async move { crate::ops::retention::mask(c, &mrn, cutoff, &by).await })
         })
         .await
+    }
+
+    // --- federation: signed messages between the nodes of neighbouring administrations.
+
+    async fn federation_signing_key(&self) -> Result<(Vec<u8>, bool)> {
+        if let Some(seed) = federation::existing_key(&mut self.read().await?.conn()).await? {
+            return Ok((seed, false));
+        }
+        self.write(|c| Box::pin(federation::signing_key(c))).await
+    }
+
+    async fn federation_enqueue(&self, message: fed::Outgoing, by: &str) -> Result<()> {
+        let by = by.to_owned();
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| {
+            Box::pin(async move { federation::enqueue(c, &message, &by, now).await })
+        })
+        .await
+    }
+
+    async fn federation_due(&self, now_ms: i64, limit: u32) -> Result<Vec<fed::Queued>> {
+        federation::due(&mut self.read().await?.conn(), now_ms, limit).await
+    }
+
+    async fn federation_settle(&self, id: &str, delivery: fed::Delivery) -> Result<bool> {
+        let id = id.to_owned();
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| {
+            Box::pin(async move { federation::settle(c, &id, &delivery, now).await })
+        })
+        .await
+    }
+
+    async fn federation_receive(&self, message: fed::Incoming) -> Result<fed::Receipt> {
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| Box::pin(async move { federation::receive(c, &message, now).await }))
+            .await
+    }
+
+    async fn federation_refuse(&self, refusal: fed::Refusal) -> Result<()> {
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| Box::pin(async move { federation::refuse(c, &refusal, now).await }))
+            .await
+    }
+
+    async fn federation_refusals(&self, limit: u32) -> Result<Vec<fed::Refusal>> {
+        federation::refusals(&mut self.read().await?.conn(), limit).await
+    }
+
+    async fn federation_outbox(&self, limit: u32) -> Result<Vec<fed::OutboxEntry>> {
+        federation::outbox(&mut self.read().await?.conn(), limit).await
+    }
+
+    async fn federation_inbox(&self, kind: Option<&str>, limit: u32) -> Result<Vec<fed::Received>> {
+        federation::inbox(&mut self.read().await?.conn(), kind, limit).await
+    }
+
+    async fn federation_conversation(
+        &self,
+        sender: Option<&str>,
+        conversation: &str,
+    ) -> Result<Vec<fed::Received>> {
+        let mut conn = self.read().await?;
+        federation::conversation(&mut conn.conn(), sender, conversation).await
+    }
+
+    async fn federation_envelope(&self, sender: &str, id: &str) -> Result<Option<String>> {
+        federation::envelope(&mut self.read().await?.conn(), sender, id).await
+    }
+
+    async fn federation_alerts_received(&self) -> Result<Vec<fed::ReceivedAlert>> {
+        federation::alerts_received(&mut self.read().await?.conn()).await
+    }
+
+    async fn federation_alerts_sent(&self) -> Result<Vec<fed::SentAlert>> {
+        federation::alerts_sent(&mut self.read().await?.conn()).await
+    }
+
+    async fn federation_feedback(
+        &self,
+        message: fed::Outgoing,
+        by: &str,
+    ) -> Result<fed::FeedbackOutcome> {
+        let by = by.to_owned();
+        let now = OffsetDateTime::now_utc();
+        self.write(move |c| {
+            Box::pin(async move { federation::feedback(c, &message, &by, now).await })
+        })
+        .await
+    }
+
+    // --- transit: guarantee accounts and transit movements.
+
+    async fn create_guarantee_account(
+        &self,
+        new: crate::transit::NewGuaranteeAccount,
+        by: &str,
+    ) -> Result<Option<crate::transit::GuaranteeAccount>> {
+        let by = by.to_owned();
+        self.write(move |c| Box::pin(async move { guarantees::create(c, new, &by).await }))
+            .await
+    }
+
+    async fn guarantee_account(
+        &self,
+        grn: &str,
+    ) -> Result<Option<crate::transit::GuaranteeAccount>> {
+        guarantees::read(&mut self.read().await?.conn(), grn).await
+    }
+
+    async fn guarantee_with_access_code(
+        &self,
+        grn: &str,
+        access_code: &str,
+    ) -> Result<Option<crate::transit::GuaranteeAccount>> {
+        guarantees::with_access_code(&mut self.read().await?.conn(), grn, access_code).await
+    }
+
+    async fn transit_movement(
+        &self,
+        mrn: &str,
+        holder: Option<(i64, Option<String>)>,
+    ) -> Result<Option<crate::transit::Movement>> {
+        let holder = holder.as_ref().map(|(u, p)| (*u, p.as_deref()));
+        transit::movement(&mut self.read().await?.conn(), mrn, holder).await
+    }
+
+    async fn transit_step(
+        &self,
+        mrn: &str,
+        actor: crate::transit::StepActor,
+        step: crate::transit::MovementStep,
+    ) -> Result<crate::transit::StepOutcome> {
+        let mrn = mrn.to_owned();
+        self.write(move |c| Box::pin(async move { transit::step(c, &mrn, actor, step).await }))
+            .await
+    }
+
+    async fn transit_movements(
+        &self,
+        query: &crate::transit::MovementQuery,
+    ) -> Result<Vec<crate::transit::Movement>> {
+        transit::list(&mut self.read().await?.conn(), query).await
+    }
+
+    async fn transit_sweep(
+        &self,
+        now: OffsetDateTime,
+        recovery_after: time::Duration,
+    ) -> Result<Vec<(String, tamga_core::transit::lifecycle::StepKind)>> {
+        let due = transit::due(&mut self.read().await?.conn(), now, recovery_after).await?;
+        let mut done = Vec::new();
+        for (mrn, kind) in due {
+            let step = crate::transit::MovementStep {
+                kind,
+                office: None,
+                detail: crate::transit::StepDetail::default(),
+                at: now,
+            };
+            let actor = crate::transit::StepActor::System;
+            // A movement that arrived meanwhile refuses the step under its lock: skipped.
+            if let crate::transit::StepOutcome::Done(_) =
+                self.transit_step(&mrn, actor, step).await?
+            {
+                done.push((mrn, kind));
+            }
+        }
+        Ok(done)
     }
 }

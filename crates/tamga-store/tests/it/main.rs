@@ -7,6 +7,7 @@ mod cargo;
 mod contract;
 mod control;
 mod control_steps;
+mod federation;
 mod fixtures;
 mod lab;
 mod ops;
@@ -16,6 +17,7 @@ mod revenue;
 mod risk;
 mod seizures;
 mod sqlite_durability;
+mod transit;
 
 /// Runs one contract test against both backends.
 macro_rules! on_both_backends {
@@ -77,6 +79,9 @@ on_both_backends!(
     every_control_step_writes_one_entry,
     tokens_are_issued_listed_and_revoked,
     closed_declarations_are_masked_once,
+    transit_movements_run_their_lifecycle,
+    guarantees_never_go_below_zero,
+    overdue_movements_are_enquired_then_recovered,
 );
 
 use attachments::*;
@@ -91,3 +96,13 @@ use parties::*;
 use revenue::*;
 use risk::*;
 use seizures::*;
+
+// --- federation
+on_both_backends!(
+    the_outbox_sends_each_conversation_in_order,
+    the_inbox_accepts_once_and_records_replays,
+    feedback_is_given_once_on_a_received_alert,
+    the_signing_key_is_made_once,
+);
+use federation::*;
+use transit::*;

@@ -4,6 +4,7 @@ mod audit;
 mod cli;
 mod control;
 mod crash;
+mod federation;
 mod ingest;
 mod learning;
 mod ops;

@@ -1,0 +1,180 @@
+//! A transit movement across three administrations' nodes: it departs UZ, passes an office of
+//! transit in KZ and arrives in TJ, whose officers report back over the federation; UZ writes
+//! it off and the guarantee's balance is restored there.
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+use tamga_core::role::Role;
+use time::Duration;
+
+use crate::app::TestApp;
+use crate::control::id_of;
+use crate::federation::{eventually, three};
+
+const TRANSIT: &str = include_str!("../../../../examples/transit.json");
+const GRN: &str = "26UZ0000010000001";
+
+async fn officer_at(app: &TestApp, admin: &str, name: &str, office: &str) -> String {
+    let token = app.user(name, Role::Officer, None).await;
+    let id = id_of(app, &token).await;
+    let body = json!({"office": office, "section": "transit", "group": "examiner"});
+    let path = format!("/api/v1/control/officers/{id}");
+    let saved = app
+        .send(
+            axum::http::Method::PUT,
+            &path,
+            Some(admin),
+            Some(body.to_string().into_bytes()),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::NO_CONTENT, "{}", saved.body);
+    token
+}
+
+/// UZTAS → KZCIT (transit) → TJDYU (destination), its time limit 8 days ahead.
+fn declaration() -> Value {
+    let mut d: Value = serde_json::from_str(TRANSIT).unwrap();
+    d["country_of_destination"] = json!("TJ");
+    let limit = time::OffsetDateTime::now_utc().date() + Duration::days(8);
+    let t = &mut d["transit"];
+    t["offices_of_transit"] = json!(["KZCIT"]);
+    t["office_of_destination"] = json!("TJDYU");
+    t["itinerary"] = json!(["UZ", "KZ", "TJ"]);
+    t["time_limit"] = json!(tamga_core::dates::format_date(limit));
+    d
+}
+
+async fn movement(app: &TestApp, token: &str, mrn: &str) -> Value {
+    app.get(&format!("/api/v1/transit/movements/{mrn}"), token)
+        .await
+        .body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
+    let nodes = three(false).await;
+    let (uz, kz, tj) = (&nodes[0].app, &nodes[1].app, &nodes[2].app);
+    let admins = [
+        uz.user("admin", Role::Admin, None).await,
+        kz.user("admin", Role::Admin, None).await,
+        tj.user("admin", Role::Admin, None).await,
+    ];
+    let account = json!({"grn": GRN, "type": "1", "holder": "UZ305123456", "currency": "USD",
+        "reference_amount": "20000.00", "access_code": "AB12"});
+    let created = uz
+        .post("/api/v1/transit/guarantees", &admins[0], &account)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let departure = officer_at(uz, &admins[0], "tas", "UZTAS").await;
+    let passage = officer_at(kz, &admins[1], "cit", "KZCIT").await;
+    let destination = officer_at(tj, &admins[2], "dyu", "TJDYU").await;
+
+    let lodged = uz.lodge(&uz.broker, &declaration()).await;
+    assert_eq!(lodged.status, StatusCode::CREATED, "{}", lodged.body);
+    let mrn = lodged.body["mrn"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/transit/movements/{mrn}/steps");
+    let released = uz
+        .post(&path, &departure, &json!({"step": "release"}))
+        .await;
+    assert_eq!(released.status, StatusCode::OK, "{}", released.body);
+
+    // The release announced the movement to KZ (transit) and TJ (destination).
+    for node in [kz, tj] {
+        let announced = || async {
+            node.get("/api/v1/federation/movements", &node.officer)
+                .await
+                .body
+        };
+        eventually("the anticipated arrival", || async {
+            announced().await.as_array().is_some_and(|a| a.len() == 1)
+        })
+        .await;
+        let a = announced().await;
+        assert_eq!(a[0]["mrn"], mrn.as_str());
+        assert_eq!(a[0]["sender"], "UZ");
+        assert_eq!(a[0]["anticipated"]["office_of_destination"], "TJDYU");
+        assert_eq!(a[0]["anticipated"]["seals"][0], "UZ-0012345");
+    }
+    // An officer elsewhere may not report, nor at an office not on the route.
+    let arrival = format!("/api/v1/federation/movements/{mrn}/arrival");
+    let wrong = kz
+        .post(&arrival, &passage, &json!({"office": "KZALA"}))
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.body
+    );
+    let unknown = kz
+        .post(
+            "/api/v1/federation/movements/26UZ000000000000X/arrival",
+            &passage,
+            &json!({"office": "KZCIT"}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    let passed = kz
+        .post(&arrival, &passage, &json!({"office": "KZCIT"}))
+        .await;
+    assert_eq!(passed.status, StatusCode::CREATED, "{}", passed.body);
+    let steps = || async {
+        let m = movement(uz, &departure, &mrn).await;
+        m["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["step"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    eventually("the passage at UZ", || async {
+        steps().await.contains(&"transit_passage".to_owned())
+    })
+    .await;
+
+    let arrived = tj
+        .post(&arrival, &destination, &json!({"office": "TJDYU"}))
+        .await;
+    assert_eq!(arrived.status, StatusCode::CREATED, "{}", arrived.body);
+    let results = json!({"office": "TJDYU", "conform": true, "seals_intact": true, "remarks": "seals UZ-0012345/6 intact"});
+    let path_results = format!("/api/v1/federation/movements/{mrn}/control-results");
+    let reported = tj.post(&path_results, &destination, &results).await;
+    assert_eq!(reported.status, StatusCode::CREATED, "{}", reported.body);
+    let state = || async { movement(uz, &departure, &mrn).await["state"].clone() };
+    eventually("goods released at destination", || async {
+        state().await == "goods_released"
+    })
+    .await;
+    let m = movement(uz, &departure, &mrn).await;
+    let last = m["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["actor"].as_str(), last["office"].as_str()),
+        (Some("federation:TJ"), Some("TJDYU"))
+    );
+    assert_eq!(
+        steps().await,
+        [
+            "mrn_allocated",
+            "release",
+            "transit_passage",
+            "arrival",
+            "unloading_permission",
+            "unloading_remarks",
+            "goods_release"
+        ]
+    );
+
+    let ended = uz
+        .post(&path, &departure, &json!({"step": "write_off"}))
+        .await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    assert_eq!(ended.body["state"], "ended");
+    let balance = uz
+        .get(
+            &format!("/api/v1/transit/guarantees/{GRN}?access_code=AB12"),
+            &uz.broker,
+        )
+        .await;
+    assert_eq!(balance.body["balance"], "20000.00", "{}", balance.body);
+}

@@ -1,0 +1,3 @@
+//! Integration tests of tamga-federation (one binary).
+
+mod inbox;
