@@ -40,6 +40,7 @@ mod profiles;
 mod session;
 pub mod situation;
 mod statistics;
+mod transit;
 
 pub use session::WebSettings;
 
@@ -56,6 +57,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(statistics::router())
         .merge(admin::router())
         .merge(situation::router())
+        .merge(transit::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }

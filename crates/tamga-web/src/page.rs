@@ -49,11 +49,13 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
         ],
         Role::Officer => &[
             ("/worklist", "nav-worklist"),
+            ("/transit", "nav-transit"),
             ("/declarations", "nav-declarations"),
         ],
         Role::Supervisor => &[
             ("/situation", "nav-situation"),
             ("/worklist", "nav-worklist"),
+            ("/transit", "nav-transit"),
             ("/declarations", "nav-declarations"),
         ],
         Role::Analyst => &[

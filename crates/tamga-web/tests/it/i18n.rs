@@ -41,6 +41,7 @@ fn used_ids() -> BTreeSet<String> {
         "templates/control",
         "templates/risk",
         "templates/situation",
+        "templates/transit",
         "src",
     ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {

@@ -6,3 +6,4 @@ mod forms;
 mod i18n;
 mod sessions;
 mod situation;
+mod transit;
