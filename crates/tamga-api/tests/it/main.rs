@@ -22,5 +22,6 @@ mod risk;
 mod seizures;
 mod socket;
 mod transit;
+mod transit_guarantees;
 mod users;
 mod wco;
