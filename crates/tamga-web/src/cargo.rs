@@ -86,6 +86,7 @@ async fn list_page(
 async fn upload(
     State(state): State<AppState>,
     user: WebUser,
+    address: tamga_api::limits::ClientAddress,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let tr = user.tr;
@@ -104,6 +105,7 @@ async fn upload(
     let lodged = tamga_api::cargo::lodge(
         State(state.clone()),
         user.not_lab()?,
+        address,
         headers,
         RawBody(bytes.into()),
     )

@@ -46,6 +46,7 @@ mod selectivity;
 mod session;
 pub mod situation;
 mod statistics;
+mod transit;
 mod upload;
 mod watchlists;
 
@@ -69,6 +70,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(admin::router())
         .merge(parties::router())
         .merge(situation::router())
+        .merge(transit::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }

@@ -50,12 +50,14 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
         ],
         Role::Officer => &[
             ("/worklist", "nav-worklist"),
+            ("/transit", "nav-transit"),
             ("/declarations", "nav-declarations"),
             ("/cargo-reports", "nav-cargo"),
         ],
         Role::Supervisor => &[
             ("/situation", "nav-situation"),
             ("/worklist", "nav-worklist"),
+            ("/transit", "nav-transit"),
             ("/declarations", "nav-declarations"),
         ],
         Role::Analyst => &[

@@ -27,5 +27,6 @@ mod seizures;
 mod socket;
 mod tokens;
 mod transit;
+mod transit_guarantees;
 mod users;
 mod wco;

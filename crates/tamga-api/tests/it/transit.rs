@@ -1,7 +1,6 @@
 //! Transit over HTTP: a movement's full lifecycle by officers of three offices and its holder,
 //! illegal steps (409 naming the state), unknown MRNs (404), bad steps (422 naming every
-//! field), guarantee accounts and the holder's balance query, and the overdue sweep under a
-//! shifted clock.
+//! field), and the overdue sweep under a shifted clock (guarantee accounts: `transit_guarantees`).
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -33,15 +32,14 @@ macro_rules! on_both_backends {
 on_both_backends!(
     movement_lifecycle,
     steps_out_of_order_and_bad_input,
-    guarantee_accounts_and_queries,
     overdue_movements_raise_an_enquiry
 );
 
 const TRANSIT: &str = include_str!("../../../../examples/transit.json");
-const GRN: &str = "26UZ0000010000001";
+pub const GRN: &str = "26UZ0000010000001";
 
 /// The example within Uzbekistan (UZTAS → UZJIZ → UZSKD), its time limit 8 days ahead.
-fn transit(lrn: &str) -> Value {
+pub fn transit(lrn: &str) -> Value {
     let mut d: Value = serde_json::from_str(TRANSIT).unwrap();
     d["lrn"] = json!(lrn);
     d["country_of_destination"] = json!("UZ");
@@ -54,11 +52,11 @@ fn transit(lrn: &str) -> Value {
     d
 }
 
-struct Offices {
-    admin: String,
-    departure: String,
-    passage: String,
-    destination: String,
+pub struct Offices {
+    pub admin: String,
+    pub departure: String,
+    pub passage: String,
+    pub destination: String,
 }
 
 async fn officer_at(app: &TestApp, admin: &str, name: &str, office: &str) -> String {
@@ -78,7 +76,7 @@ async fn officer_at(app: &TestApp, admin: &str, name: &str, office: &str) -> Str
     token
 }
 
-async fn setup(app: &TestApp) -> Offices {
+pub async fn setup(app: &TestApp) -> Offices {
     let admin = app.user("admin", Role::Admin, None).await;
     let account = json!({"grn": GRN, "type": "1", "holder": "UZ305123456", "currency": "USD",
         "reference_amount": "20000.00", "access_code": "AB12"});
@@ -100,7 +98,7 @@ async fn lodge(app: &TestApp, lrn: &str) -> String {
     lodged.body["mrn"].as_str().unwrap().to_owned()
 }
 
-async fn step(app: &TestApp, token: &str, mrn: &str, body: Value) -> crate::app::Answer {
+pub async fn step(app: &TestApp, token: &str, mrn: &str, body: Value) -> crate::app::Answer {
     app.post(
         &format!("/api/v1/transit/movements/{mrn}/steps"),
         token,
@@ -115,7 +113,7 @@ async fn ok(app: &TestApp, token: &str, mrn: &str, body: Value, state: &str) {
     assert_eq!(answer.body["state"], state, "{}", answer.body);
 }
 
-async fn balance(app: &TestApp) -> String {
+pub async fn balance(app: &TestApp) -> String {
     let path = format!("/api/v1/transit/guarantees/{GRN}?access_code=AB12");
     let answer = app.get(&path, &app.broker).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -369,64 +367,6 @@ async fn steps_out_of_order_and_bad_input(app: TestApp) {
             "guarantee_unknown".to_owned()
         )]
     );
-}
-
-async fn guarantee_accounts_and_queries(app: TestApp) {
-    let o = setup(&app).await;
-    let again = json!({"grn": GRN, "type": "1", "holder": "UZ305123456", "currency": "USD",
-        "reference_amount": "1.00", "access_code": "AB12"});
-    let taken = app
-        .post("/api/v1/transit/guarantees", &o.admin, &again)
-        .await;
-    assert_eq!(taken.status, StatusCode::CONFLICT);
-    let by_officer = app
-        .post("/api/v1/transit/guarantees", &o.departure, &again)
-        .await;
-    assert_eq!(by_officer.status, StatusCode::FORBIDDEN);
-    let bad = json!({"grn": "bad grn", "type": "3", "holder": "UZ305123456", "currency": "XXQ",
-        "reference_amount": "-1", "access_code": "12345"});
-    let refused = app.post("/api/v1/transit/guarantees", &o.admin, &bad).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let mut fields: Vec<String> = refused.field_errors().into_iter().map(|(p, _)| p).collect();
-    fields.sort();
-    assert_eq!(
-        fields,
-        [
-            "/access_code",
-            "/currency",
-            "/grn",
-            "/reference_amount",
-            "/type"
-        ]
-    );
-
-    let wrong = app
-        .get(
-            &format!("/api/v1/transit/guarantees/{GRN}?access_code=ZZ99"),
-            &app.broker,
-        )
-        .await;
-    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
-    let without = app
-        .get(&format!("/api/v1/transit/guarantees/{GRN}"), &app.broker)
-        .await;
-    assert_eq!(without.status, StatusCode::BAD_REQUEST);
-    let staff = app
-        .get(&format!("/api/v1/transit/guarantees/{GRN}"), &app.analyst)
-        .await;
-    assert_eq!(staff.body["reference_amount"], "20000.00");
-    assert!(!staff.body.to_string().contains("access_code"));
-
-    // A release the balance cannot cover is a 409 naming the guarantee, and reserves nothing.
-    let mut d = transit("TR-API-BIG");
-    d["transit"]["guarantees"][0]["references"][0]["amount"] = json!("25000");
-    let lodged = app.lodge(&app.broker, &d).await;
-    assert_eq!(lodged.status, StatusCode::CREATED, "{}", lodged.body);
-    let mrn = lodged.body["mrn"].as_str().unwrap();
-    let short = step(&app, &o.departure, mrn, json!({"step": "release"})).await;
-    assert_eq!(short.status, StatusCode::CONFLICT, "{}", short.body);
-    assert!(short.body["detail"].as_str().unwrap().contains(GRN));
-    assert_eq!(balance(&app).await, "20000.00");
 }
 
 async fn overdue_movements_raise_an_enquiry(app: TestApp) {

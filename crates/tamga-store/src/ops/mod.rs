@@ -30,5 +30,6 @@ pub(crate) mod tallies;
 pub(crate) mod tasks;
 pub(crate) mod tokens;
 pub(crate) mod transit;
+pub(crate) mod transit_view;
 pub(crate) mod users;
 pub(crate) mod web;

@@ -19,7 +19,7 @@ use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
 use crate::ops::{audit, secrets};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
 use crate::ops::{federation, situation, web};
-use crate::ops::{guarantees, transit};
+use crate::ops::{guarantees, transit, transit_view};
 use crate::parties::*;
 use crate::records::*;
 use crate::revenue::*;
@@ -748,7 +748,7 @@ impl Store for SqlStore {
         &self,
         query: &crate::transit::MovementQuery,
     ) -> Result<Vec<crate::transit::Movement>> {
-        transit::list(&mut self.read().await?.conn(), query).await
+        transit_view::list(&mut self.read().await?.conn(), query).await
     }
 
     async fn transit_sweep(
@@ -756,7 +756,7 @@ impl Store for SqlStore {
         now: OffsetDateTime,
         recovery_after: time::Duration,
     ) -> Result<Vec<(String, tamga_core::transit::lifecycle::StepKind)>> {
-        let due = transit::due(&mut self.read().await?.conn(), now, recovery_after).await?;
+        let due = transit_view::due(&mut self.read().await?.conn(), now, recovery_after).await?;
         let mut done = Vec::new();
         for (mrn, kind) in due {
             let step = crate::transit::MovementStep {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Multipart, State};
+use tamga_api::limits::ClientAddress;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -124,6 +125,7 @@ fn remove_item(draft: &mut Draft, n: usize) {
 async fn submit(
     State(state): State<AppState>,
     user: WebUser,
+    ClientAddress(address): ClientAddress,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let (mut draft, csrf, action) = read_form(fields);
@@ -140,6 +142,8 @@ async fn submit(
         return Ok(form_page(&user, StatusCode::OK, draft, Vec::new()));
     }
     authorise(&user.user).map_err(|e| WebError::api(user.tr, e))?;
+    let limited = state.limiters.lodgement(user.user.id, address);
+    limited.map_err(|e| WebError::api(user.tr, e))?;
     let text = draft.to_json().to_string();
     let units = intake::json(&text).map_err(|e| {
         WebError::page(
@@ -170,6 +174,7 @@ async fn submit(
 async fn upload(
     State(state): State<AppState>,
     user: WebUser,
+    ClientAddress(address): ClientAddress,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let tr = user.tr;
@@ -178,6 +183,8 @@ async fn upload(
     } = crate::upload::read(multipart, tr).await?;
     user.check_csrf(&csrf)?;
     authorise(&user.user).map_err(|e| WebError::api(tr, e))?;
+    let limited = state.limiters.lodgement(user.user.id, address);
+    limited.map_err(|e| WebError::api(tr, e))?;
     let units = intake::read(&bytes).map_err(|detail| {
         WebError::page(
             StatusCode::UNPROCESSABLE_ENTITY,

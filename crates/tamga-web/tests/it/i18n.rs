@@ -44,6 +44,7 @@ fn used_ids() -> BTreeSet<String> {
         "templates/admin",
         "templates/cargo",
         "templates/lab",
+        "templates/transit",
         "src",
     ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {

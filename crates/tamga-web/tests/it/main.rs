@@ -8,3 +8,4 @@ mod screens;
 mod sessions;
 mod situation;
 mod tokens;
+mod transit;
