@@ -219,6 +219,7 @@ pub struct ListParams {
     /// Reports with an id below this one (the last id of the previous page).
     pub before: Option<i64>,
     /// 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -245,7 +246,14 @@ pub async fn list(
             })?)
         };
     let Query(params) = params.map_err(ApiError::from)?;
-    let limit = params.limit.unwrap_or(50).clamp(1, 200);
+    let limit = params.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::query(
+            "limit",
+            "out_of_range",
+            "limit must be 1 to 200",
+        ));
+    }
     let reports = state
         .store
         .cargo_reports(carrier, params.before, limit)

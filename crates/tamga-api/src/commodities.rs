@@ -37,6 +37,7 @@ pub struct SearchParams {
     /// The day whose HS edition applies, YYYY-MM-DD; today when absent.
     date: Option<String>,
     /// At most this many results, 1 to 200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<usize>,
 }
 

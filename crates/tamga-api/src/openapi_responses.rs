@@ -5,7 +5,7 @@
 //! | the operation | can answer |
 //! |---|---|
 //! | needs a token | 401 (no or bad token), 403 (role), 429 (authentication failures) |
-//! | has path parameters | 404 (no such resource), 422 (a parameter with control characters) |
+//! | has path parameters | 400 (a parameter of the wrong type), 404 (no such resource), 422 (control characters) |
 //! | has query parameters | 400 (unreadable), 422 (control characters) |
 //! | has a body | 400 (unreadable), 413, 415, 422 (wrong shape, invalid data) |
 
@@ -38,7 +38,7 @@ fn problem(description: &str) -> ResponseBuilder {
 
 fn shared(name: &str) -> Response {
     match name {
-        "BadRequest" => problem("The body or query string cannot be read"),
+        "BadRequest" => problem("A body, path or query parameter that cannot be read"),
         "Unauthorized" => problem("No token, or a token that is not valid"),
         "Forbidden" => problem("The caller's role may not do this"),
         "NotFound" => problem("No such resource"),
@@ -63,7 +63,7 @@ fn statuses(operation: &Operation) -> Vec<&'static str> {
     let body = operation.request_body.is_some();
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
     let mut out = Vec::new();
-    if query || body {
+    if path || query || body {
         out.push("400");
     }
     if secured {

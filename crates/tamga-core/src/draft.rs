@@ -194,6 +194,7 @@ pub struct ItemDraft {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackagesDraft {
+    #[schema(minimum = 1, maximum = 2147483647)]
     pub count: Option<i64>,
     #[schema(example = "CT")]
     pub kind: Option<String>,

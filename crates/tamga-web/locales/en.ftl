@@ -571,3 +571,11 @@ transit-step-goods_release = Release goods
 transit-step-write_off = Write off
 transit-step-enquiry = Enquiry opened
 transit-step-recovery = Recovery started
+
+valuation-title = Valuation indicators
+valuation-unit-value = Customs value per kg
+valuation-reference = Reference median (quartiles, declarations)
+valuation-ratio = Ratio
+valuation-indicator = Indicator
+valuation-no-reference = no reference
+valuation-undervalued = possibly undervalued

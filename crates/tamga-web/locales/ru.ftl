@@ -572,3 +572,11 @@ transit-step-goods_release = Выпустить товары
 transit-step-write_off = Списать
 transit-step-enquiry = Начат розыск
 transit-step-recovery = Начато взыскание
+
+valuation-title = Индикаторы стоимости
+valuation-unit-value = Таможенная стоимость за кг
+valuation-reference = Медиана (квартили, деклараций)
+valuation-ratio = Отношение
+valuation-indicator = Индикатор
+valuation-no-reference = нет эталона
+valuation-undervalued = возможно занижена

@@ -568,3 +568,11 @@ transit-step-goods_release = Tovarlarni chiqarish
 transit-step-write_off = Hisobdan chiqarish
 transit-step-enquiry = Qidiruv boshlandi
 transit-step-recovery = Undiruv boshlandi
+
+valuation-title = Qiymat indikatorlari
+valuation-unit-value = Bir kg uchun bojxona qiymati
+valuation-reference = Mediana (kvartillar, deklaratsiyalar)
+valuation-ratio = Nisbat
+valuation-indicator = Indikator
+valuation-no-reference = namuna yoʻq
+valuation-undervalued = ehtimol kamaytirilgan

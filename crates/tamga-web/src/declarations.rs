@@ -118,6 +118,8 @@ struct ShowPage {
     /// The assessment in force, each tax line explained.
     assessed: Option<tamga_core::tariff::assess::Assessment>,
     tasks: Vec<ControlTask>,
+    /// Each item's unit value against its reference, for customs staff.
+    valuation: Vec<tamga_core::tariff::valuation::Indicator>,
     /// The holds on the goods, for customs staff of control.
     holds: Option<Vec<tamga_store::control::HoldRecord>>,
     may_release: bool,
@@ -198,6 +200,17 @@ pub(crate) async fn page_with(
     } else {
         Vec::new()
     };
+    let valuation = if staff {
+        let indicators = tamga_api::revenue::valuation::indicators(
+            State(state.clone()),
+            user.not_lab()?,
+            PathParam(mrn.clone()),
+        )
+        .await;
+        indicators.map(|v| v.0.items).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let holds = if staff {
         let holds = tamga_api::control::roster::holds(
             State(state.clone()),
@@ -221,6 +234,7 @@ pub(crate) async fn page_with(
         balance,
         assessed,
         tasks,
+        valuation,
         holds,
         may_release,
         may_record_payment: customs,

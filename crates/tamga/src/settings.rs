@@ -455,6 +455,31 @@ mod tests {
 
     #[test]
     #[allow(clippy::result_large_err)] // figment's own test harness returns its error type
+    fn limits_are_configurable() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(
+                defaults.limits.rates(),
+                tamga_api::limits::RateLimits::default()
+            );
+            assert_eq!(defaults.limits.server(), tamga_api::ServerLimits::default());
+            jail.create_file(
+                "tamga.toml",
+                "[limits]\nheader_read_timeout_seconds = 3\nmax_connections = 50\n",
+            )?;
+            jail.set_env("TAMGA_LIMITS__LODGEMENTS_PER_SECOND", "0");
+            let set = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(set.limits.rates().lodgements_per_second, 0);
+            let server = set.limits.server();
+            assert_eq!(server.header_read_timeout.as_secs(), 3);
+            assert_eq!(server.max_connections, 50);
+            assert_eq!(server.idle_timeout.as_secs(), 60);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own test harness returns its error type
     fn control_and_attachments_are_configurable() {
         figment::Jail::expect_with(|jail| {
             let defaults = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;

@@ -29,7 +29,7 @@ use tamga_store::transit::{MovementStep, StepActor, StepDetail, StepOutcome};
 use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -130,7 +130,7 @@ pub struct ForeignMovement {
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<Vec<ForeignMovement>>, ApiError> {
     crate::transit::staff(&user)?;
     let announced = state
@@ -202,7 +202,7 @@ pub struct Reported {
     ))]
 pub async fn arrival(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(report): JsonBody<ArrivalReport>,
 ) -> Result<(StatusCode, Json<Reported>), ApiError> {
@@ -233,7 +233,7 @@ pub async fn arrival(
     ))]
 pub async fn control_results(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(report): JsonBody<ControlReport>,
 ) -> Result<(StatusCode, Json<Reported>), ApiError> {

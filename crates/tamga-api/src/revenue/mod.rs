@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 pub(crate) mod reassess;
 pub mod routes;
-pub(crate) mod valuation;
+pub mod valuation;
 
 pub(crate) use routes::router;
 pub use routes::{AssessmentView, MeasureView, PaymentRequest, TariffView};

@@ -131,16 +131,19 @@ pub async fn pay(
     }
 }
 
+/// The largest payment accepted, in national currency (a bound, far above any real one).
+const MAX_PAYMENT: i64 = 1_000_000_000_000_000;
+
 fn payment(request: PaymentRequest, by: tamga_store::User) -> Result<NewPayment, ApiError> {
     let mut errors = Vec::new();
     let amount = Decimal::from_str(request.amount.0.trim())
         .ok()
-        .filter(|a| *a > Decimal::ZERO && a.scale() <= 2);
+        .filter(|a| *a > Decimal::ZERO && a.scale() <= 2 && *a <= Decimal::from(MAX_PAYMENT));
     if amount.is_none() {
         errors.push(FieldError::new(
             "/amount",
             "invalid_amount",
-            "a positive amount with at most 2 decimals is required",
+            "a positive amount of at most 1000000000000000 with at most 2 decimals is required",
         ));
     }
     for (pointer, value) in [

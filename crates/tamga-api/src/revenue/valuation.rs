@@ -33,7 +33,7 @@ pub struct ValuationView {
         (status = 404, description = "No such declaration, or never assessed", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub(crate) async fn indicators(
+pub async fn indicators(
     State(state): State<AppState>,
     NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,

@@ -29,9 +29,29 @@ pub struct ScreenRequest {
     pub threshold: Option<f64>,
 }
 
+/// `[["un-sc", 3], ...]`: an array of two-item arrays, a name and a version. (Items are a
+/// `oneOf`, not `prefixItems`, which schemathesis 4 turns into a draft-4 tuple and refuses.)
+fn name_version_pairs() -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, ObjectBuilder, OneOfBuilder, Type};
+    let name = ObjectBuilder::new().schema_type(Type::String).build();
+    let version = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(0))
+        .build();
+    let pair = ArrayBuilder::new()
+        .items(OneOfBuilder::new().item(name).item(version))
+        .min_items(Some(2))
+        .max_items(Some(2))
+        .build();
+    ArrayBuilder::new()
+        .items(ArrayItems::RefOrSchema(Box::new(pair.into())))
+        .build()
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScreenView {
-    /// The watchlists loaded, with their versions.
+    /// The watchlists loaded, with their versions: `[name, version]` pairs.
+    #[schema(schema_with = name_version_pairs)]
     pub watchlists: Vec<(String, u32)>,
     pub threshold: f64,
     #[schema(value_type = Vec<Object>)]

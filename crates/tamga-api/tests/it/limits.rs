@@ -110,6 +110,49 @@ async fn control_characters_are_refused(app: TestApp) {
     assert_eq!(reports.body["reports"], json!([]), "{}", reports.body);
 }
 
+/// Numbers beyond what the schema and the databases hold are a 422 naming them.
+async fn numbers_are_bounded(app: TestApp) {
+    let mut d = crate::app::sample();
+    d["items"][0]["packages"]["count"] = json!(2_147_483_648u64);
+    let answer = app.lodge(&app.broker, &d).await;
+    assert_eq!(
+        answer.field_errors(),
+        [(
+            "/items/0/packages/count".to_owned(),
+            "out_of_range".to_owned()
+        )],
+        "{}",
+        answer.body
+    );
+    let lodged = app.lodge(&app.broker, &crate::app::sample()).await;
+    let mrn = lodged.body["mrn"].as_str().unwrap().to_owned();
+    let pay = json!({"kind": "guarantee", "amount": "79228162514264337593543950335", "method": "bank guarantee", "reference": "BG-77"});
+    let answer = app
+        .post(
+            &format!("/api/v1/declarations/{mrn}/payments"),
+            &app.officer,
+            &pay,
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    assert_eq!(answer.field_errors()[0].0, "/amount");
+}
+
+#[tokio::test]
+async fn numbers_are_bounded_on_sqlite() {
+    numbers_are_bounded(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn numbers_are_bounded_on_postgres() {
+    numbers_are_bounded(TestApp::postgres().await).await;
+}
+
 #[tokio::test]
 async fn control_characters_are_422_on_sqlite() {
     control_characters_are_refused(TestApp::sqlite().await).await;

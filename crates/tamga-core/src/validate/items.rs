@@ -243,12 +243,20 @@ impl Validator<'_> {
                 None
             }
             Some(n) => {
-                let valid = u32::try_from(n).ok().filter(|n| *n > 0);
+                // Stored as a 32-bit integer on both backends.
+                let valid = u32::try_from(n)
+                    .ok()
+                    .filter(|n| *n > 0 && i32::try_from(*n).is_ok());
                 if valid.is_none() {
+                    let (code, bound) = if n > 0 {
+                        ("out_of_range", "at most 2147483647")
+                    } else {
+                        ("not_positive", "greater than zero")
+                    };
                     self.findings.push(
                         &count_pointer,
-                        "not_positive",
-                        format!("{count_pointer} must be greater than zero, got {n}"),
+                        code,
+                        format!("{count_pointer} must be {bound}, got {n}"),
                     );
                 }
                 valid

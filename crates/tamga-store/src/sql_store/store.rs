@@ -7,11 +7,11 @@ use tamga_core::tariff::valuation::Reference;
 use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
-use crate::federation as fed;
 use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
 use crate::control::{TaskEvent, TaskOutcome, TaskStep};
+use crate::federation as fed;
 use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
 use crate::ops::revenue;

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use tamga_api::limits::ClientAddress;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use tamga_api::limits::ClientAddress;
 use tamga_api::lodge::{authorise, intake, Lodger, Mode, Verdict};
 use tamga_api::AppState;
 use tamga_core::FieldError;

@@ -22,6 +22,10 @@ async fn payments_and_holds(web: Web) {
         .body
         .contains("action=\"/declarations/{mrn}/payments\""));
     assert!(!seen.body.contains("id=\"holds\""), "holds are for staff");
+    assert!(
+        !seen.body.contains("id=\"valuation\""),
+        "indicators are for staff"
+    );
 
     let officer = web.sign_in("officer1", PASSWORD).await.unwrap();
     let path = format!("/declarations/{mrn}");
@@ -49,6 +53,10 @@ async fn payments_and_holds(web: Web) {
     assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
     let page = web.get(&path, &officer).await;
     assert!(page.body.contains("BG-2026-1") && page.body.contains("100.00"));
+    assert!(
+        page.body.contains("id=\"valuation\""),
+        "staff read the valuation indicators"
+    );
 
     let hold = format!("{path}/holds");
     let placed = web
