@@ -12,7 +12,7 @@ use tamga_store::federation::{FeedbackOutcome, Outgoing, Received, ReceivedAlert
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::risk::{require_analyst, require_staff};
@@ -76,7 +76,7 @@ pub struct ReceivedAlertView {
     ))]
 pub async fn send(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     JsonBody(request): JsonBody<SendAlert>,
 ) -> Result<(StatusCode, Json<SentAlertView>), ApiError> {
     require_analyst(&user)?;
@@ -121,7 +121,7 @@ pub async fn send(
     ))]
 pub async fn sent(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<Vec<SentAlertView>>, ApiError> {
     require_staff(&user)?;
     let alerts = state.store.federation_alerts_sent().await?;
@@ -168,7 +168,7 @@ fn read<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T, ApiError> {
     ))]
 pub async fn received(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<Vec<ReceivedAlertView>>, ApiError> {
     require_staff(&user)?;
     let alerts = state.store.federation_alerts_received().await?;
@@ -213,7 +213,7 @@ fn received_view(r: ReceivedAlert) -> Result<ReceivedAlertView, ApiError> {
     ))]
 pub async fn feedback(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam((sender, alert_id)): PathParam<(String, String)>,
     JsonBody(feedback): JsonBody<AlertFeedback>,
 ) -> Result<(StatusCode, Json<FeedbackView>), ApiError> {

@@ -31,7 +31,7 @@ use tamga_store::transit::{MovementStep, StepActor, StepDetail, StepOutcome};
 use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::NotLab;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -132,7 +132,7 @@ pub struct ForeignMovement {
     ))]
 pub async fn list(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
 ) -> Result<Json<Vec<ForeignMovement>>, ApiError> {
     crate::transit::staff(&user)?;
     let announced = state
@@ -204,7 +204,7 @@ pub struct Reported {
     ))]
 pub async fn arrival(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(report): JsonBody<ArrivalReport>,
 ) -> Result<(StatusCode, Json<Reported>), ApiError> {
@@ -235,7 +235,7 @@ pub async fn arrival(
     ))]
 pub async fn control_results(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(report): JsonBody<ControlReport>,
 ) -> Result<(StatusCode, Json<Reported>), ApiError> {
@@ -273,7 +273,7 @@ pub struct EnquiryAnswer {
     ))]
 pub async fn enquiry_reply(
     State(state): State<AppState>,
-    Caller(user): Caller,
+    NotLab(user): NotLab,
     PathParam(mrn): PathParam<String>,
     JsonBody(answer): JsonBody<EnquiryAnswer>,
 ) -> Result<(StatusCode, Json<Reported>), ApiError> {
