@@ -111,6 +111,7 @@ use crate::AppState;
         crate::federation::movements::list,
         crate::federation::movements::arrival,
         crate::federation::movements::control_results,
+        crate::federation::movements::enquiry_reply,
         crate::transit::view::list,
         crate::transit::movements::one,
         crate::transit::movements::step,

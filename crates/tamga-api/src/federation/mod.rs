@@ -10,7 +10,7 @@
 //! | read alerts sent and received, a received envelope | | ✓ | ✓ | | ✓ | ✓ |
 //! | read the inbox's refusals and the outbox | | | | | ✓ | ✓ |
 //! | read movements announced by other administrations | | ✓ | ✓ | | ✓ | ✓ |
-//! | report arrival or control results at one's own office | | ✓ | | | ✓ | |
+//! | report arrival, control results or an enquiry's reply at one's own office | | ✓ | | | ✓ | |
 //!
 //! Sending and feedback follow the targeting center's rule (`risk::require_analyst`), reading
 //! follows its rule for risk information (`risk::require_staff`).
@@ -116,6 +116,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/federation/movements/{mrn}/control-results",
             post(movements::control_results),
+        )
+        .route(
+            "/federation/movements/{mrn}/enquiry-reply",
+            post(movements::enquiry_reply),
         )
 }
 

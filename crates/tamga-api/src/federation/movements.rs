@@ -7,7 +7,9 @@
 //! administration (`StepActor::Administration`) under transit's rules: an arrival advice from
 //! an office of transit is the passage, from the destination the arrival; control results are
 //! the unloading permission and remarks and, when the goods conform with seals intact, their
-//! release at destination. The write-off stays with the departure office's officers.
+//! release at destination. The write-off stays with the departure office's officers. The
+//! destination's officers answer an enquiry (enquiry reply), which stays in the departure
+//! node's inbox for its officers to read.
 //!
 //! Steps are applied when a message is accepted and again when a copy comes as a duplicate:
 //! a step already taken is refused by the state machine, so a message's effect happens once
@@ -21,7 +23,7 @@ use tamga_core::codes::Locode;
 use tamga_core::role::Role;
 use tamga_core::transit::lifecycle::StepKind;
 use tamga_core::FieldError;
-use tamga_federation::body::{AnticipatedArrival, ArrivalAdvice, ControlResults};
+use tamga_federation::body::{AnticipatedArrival, ArrivalAdvice, ControlResults, Enquiry};
 use tamga_federation::inbox::Admitted;
 use tamga_federation::{Body, Kind};
 use tamga_store::federation::{Outgoing, Received};
@@ -249,6 +251,54 @@ pub async fn control_results(
     };
     let body = serde_json::to_string(&results).map_err(|e| ApiError::Internal(e.into()))?;
     report_back(&state, &user, &sender, &mrn, Kind::ControlResults, body).await
+}
+
+/// The answer to an enquiry.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnquiryAnswer {
+    pub text: String,
+}
+
+/// Answers the departure administration's enquiry about an announced movement (officers of its
+/// office of destination).
+#[utoipa::path(post, path = "/api/v1/federation/movements/{mrn}/enquiry-reply", tag = "federation", security(("bearer" = [])),
+    params(("mrn" = String, Path, description = "The movement's MRN")), request_body = EnquiryAnswer,
+    responses(
+        (status = 201, description = "Queued for the departure administration", body = Reported),
+        (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Officers of the destination only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No movement was announced, or no enquiry received, with this MRN", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A blank or overlong text", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn enquiry_reply(
+    State(state): State<AppState>,
+    NotLab(user): NotLab,
+    PathParam(mrn): PathParam<String>,
+    JsonBody(answer): JsonBody<EnquiryAnswer>,
+) -> Result<(StatusCode, Json<Reported>), ApiError> {
+    let (sender, announced) = announced(&state, &mrn).await?;
+    office_here(&state, &user, &announced.office_of_destination, true).await?;
+    let received = state
+        .store
+        .federation_conversation(Some(&sender), &mrn)
+        .await?;
+    if !received.iter().any(|m| m.kind == Kind::Enquiry.as_str()) {
+        return Err(ApiError::NotFound(format!(
+            "no enquiry about {mrn} was received"
+        )));
+    }
+    let length = answer.text.trim().chars().count();
+    if length == 0 || length > 2000 {
+        let error = FieldError::new("/text", "invalid", "1 to 2000 characters");
+        return Err(super::invalid("the reply is invalid", vec![error]));
+    }
+    let reply = Enquiry {
+        mrn: mrn.clone(),
+        text: answer.text,
+    };
+    let body = serde_json::to_string(&reply).map_err(|e| ApiError::Internal(e.into()))?;
+    report_back(&state, &user, &sender, &mrn, Kind::EnquiryReply, body).await
 }
 
 /// The movement's anticipated arrival and who sent it, or the 404 of an unknown MRN.

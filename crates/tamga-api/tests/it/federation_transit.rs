@@ -50,8 +50,16 @@ async fn movement(app: &TestApp, token: &str, mrn: &str) -> Value {
         .body
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
+struct Route {
+    nodes: Vec<crate::federation::Node>,
+    departure: String,
+    passage: String,
+    destination: String,
+    mrn: String,
+}
+
+/// Three nodes, a guarantee and officers at UZTAS, KZCIT and TJDYU, a movement released at UZ.
+async fn released() -> Route {
     let nodes = three(false).await;
     let (uz, kz, tj) = (&nodes[0].app, &nodes[1].app, &nodes[2].app);
     let admins = [
@@ -68,7 +76,6 @@ async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
     let departure = officer_at(uz, &admins[0], "tas", "UZTAS").await;
     let passage = officer_at(kz, &admins[1], "cit", "KZCIT").await;
     let destination = officer_at(tj, &admins[2], "dyu", "TJDYU").await;
-
     let lodged = uz.lodge(&uz.broker, &declaration()).await;
     assert_eq!(lodged.status, StatusCode::CREATED, "{}", lodged.body);
     let mrn = lodged.body["mrn"].as_str().unwrap().to_owned();
@@ -77,6 +84,27 @@ async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
         .post(&path, &departure, &json!({"step": "release"}))
         .await;
     assert_eq!(released.status, StatusCode::OK, "{}", released.body);
+    Route {
+        nodes,
+        departure,
+        passage,
+        destination,
+        mrn,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
+    let route = released().await;
+    let nodes = &route.nodes;
+    let (uz, kz, tj) = (&nodes[0].app, &nodes[1].app, &nodes[2].app);
+    let (departure, passage, destination, mrn) = (
+        &route.departure,
+        &route.passage,
+        &route.destination,
+        route.mrn.clone(),
+    );
+    let path = format!("/api/v1/transit/movements/{mrn}/steps");
 
     // The release announced the movement to KZ (transit) and TJ (destination).
     for node in [kz, tj] {
@@ -98,7 +126,7 @@ async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
     // An officer elsewhere may not report, nor at an office not on the route.
     let arrival = format!("/api/v1/federation/movements/{mrn}/arrival");
     let wrong = kz
-        .post(&arrival, &passage, &json!({"office": "KZALA"}))
+        .post(&arrival, passage, &json!({"office": "KZALA"}))
         .await;
     assert_eq!(
         wrong.status,
@@ -109,18 +137,18 @@ async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
     let unknown = kz
         .post(
             "/api/v1/federation/movements/26UZ000000000000X/arrival",
-            &passage,
+            passage,
             &json!({"office": "KZCIT"}),
         )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 
     let passed = kz
-        .post(&arrival, &passage, &json!({"office": "KZCIT"}))
+        .post(&arrival, passage, &json!({"office": "KZCIT"}))
         .await;
     assert_eq!(passed.status, StatusCode::CREATED, "{}", passed.body);
     let steps = || async {
-        let m = movement(uz, &departure, &mrn).await;
+        let m = movement(uz, departure, &mrn).await;
         m["events"]
             .as_array()
             .unwrap()
@@ -134,19 +162,19 @@ async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
     .await;
 
     let arrived = tj
-        .post(&arrival, &destination, &json!({"office": "TJDYU"}))
+        .post(&arrival, destination, &json!({"office": "TJDYU"}))
         .await;
     assert_eq!(arrived.status, StatusCode::CREATED, "{}", arrived.body);
     let results = json!({"office": "TJDYU", "conform": true, "seals_intact": true, "remarks": "seals UZ-0012345/6 intact"});
     let path_results = format!("/api/v1/federation/movements/{mrn}/control-results");
-    let reported = tj.post(&path_results, &destination, &results).await;
+    let reported = tj.post(&path_results, destination, &results).await;
     assert_eq!(reported.status, StatusCode::CREATED, "{}", reported.body);
-    let state = || async { movement(uz, &departure, &mrn).await["state"].clone() };
+    let state = || async { movement(uz, departure, &mrn).await["state"].clone() };
     eventually("goods released at destination", || async {
         state().await == "goods_released"
     })
     .await;
-    let m = movement(uz, &departure, &mrn).await;
+    let m = movement(uz, departure, &mrn).await;
     let last = m["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(
         (last["actor"].as_str(), last["office"].as_str()),
@@ -166,7 +194,7 @@ async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
     );
 
     let ended = uz
-        .post(&path, &departure, &json!({"step": "write_off"}))
+        .post(&path, departure, &json!({"step": "write_off"}))
         .await;
     assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
     assert_eq!(ended.body["state"], "ended");
@@ -177,4 +205,78 @@ async fn a_movement_departs_uz_passes_kz_and_ends_in_tj() {
         )
         .await;
     assert_eq!(balance.body["balance"], "20000.00", "{}", balance.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_overdue_movement_is_enquired_about_and_answered() {
+    let route = released().await;
+    let (uz, tj) = (&route.nodes[0].app, &route.nodes[2].app);
+    let mrn = route.mrn.as_str();
+    let reply = format!("/api/v1/federation/movements/{mrn}/enquiry-reply");
+    let body = json!({"text": "not presented at TJDYU; the carrier reports a breakdown"});
+    let announced = || async {
+        tj.get("/api/v1/federation/movements", &tj.officer)
+            .await
+            .body
+    };
+    eventually("the anticipated arrival", || async {
+        announced().await.as_array().is_some_and(|a| a.len() == 1)
+    })
+    .await;
+    let early = tj.post(&reply, &route.destination, &body).await;
+    assert_eq!(
+        early.status,
+        StatusCode::NOT_FOUND,
+        "no enquiry yet: {}",
+        early.body
+    );
+    // The time limit passes: UZ's overdue sweep opens the enquiry, which goes to TJ.
+    let later = time::OffsetDateTime::now_utc() + Duration::days(10);
+    let swept = route.nodes[0]
+        .store()
+        .transit_sweep(later, Duration::days(213))
+        .await
+        .unwrap();
+    assert_eq!(swept.len(), 1);
+    let kinds = || async {
+        let a = announced().await;
+        a[0]["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["kind"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    eventually("the enquiry at TJ", || async {
+        kinds().await == ["anticipated_arrival", "enquiry"]
+    })
+    .await;
+    let not_theirs = tj.post(&reply, &tj.officer, &body).await;
+    assert_eq!(
+        not_theirs.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        not_theirs.body
+    );
+    let answered = tj.post(&reply, &route.destination, &body).await;
+    assert_eq!(answered.status, StatusCode::CREATED, "{}", answered.body);
+    let uz_store = route.nodes[0].store();
+    let replies = || async {
+        uz_store
+            .federation_conversation(Some("TJ"), mrn)
+            .await
+            .unwrap()
+    };
+    eventually("the reply at UZ", || async { !replies().await.is_empty() }).await;
+    let got = replies().await;
+    assert_eq!(got[0].kind, "enquiry_reply");
+    assert!(got[0].body.contains("breakdown"), "{}", got[0].body);
+    let m = uz
+        .get(
+            &format!("/api/v1/transit/movements/{mrn}"),
+            &route.departure,
+        )
+        .await
+        .body;
+    assert_eq!(m["state"], "enquiry");
 }

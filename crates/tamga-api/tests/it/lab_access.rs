@@ -33,7 +33,7 @@ on_both_backends!(
 );
 
 /// What a lab user may reach outside the laboratory's own endpoints.
-const OPEN: [(&str, &str); 8] = [
+const OPEN: [(&str, &str); 10] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/me"),
@@ -42,6 +42,9 @@ const OPEN: [(&str, &str); 8] = [
     ("get", "/api/v1/offices"),
     ("get", "/api/v1/tariff/{code}"),
     ("post", "/api/v1/tariff/calculate"),
+    // A peer node's endpoints: authenticated by signature, not by a user's token.
+    ("get", "/api/v1/federation/node"),
+    ("post", "/api/v1/federation/inbox"),
 ];
 
 /// The laboratory's own endpoints, with their own role table (tested in `lab.rs`).

@@ -265,7 +265,7 @@ pub(crate) async fn step(
     }
     record_step(conn, &row, &actor, &step, state, office.as_ref()).await?;
     // federation: the other administrations hear of a release or an enquiry in its commit.
-    super::federation::announce(conn, mrn, &particulars, step.kind, step.at).await?;
+    super::federation::announce(conn, mrn, &particulars, step.kind).await?;
     let moved = movement(conn, mrn, None).await?;
     let moved = moved.ok_or_else(|| corrupt("a movement vanished in its step"))?;
     Ok(StepOutcome::Done(Box::new(moved)))

@@ -1,7 +1,5 @@
 //! Transit movements announced to the other administrations on their route.
 
-use time::OffsetDateTime;
-
 use super::insert;
 use crate::conn::Conn;
 use crate::federation::Outgoing;
@@ -17,7 +15,6 @@ pub(crate) async fn announce(
     mrn: &str,
     p: &tamga_core::transit::TransitParticulars,
     step: tamga_core::transit::lifecycle::StepKind,
-    at: OffsetDateTime,
 ) -> Result<()> {
     use tamga_core::transit::lifecycle::StepKind;
     let home = p.office_of_departure.country();
@@ -52,7 +49,8 @@ pub(crate) async fn announce(
             conversation: mrn.to_owned(),
             body: body.to_string(),
         };
-        insert(conn, &out, "transit", at).await?;
+        // Queued now, whatever time the step carries (a sweep may run on a shifted clock).
+        insert(conn, &out, "transit", crate::sql::now()).await?;
     }
     Ok(())
 }
