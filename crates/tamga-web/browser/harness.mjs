@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..", "..");
+export const root = join(here, "..", "..", "..");
 export const bin = process.env.TAMGA_BIN || join(root, "target", "debug", "tamga");
 export const shots = process.env.TAMGA_SCREENSHOTS || join(root, "target", "browser-screenshots");
 const axeSource = readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");

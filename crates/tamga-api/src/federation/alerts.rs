@@ -72,7 +72,7 @@ pub struct ReceivedAlertView {
         (status = 401, description = "No or bad token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Analysts and administrators only", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "This node takes part in no federation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "This node takes part in no federation", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn send(
     State(state): State<AppState>,

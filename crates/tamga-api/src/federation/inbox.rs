@@ -37,7 +37,7 @@ pub struct InboxReceipt {
         (status = 409, description = "Replay: the id came before with other content", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the size limit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Stale, another recipient, or a bad body", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "This node takes part in no federation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "This node takes part in no federation", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn receive(
     State(state): State<AppState>,
@@ -46,7 +46,7 @@ pub async fn receive(
     let settings = &state.settings.federation;
     let policy = settings
         .policy()
-        .ok_or_else(|| ApiError::Unavailable("this node takes part in no federation".into()))?;
+        .ok_or_else(|| ApiError::NotFound("this node takes part in no federation".into()))?;
     let bytes = match body {
         Ok(RawBody(bytes)) => bytes,
         Err(ApiError::TooLarge(_)) => {

@@ -123,14 +123,15 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// This node's country, or 503 when it takes part in no federation.
+/// This node's country, or 404 when it takes part in no federation (there is no federation
+/// endpoint to speak of).
 pub(crate) fn country(state: &AppState) -> Result<String, ApiError> {
     state
         .settings
         .federation
         .country
         .clone()
-        .ok_or_else(|| ApiError::Unavailable("this node takes part in no federation".into()))
+        .ok_or_else(|| ApiError::NotFound("this node takes part in no federation".into()))
 }
 
 /// A fresh message id: this node's country, the time in milliseconds and 64 random bits.

@@ -27,7 +27,7 @@ pub struct NodeIdentity {
 #[utoipa::path(get, path = "/api/v1/federation/node", tag = "federation",
     responses(
         (status = 200, description = "This node", body = NodeIdentity),
-        (status = 503, description = "This node takes part in no federation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "This node takes part in no federation", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn node(State(state): State<AppState>) -> Result<Json<NodeIdentity>, ApiError> {
     let country = super::country(&state)?;

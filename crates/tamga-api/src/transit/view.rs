@@ -27,6 +27,7 @@ pub struct MovementsQuery {
     /// unloading_permitted, unloading_remarks, goods_released or ended.
     pub state: Option<String>,
     /// At most this many, newest first (1 to 500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -56,10 +57,18 @@ impl MovementsQuery {
                 "not a UN/LOCODE",
             ));
         }
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=500).contains(&limit) {
+            return Err(ApiError::query(
+                "limit",
+                "out_of_range",
+                "limit must be 1 to 500",
+            ));
+        }
         Ok(MovementQuery {
             office: self.office.clone(),
             state,
-            limit: self.limit.unwrap_or(100),
+            limit,
             ..MovementQuery::default()
         })
     }
