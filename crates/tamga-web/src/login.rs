@@ -8,6 +8,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use serde::Deserialize;
 use std::sync::Arc;
+use tamga_api::error::ApiError;
+use tamga_api::limits::{address_key, ClientAddress};
 use tamga_api::AppState;
 use tamga_store::{token, web::NewSession};
 use time::Duration;
@@ -100,6 +102,7 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
     Extension(settings): Extension<Arc<WebSettings>>,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
@@ -108,6 +111,13 @@ async fn login(
     if expected.is_empty() || !session::same_token(&form.csrf, expected) {
         return Err(WebError::csrf(tr));
     }
+    // Password guessing is limited like the API's token guessing: per client address and per
+    // user name, by the same limiter and budget.
+    let keys = [address_key(address), format!("login:{}", form.name.trim())];
+    state
+        .limiters
+        .before_auth(&keys)
+        .map_err(|e| WebError::api(tr, e))?;
     let credentials = state.store.credentials(form.name.trim()).await;
     let credentials = credentials.map_err(|e| WebError::internal(tr, e))?;
     let stored = credentials
@@ -116,6 +126,11 @@ async fn login(
     let matches = password::verify(&form.password, stored);
     let Some(credentials) = credentials.filter(|_| matches) else {
         tracing::info!(name = %form.name.trim(), "web sign-in refused");
+        let refused = ApiError::Unauthorized("wrong user name or password");
+        let refused = state.limiters.auth_failed(&keys, refused);
+        if matches!(refused, ApiError::TooManyRequests { .. }) {
+            return Err(WebError::api(tr, refused));
+        }
         let error = Some(tr.get("login-failed"));
         return Ok(login_page(tr, &settings, form.next, form.name, error));
     };

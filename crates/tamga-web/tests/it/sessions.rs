@@ -35,6 +35,27 @@ async fn postgres_signing_in_takes_the_right_password_only() {
     signing_in_takes_the_right_password_only(Web::postgres().await).await;
 }
 
+/// Guessing passwords is limited: past the failure budget of a user name, even the right
+/// password is answered 429 until the wait is over.
+#[tokio::test]
+async fn password_guessing_is_limited() {
+    let web = Web::sqlite().await;
+    web.user("officer1", Role::Officer, None).await;
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        let refused = web.sign_in("officer1", "a guess").await.unwrap_err();
+        statuses.push(refused.status);
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let blocked = web.sign_in("officer1", PASSWORD).await.unwrap_err();
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 /// An administrator's password must be changed at the first sign-in; the change ends every
 /// session that had the old one.
 async fn the_first_password_is_changed_first(web: Web) {
