@@ -87,11 +87,8 @@ pub async fn list(
     NotLab(user): NotLab,
     query: Result<Query<MovementsQuery>, QueryRejection>,
 ) -> Result<Json<MovementList>, ApiError> {
-    let Query(query) = query?;
-    let mut q = query.store_query()?;
-    q.holder = holder_of(&user);
-    let movements = state.store.transit_movements(&q).await?;
-    Ok(Json(MovementList { movements }))
+    let holder = holder_of(&user);
+    fetch(&state, query, |q| q.holder = holder).await
 }
 
 /// Movements released whose time limit has passed without arrival (staff), by office.
@@ -108,11 +105,8 @@ pub async fn overdue(
     query: Result<Query<MovementsQuery>, QueryRejection>,
 ) -> Result<Json<MovementList>, ApiError> {
     staff(&user)?;
-    let Query(query) = query?;
-    let mut q = query.store_query()?;
-    q.overdue_on = Some(state.settings.transit.clock.now().date());
-    let movements = state.store.transit_movements(&q).await?;
-    Ok(Json(MovementList { movements }))
+    let today = state.settings.transit.clock.now().date();
+    fetch(&state, query, |q| q.overdue_on = Some(today)).await
 }
 
 /// Movements whose unloading remarks found the goods not conform or a seal broken (staff).
@@ -129,9 +123,18 @@ pub async fn discrepancies(
     query: Result<Query<MovementsQuery>, QueryRejection>,
 ) -> Result<Json<MovementList>, ApiError> {
     staff(&user)?;
+    fetch(&state, query, |q| q.seal_discrepancy = true).await
+}
+
+/// The movements the query asks for, narrowed by `narrow` (the holder, overdue, discrepancy).
+async fn fetch(
+    state: &AppState,
+    query: Result<Query<MovementsQuery>, QueryRejection>,
+    narrow: impl FnOnce(&mut MovementQuery),
+) -> Result<Json<MovementList>, ApiError> {
     let Query(query) = query?;
     let mut q = query.store_query()?;
-    q.seal_discrepancy = true;
+    narrow(&mut q);
     let movements = state.store.transit_movements(&q).await?;
     Ok(Json(MovementList { movements }))
 }
