@@ -27,6 +27,8 @@ use crate::AppState;
         crate::auth::me,
         crate::users::list,
         crate::users::revoke_sessions,
+        crate::users::create,
+        crate::users::set_role,
         crate::tokens::list,
         crate::tokens::issue,
         crate::tokens::revoke,

@@ -21,6 +21,7 @@
     )
 )]
 
+pub mod account;
 pub mod cargo;
 pub mod channel;
 pub mod check;

@@ -99,6 +99,19 @@ pub trait Store: Send + Sync + 'static {
     /// Creates a user holding one API token, given by its hash. A used name is a `Conflict`.
     async fn create_user(&self, user: NewUser) -> Result<User>;
 
+    /// Creates a user as `create_user` does, recorded in the audit log as `by`'s act.
+    async fn create_user_as(&self, user: NewUser, by: &str) -> Result<User>;
+
+    /// Gives user `user_id` a new role and party (recorded in the audit log as `by`'s act); it
+    /// applies to the user's next request. `None` when there is no such user.
+    async fn set_role(
+        &self,
+        user_id: i64,
+        role: tamga_core::role::Role,
+        party_id: Option<&str>,
+        by: &str,
+    ) -> Result<Option<User>>;
+
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>>;
 
     /// The user with this name (for the command line), if any.

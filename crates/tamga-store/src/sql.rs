@@ -416,49 +416,99 @@ pub(crate) fn select_declaration_by_id(dialect: Dialect) -> String {
     )
 }
 
-/// A page of summaries; fetches one row more than `limit` to tell whether more follow.
+/// The declarations list, newest first, one page of `query.limit` rows (plus one to tell
+/// whether a next page exists).
+///
+/// A party's scope ORs five columns. One `WHERE` over that OR makes the database gather every
+/// matching row and sort it: 267 ms a page for a party with 200,000 declarations. Instead each
+/// column gets its own branch, which walks that column's `(column, id)` index newest first and
+/// stops after one page; the union of the branches is sorted again and cut to one page.
 pub(crate) fn list<'a>(query: &'a ListQuery, scope: &'a Scope) -> (String, Vec<Bind<'a>>) {
+    let (mut binds, filters) = list_filters(query);
+    binds.push(Bind::Int(i64::from(query.limit) + 1));
+    let limit = binds.len();
+    let page = |condition: Option<String>| {
+        let conditions: Vec<&str> = filters
+            .iter()
+            .map(String::as_str)
+            .chain(condition.as_deref())
+            .collect();
+        let mut sql = format!("SELECT {LIST_COLUMNS} FROM declarations");
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        sql.push_str(&format!(" ORDER BY id DESC LIMIT ${limit}"));
+        sql
+    };
+    let branches = scope_branches(scope, &mut binds);
+    if branches.is_empty() {
+        return (page(None), binds);
+    }
+    let union: Vec<String> = branches
+        .into_iter()
+        .enumerate()
+        .map(|(n, condition)| format!("SELECT * FROM ({}) AS b{n}", page(Some(condition))))
+        .collect();
+    let sql = format!(
+        "SELECT * FROM ({}) AS scoped ORDER BY id DESC LIMIT ${limit}",
+        union.join(" UNION ")
+    );
+    (sql, binds)
+}
+
+const LIST_COLUMNS: &str =
+    "id, mrn, lrn, declaration_type, status, office, declarant_id, accepted_at, item_count";
+
+/// The list's filters as conditions, with their parameters numbered from 1.
+fn list_filters(query: &ListQuery) -> (Vec<Bind<'_>>, Vec<String>) {
     let mut binds = Vec::new();
     let mut conditions = Vec::new();
-    let mut add = |binds: &mut Vec<Bind<'a>>, template: &str, bind: Bind<'a>| {
+    let mut add = |template: &str, bind| {
         binds.push(bind);
         conditions.push(template.replace('?', &format!("${}", binds.len())));
     };
     if let Some(status) = query.status {
-        add(&mut binds, "status = ?", Bind::Str(status.as_str()));
+        add("status = ?", Bind::Str(status.as_str()));
     }
     if let Some(office) = &query.office {
-        add(&mut binds, "office = ?", Bind::Str(office));
+        add("office = ?", Bind::Str(office));
     }
     if let Some(from) = query.from {
-        add(&mut binds, "accepted_on >= ?", Bind::Date(from));
+        add("accepted_on >= ?", Bind::Date(from));
     }
     if let Some(to) = query.to {
-        add(&mut binds, "accepted_on <= ?", Bind::Date(to));
+        add("accepted_on <= ?", Bind::Date(to));
     }
     if let Some(declarant) = &query.declarant {
-        add(&mut binds, "declarant_id = ?", Bind::Str(declarant));
+        add("declarant_id = ?", Bind::Str(declarant));
     }
     if let Some(chapter) = &query.hs_chapter {
         let template = "EXISTS (SELECT 1 FROM declaration_items i WHERE i.declaration_id = declarations.id AND i.chapter = ?)";
-        add(&mut binds, template, Bind::Str(chapter));
+        add(template, Bind::Str(chapter));
     }
     if let Some(after) = query.after {
-        add(&mut binds, "id < ?", Bind::Int(after));
+        add("id < ?", Bind::Int(after));
     }
-    if let Some(condition) = scope_condition(scope, binds.len() + 1, &mut binds) {
-        conditions.push(condition);
+    (binds, conditions)
+}
+
+/// One condition per column of `scope` (the lodging user, then each party column), each
+/// answered by its own index; none for a scope that sees everything.
+fn scope_branches<'a>(scope: &'a Scope, binds: &mut Vec<Bind<'a>>) -> Vec<String> {
+    let (user_id, party_id, parties) = match scope {
+        Scope::All => return Vec::new(),
+        Scope::Party { user_id, party_id } => (user_id, party_id, PARTY_COLUMNS),
+        Scope::Acting { user_id, party_id } => (user_id, party_id, ACTING_COLUMNS),
+    };
+    binds.push(Bind::Int(*user_id));
+    let mut branches = vec![format!("lodged_by = ${}", binds.len())];
+    if let Some(party) = party_id.as_deref() {
+        binds.push(Bind::Str(party));
+        let p = binds.len();
+        branches.extend(parties.iter().map(|c| format!("{c} = ${p}")));
     }
-    let mut sql = String::from(
-        "SELECT id, mrn, lrn, declaration_type, status, office, declarant_id, accepted_at, item_count FROM declarations",
-    );
-    if !conditions.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conditions.join(" AND "));
-    }
-    binds.push(Bind::Int(i64::from(query.limit) + 1));
-    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", binds.len()));
-    (sql, binds)
+    branches
 }
 
 /// The current time in UTC, truncated to the microsecond that both backends store.

@@ -6,12 +6,12 @@ import { declarant } from "./flows/declarant.mjs";
 import { officer } from "./flows/officer.mjs";
 import { lab, admin } from "./flows/lab.mjs";
 import { supervisor } from "./flows/supervisor.mjs";
-import { analystSettings, registry, carrier } from "./flows/registry.mjs";
+import { analystSettings, registry, carrier, accounts } from "./flows/registry.mjs";
 import { transit } from "./flows/transit.mjs";
 
 const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab], ["hit rates", hitRates], ["admin", admin], ["supervisor", supervisor],
   ["analyst settings", analystSettings], ["registry", registry], ["carrier", carrier],
-  ["transit", transit]];
+  ["transit", transit], ["accounts", accounts]];
 const h = new Harness();
 let failed = 0;
 try {

@@ -91,7 +91,7 @@ impl WebError {
             {
                 Ok(errors
                     .iter()
-                    .map(|e| format!("{}: {}", e.pointer, e.message))
+                    .map(|e| format!("{}: {}", e.pointer, tr.problem(e)))
                     .collect::<Vec<_>>()
                     .join("; "))
             }
@@ -104,8 +104,8 @@ impl WebError {
     /// The API handler's refusal, as a page with the same status and its detail.
     pub fn api(tr: Tr, error: ApiError) -> WebError {
         let problems = match &error {
-            ApiError::Invalid(errors) => errors.clone(),
-            ApiError::BadRequest { errors, .. } => errors.clone(),
+            ApiError::Invalid(errors) => tr.problems(errors.clone()),
+            ApiError::BadRequest { errors, .. } => tr.problems(errors.clone()),
             _ => Vec::new(),
         };
         if let ApiError::Internal(cause) = &error {

@@ -100,6 +100,38 @@ impl Tr {
         self.format(id, None)
     }
 
+    /// A refused field's problem in the reader's language: what its code means, then the
+    /// API's own sentence (which names the values involved, in English). English readers get
+    /// the API's sentence alone; a code without a translation keeps it too.
+    pub fn problem(&self, error: &tamga_core::FieldError) -> String {
+        let id = format!("problem-{}", error.code.replace('_', "-"));
+        if self.0 == Lang::En || !self.0.bundle().has_message(&id) {
+            return error.message.clone();
+        }
+        format!("{} ({})", self.get(&id), error.message)
+    }
+
+    /// `errors` with each message put in the reader's language ([`Tr::problem`]).
+    pub fn problems(&self, errors: Vec<tamga_core::FieldError>) -> Vec<tamga_core::FieldError> {
+        errors
+            .into_iter()
+            .map(|e| tamga_core::FieldError {
+                message: self.problem(&e),
+                ..e
+            })
+            .collect()
+    }
+
+    /// A person's or company's name as stored, or the words for a name removed at the end of
+    /// its retention period (the store keeps a mark of fixed text in its place).
+    pub fn name(&self, name: &str) -> String {
+        if name == tamga_core::retention::MASK {
+            self.get("masked-name")
+        } else {
+            name.to_owned()
+        }
+    }
+
     /// The message `id` with one argument. A whole number is passed as a number, so the
     /// message can choose its plural form ("one problem", "3 problems").
     pub fn arg(&self, id: &str, name: &str, value: impl Display) -> String {

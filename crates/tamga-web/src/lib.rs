@@ -24,6 +24,7 @@ use axum::http::{header, HeaderValue};
 use axum::{Extension, Router};
 use tamga_api::AppState;
 
+mod accounts;
 mod admin;
 mod assets;
 mod cargo;
@@ -41,6 +42,7 @@ mod page;
 mod parties;
 pub mod password;
 mod payments;
+mod problems;
 mod profiles;
 mod selectivity;
 mod session;
@@ -68,6 +70,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(lab::router())
         .merge(statistics::router())
         .merge(admin::router())
+        .merge(accounts::router())
         .merge(parties::router())
         .merge(situation::router())
         .merge(transit::router())

@@ -186,7 +186,7 @@ async fn store(
         Err(ApiError::BadRequest { errors, .. }) | Err(ApiError::Invalid(errors)) => {
             let problems = errors
                 .into_iter()
-                .map(|e| (where_is(&e.pointer, &lines, &user), e.message))
+                .map(|e| (where_is(&e.pointer, &lines, &user), user.tr.problem(&e)))
                 .collect();
             refused(&state, &user, name, form, problems).await
         }

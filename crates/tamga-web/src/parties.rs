@@ -9,16 +9,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use tamga_api::error::ApiError;
 use tamga_api::extract::{JsonBody, PathParam};
 use tamga_api::parties::mandates::MandateView;
 use tamga_api::parties::PartyView;
 use tamga_api::AppState;
 use tamga_core::role::Role;
-use tamga_core::FieldError;
 
 use crate::error::WebError;
 use crate::page::{render_status, Page};
+use crate::problems::Problems;
 use crate::session::WebUser;
 
 pub fn router() -> Router<AppState> {
@@ -87,34 +86,6 @@ struct MandateForm {
     valid_from: String,
     #[serde(default)]
     valid_until: String,
-}
-
-/// Problems of a refused form, by JSON pointer.
-#[derive(Debug, Default)]
-struct Problems(Vec<FieldError>);
-
-impl Problems {
-    fn at(&self, pointer: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|e| e.pointer == pointer)
-            .map(|e| e.message.as_str())
-    }
-
-    /// The problems of an API refusal; one that names no field is shown at the top (`/`).
-    fn of(error: ApiError, tr: crate::i18n::Tr) -> Result<Problems, WebError> {
-        match error {
-            ApiError::Invalid(errors) | ApiError::BadRequest { errors, .. }
-                if !errors.is_empty() =>
-            {
-                Ok(Problems(errors))
-            }
-            other => {
-                let message = WebError::alert(tr, other)?;
-                Ok(Problems(vec![FieldError::new("/", "refused", message)]))
-            }
-        }
-    }
 }
 
 const AEO: &[&str] = &["", "AEOC", "AEOS", "AEOF"];

@@ -344,7 +344,7 @@ async fn save(
             .map(|e| {
                 let input = input_of(&e.pointer, &rows);
                 let label = label_of(&input, &rows, user.tr);
-                (input, format!("{label}: {}", e.message))
+                (input, format!("{label}: {}", user.tr.problem(&e)))
             })
             .collect(),
         Err(e) => vec![(String::new(), WebError::alert(user.tr, e)?)],

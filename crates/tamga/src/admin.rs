@@ -3,7 +3,6 @@
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
-use tamga_core::codes::PartyId;
 use tamga_core::role::Role;
 use tamga_store::{token, NewUser};
 
@@ -19,6 +18,17 @@ mod tokens;
 pub enum AdminCommand {
     /// Create a user and print its new API token as the last line.
     CreateUser {
+        name: String,
+        /// declarant, officer, analyst, lab, supervisor or admin.
+        #[arg(long)]
+        role: String,
+        /// For declarants: the party identifier (TIN or EORI) the user acts for.
+        #[arg(long)]
+        party: Option<String>,
+    },
+    /// Change a user's role (and party): it applies to their next request; recorded in the
+    /// audit log.
+    SetRole {
         name: String,
         /// declarant, officer, analyst, lab, supervisor or admin.
         #[arg(long)]
@@ -57,6 +67,9 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
         AdminCommand::CreateUser { name, role, party } => {
             create_user(settings, &name, &role, party.as_deref()).await
         }
+        AdminCommand::SetRole { name, role, party } => {
+            set_role(settings, &name, &role, party.as_deref()).await
+        }
         AdminCommand::SetPassword { name } => set_password(settings, &name).await,
         AdminCommand::Party { command } => {
             let store = crate::serve::open_store(settings).await?;
@@ -90,12 +103,7 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
     }
 }
 
-pub async fn create_user(
-    settings: &Settings,
-    name: &str,
-    role: &str,
-    party: Option<&str>,
-) -> anyhow::Result<()> {
+fn parse_role(role: &str) -> anyhow::Result<Role> {
     let Some(role) = Role::parse(role) else {
         let roles: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
         bail!(
@@ -103,23 +111,64 @@ pub async fn create_user(
             roles.join(", ")
         );
     };
-    if name.trim().is_empty() || name.chars().count() > 64 {
-        bail!("a user name has 1 to 64 characters");
+    Ok(role)
+}
+
+/// Changes a user's role and party, after the same rules as the API.
+async fn set_role(
+    settings: &Settings,
+    name: &str,
+    role: &str,
+    party: Option<&str>,
+) -> anyhow::Result<()> {
+    let role = parse_role(role)?;
+    if let Err(problems) = tamga_core::account::check_role(role, party) {
+        bail!("{}", account_problems(&problems));
     }
-    if let Some(party) = party {
-        PartyId::parse(party).map_err(|e| anyhow::anyhow!("--party {party:?}: {e}"))?;
-    } else if role == Role::Declarant {
-        bail!("a declarant needs --party ID: the party (TIN or EORI) it acts for");
+    let store = crate::serve::open_store(settings).await?;
+    let Some(user) = store.user_by_name(name).await? else {
+        bail!("no user named {name:?}");
+    };
+    store.set_role(user.id, role, party, ADMIN_ACTOR).await?;
+    eprintln!("user {name:?} now has role {}", role.as_str());
+    Ok(())
+}
+
+/// An account's problems as the command line names its arguments.
+fn account_problems(problems: &[tamga_core::FieldError]) -> String {
+    let named: Vec<String> = problems
+        .iter()
+        .map(|p| match p.pointer.as_str() {
+            "/party_id" => format!("--party: {}", p.message),
+            "/role" => format!("--role: {}", p.message),
+            _ => format!("NAME: {}", p.message),
+        })
+        .collect();
+    named.join("; ")
+}
+
+pub async fn create_user(
+    settings: &Settings,
+    name: &str,
+    role: &str,
+    party: Option<&str>,
+) -> anyhow::Result<()> {
+    let role = parse_role(role)?;
+    if let Err(problems) = tamga_core::account::check(name, role, party) {
+        bail!("{}", account_problems(&problems));
     }
     let store = crate::serve::open_store(settings).await?;
     let secret = token::generate();
     store
-        .create_user(NewUser {
-            name: name.to_owned(),
-            role,
-            party_id: party.map(str::to_owned),
-            token_hash: token::hash(&secret),
-        })
+        .create_user_as(
+            NewUser {
+                name: name.to_owned(),
+                role,
+                party_id: party.map(str::to_owned),
+                token_hash: token::hash(&secret),
+            },
+            ADMIN_ACTOR,
+        )
         .await
         .with_context(|| format!("cannot create user {name:?}"))?;
     eprintln!(

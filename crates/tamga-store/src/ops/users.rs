@@ -4,14 +4,17 @@ use crate::conn::{Bind, Conn};
 use crate::records::{NewUser, User};
 use crate::rows::UserRow;
 use crate::sql;
-use crate::{Result, StoreError, SYSTEM_ACTOR};
+use tamga_core::role::Role;
+
+use super::audit::Change;
+use crate::{Result, StoreError};
 
 pub(crate) async fn user_count(conn: &mut Conn<'_>) -> Result<i64> {
     conn.scalar(sql::COUNT_USERS, &[]).await
 }
 
 /// Creates a user holding one token; a used name is a `Conflict`.
-pub(crate) async fn create_user(conn: &mut Conn<'_>, user: NewUser) -> Result<User> {
+pub(crate) async fn create_user(conn: &mut Conn<'_>, user: NewUser, by: &str) -> Result<User> {
     let at = sql::now();
     let binds = [
         Bind::Str(&user.name),
@@ -29,7 +32,7 @@ pub(crate) async fn create_user(conn: &mut Conn<'_>, user: NewUser) -> Result<Us
         "{:?} {:?} token {}",
         user.role, user.party_id, user.token_hash
     );
-    let change = super::audit::Change::new(SYSTEM_ACTOR, "user.create", &object, detail.as_bytes());
+    let change = Change::new(by, "user.create", &object, detail.as_bytes());
     super::audit::record(conn, change).await?;
     Ok(User {
         id,
@@ -37,6 +40,35 @@ pub(crate) async fn create_user(conn: &mut Conn<'_>, user: NewUser) -> Result<Us
         role: user.role,
         party_id: user.party_id,
     })
+}
+
+/// Changes a user's role and party; `None` when no user has that id. One change, one entry.
+pub(crate) async fn set_role(
+    conn: &mut Conn<'_>,
+    user_id: i64,
+    role: Role,
+    party_id: Option<&str>,
+    by: &str,
+) -> Result<Option<User>> {
+    let update = "UPDATE users SET role = $1, party_id = $2 WHERE id = $3 \
+                  RETURNING id, name, role, party_id";
+    let binds = [
+        Bind::Str(role.as_str()),
+        Bind::OptStr(party_id),
+        Bind::Int(user_id),
+    ];
+    let row: Option<UserRow> = conn.optional(update, &binds).await?;
+    let Some(user) = row.map(UserRow::into_user).transpose()? else {
+        return Ok(None);
+    };
+    let object = format!("user:{}", user.name);
+    let detail = format!("{role:?} {party_id:?}");
+    super::audit::record(
+        conn,
+        Change::new(by, "user.role", &object, detail.as_bytes()),
+    )
+    .await?;
+    Ok(Some(user))
 }
 
 pub(crate) async fn user_by_token(conn: &mut Conn<'_>, token_hash: &str) -> Result<Option<User>> {

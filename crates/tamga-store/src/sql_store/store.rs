@@ -47,7 +47,29 @@ impl Store for SqlStore {
     }
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
-        self.write(|c| Box::pin(users::create_user(c, user))).await
+        self.create_user_as(user, crate::SYSTEM_ACTOR).await
+    }
+
+    async fn create_user_as(&self, user: NewUser, by: &str) -> Result<User> {
+        let by = by.to_owned();
+        self.write(move |c| Box::pin(async move { users::create_user(c, user, &by).await }))
+            .await
+    }
+
+    async fn set_role(
+        &self,
+        user_id: i64,
+        role: tamga_core::role::Role,
+        party_id: Option<&str>,
+        by: &str,
+    ) -> Result<Option<User>> {
+        let (party_id, by) = (party_id.map(str::to_owned), by.to_owned());
+        self.write(move |c| {
+            Box::pin(
+                async move { users::set_role(c, user_id, role, party_id.as_deref(), &by).await },
+            )
+        })
+        .await
     }
 
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {

@@ -12,6 +12,7 @@ mod fixtures;
 mod lab;
 mod ops;
 mod parties;
+mod party_list;
 mod postgres_cluster;
 mod revenue;
 mod risk;
@@ -41,6 +42,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    a_party_lists_every_declaration_it_is_on_once,
     users_and_tokens,
     lodge_assigns_an_mrn_and_keeps_history,
     identical_resubmission_returns_the_same_mrn,
@@ -93,6 +95,7 @@ use control_steps::*;
 use lab::*;
 use ops::*;
 use parties::*;
+use party_list::*;
 use revenue::*;
 use risk::*;
 use seizures::*;

@@ -98,3 +98,49 @@ export async function carrier(h) {
   await h.check(page, "declarant-cargo-reports");
   await page.context().close();
 }
+
+// The administrator creates an account (a refused party first), reads its token once, changes
+// its role, issues a second token and revokes the first; the new user signs in with the
+// initial password and must change it.
+export async function accounts(h) {
+  const page = await h.page();
+  await h.signIn(page, "admin", "administrator chosen password");
+  await page.goto(`${h.url}/admin/users`);
+  await page.fill("#user-name", "clerk1");
+  await page.selectOption("#user-role", "declarant");
+  await page.fill("#user-password", "clerk first password");
+  await submit(page, 'form[action="/admin/users/new"]');
+  expect(await page.isVisible("#user-party-error"), "a declarant without a party is refused at the party");
+  expect((await page.inputValue("#user-name")) === "clerk1", "the name typed is kept");
+  await h.check(page, "admin-user-error");
+  await page.fill("#user-party", "UZ305123456");
+  await page.fill("#user-password", "clerk first password");
+  await submit(page, 'form[action="/admin/users/new"]');
+  const first = (await page.innerText("#new-token")).trim();
+  expect(first.startsWith("tmg_"), `the token is shown once: ${first}`);
+  await h.check(page, "admin-user-created");
+  await h.api("GET", "/declarations", first); // throws unless the new token is accepted
+
+  await Promise.all([page.waitForNavigation(), page.click('a[href$="/tokens"]')]);
+  await page.selectOption("#user-role", "officer");
+  await submit(page, 'form[action$="/role"]');
+  expect(await page.isVisible("#user-party-error"), "an officer with a party is refused at the party");
+  await page.fill("#user-party", "");
+  await submit(page, 'form[action$="/role"]');
+  expect((await page.innerText("#role-title")).includes("officer"), `the role changed: ${await page.innerText("#role-title")}`);
+  await submit(page, 'form[action$="/tokens"]');
+  const second = (await page.innerText("#new-token")).trim();
+  expect(second.startsWith("tmg_") && second !== first, "a second token is issued");
+  await h.check(page, "admin-user");
+  await Promise.all([page.waitForNavigation(), page.locator('form[action*="/revoke"] button').first().click()]);
+  expect((await page.innerText("tbody tr:first-child")).includes("revoked"), "the first token is revoked");
+  let refused = false;
+  await h.api("GET", "/declarations", first).catch((e) => { refused = / 401 /.test(e.message); });
+  expect(refused, "the revoked token is refused");
+  await page.context().close();
+
+  const clerk = await h.page();
+  await h.signIn(clerk, "clerk1", "clerk first password", "clerk chosen password");
+  expect(!/\/(login|password)$/.test(new URL(clerk.url()).pathname), `the new user is signed in: ${clerk.url()}`);
+  await clerk.context().close();
+}

@@ -163,7 +163,7 @@ async fn submit(
             Ok(Redirect::to(&format!("/declarations/{}", record.mrn)).into_response())
         }
         Some(verdict) => {
-            draft.errors = verdict.problems();
+            draft.errors = user.tr.problems(verdict.problems());
             Ok(form_page(&user, verdict.status(), draft, Vec::new()))
         }
         None => Err(WebError::internal(user.tr, "the pipeline gave no verdict")),
@@ -204,7 +204,7 @@ async fn upload(
         .map(|(unit, verdict)| {
             let outcome = match verdict {
                 Verdict::Accepted(record) | Verdict::Resubmitted(record) => Ok(record.mrn),
-                other => Err(other.problems()),
+                other => Err(tr.problems(other.problems())),
             };
             (unit.reference.clone(), outcome)
         })

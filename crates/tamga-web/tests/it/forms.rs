@@ -76,6 +76,22 @@ async fn the_form_shows_every_problem_and_keeps_the_input(web: Web) {
         "what was typed is kept"
     );
     assert!(page.body.contains("value=\"9999999999\""));
+    // In Russian the problem says what its code means, followed by the API's own sentence.
+    let csrf = web.get("/declarations/new", &cookie).await.csrf();
+    let chosen = web
+        .post("/language", &cookie, &[("csrf", &csrf), ("lang", "ru")])
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
+    let bad = sample_fields(|d| d["items"][0]["commodity_code"] = "9999999999".into());
+    let russian = lodge(&web, &cookie, bad).await;
+    assert!(
+        russian.body.contains("Неизвестный код товара ("),
+        "{}",
+        russian.body
+    );
+    let csrf = web.get("/declarations/new", &cookie).await.csrf();
+    web.post("/language", &cookie, &[("csrf", &csrf), ("lang", "en")])
+        .await;
     let good = sample_fields(|d| d["lrn"] = "WEB-LRN-1".into());
     let accepted = lodge(&web, &cookie, good).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
