@@ -25,6 +25,7 @@ pub mod cargo;
 pub mod channel;
 pub mod check;
 pub mod codes;
+pub mod crossing;
 pub mod dates;
 pub mod draft;
 pub mod model;

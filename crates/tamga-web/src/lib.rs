@@ -28,6 +28,7 @@ mod admin;
 mod assets;
 mod cargo;
 pub mod control;
+mod crossings;
 mod declarations;
 mod error;
 pub mod fmt;
@@ -71,6 +72,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(parties::router())
         .merge(situation::router())
         .merge(transit::router())
+        .merge(crossings::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }

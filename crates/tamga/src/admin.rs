@@ -20,12 +20,15 @@ pub enum AdminCommand {
     /// Create a user and print its new API token as the last line.
     CreateUser {
         name: String,
-        /// declarant, officer, analyst, lab, supervisor or admin.
+        /// declarant, officer, analyst, lab, supervisor, admin or post.
         #[arg(long)]
         role: String,
         /// For declarants: the party identifier (TIN or EORI) the user acts for.
         #[arg(long)]
         party: Option<String>,
+        /// For posts (a border post's gate equipment): the UN/LOCODE of its office.
+        #[arg(long)]
+        office: Option<String>,
     },
     /// Set a user's web password, read from the first line of standard input; the user must
     /// change it at their next sign-in, and their open sessions end.
@@ -54,8 +57,14 @@ pub enum AdminCommand {
 
 pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
     match command {
-        AdminCommand::CreateUser { name, role, party } => {
-            create_user(settings, &name, &role, party.as_deref()).await
+        AdminCommand::CreateUser {
+            name,
+            role,
+            party,
+            office,
+        } => {
+            let bound = (party.as_deref(), office.as_deref());
+            create_user(settings, &name, &role, bound).await
         }
         AdminCommand::SetPassword { name } => set_password(settings, &name).await,
         AdminCommand::Party { command } => {
@@ -90,12 +99,14 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<(
     }
 }
 
+/// Creates a user; `bound` is the party a declarant acts for and the office a post stands at.
 pub async fn create_user(
     settings: &Settings,
     name: &str,
     role: &str,
-    party: Option<&str>,
+    bound: (Option<&str>, Option<&str>),
 ) -> anyhow::Result<()> {
+    let (party, office) = bound;
     let Some(role) = Role::parse(role) else {
         let roles: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
         bail!(
@@ -111,17 +122,20 @@ pub async fn create_user(
     } else if role == Role::Declarant {
         bail!("a declarant needs --party ID: the party (TIN or EORI) it acts for");
     }
+    let office = crate::posts::office_of_new_user(role, office)?;
     let store = crate::serve::open_store(settings).await?;
     let secret = token::generate();
-    store
-        .create_user(NewUser {
-            name: name.to_owned(),
-            role,
-            party_id: party.map(str::to_owned),
-            token_hash: token::hash(&secret),
-        })
-        .await
-        .with_context(|| format!("cannot create user {name:?}"))?;
+    let new = NewUser {
+        name: name.to_owned(),
+        role,
+        party_id: party.map(str::to_owned),
+        token_hash: token::hash(&secret),
+    };
+    match &office {
+        Some(office) => store.create_post_user(new, office).await,
+        None => store.create_user(new).await,
+    }
+    .with_context(|| format!("cannot create user {name:?}"))?;
     eprintln!(
         "created user {name:?} with role {}; its API token (shown only now):",
         role.as_str()
@@ -143,6 +157,10 @@ async fn set_password(settings: &Settings, name: &str) -> anyhow::Result<()> {
     }
     let hash = tamga_web::password::hash(password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let store = crate::serve::open_store(settings).await?;
+    let user = store.user_by_name(name).await?;
+    if user.is_some_and(|u| u.role == Role::Post) {
+        bail!("{name:?} is a post's gate equipment: it signs in with its API token, never a password");
+    }
     if !store.set_password(name, &hash, true).await? {
         bail!("no user named {name:?}");
     }
