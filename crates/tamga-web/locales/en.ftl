@@ -25,6 +25,7 @@ role-analyst = analyst
 role-lab = laboratory
 role-supervisor = supervisor
 role-admin = administrator
+role-post = post (gate equipment)
 
 login-title = Sign in to tamga
 login-name = User name

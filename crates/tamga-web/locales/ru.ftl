@@ -25,6 +25,7 @@ role-analyst = аналитик
 role-lab = лаборатория
 role-supervisor = руководитель
 role-admin = администратор
+role-post = пост (оборудование ворот)
 
 login-title = Вход в tamga
 login-name = Имя пользователя

@@ -25,6 +25,7 @@ role-analyst = tahlilchi
 role-lab = laboratoriya
 role-supervisor = rahbar
 role-admin = administrator
+role-post = post (darvoza uskunasi)
 
 login-title = tamga tizimiga kirish
 login-name = Foydalanuvchi nomi

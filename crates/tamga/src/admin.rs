@@ -131,11 +131,11 @@ pub async fn create_user(
         party_id: party.map(str::to_owned),
         token_hash: token::hash(&secret),
     };
-    match &office {
+    let created = match &office {
         Some(office) => store.create_post_user(new, office).await,
         None => store.create_user(new).await,
-    }
-    .with_context(|| format!("cannot create user {name:?}"))?;
+    };
+    created.with_context(|| format!("cannot create user {name:?}"))?;
     eprintln!(
         "created user {name:?} with role {}; its API token (shown only now):",
         role.as_str()

@@ -82,7 +82,7 @@ async fn expectations(conn: &mut Conn<'_>, new: &NewCrossing) -> Result<Vec<Matc
          WHERE e.office = $1 AND e.since >= $2 AND e.ident IN ({}) AND NOT EXISTS ( \
            SELECT 1 FROM crossing_arrivals a WHERE a.office = e.office AND a.source = e.source \
            AND a.reference = e.reference AND a.direction = $3) \
-         ORDER BY e.since DESC, e.reference",
+         ORDER BY e.since DESC, e.reference, e.ident",
         placeholders.join(", ")
     );
     let mut binds = vec![
@@ -96,14 +96,13 @@ async fn expectations(conn: &mut Conn<'_>, new: &NewCrossing) -> Result<Vec<Matc
     for (source, reference, declaration_id, ident) in rows {
         let source = Source::parse(&source)
             .ok_or_else(|| StoreError::Corrupt(format!("expectation source {source:?}")))?;
+        let full = grouped.len() >= MAX_MATCHES;
         match grouped
             .iter_mut()
             .find(|m| m.0 == source && m.1 == reference)
         {
             Some(m) => m.3.push(ident),
-            None if grouped.len() < MAX_MATCHES => {
-                grouped.push((source, reference, declaration_id, vec![ident]))
-            }
+            None if !full => grouped.push((source, reference, declaration_id, vec![ident])),
             None => {}
         }
     }
