@@ -644,8 +644,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Matches a crossing with what its post expects, judges it, takes the transit step at an
     /// office of transit or destination, records the arrivals and the crossing, in one commit.
-    async fn record_crossing(&self, new: crossings::NewCrossing)
-        -> Result<crossings::StoredCrossing>;
+    async fn record_crossing(
+        &self,
+        new: crossings::NewCrossing,
+    ) -> Result<crossings::StoredCrossing>;
 
     /// One crossing.
     async fn crossing(&self, id: i64) -> Result<Option<crossings::StoredCrossing>>;

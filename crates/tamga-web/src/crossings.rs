@@ -49,7 +49,9 @@ async fn list(
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
     let mine = tamga_api::posts::readable_offices(&state, &user.user).await;
-    let offices = mine.map_err(|e| WebError::api(user.tr, e))?.unwrap_or_default();
+    let offices = mine
+        .map_err(|e| WebError::api(user.tr, e))?
+        .unwrap_or_default();
     let office = filter
         .office
         .filter(|o| !o.is_empty())

@@ -159,7 +159,9 @@ async fn set_password(settings: &Settings, name: &str) -> anyhow::Result<()> {
     let store = crate::serve::open_store(settings).await?;
     let user = store.user_by_name(name).await?;
     if user.is_some_and(|u| u.role == Role::Post) {
-        bail!("{name:?} is a post's gate equipment: it signs in with its API token, never a password");
+        bail!(
+            "{name:?} is a post's gate equipment: it signs in with its API token, never a password"
+        );
     }
     if !store.set_password(name, &hash, true).await? {
         bail!("no user named {name:?}");

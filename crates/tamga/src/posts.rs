@@ -36,7 +36,11 @@ pub fn office_of_new_user(role: Role, office: Option<&str>) -> anyhow::Result<Op
         (Role::Post, Some(office)) => {
             let code = Locode::parse(office)
                 .map_err(|e| anyhow::anyhow!("--office {office:?}: {}", e.message))?;
-            if !ReferenceData::embedded().offices.iter().any(|o| o.code == code.as_str()) {
+            if !ReferenceData::embedded()
+                .offices
+                .iter()
+                .any(|o| o.code == code.as_str())
+            {
                 bail!("--office {office:?} is not a customs office tamga knows");
             }
             Ok(Some(code.as_str().to_owned()))

@@ -40,9 +40,11 @@ pub async fn report(
             "only a post's gate equipment reports crossings".into(),
         ));
     }
-    let office = state.store.post_office(user.id).await?.ok_or_else(|| {
-        ApiError::Forbidden("this post account is bound to no office".into())
-    })?;
+    let office = state
+        .store
+        .post_office(user.id)
+        .await?
+        .ok_or_else(|| ApiError::Forbidden("this post account is bound to no office".into()))?;
     let (reading, findings) = read(&draft).map_err(invalid)?;
     let listed = listed(&state, &reading);
     let at = OffsetDateTime::now_utc();
@@ -114,8 +116,7 @@ pub struct CrossingList {
 impl CrossingsQuery {
     fn store_query(&self) -> Result<CrossingQuery, ApiError> {
         if let Some(office) = &self.office {
-            Locode::parse(office)
-                .map_err(|e| ApiError::query("office", e.code, &e.message))?;
+            Locode::parse(office).map_err(|e| ApiError::query("office", e.code, &e.message))?;
         }
         let alert = match self.alert.as_deref() {
             None => None,

@@ -55,7 +55,10 @@ pub fn post_may_ask(method: &Method, path: &str) -> bool {
 
 /// The 403 of a post account asking for anything else.
 pub fn post_refused() -> ApiError {
-    ApiError::Forbidden("a post's gate equipment reports crossings (POST /api/v1/crossings) and nothing else".into())
+    ApiError::Forbidden(
+        "a post's gate equipment reports crossings (POST /api/v1/crossings) and nothing else"
+            .into(),
+    )
 }
 
 /// Which offices' crossings `user` may read: `None` for all (analysts, administrators), or
@@ -68,7 +71,9 @@ pub async fn readable_offices(
         Role::Analyst | Role::Admin => Ok(None),
         Role::Officer | Role::Supervisor => {
             let offices = crate::control::offices_of(state, user).await?;
-            Ok(Some(offices.iter().map(|o| o.as_str().to_owned()).collect()))
+            Ok(Some(
+                offices.iter().map(|o| o.as_str().to_owned()).collect(),
+            ))
         }
         _ => Err(ApiError::Forbidden(
             "crossings are for customs staff of the post's office".into(),

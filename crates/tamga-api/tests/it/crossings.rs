@@ -44,11 +44,7 @@ pub async fn post_at(app: &TestApp, name: &str, office: &str) -> String {
         party_id: None,
         token_hash: token::hash(&secret),
     };
-    app.state
-        .store
-        .create_post_user(new, office)
-        .await
-        .unwrap();
+    app.state.store.create_post_user(new, office).await.unwrap();
     secret
 }
 
@@ -78,7 +74,8 @@ async fn declared(app: &TestApp, lrn: &str, plate: &str) -> String {
 
 /// A crossing of `plate` whose load (gross less the 14 t tare) weighs `load` kg.
 fn crossing(plate: &str, load: &str) -> Value {
-    let gross = load.parse::<rust_decimal::Decimal>().unwrap() + rust_decimal::Decimal::from(14_000);
+    let gross =
+        load.parse::<rust_decimal::Decimal>().unwrap() + rust_decimal::Decimal::from(14_000);
     json!({
         "plate": plate,
         "gross_weight_kg": gross.to_string(),
@@ -117,7 +114,11 @@ async fn a_declared_truck_at_the_right_weight_passes(app: TestApp) {
     assert_eq!(c["matched"][0]["source"], "declaration");
     assert_eq!(c["matched"][0]["reference"], json!(mrn));
     assert_eq!(c["matched"][0]["declared_gross_kg"], "373.5");
-    assert_eq!(c["arrivals"], json!([mrn]), "the Time Release Study clock starts");
+    assert_eq!(
+        c["arrivals"],
+        json!([mrn]),
+        "the Time Release Study clock starts"
+    );
     // OCR's misread check digit is noted, not refused.
     assert_eq!(c["findings"][0]["pointer"], "/containers/0");
     assert_eq!(c["findings"][0]["code"], "check_digit_mismatch");
@@ -182,10 +183,13 @@ async fn heavy_unannounced_listed_and_broken_seal_trucks_alert(app: TestApp) {
     assert_eq!(list("&alert=any").await, 4);
     assert_eq!(list("&alert=weight").await, 1);
     assert_eq!(list("&alert=no_pre_arrival").await, 1);
-    let elsewhere = app
-        .get("/api/v1/crossings?office=UZSKD", &officer)
-        .await;
-    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN, "{}", elsewhere.body);
+    let elsewhere = app.get("/api/v1/crossings?office=UZSKD", &officer).await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        elsewhere.body
+    );
     let bad = app
         .get("/api/v1/crossings?office=UZTAS&alert=loud", &officer)
         .await;
@@ -200,7 +204,10 @@ async fn transit_movements_pass_and_arrive_at_the_posts(app: TestApp) {
         .await;
     assert_eq!(lodged.status, StatusCode::CREATED, "{}", lodged.body);
     let mrn = lodged.body["mrn"].as_str().unwrap().to_owned();
-    for step in [json!({"step": "control_decision"}), json!({"step": "release"})] {
+    for step in [
+        json!({"step": "control_decision"}),
+        json!({"step": "release"}),
+    ] {
         let done = crate::transit::step(&app, &o.departure, &mrn, step).await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     }
@@ -209,9 +216,17 @@ async fn transit_movements_pass_and_arrive_at_the_posts(app: TestApp) {
     body["containers"] = json!(["CSQU3054383"]);
     let passed = report(&app, &jizzakh, &body).await;
     assert_eq!(passed.status, StatusCode::CREATED, "{}", passed.body);
-    assert_eq!(alert_kinds(&passed.body), Vec::<String>::new(), "{}", passed.body);
+    assert_eq!(
+        alert_kinds(&passed.body),
+        Vec::<String>::new(),
+        "{}",
+        passed.body
+    );
     assert_eq!(passed.body["matched"][0]["source"], "transit");
-    assert_eq!(passed.body["matched"][0]["matched_by"], json!(["01A123BC", "CSQU3054383"]));
+    assert_eq!(
+        passed.body["matched"][0]["matched_by"],
+        json!(["01A123BC", "CSQU3054383"])
+    );
     assert_eq!(
         passed.body["transit"][0],
         json!({"mrn": mrn, "step": "transit_passage", "taken": true})
@@ -232,9 +247,19 @@ async fn transit_movements_pass_and_arrive_at_the_posts(app: TestApp) {
 
 async fn the_post_role_reports_crossings_and_nothing_else(app: TestApp) {
     let post = post_at(&app, "gate-tas-3", "UZTAS").await;
-    for path in ["/api/v1/me", "/api/v1/declarations", "/api/v1/crossings", "/api/v1/transit/movements"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/declarations",
+        "/api/v1/crossings",
+        "/api/v1/transit/movements",
+    ] {
         let refused = app.get(path, &post).await;
-        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}: {}", refused.body);
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            refused.body
+        );
     }
     let lodged = app.lodge(&post, &sample()).await;
     assert_eq!(lodged.status, StatusCode::FORBIDDEN, "{}", lodged.body);
@@ -252,7 +277,12 @@ async fn the_post_role_reports_crossings_and_nothing_else(app: TestApp) {
         "gross_weight_kg": "-5", "tare_weight_kg": "heavy", "lane": "", "crossed_at": "yesterday",
         "direction": "sideways", "images": [""], "seals": [{"identifier": "S1", "state": "cut"}]});
     let refused = report(&app, &post, &bad).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     let pointers: Vec<String> = refused.field_errors().into_iter().map(|(p, _)| p).collect();
     assert_eq!(
         pointers,
@@ -271,10 +301,20 @@ async fn the_post_role_reports_crossings_and_nothing_else(app: TestApp) {
     let mut unknown = crossing("01A123BC", "1");
     unknown["speed"] = json!(40);
     let refused = report(&app, &post, &unknown).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     let mut control = crossing("01A123BC", "1");
     control["lane"] = json!("2\u{0007}");
     let refused = report(&app, &post, &control).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     assert_eq!(refused.field_errors()[0].0, "/lane");
 }

@@ -192,7 +192,11 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            [AlertKind::NoPreArrival, AlertKind::Listed, AlertKind::SealBroken]
+            [
+                AlertKind::NoPreArrival,
+                AlertKind::Listed,
+                AlertKind::SealBroken
+            ]
         );
     }
 

@@ -69,8 +69,18 @@ pub fn read(d: &CrossingDraft) -> Result<(Reading, Vec<Finding>), Vec<FieldError
     let mut findings = Vec::new();
     let plate = plate(d.plate.as_deref(), &mut errors);
     let containers = containers(&d.containers, &mut errors, &mut findings);
-    let gross = weight("/gross_weight_kg", d.gross_weight_kg.as_ref(), true, &mut errors);
-    let tare = weight("/tare_weight_kg", d.tare_weight_kg.as_ref(), false, &mut errors);
+    let gross = weight(
+        "/gross_weight_kg",
+        d.gross_weight_kg.as_ref(),
+        true,
+        &mut errors,
+    );
+    let tare = weight(
+        "/tare_weight_kg",
+        d.tare_weight_kg.as_ref(),
+        false,
+        &mut errors,
+    );
     if let (Some(g), Some(t)) = (gross, tare) {
         if t > g {
             errors.push(FieldError::new(
@@ -260,9 +270,7 @@ fn images(raw: &[String], errors: &mut Vec<FieldError>) -> Vec<String> {
     }
     let mut out = Vec::new();
     for (i, r) in raw.iter().enumerate() {
-        let fits = !r.is_empty()
-            && r.len() <= 128
-            && r.bytes().all(|b| b.is_ascii_graphic());
+        let fits = !r.is_empty() && r.len() <= 128 && r.bytes().all(|b| b.is_ascii_graphic());
         if fits {
             out.push(r.clone());
         } else {

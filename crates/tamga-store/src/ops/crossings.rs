@@ -35,12 +35,7 @@ pub(crate) async fn record(conn: &mut Conn<'_>, new: NewCrossing) -> Result<Stor
             declared_gross_kg,
         });
     }
-    let alerts = judge(
-        &new.reading,
-        &matched,
-        &new.listed,
-        new.tolerance_percent,
-    );
+    let alerts = judge(&new.reading, &matched, &new.listed, new.tolerance_percent);
     let mut transit = Vec::new();
     if new.reading.direction == Direction::Entry {
         for e in matched.iter().filter(|e| e.source == Source::Transit) {
@@ -227,13 +222,21 @@ async fn insert(conn: &mut Conn<'_>, c: &StoredCrossing, by: i64) -> Result<i64>
         conn.execute(
             "INSERT INTO crossing_alerts (crossing_id, office, kind) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
-            &[Bind::Int(id), Bind::Str(&c.office), Bind::Str(alert.kind.as_str())],
+            &[
+                Bind::Int(id),
+                Bind::Str(&c.office),
+                Bind::Str(alert.kind.as_str()),
+            ],
         )
         .await?;
     }
     let object = format!("crossing:{id}");
-    let change =
-        super::audit::Change::new(&c.reported_by, "crossing.report", &object, document.as_bytes());
+    let change = super::audit::Change::new(
+        &c.reported_by,
+        "crossing.report",
+        &object,
+        document.as_bytes(),
+    );
     super::audit::record(conn, change).await?;
     Ok(id)
 }

@@ -17,7 +17,9 @@ pub(crate) async fn create_post_user(
     office: &str,
 ) -> Result<User> {
     if user.role != Role::Post {
-        return Err(StoreError::Corrupt("only a post user is bound to an office".into()));
+        return Err(StoreError::Corrupt(
+            "only a post user is bound to an office".into(),
+        ));
     }
     let user = super::users::create_user(conn, user).await?;
     conn.execute(
@@ -26,12 +28,8 @@ pub(crate) async fn create_post_user(
     )
     .await?;
     let object = format!("user:{}", user.name);
-    let change = super::audit::Change::new(
-        crate::SYSTEM_ACTOR,
-        "post.bind",
-        &object,
-        office.as_bytes(),
-    );
+    let change =
+        super::audit::Change::new(crate::SYSTEM_ACTOR, "post.bind", &object, office.as_bytes());
     super::audit::record(conn, change).await?;
     Ok(user)
 }

@@ -18,8 +18,8 @@ use crate::ops::revenue;
 use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
 use crate::ops::{audit, secrets};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
-use crate::ops::{federation, situation, web};
 use crate::ops::{crossings, posts};
+use crate::ops::{federation, situation, web};
 use crate::ops::{guarantees, transit, transit_view};
 use crate::parties::*;
 use crate::records::*;
@@ -781,8 +781,10 @@ impl Store for SqlStore {
 
     async fn create_post_user(&self, user: NewUser, office: &str) -> Result<User> {
         let office = office.to_owned();
-        self.write(move |c| Box::pin(async move { posts::create_post_user(c, user, &office).await }))
-            .await
+        self.write(move |c| {
+            Box::pin(async move { posts::create_post_user(c, user, &office).await })
+        })
+        .await
     }
 
     async fn post_office(&self, user_id: i64) -> Result<Option<String>> {

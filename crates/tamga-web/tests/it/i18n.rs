@@ -157,7 +157,12 @@ fn every_message_a_page_uses_exists() {
     for kind in tamga_core::crossing::AlertKind::ALL {
         used.insert(format!("crossing-alert-{}", kind.as_str()));
     }
-    for name in ["direction-entry", "direction-exit", "seal-intact", "seal-broken"] {
+    for name in [
+        "direction-entry",
+        "direction-exit",
+        "seal-intact",
+        "seal-broken",
+    ] {
         used.insert(format!("crossing-{name}"));
     }
     for source in tamga_core::crossing::judge::Source::ALL {

@@ -77,7 +77,11 @@ fn trucks(run: &PostRun) -> anyhow::Result<Vec<Truck>> {
                     .sum()
             })
             .unwrap_or(0.0);
-        let load = if kind == Kind::Heavy { declared * 1.2 } else { declared };
+        let load = if kind == Kind::Heavy {
+            declared * 1.2
+        } else {
+            declared
+        };
         let crossing = json!({
             "plate": plate,
             "gross_weight_kg": format!("{:.3}", load + 14_000.0),
@@ -99,7 +103,10 @@ fn trucks(run: &PostRun) -> anyhow::Result<Vec<Truck>> {
 }
 
 pub async fn run(run: PostRun) -> anyhow::Result<()> {
-    anyhow::ensure!(run.count > 0 && run.clients > 0, "--count and --clients must be positive");
+    anyhow::ensure!(
+        run.count > 0 && run.clients > 0,
+        "--count and --clients must be positive"
+    );
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(run.clients)
         .timeout(Duration::from_secs(60))
@@ -113,9 +120,15 @@ pub async fn run(run: PostRun) -> anyhow::Result<()> {
             }
         }
     }
-    eprintln!("tamga bench post: lodging the announced trucks' declarations at {}", run.office);
+    eprintln!(
+        "tamga bench post: lodging the announced trucks' declarations at {}",
+        run.office
+    );
     lodge(&http, &run, &trucks).await?;
-    eprintln!("replaying {} crossings with {} clients", run.count, run.clients);
+    eprintln!(
+        "replaying {} crossings with {} clients",
+        run.count, run.clients
+    );
     let trucks = Arc::new(trucks);
     let (tally, latencies, elapsed) = replay(&http, &run, trucks.clone()).await?;
     print(&trucks, &tally, &latencies, elapsed);
@@ -133,7 +146,10 @@ async fn lodge(http: &reqwest::Client, run: &PostRun, trucks: &[Truck]) -> anyho
             .with_context(|| format!("cannot reach {}", run.url))?;
         let status = response.status();
         if !status.is_success() {
-            bail!("a declaration was refused ({status}): {}", response.text().await?);
+            bail!(
+                "a declaration was refused ({status}): {}",
+                response.text().await?
+            );
         }
     }
     Ok(())
@@ -158,7 +174,8 @@ async fn replay(
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..run.clients {
-        let (http, trucks, next, tally) = (http.clone(), trucks.clone(), next.clone(), tally.clone());
+        let (http, trucks, next, tally) =
+            (http.clone(), trucks.clone(), next.clone(), tally.clone());
         let endpoint = format!("{}/api/v1/crossings", run.url);
         let token = run.post_token.clone();
         workers.push(tokio::spawn(async move {
@@ -196,7 +213,9 @@ fn count(tally: &mut Tally, kind: Kind, answer: Result<(reqwest::StatusCode, Str
         Ok((reqwest::StatusCode::CREATED, body)) => body,
         Ok((status, body)) => {
             tally.failed += 1;
-            tally.first_failure.get_or_insert(format!("{status}: {body}"));
+            tally
+                .first_failure
+                .get_or_insert(format!("{status}: {body}"));
             return;
         }
         Err(e) => {
@@ -219,7 +238,11 @@ fn count(tally: &mut Tally, kind: Kind, answer: Result<(reqwest::StatusCode, Str
 fn print(trucks: &[Truck], tally: &Tally, latencies: &Histogram<u64>, elapsed: Duration) {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let done = trucks.len() - tally.failed;
-    println!("crossings: {done} recorded, {} failed in {secs:.2} s: {:.1} crossings/s", tally.failed, done as f64 / secs);
+    println!(
+        "crossings: {done} recorded, {} failed in {secs:.2} s: {:.1} crossings/s",
+        tally.failed,
+        done as f64 / secs
+    );
     println!(
         "latency ms: p50 {:.1}, p95 {:.1}, p99 {:.1}, max {:.1}",
         latencies.value_at_quantile(0.50) as f64 / 1000.0,
@@ -239,7 +262,10 @@ fn print(trucks: &[Truck], tally: &Tally, latencies: &Histogram<u64>, elapsed: D
             .map(|((_, a), c)| format!("{a} {c}"))
             .collect();
         let clean = tally.clean.get(&kind).copied().unwrap_or(0);
-        println!("{kind:?}: {n} sent, {clean} without alert; alerts: {}", raised.join(", "));
+        println!(
+            "{kind:?}: {n} sent, {clean} without alert; alerts: {}",
+            raised.join(", ")
+        );
     }
     if let Some(f) = &tally.first_failure {
         println!("first failure: {f}");
