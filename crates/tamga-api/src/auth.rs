@@ -51,6 +51,16 @@ impl FromRequestParts<AppState> for Caller {
             .await?
             .ok_or_else(|| failed("the API token is not valid"))?;
         tracing::Span::current().record("user", user.id);
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.path(), |uri| uri.path());
+        // posts: a gate's token reports crossings and opens nothing else.
+        if user.role == tamga_core::role::Role::Post
+            && !crate::posts::post_may_ask(&parts.method, path)
+        {
+            return Err(crate::posts::post_refused());
+        }
         Ok(Caller(user))
     }
 }

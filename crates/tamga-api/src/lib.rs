@@ -44,6 +44,7 @@ pub mod metrics;
 pub mod openapi;
 mod openapi_responses;
 pub mod parties;
+pub mod posts;
 pub mod revenue;
 pub mod risk;
 mod server;
@@ -71,6 +72,8 @@ pub struct ApiSettings {
     pub federation: federation::FederationSettings,
     /// Transit's recovery period and clock.
     pub transit: transit::TransitSettings,
+    /// How border posts' crossings are judged.
+    pub posts: posts::PostSettings,
 }
 
 impl Default for ApiSettings {
@@ -82,6 +85,7 @@ impl Default for ApiSettings {
             limits: limits::RateLimits::default(),
             federation: federation::FederationSettings::default(),
             transit: transit::TransitSettings::default(),
+            posts: posts::PostSettings::default(),
         }
     }
 }
@@ -147,6 +151,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(audit::router())
         .merge(federation::router())
         .merge(transit::router())
+        .merge(posts::router())
         .merge(openapi::router());
     Router::new()
         .nest("/api/v1", api)

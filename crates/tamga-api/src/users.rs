@@ -131,7 +131,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<CreatedAccount>), ApiError> {
     require_admin(&user)?;
     let party = account.party_id.as_deref();
-    account::check(&account.name, account.role, party).map_err(ApiError::Invalid)?;
+    account::check_given(Some(&account.name), account.role, party).map_err(ApiError::Invalid)?;
     let secret = token::generate();
     let new = NewUser {
         name: account.name,
@@ -184,6 +184,16 @@ pub async fn set_role(
     }
     let party = change.party_id.as_deref();
     account::check_role(change.role, party).map_err(ApiError::Invalid)?;
+    let accounts = state.store.users(tamga_store::sql::now()).await?;
+    let target = accounts.iter().find(|a| a.user.id == id);
+    if target.is_some_and(|a| a.user.role == Role::Post) {
+        let message = "a post's gate account keeps its role; make a new account instead";
+        return Err(ApiError::Invalid(vec![tamga_core::FieldError::new(
+            "/role",
+            "not_allowed",
+            message,
+        )]));
+    }
     let changed = state
         .store
         .set_role(id, change.role, party, &user.name)

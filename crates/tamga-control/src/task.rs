@@ -320,6 +320,6 @@ pub fn may_see(task: &ControlTask, viewer: &Viewer<'_>) -> bool {
         Role::Officer => task.is_allocated_to(viewer.id),
         Role::Supervisor => viewer.offices.contains(&task.office),
         Role::Admin => true,
-        Role::Declarant | Role::Analyst | Role::Lab => false,
+        Role::Declarant | Role::Analyst | Role::Lab | Role::Post => false,
     }
 }

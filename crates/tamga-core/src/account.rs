@@ -18,6 +18,18 @@ use crate::problem::Findings;
 use crate::role::Role;
 use crate::FieldError;
 
+/// The roles an administrator gives over the API and the screens. A `post` account (a border
+/// post's gate equipment) is bound to its office when it is made, on the server:
+/// `tamga admin create-user NAME --role post --office LOCODE`; it never changes role.
+pub const ASSIGNABLE: &[Role] = &[
+    Role::Declarant,
+    Role::Officer,
+    Role::Analyst,
+    Role::Lab,
+    Role::Supervisor,
+    Role::Admin,
+];
+
 /// The longest user name, in characters.
 pub const MAX_NAME: usize = 64;
 
@@ -29,9 +41,28 @@ pub fn check(name: &str, role: Role, party: Option<&str>) -> Result<(), Vec<Fiel
     finish(findings)
 }
 
-/// Checks a change of role (the name stays).
+/// Checks a role given over the API or a screen, to a new account or as a change (the name
+/// stays): one of [`ASSIGNABLE`], with its party.
 pub fn check_role(role: Role, party: Option<&str>) -> Result<(), Vec<FieldError>> {
+    check_given(None, role, party)
+}
+
+/// Checks an account an administrator gives over the API or a screen: its name when it is a
+/// new one, then a role of [`ASSIGNABLE`] with its party.
+pub fn check_given(
+    name: Option<&str>,
+    role: Role,
+    party: Option<&str>,
+) -> Result<(), Vec<FieldError>> {
     let mut findings = Findings::default();
+    if let Some(name) = name {
+        check_name(&mut findings, name);
+    }
+    if !ASSIGNABLE.contains(&role) {
+        let message = "a post's gate account is bound to its office on the server: \
+                       tamga admin create-user NAME --role post --office LOCODE";
+        findings.push("/role", "not_allowed", message);
+    }
     check_party(&mut findings, role, party);
     finish(findings)
 }
@@ -104,5 +135,13 @@ mod tests {
             "not_allowed"
         );
         assert!(check_role(Role::Declarant, Some("UZ305123456")).is_ok());
+        assert_eq!(
+            check_role(Role::Post, None).unwrap_err()[0].pointer,
+            "/role"
+        );
+        assert!(
+            check("gate1", Role::Post, None).is_ok(),
+            "the CLI binds posts to offices"
+        );
     }
 }

@@ -26,6 +26,7 @@ pub mod cargo;
 pub mod channel;
 pub mod check;
 pub mod codes;
+pub mod crossing;
 pub mod dates;
 pub mod draft;
 pub mod model;

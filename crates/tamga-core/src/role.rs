@@ -18,16 +18,20 @@ pub enum Role {
     Supervisor,
     /// Administers users and the system.
     Admin,
+    /// A border post's gate equipment (a machine, bound to one office): reports crossings
+    /// and nothing else.
+    Post,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Declarant,
         Role::Officer,
         Role::Analyst,
         Role::Lab,
         Role::Supervisor,
         Role::Admin,
+        Role::Post,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +42,7 @@ impl Role {
             Role::Lab => "lab",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::Post => "post",
         }
     }
 
@@ -47,7 +52,7 @@ impl Role {
 
     /// May this role see every declaration, not only its own?
     pub fn sees_all_declarations(self) -> bool {
-        self != Role::Declarant
+        !matches!(self, Role::Declarant | Role::Post)
     }
 
     /// May this role lodge declarations?

@@ -99,6 +99,19 @@ impl CompiledLists {
     pub(crate) fn get(&self, name: &str) -> Option<&CodeSet> {
         self.texts.get(name).map(|(_, set)| set)
     }
+
+    /// The names of the lists of `kind` holding `value` (written as entries are kept: trimmed,
+    /// upper case), sorted.
+    pub(crate) fn holding(&self, kind: ListKind, value: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .texts
+            .iter()
+            .filter(|(_, (k, set))| *k == kind && set.contains(value))
+            .map(|(name, _)| name.clone())
+            .collect();
+        names.sort();
+        names
+    }
 }
 
 pub(crate) fn compile(condition: &Condition, lists: &CompiledLists) -> Result<Node, CompileError> {

@@ -148,6 +148,12 @@ impl Engine {
         &self.skipped
     }
 
+    /// The named lists of `kind` that hold `value` (trimmed, upper case): a border post's
+    /// plate on a list of codes, a container on a list of containers.
+    pub fn lists_holding(&self, kind: crate::fields::ListKind, value: &str) -> Vec<String> {
+        self.lists.holding(kind, value)
+    }
+
     pub fn profiles(&self) -> usize {
         self.profiles.len()
     }

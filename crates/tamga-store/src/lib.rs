@@ -23,6 +23,7 @@ pub mod audit;
 pub mod cargo;
 mod conn;
 pub mod control;
+pub mod crossings;
 pub mod federation;
 pub mod lab;
 mod ops;
@@ -645,6 +646,30 @@ pub trait Store: Send + Sync + 'static {
         now: time::OffsetDateTime,
         recovery_after: time::Duration,
     ) -> Result<Vec<(String, tamga_core::transit::lifecycle::StepKind)>>;
+
+    // --- posts: border posts' gate equipment and the crossings it reports.
+
+    /// Creates a `post` user (the gate equipment) bound to `office`, with its first token.
+    async fn create_post_user(&self, user: NewUser, office: &str) -> Result<User>;
+
+    /// The office a post user stands at (`None` for any other user).
+    async fn post_office(&self, user_id: i64) -> Result<Option<String>>;
+
+    /// Matches a crossing with what its post expects, judges it, takes the transit step at an
+    /// office of transit or destination, records the arrivals and the crossing, in one commit.
+    async fn record_crossing(
+        &self,
+        new: crossings::NewCrossing,
+    ) -> Result<crossings::StoredCrossing>;
+
+    /// One crossing.
+    async fn crossing(&self, id: i64) -> Result<Option<crossings::StoredCrossing>>;
+
+    /// Crossings by office and alert, newest first.
+    async fn crossings(
+        &self,
+        query: &crossings::CrossingQuery,
+    ) -> Result<Vec<crossings::StoredCrossing>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

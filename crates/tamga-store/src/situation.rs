@@ -13,6 +13,8 @@ pub struct Marker {
     pub last_update: Option<String>,
     pub last_task_event: i64,
     pub last_seizure: i64,
+    /// posts: the latest crossing with an alert.
+    pub last_crossing_alert: i64,
 }
 
 /// One post's figures.
@@ -53,6 +55,12 @@ pub enum AlertKind {
     Seizure {
         id: i64,
         case_number: String,
+    },
+    /// posts: a crossing at a border post that raised alerts (their kinds).
+    Crossing {
+        id: i64,
+        plate: String,
+        kinds: Vec<String>,
     },
 }
 

@@ -8,10 +8,11 @@ import { lab, admin } from "./flows/lab.mjs";
 import { supervisor } from "./flows/supervisor.mjs";
 import { analystSettings, registry, carrier, accounts } from "./flows/registry.mjs";
 import { transit } from "./flows/transit.mjs";
+import { posts } from "./flows/posts.mjs";
 
 const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab], ["hit rates", hitRates], ["admin", admin], ["supervisor", supervisor],
   ["analyst settings", analystSettings], ["registry", registry], ["carrier", carrier],
-  ["transit", transit], ["accounts", accounts]];
+  ["transit", transit], ["accounts", accounts], ["posts", posts]];
 const h = new Harness();
 let failed = 0;
 try {

@@ -78,7 +78,7 @@ pub(crate) async fn users_page(
     let page = crate::admin::UsersPage {
         page: Page::new(user, "users-title", "/admin/users"),
         accounts,
-        roles: &Role::ALL,
+        roles: tamga_core::account::ASSIGNABLE,
         form,
         problems,
     };
@@ -186,7 +186,7 @@ async fn user_page_with(
             page,
             account,
             tokens,
-            roles: &Role::ALL,
+            roles: tamga_core::account::ASSIGNABLE,
             form,
             problems,
             issued,

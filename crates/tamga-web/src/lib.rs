@@ -29,6 +29,7 @@ mod admin;
 mod assets;
 mod cargo;
 pub mod control;
+mod crossings;
 mod declarations;
 mod error;
 pub mod fmt;
@@ -74,6 +75,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(parties::router())
         .merge(situation::router())
         .merge(transit::router())
+        .merge(crossings::router())
         .layer(Extension(Arc::new(settings)))
         .layer(axum::middleware::map_response(security_headers))
 }

@@ -51,6 +51,7 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Officer => &[
             ("/worklist", "nav-worklist"),
             ("/transit", "nav-transit"),
+            ("/crossings", "nav-crossings"),
             ("/declarations", "nav-declarations"),
             ("/cargo-reports", "nav-cargo"),
         ],
@@ -58,6 +59,7 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/situation", "nav-situation"),
             ("/worklist", "nav-worklist"),
             ("/transit", "nav-transit"),
+            ("/crossings", "nav-crossings"),
             ("/declarations", "nav-declarations"),
         ],
         Role::Analyst => &[
@@ -66,10 +68,13 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/risk/watchlists", "nav-watchlists"),
             ("/risk/selectivity", "nav-selectivity"),
             ("/risk/statistics", "nav-statistics"),
+            ("/crossings", "nav-crossings"),
             ("/declarations", "nav-declarations"),
             ("/cargo-reports", "nav-cargo"),
         ],
         Role::Lab => &[("/lab", "nav-lab")],
+        // A post's gate equipment has no screens: it never signs in to the web UI.
+        Role::Post => &[],
         Role::Admin => &[
             ("/admin/users", "nav-users"),
             ("/admin/parties", "nav-parties"),

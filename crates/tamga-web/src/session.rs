@@ -140,6 +140,10 @@ impl FromRequestParts<AppState> for Signed {
         let session = state.store.session(&id_hash, now).await;
         let session = session.map_err(|e| WebError::internal(tr, e))?;
         let session = session.ok_or_else(sign_in)?;
+        // posts: a gate's account reports crossings through the API and has no web session.
+        if session.user.role == tamga_core::role::Role::Post {
+            return Err(sign_in());
+        }
         tracing::Span::current().record("user", session.user.id);
         Ok(Signed {
             tr: Tr(language(&parts.headers, session.language.as_deref())),

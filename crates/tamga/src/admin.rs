@@ -25,6 +25,9 @@ pub enum AdminCommand {
         /// For declarants: the party identifier (TIN or EORI) the user acts for.
         #[arg(long)]
         party: Option<String>,
+        /// For posts (a border post's gate equipment): the UN/LOCODE of its office.
+        #[arg(long)]
+        office: Option<String>,
     },
     /// Change a user's role (and party): it applies to their next request; recorded in the
     /// audit log.
@@ -64,8 +67,14 @@ pub enum AdminCommand {
 
 pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<()> {
     match command {
-        AdminCommand::CreateUser { name, role, party } => {
-            create_user(settings, &name, &role, party.as_deref()).await
+        AdminCommand::CreateUser {
+            name,
+            role,
+            party,
+            office,
+        } => {
+            let bound = (party.as_deref(), office.as_deref());
+            create_user(settings, &name, &role, bound).await
         }
         AdminCommand::SetRole { name, role, party } => {
             set_role(settings, &name, &role, party.as_deref()).await
@@ -129,6 +138,9 @@ async fn set_role(
     let Some(user) = store.user_by_name(name).await? else {
         bail!("no user named {name:?}");
     };
+    if user.role == Role::Post {
+        bail!("{name:?} is a post's gate account: it keeps its role; make a new account instead");
+    }
     store.set_role(user.id, role, party, ADMIN_ACTOR).await?;
     eprintln!("user {name:?} now has role {}", role.as_str());
     Ok(())
@@ -147,30 +159,32 @@ fn account_problems(problems: &[tamga_core::FieldError]) -> String {
     named.join("; ")
 }
 
+/// Creates a user; `bound` is the party a declarant acts for and the office a post stands at.
 pub async fn create_user(
     settings: &Settings,
     name: &str,
     role: &str,
-    party: Option<&str>,
+    bound: (Option<&str>, Option<&str>),
 ) -> anyhow::Result<()> {
+    let (party, office) = bound;
     let role = parse_role(role)?;
     if let Err(problems) = tamga_core::account::check(name, role, party) {
         bail!("{}", account_problems(&problems));
     }
+    let office = crate::posts::office_of_new_user(role, office)?;
     let store = crate::serve::open_store(settings).await?;
     let secret = token::generate();
-    store
-        .create_user_as(
-            NewUser {
-                name: name.to_owned(),
-                role,
-                party_id: party.map(str::to_owned),
-                token_hash: token::hash(&secret),
-            },
-            ADMIN_ACTOR,
-        )
-        .await
-        .with_context(|| format!("cannot create user {name:?}"))?;
+    let new = NewUser {
+        name: name.to_owned(),
+        role,
+        party_id: party.map(str::to_owned),
+        token_hash: token::hash(&secret),
+    };
+    let created = match &office {
+        Some(office) => store.create_post_user(new, office).await,
+        None => store.create_user_as(new, ADMIN_ACTOR).await,
+    };
+    created.with_context(|| format!("cannot create user {name:?}"))?;
     eprintln!(
         "created user {name:?} with role {}; its API token (shown only now):",
         role.as_str()
@@ -192,6 +206,12 @@ async fn set_password(settings: &Settings, name: &str) -> anyhow::Result<()> {
     }
     let hash = tamga_web::password::hash(password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let store = crate::serve::open_store(settings).await?;
+    let user = store.user_by_name(name).await?;
+    if user.is_some_and(|u| u.role == Role::Post) {
+        bail!(
+            "{name:?} is a post's gate equipment: it signs in with its API token, never a password"
+        );
+    }
     if !store.set_password(name, &hash, true).await? {
         bail!("no user named {name:?}");
     }

@@ -14,6 +14,7 @@ mod federation;
 mod import;
 mod ingest;
 mod model;
+mod posts;
 mod retention;
 mod risk;
 mod serve;

@@ -145,6 +145,7 @@ pub fn api_settings(settings: &Settings) -> anyhow::Result<tamga_api::ApiSetting
             )),
             ..Default::default()
         },
+        posts: crate::posts::api_settings(&settings.posts)?,
     })
 }
 

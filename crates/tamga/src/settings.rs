@@ -42,6 +42,8 @@ pub struct Settings {
     pub transit: TransitSection,
     #[serde(default)]
     pub federation: FederationSection,
+    #[serde(default)]
+    pub posts: PostsSection,
 }
 
 /// Limits against abuse: rate limits (0 turns one off), server timeouts, connections.
@@ -208,6 +210,27 @@ pub struct TransitSection {
     pub sweep_minutes: u64,
 }
 
+/// Border posts: how crossings are judged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PostsSection {
+    /// How far (in percent) the load a weighbridge weighs may stray from the declared gross
+    /// mass before the crossing raises a weight alert.
+    pub weight_tolerance_percent: rust_decimal::Decimal,
+    /// Days a declaration, transit movement or cargo report stays expected at a post.
+    pub expected_days: u32,
+}
+
+impl Default for PostsSection {
+    fn default() -> Self {
+        let posts = tamga_api::posts::PostSettings::default();
+        Self {
+            weight_tolerance_percent: posts.weight_tolerance_percent,
+            expected_days: posts.expected_days,
+        }
+    }
+}
+
 impl Default for TransitSection {
     fn default() -> Self {
         Self {
@@ -274,6 +297,7 @@ impl Default for Settings {
             limits: LimitsSection::default(),
             federation: FederationSection::default(),
             transit: TransitSection::default(),
+            posts: PostsSection::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod bad_input;
 mod cargo;
 mod control;
 mod control_access;
+mod crossings;
 mod declarations;
 mod edifact;
 mod federation;

@@ -50,12 +50,14 @@ pub(crate) async fn marker(conn: &mut Conn<'_>) -> Result<Marker> {
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM declarations), \
          (SELECT {} FROM declarations ORDER BY updated_at DESC LIMIT 1), \
          (SELECT COALESCE(MAX(id), 0) FROM control_task_events), \
-         (SELECT COALESCE(MAX(id), 0) FROM seizures)",
+         (SELECT COALESCE(MAX(id), 0) FROM seizures), \
+         (SELECT COALESCE(MAX(crossing_id), 0) FROM crossing_alerts)",
         text_of(conn.dialect(), "updated_at")
     );
-    let (last_declaration, last_update, last_task_event, last_seizure): (
+    let (last_declaration, last_update, last_task_event, last_seizure, last_crossing_alert): (
         i64,
         Option<String>,
+        i64,
         i64,
         i64,
     ) = conn.one(&sql, &[]).await?;
@@ -64,6 +66,7 @@ pub(crate) async fn marker(conn: &mut Conn<'_>) -> Result<Marker> {
         last_update,
         last_task_event,
         last_seizure,
+        last_crossing_alert,
     })
 }
 
@@ -182,6 +185,7 @@ async fn alerts(conn: &mut Conn<'_>) -> Result<Vec<Alert>> {
         at,
         kind: AlertKind::Seizure { id, case_number },
     }));
+    alerts.extend(crossing_alerts(conn).await?);
     alerts.sort_by_key(|a| std::cmp::Reverse(a.at));
     alerts.truncate(ALERTS as usize);
     Ok(alerts)
@@ -319,4 +323,33 @@ fn found_something(findings: &str) -> bool {
         }
     }
     serde_json::from_str(findings).is_ok_and(|v| walk(&v))
+}
+
+/// posts: the latest crossings that raised alerts, with their kinds.
+async fn crossing_alerts(conn: &mut Conn<'_>) -> Result<Vec<Alert>> {
+    let sql = format!(
+        "SELECT c.id, c.office, c.received_at, c.plate, {} FROM crossings c \
+         JOIN crossing_alerts a ON a.crossing_id = c.id \
+         WHERE c.id IN (SELECT crossing_id FROM crossing_alerts ORDER BY crossing_id DESC LIMIT $1) \
+         GROUP BY c.id, c.office, c.received_at, c.plate",
+        conn.dialect().joined("a.kind")
+    );
+    let rows: Vec<(i64, String, OffsetDateTime, String, Option<String>)> =
+        conn.all(&sql, &[Bind::Int(ALERTS)]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, office, at, plate, kinds)| Alert {
+            office,
+            at,
+            kind: AlertKind::Crossing {
+                id,
+                plate,
+                kinds: kinds
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(str::to_owned)
+                    .collect(),
+            },
+        })
+        .collect())
 }

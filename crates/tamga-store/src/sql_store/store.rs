@@ -18,6 +18,7 @@ use crate::ops::revenue;
 use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
 use crate::ops::{audit, secrets};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
+use crate::ops::{crossings, posts};
 use crate::ops::{federation, situation, web};
 use crate::ops::{guarantees, transit, transit_view};
 use crate::parties::*;
@@ -796,5 +797,37 @@ impl Store for SqlStore {
             }
         }
         Ok(done)
+    }
+
+    // --- posts: border posts' gate equipment and the crossings it reports.
+
+    async fn create_post_user(&self, user: NewUser, office: &str) -> Result<User> {
+        let office = office.to_owned();
+        self.write(move |c| {
+            Box::pin(async move { posts::create_post_user(c, user, &office).await })
+        })
+        .await
+    }
+
+    async fn post_office(&self, user_id: i64) -> Result<Option<String>> {
+        posts::post_office(&mut self.read().await?.conn(), user_id).await
+    }
+
+    async fn record_crossing(
+        &self,
+        new: crate::crossings::NewCrossing,
+    ) -> Result<crate::crossings::StoredCrossing> {
+        self.write(|c| Box::pin(crossings::record(c, new))).await
+    }
+
+    async fn crossing(&self, id: i64) -> Result<Option<crate::crossings::StoredCrossing>> {
+        posts::crossing(&mut self.read().await?.conn(), id).await
+    }
+
+    async fn crossings(
+        &self,
+        query: &crate::crossings::CrossingQuery,
+    ) -> Result<Vec<crate::crossings::StoredCrossing>> {
+        posts::crossings(&mut self.read().await?.conn(), query).await
     }
 }

@@ -132,6 +132,14 @@ fn alert_line(t: Tr, alert: &Alert) -> AlertLine {
         AlertKind::Seizure { case_number, .. } => {
             (t.get("alert-seizure"), case_number.clone(), None)
         }
+        AlertKind::Crossing { id, plate, kinds } => {
+            let kinds: Vec<String> = kinds
+                .iter()
+                .map(|k| t.get(&format!("crossing-alert-{k}")))
+                .collect();
+            let what = format!("{}: {}", t.get("alert-crossing"), kinds.join(", "));
+            (what, plate.clone(), Some(format!("/crossings/{id}")))
+        }
     };
     AlertLine {
         at: crate::fmt::time(alert.at),

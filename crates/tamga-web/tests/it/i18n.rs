@@ -45,6 +45,7 @@ fn used_ids() -> BTreeSet<String> {
         "templates/cargo",
         "templates/lab",
         "templates/transit",
+        "templates/crossings",
         "src",
     ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
@@ -151,6 +152,21 @@ fn every_message_a_page_uses_exists() {
         "model_weight",
     ] {
         used.insert(format!("selectivity-{setting}"));
+    }
+    // posts: the crossing screens' families.
+    for kind in tamga_core::crossing::AlertKind::ALL {
+        used.insert(format!("crossing-alert-{}", kind.as_str()));
+    }
+    for name in [
+        "direction-entry",
+        "direction-exit",
+        "seal-intact",
+        "seal-broken",
+    ] {
+        used.insert(format!("crossing-{name}"));
+    }
+    for source in tamga_core::crossing::judge::Source::ALL {
+        used.insert(format!("crossing-source-{}", source.as_str()));
     }
     let missing: Vec<_> = used.iter().filter(|id| !english.contains(*id)).collect();
     assert!(missing.is_empty(), "used but not defined: {missing:?}");

@@ -15,6 +15,7 @@ use crate::settings::Settings;
 
 mod data;
 mod fill;
+mod post;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
@@ -43,6 +44,28 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 64)]
         workers: usize,
     },
+    /// Simulate a border post's gate: lodge the announced trucks' declarations at OFFICE with
+    /// --lodger-token, then report COUNT crossings with the post's token (--token) and print
+    /// the rate and the alerts raised against the mix sent.
+    Post {
+        #[command(flatten)]
+        target: Target,
+        /// A token that may lodge declarations (a declarant's or an officer's).
+        #[arg(long)]
+        lodger_token: String,
+        /// The post's office: the one its token is bound to.
+        #[arg(long)]
+        office: String,
+        /// Crossings to report.
+        #[arg(long, default_value_t = 1_000)]
+        count: usize,
+        /// Concurrent gate clients.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// A plate on a named list of codes or a watchlist: one truck in ten uses it.
+        #[arg(long)]
+        listed_plate: Option<String>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -62,6 +85,26 @@ pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<(
             party,
         } => (target, clients, count, party),
         BenchCommand::Fill { count, workers } => return fill::run(settings, count, workers).await,
+        BenchCommand::Post {
+            target,
+            lodger_token,
+            office,
+            count,
+            clients,
+            listed_plate,
+        } => {
+            let (url, post_token) = target.resolve(settings)?;
+            let run = post::PostRun {
+                url,
+                post_token,
+                lodger_token,
+                office,
+                count,
+                clients,
+                listed_plate,
+            };
+            return post::run(run).await;
+        }
     };
     anyhow::ensure!(
         clients > 0 && count > 0,
