@@ -7,7 +7,9 @@
 //!   codes, office, ...), unit value against commodity and origin references, rates, date parts;
 //! - [`gbdt`]: histogram-based gradient-boosted trees for log-loss, deterministic for a seed;
 //! - [`metrics`]: precision and recall at an inspection rate, AUC and the revenue proxy;
-//! - [`model`]: the trained [`Model`], its scoring, explanation and serialised form;
+//! - [`rank`]: the [`Priority`] that ranks for revenue as well as hits, and the expected revenue;
+//! - [`model`]: the trained [`Model`], its scoring, explanation and serialised form ([`pack`]:
+//!   the compact tables and trees inside it);
 //! - [`train()`](train::train) and [`evaluate`].
 //!
 //! Nothing here performs IO: callers hand in readers and bytes. A [`Model`] carries every
@@ -25,7 +27,7 @@
 //! params.boost.trees = 20;
 //! let model = train(fit, &params, 7, &mut |_done, _total| {})?;
 //! let metrics = evaluate(&model, test)?;
-//! assert!(metrics.auc > 0.5);
+//! assert!(metrics.probability.auc > 0.5);
 //!
 //! let copy = Model::from_bytes(&model.to_bytes()?)?;
 //! assert_eq!(copy.score(&test[0]), model.score(&test[0]));
@@ -49,6 +51,8 @@ pub mod features;
 pub mod gbdt;
 pub mod metrics;
 pub mod model;
+pub mod pack;
+pub mod rank;
 pub mod row;
 pub mod train;
 
@@ -56,5 +60,6 @@ pub use features::{FeatureParams, FeatureSpace};
 pub use gbdt::BoostParams;
 pub use metrics::Metrics;
 pub use model::{Model, ModelError};
+pub use rank::{expected_revenue, Priority, RankParams};
 pub use row::{read_kcs, ReadError, Row};
-pub use train::{evaluate, score_all, train, Params, TrainError};
+pub use train::{evaluate, score_all, train, Evaluation, Params, TrainError};

@@ -5,11 +5,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureSpace;
 use crate::gbdt::{sigmoid, Forest};
+use crate::rank::Priority;
 use crate::row::Row;
 use crate::Params;
 
-/// The version of the serialised form; [`Model::from_bytes`] refuses any other.
-pub const FORMAT: u32 = 1;
+/// The version of the serialised form [`Model::to_bytes`] writes. Format 2 packs statistic
+/// tables and tree nodes as base64 text; [`Model::from_bytes`] reads 1 and 2 and refuses others.
+pub const FORMAT: u32 = 2;
+
+/// The oldest format [`Model::from_bytes`] still reads.
+pub const OLDEST_FORMAT: u32 = 1;
 
 /// What a model was trained on and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +22,10 @@ pub struct Metadata {
     pub format: u32,
     pub training_rows: usize,
     pub fraud_rate: f64,
+    /// The mean duty (item price × tax rate / 100) of the training rows, which scales the
+    /// ranking's floor; 0 in format 1 models.
+    #[serde(default)]
+    pub mean_duty: f64,
     pub seed: u64,
     /// First and last date of acceptance in the training rows (`YYYY-MM-DD`).
     pub first_date: Option<String>,
@@ -38,7 +47,7 @@ pub struct Model {
 pub enum ModelError {
     #[error("the model is not valid JSON of a tamga model: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("model format {found} is not supported (this build reads format {FORMAT})")]
+    #[error("model format {found} is not supported (this build reads formats {OLDEST_FORMAT} to {FORMAT})")]
     Format { found: u32 },
     #[error("the model is damaged: {0}")]
     Damaged(&'static str),
@@ -56,6 +65,11 @@ impl Model {
     /// The feature space.
     pub fn space(&self) -> &FeatureSpace {
         &self.space
+    }
+
+    /// The ranking for hits and revenue this model was trained with.
+    pub fn priority(&self) -> Priority {
+        Priority::new(self.meta.params.rank, self.meta.mean_duty)
     }
 
     /// The probability of fraud of `row`, in `[0, 1]`.
@@ -121,8 +135,9 @@ impl Model {
         self.forest.contributions(&features, &mut contributions)
     }
 
-    /// The serialised model (JSON; statistics and trees in a stable order, so the same
-    /// training gives the same bytes).
+    /// The serialised model: JSON with the metadata readable and the statistic tables and
+    /// trees packed (see [`crate::pack`]), in a stable order, so the same training gives the
+    /// same bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
         Ok(serde_json::to_vec(self)?)
     }
@@ -138,7 +153,7 @@ impl Model {
             format: u32,
         }
         let probe: Probe = serde_json::from_slice(bytes)?;
-        if probe.meta.format != FORMAT {
+        if !(OLDEST_FORMAT..=FORMAT).contains(&probe.meta.format) {
             return Err(ModelError::Format {
                 found: probe.meta.format,
             });

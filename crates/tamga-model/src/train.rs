@@ -6,6 +6,7 @@ use crate::features::{FeatureParams, FeatureSpace};
 use crate::gbdt::{BoostParams, Forest};
 use crate::metrics::{self, Metrics};
 use crate::model::{Metadata, Model, FORMAT};
+use crate::rank::{self, RankParams};
 use crate::row::Row;
 
 /// Everything that shapes a model besides the data and the seed.
@@ -13,6 +14,9 @@ use crate::row::Row;
 pub struct Params {
     pub features: FeatureParams,
     pub boost: BoostParams,
+    /// The ranking for revenue as well as hits (absent from format 1 models: the default).
+    #[serde(default)]
+    pub rank: RankParams,
 }
 
 /// Why a model could not be trained or evaluated.
@@ -66,6 +70,7 @@ pub fn train(
         format: FORMAT,
         training_rows: rows.len(),
         fraud_rate: frauds as f64 / rows.len() as f64,
+        mean_duty: rows.iter().map(Row::duty).sum::<f64>() / rows.len() as f64,
         seed,
         first_date: dates.clone().min().map(|d| d.to_string()),
         last_date: dates.max().map(|d| d.to_string()),
@@ -80,9 +85,46 @@ pub fn score_all(model: &Model, rows: &[Row]) -> Vec<f64> {
     model.score_many(rows)
 }
 
-/// Evaluates `model` on labelled `rows` (see [`metrics`] for the definitions).
-pub fn evaluate(model: &Model, rows: &[Row]) -> Result<Metrics, TrainError> {
+/// The metrics of the three rankings of a model on labelled rows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Ranked by fraud probability: hits.
+    pub probability: Metrics,
+    /// Ranked by probability × duty: revenue.
+    pub expected_revenue: Metrics,
+    /// Ranked by the model's [`Priority`](crate::rank::Priority): both.
+    pub priority: Metrics,
+}
+
+/// Evaluates `model` on labelled `rows` under each ranking (see [`metrics`] for the
+/// definitions).
+pub fn evaluate(model: &Model, rows: &[Row]) -> Result<Evaluation, TrainError> {
     let labels = labels(rows)?;
     let duties: Vec<f64> = rows.iter().map(Row::duty).collect();
-    Ok(metrics::compute(&score_all(model, rows), &labels, &duties))
+    let scores = score_all(model, rows);
+    let by = |f: &dyn Fn(f64, f64) -> f64| -> Vec<f64> {
+        scores.iter().zip(&duties).map(|(p, d)| f(*p, *d)).collect()
+    };
+    let priority = model.priority();
+    Ok(Evaluation {
+        probability: metrics::compute(&scores, &labels, &duties),
+        expected_revenue: metrics::compute(&by(&rank::expected_revenue), &labels, &duties),
+        priority: metrics::compute(&by(&|p, d| priority.of(p, d)), &labels, &duties),
+    })
+}
+
+impl std::fmt::Display for Evaluation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "ranked by fraud probability\n{}\n", self.probability)?;
+        writeln!(
+            f,
+            "ranked by expected revenue (probability × duty)\n{}\n",
+            self.expected_revenue
+        )?;
+        write!(
+            f,
+            "ranked by priority (hits and revenue)\n{}",
+            self.priority
+        )
+    }
 }

@@ -274,10 +274,14 @@ impl Engine {
     fn score_items(&self, subject: Subject<'_>, items: &mut [ItemView<'_>]) -> Option<ModelPart> {
         let scorer = self.scorer.as_ref()?;
         let mut best: Option<(usize, f64)> = None;
+        let (mut duty_at_stake, mut expected_revenue) = (0.0, 0.0);
         for (i, view) in items.iter_mut().enumerate() {
             let facts = subject.items.get(i).copied().unwrap_or_default();
             let score = scorer.score(subject.declaration, i, &facts);
             view.model_score = Some(score);
+            let duty = facts.duty_at_stake();
+            duty_at_stake += duty;
+            expected_revenue += tamga_model::expected_revenue(score, duty);
             if best.is_none_or(|(_, b)| score > b) {
                 best = Some((i, score));
             }
@@ -290,6 +294,8 @@ impl Engine {
             item: sequence(subject.declaration, i),
             contribution: (score * self.selectivity.model_weight).round() as i64,
             top_features: scorer.explain(subject.declaration, i, &facts, 5),
+            duty_at_stake,
+            expected_revenue,
         })
     }
 
@@ -349,6 +355,7 @@ impl Engine {
             random_secret: 0,
             random_rates: Default::default(),
             capacity_limited: false,
+            capacity_reserved: false,
             snapshot: self.snapshot.clone(),
         }
     }

@@ -33,6 +33,10 @@ pub struct RedClaim {
     pub limit: Option<u32>,
     /// Forced, drawn at random for red or above the priority score: counted, never refused.
     pub must: bool,
+    /// Whether `limit` leaves out the share of the capacity kept for higher expected revenue
+    /// (see [`crate::selectivity::RevenueReserve`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub below_reserve: bool,
 }
 
 impl RedClaim {
@@ -48,8 +52,9 @@ impl Decision {
     #[must_use]
     pub fn capacity_reached(mut self) -> Decision {
         self.channel = Channel::Yellow;
-        self.claim = None;
+        let claim = self.claim.take();
         self.explanation.capacity_limited = true;
+        self.explanation.capacity_reserved = claim.is_some_and(|c| c.below_reserve);
         let forced = crate::engine::forced_channel(&self.explanation);
         self.explanation.summary =
             crate::engine::summary(self.channel, self.score, forced, &self.explanation);
@@ -84,6 +89,10 @@ pub struct Explanation {
     pub random_rates: crate::selectivity::RandomRates,
     /// Set when the office's daily red capacity was reached and the declaration went to yellow.
     pub capacity_limited: bool,
+    /// Set with `capacity_limited` when what was left of the capacity is kept for declarations
+    /// with more expected revenue at stake.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub capacity_reserved: bool,
     /// The engine snapshot that decided.
     pub snapshot: String,
 }
@@ -127,4 +136,12 @@ pub struct ModelPart {
     pub contribution: i64,
     /// The features that pushed that item's score most, with their contributions.
     pub top_features: Vec<(String, f64)>,
+    /// The duty the assessment puts at risk on the goods items (customs value × duty rate),
+    /// in national currency; 0 without an assessment.
+    #[serde(default)]
+    pub duty_at_stake: f64,
+    /// The revenue expected from inspecting: each item's fraud probability × its duty at
+    /// stake, summed over the items.
+    #[serde(default)]
+    pub expected_revenue: f64,
 }

@@ -18,6 +18,19 @@ pub struct ItemFacts {
     pub duty_rate: Option<f64>,
 }
 
+impl ItemFacts {
+    /// The customs duty the assessment puts on the item (value × duty rate), in national
+    /// currency: what a fraud on it puts at stake. 0 when either is unknown.
+    pub fn duty_at_stake(&self) -> f64 {
+        match (self.value, self.duty_rate) {
+            (Some(value), Some(rate)) if value.is_finite() && rate.is_finite() => {
+                (value * rate / 100.0).max(0.0)
+            }
+            _ => 0.0,
+        }
+    }
+}
+
 /// The declaration under assessment, with what the caller knows besides.
 #[derive(Debug, Clone, Copy)]
 pub struct Subject<'a> {

@@ -33,6 +33,48 @@ pub struct OfficeRules {
     /// Scores at or above stay red after the capacity is reached (forced reds always do).
     #[serde(default)]
     pub priority_at: Option<i64>,
+    /// The last share of the day's red capacity kept for declarations whose expected revenue
+    /// at stake reaches an amount; `None`: slots go first come, first served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_reserve: Option<RevenueReserve>,
+}
+
+/// Part of the daily red capacity kept for the declarations where the most duty is at stake:
+/// once `1 - share` of the capacity is used, a red whose expected revenue (the model's
+/// probability × the duty the assessment puts at risk, summed over the goods items) is below
+/// `at` goes yellow. Reds that must stay red (forced, random, priority score) are never
+/// refused, so random selections keep their unbiased labels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevenueReserve {
+    /// The share of the capacity kept back, 0 to 1.
+    pub share: f64,
+    /// The expected revenue, in national currency, that may use the kept slots.
+    pub at: f64,
+}
+
+impl OfficeRules {
+    /// The limit a red claim with `expected_revenue` at stake is held to: the whole capacity,
+    /// or without the reserved share when the revenue is below the reserve's amount (and
+    /// whether that was so).
+    pub fn red_limit(&self, expected_revenue: f64) -> (Option<u32>, bool) {
+        let Some(limit) = self.red_capacity_per_day else {
+            return (None, false);
+        };
+        // A revenue that is not a number (no model) is below every reserve.
+        let below = |reserve: &RevenueReserve| {
+            expected_revenue.partial_cmp(&reserve.at) == Some(std::cmp::Ordering::Less)
+                || expected_revenue.is_nan()
+        };
+        match self.revenue_reserve {
+            Some(reserve) if below(&reserve) => {
+                let kept = (f64::from(limit) * reserve.share.clamp(0.0, 1.0)).ceil();
+                let open = (f64::from(limit) - kept).max(0.0) as u32;
+                (Some(open), true)
+            }
+            _ => (Some(limit), false),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -82,6 +124,7 @@ impl Default for Selectivity {
                 },
                 red_capacity_per_day: None,
                 priority_at: None,
+                revenue_reserve: None,
             },
             offices: BTreeMap::new(),
             aeo_reduction: 20,
@@ -240,6 +283,16 @@ impl OfficeRules {
                     format!("{at}/random/{name}"),
                     "must be a share between 0 and 1".into(),
                 ));
+            }
+        }
+        if let Some(reserve) = self.revenue_reserve {
+            if !(0.0..=1.0).contains(&reserve.share) {
+                let message = "must be a share between 0 and 1";
+                out.push((format!("{at}/revenue_reserve/share"), message.into()));
+            }
+            if !(reserve.at.is_finite() && reserve.at >= 0.0) {
+                let message = "must be an amount of national currency, 0 or more";
+                out.push((format!("{at}/revenue_reserve/at"), message.into()));
             }
         }
     }

@@ -223,6 +223,8 @@ fn settings_of(
         },
         red_capacity_per_day: v[5].map(|c| c.clamp(0.0, f64::from(u32::MAX)) as u32),
         priority_at: v[6].map(|p| p as i64),
+        // Not on the form: `keep_unedited` carries the stored one over.
+        revenue_reserve: None,
     };
     let mut rules = rules.into_iter();
     let default = rules
@@ -295,6 +297,26 @@ fn input_of(pointer: &str, rows: &[Row]) -> String {
     }
 }
 
+/// `settings` with what the form does not edit (each office's revenue reserve) taken from the
+/// stored settings, so saving the form does not drop it.
+async fn keep_unedited(
+    state: &AppState,
+    user: &WebUser,
+    mut settings: Selectivity,
+) -> Result<Selectivity, WebError> {
+    let stored = tamga_api::risk::settings::get_selectivity(State(state.clone()), user.not_lab()?);
+    let stored = stored
+        .await
+        .map_err(|e| WebError::api(user.tr, e))?
+        .0
+        .settings;
+    settings.default.revenue_reserve = stored.default.revenue_reserve;
+    for (office, rules) in &mut settings.offices {
+        rules.revenue_reserve = stored.offices.get(office).and_then(|r| r.revenue_reserve);
+    }
+    Ok(settings)
+}
+
 async fn save(
     State(state): State<AppState>,
     user: WebUser,
@@ -318,7 +340,7 @@ async fn save(
             problems,
         };
     let settings = match settings_of(&rows, &globals, user.tr) {
-        Ok(settings) => settings,
+        Ok(settings) => keep_unedited(&state, &user, settings).await?,
         Err(problems) => {
             let page = refuse(problems, rows, globals, reason);
             return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page));

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::pack::{self, PackError};
+
 /// How many training rows had a key, and the sum of a quantity over them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stat {
@@ -33,23 +35,44 @@ impl Stat {
 /// A frozen table of statistics. Entries are kept sorted by key (a stable serialised form);
 /// lookups go through an open-addressing index rebuilt on load, one or two probes each.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "Entries", into = "Entries")]
+#[serde(try_from = "Entries", into = "Entries")]
 pub struct KeyTable {
     entries: Vec<(u64, Stat)>,
     slots: Vec<u32>,
     shift: u32,
 }
 
-/// The serialised form of a [`KeyTable`].
-#[derive(Serialize, Deserialize)]
-struct Entries {
-    entries: Vec<(u64, Stat)>,
+/// The serialised form of a [`KeyTable`]: packed base64 text since model format 2, a list of
+/// entries in format 1 (still read).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entries {
+    Packed(String),
+    Listed { entries: Vec<(u64, Stat)> },
+}
+
+impl<'de> Deserialize<'de> for Entries {
+    // Through a JSON value rather than serde's untagged enums, which cannot read numbers when
+    // serde_json keeps arbitrary precision (as it does in this workspace).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Listed {
+            entries: Vec<(u64, Stat)>,
+        }
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => Ok(Entries::Packed(text)),
+            other => serde_json::from_value::<Listed>(other)
+                .map(|l| Entries::Listed { entries: l.entries })
+                .map_err(serde::de::Error::custom),
+        }
+    }
 }
 
 const EMPTY: u32 = u32::MAX;
 
-impl From<Entries> for KeyTable {
-    fn from(Entries { mut entries }: Entries) -> Self {
+impl KeyTable {
+    /// A table of `entries` (sorted and deduplicated by key here), with its lookup index.
+    fn of(mut entries: Vec<(u64, Stat)>) -> Self {
         entries.sort_unstable_by_key(|(k, _)| *k);
         entries.dedup_by_key(|(k, _)| *k);
         let bits = (entries.len() * 2)
@@ -73,13 +96,65 @@ impl From<Entries> for KeyTable {
         table.entries = entries;
         table
     }
+
+    /// The packed form: a flag saying whether every sum is a whole number, the entry count,
+    /// then per entry the key (8 bytes), the count and the sum (whole numbers as varints, other
+    /// sums as their 8 bytes).
+    fn pack(&self) -> String {
+        let whole_sums = self
+            .entries
+            .iter()
+            .all(|(_, s)| pack::whole(s.sum).is_some());
+        let mut w = pack::Writer::default();
+        w.varint(u64::from(whole_sums));
+        w.varint(self.entries.len() as u64);
+        for (key, stat) in &self.entries {
+            w.u64(*key);
+            w.varint(pack::whole(stat.n).unwrap_or(0));
+            match pack::whole(stat.sum).filter(|_| whole_sums) {
+                Some(sum) => w.varint(sum),
+                None => w.f64(stat.sum),
+            }
+        }
+        w.text()
+    }
+
+    fn unpack(text: &str) -> Result<Self, PackError> {
+        let mut r = pack::Reader::of_text(text)?;
+        let whole_sums = r.varint()? == 1;
+        let count = r.count(10)?;
+        let mut entries = Vec::with_capacity(count);
+        for _ in 0..count {
+            let key = r.u64()?;
+            let n = r.varint()? as f64;
+            let sum = if whole_sums {
+                r.varint()? as f64
+            } else {
+                r.f64()?
+            };
+            entries.push((key, Stat { n, sum }));
+        }
+        if !r.done() {
+            return Err(PackError::Number);
+        }
+        Ok(Self::of(entries))
+    }
+}
+
+impl TryFrom<Entries> for KeyTable {
+    type Error = PackError;
+
+    fn try_from(entries: Entries) -> Result<Self, PackError> {
+        match entries {
+            Entries::Packed(text) => Self::unpack(&text),
+            Entries::Listed { entries } => Ok(Self::of(entries)),
+        }
+    }
 }
 
 impl From<KeyTable> for Entries {
     fn from(table: KeyTable) -> Self {
-        Entries {
-            entries: table.entries,
-        }
+        Entries::Packed(table.pack())
     }
 }
 
@@ -158,8 +233,7 @@ impl FoldStats {
 
     /// The statistics over all rows, frozen.
     pub fn table(&self) -> KeyTable {
-        let entries: Vec<(u64, Stat)> = self.full.iter().map(|(k, s)| (*k, *s)).collect();
-        KeyTable::from(Entries { entries })
+        KeyTable::of(self.full.iter().map(|(k, s)| (*k, *s)).collect())
     }
 }
 
@@ -188,5 +262,16 @@ mod tests {
         assert_eq!(KeyTable::default().get(1), Stat::default());
         let json = serde_json::to_string(&table).unwrap();
         assert_eq!(serde_json::from_str::<KeyTable>(&json).unwrap(), table);
+        // Sums that are not whole numbers keep their exact bits.
+        let odd = KeyTable::of(vec![
+            (7, Stat { n: 2.0, sum: -0.1 }),
+            (3, Stat { n: 1.0, sum: 1e-9 }),
+        ]);
+        let json = serde_json::to_string(&odd).unwrap();
+        assert_eq!(serde_json::from_str::<KeyTable>(&json).unwrap(), odd);
+        // Format 1 lists are still read.
+        let listed = r#"{"entries":[[3,{"n":1.0,"sum":1e-9}],[7,{"n":2.0,"sum":-0.1}]]}"#;
+        assert_eq!(serde_json::from_str::<KeyTable>(listed).unwrap(), odd);
+        assert!(serde_json::from_str::<KeyTable>("\"AAAA\"").is_err());
     }
 }

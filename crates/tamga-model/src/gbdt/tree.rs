@@ -43,12 +43,56 @@ impl Node {
 /// A tree; node 0 is the root.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tree {
+    #[serde(with = "packed_nodes")]
     pub nodes: Vec<Node>,
     /// The depth of the deepest leaf: traversal takes this many steps.
     pub depth: u32,
     /// The training bin of each node's threshold, to predict on binned rows while training.
     #[serde(skip)]
     pub bins: Vec<u8>,
+}
+
+/// Nodes as packed base64 text (16 bytes each: feature, threshold, left, value) since model
+/// format 2; format 1's list of node objects is still read.
+mod packed_nodes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Node;
+    use crate::pack::{Reader, Writer};
+
+    pub fn serialize<S: Serializer>(nodes: &[Node], serializer: S) -> Result<S::Ok, S::Error> {
+        let mut w = Writer::default();
+        for node in nodes {
+            w.u32(node.feature);
+            w.f32(node.threshold);
+            w.u32(node.left);
+            w.f32(node.value);
+        }
+        w.text().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Node>, D::Error> {
+        // Through a JSON value: serde's untagged enums cannot read numbers when serde_json
+        // keeps arbitrary precision (as it does in this workspace).
+        let text = match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => text,
+            other => return serde_json::from_value(other).map_err(serde::de::Error::custom),
+        };
+        let mut r = Reader::of_text(&text).map_err(serde::de::Error::custom)?;
+        let mut nodes = Vec::new();
+        while !r.done() {
+            let mut node = || -> Result<Node, crate::pack::PackError> {
+                Ok(Node {
+                    feature: r.u32()?,
+                    threshold: r.f32()?,
+                    left: r.u32()?,
+                    value: r.f32()?,
+                })
+            };
+            nodes.push(node().map_err(serde::de::Error::custom)?);
+        }
+        Ok(nodes)
+    }
 }
 
 impl Tree {

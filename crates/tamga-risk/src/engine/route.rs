@@ -49,13 +49,16 @@ impl Engine {
         if let Some(drawn) = e.random_channel {
             channel = channel.max(drawn);
         }
+        let expected = e.model.as_ref().map_or(f64::NAN, |m| m.expected_revenue);
+        let (limit, below_reserve) = rules.red_limit(expected);
         let claim = (channel == Channel::Red).then(|| RedClaim {
             office: office.to_owned(),
             day: today,
-            limit: rules.red_capacity_per_day,
+            limit,
             must: forced == Some(Channel::Red)
                 || e.random_channel == Some(Channel::Red)
                 || rules.priority_at.is_some_and(|p| score >= p),
+            below_reserve,
         });
         e.summary = summary(channel, score, forced, &e);
         Decision {
@@ -89,10 +92,20 @@ pub(crate) fn summary(
             e.thresholds.yellow_at, e.thresholds.red_at
         ),
     };
+    if let Some(m) = e.model.as_ref().filter(|m| m.duty_at_stake > 0.0) {
+        out.push_str(&format!(
+            "; expected revenue at stake {:.0} of {:.0} duty",
+            m.expected_revenue, m.duty_at_stake
+        ));
+    }
     if let Some(drawn) = e.random_channel {
         out.push_str(&format!("; drawn at random for {}", drawn.as_str()));
     }
-    if e.capacity_limited {
+    if e.capacity_reserved {
+        out.push_str(
+            "; the rest of the day's red capacity is kept for more revenue at stake, so yellow",
+        );
+    } else if e.capacity_limited {
         out.push_str("; red capacity of the day reached, so yellow");
     }
     format!("{}: {out}", channel.as_str())

@@ -3,4 +3,5 @@
 mod engine;
 mod fixture;
 mod lang;
+mod revenue;
 mod semantics;

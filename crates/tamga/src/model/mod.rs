@@ -27,7 +27,8 @@ pub enum ModelCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Precision and recall at 1, 2, 5 and 10 % inspection rates, AUC and the revenue proxy.
+    /// Precision, recall and the revenue proxy at 1, 2, 5 and 10 % inspection rates, and AUC,
+    /// for three rankings: by fraud probability, by expected revenue and by priority.
     Evaluate {
         #[arg(long)]
         model: PathBuf,

@@ -123,11 +123,9 @@ pub async fn list(settings: &Settings) -> anyhow::Result<()> {
             .and_then(|s| s.get("training_rows"))
             .cloned()
             .unwrap_or_default();
-        let metrics = parsed
-            .and_then(|m| m.metrics)
-            .map(|m| m["precision_at"].to_string());
+        let metrics = parsed.and_then(|m| m.metrics).map(|m| summary_of(&m));
         println!(
-            "model {} v{}: {rows} training rows, precision at 1/2/5/10 %: {}, stored {} by {}",
+            "model {} v{}: {rows} training rows, {}, stored {} by {}",
             doc.name,
             doc.version,
             metrics.unwrap_or_else(|| "not evaluated".into()),
@@ -145,4 +143,22 @@ pub async fn list(settings: &Settings) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `list` shows of stored metrics: the precision (and, since the revenue ranking, the
+/// revenue) at 1/2/5/10 % of each ranking; older models stored one ranking's metrics.
+fn summary_of(metrics: &serde_json::Value) -> String {
+    if metrics.get("precision_at").is_some() {
+        return format!("precision at 1/2/5/10 %: {}", metrics["precision_at"]);
+    }
+    ["probability", "priority"]
+        .iter()
+        .map(|ranking| {
+            format!(
+                "by {ranking}: precision {} revenue {}",
+                metrics[ranking]["precision_at"], metrics[ranking]["revenue_at"]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -318,13 +318,16 @@ fn models_train_evaluate_and_activate_with_an_audit_trail() {
     assert_eq!(code, 0);
     let metrics: serde_json::Value = serde_json::from_str(&out).unwrap();
     for key in ["1", "2", "5", "10"] {
-        let p = metrics["precision_at"][key].as_f64().unwrap();
+        let p = metrics["probability"]["precision_at"][key]
+            .as_f64()
+            .unwrap();
         assert!(
             p > 0.3,
             "a model from 3,000 rows still beats the 8 % base rate: {metrics}"
         );
     }
-    assert!(metrics["auc"].as_f64().unwrap() > 0.6);
+    assert!(metrics["probability"]["auc"].as_f64().unwrap() > 0.6);
+    assert!(metrics["priority"]["revenue_at"]["5"].as_f64().unwrap() > 0.3);
     let (code, _, err) = tamga(
         &[
             "--data-dir",

@@ -165,6 +165,12 @@ async fn the_active_model_scores_every_acceptance_and_explains_itself() {
         "the default model weight"
     );
     assert_eq!(part["top_features"].as_array().unwrap().len(), 5, "{part}");
+    // Without a tariff there is no assessed duty, so nothing is at stake and the summary says
+    // nothing of revenue (tamga-risk's tests cover a duty at stake).
+    assert_eq!(part["duty_at_stake"], 0.0, "{part}");
+    assert_eq!(part["expected_revenue"], 0.0, "{part}");
+    let summary = decision.body["explanation"]["summary"].as_str().unwrap();
+    assert!(!summary.contains("expected revenue"), "{summary}");
 }
 
 /// The office's daily red capacity is taken by new declarations only: resubmissions and a
