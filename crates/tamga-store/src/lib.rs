@@ -632,6 +632,17 @@ pub trait Store: Send + Sync + 'static {
         now: time::OffsetDateTime,
         recovery_after: time::Duration,
     ) -> Result<Vec<(String, tamga_core::transit::lifecycle::StepKind)>>;
+
+    // --- transit2: guarantee accounts listed and their ledger (`tamga guarantee`).
+
+    /// Every guarantee account, or `holder`'s, in GRN order, with their balances.
+    async fn guarantee_accounts(
+        &self,
+        holder: Option<&str>,
+    ) -> Result<Vec<transit::GuaranteeAccount>>;
+
+    /// The reservations and restorations of a guarantee account, oldest first.
+    async fn guarantee_entries(&self, grn: &str) -> Result<Vec<transit::GuaranteeEntry>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -15,6 +15,8 @@ use crate::settings::Settings;
 
 mod data;
 mod fill;
+mod nodes;
+mod transit;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
@@ -43,6 +45,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 64)]
         workers: usize,
     },
+    /// Drive COUNT transit movements through their whole lifecycle across three nodes (UZ,
+    /// KZ, TJ) started in this process on loopback, each with its own SQLite database.
+    Transit {
+        /// Movements to run.
+        #[arg(long, default_value_t = 500)]
+        count: usize,
+        /// Movements in flight at once.
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        /// How often an idle outbox looks for messages to deliver, in milliseconds.
+        #[arg(long, default_value_t = 10)]
+        poll_ms: u64,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -62,6 +77,11 @@ pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<(
             party,
         } => (target, clients, count, party),
         BenchCommand::Fill { count, workers } => return fill::run(settings, count, workers).await,
+        BenchCommand::Transit {
+            count,
+            concurrency,
+            poll_ms,
+        } => return transit::run(count, concurrency, poll_ms).await,
     };
     anyhow::ensure!(
         clients > 0 && count > 0,
