@@ -127,9 +127,7 @@ impl TransitReader {
             .get_mut(guarantee)
             .and_then(|g| g.references.last_mut());
         if let Some(r) = reference {
-            r.amount = s
-                .nonempty(0, 1)
-                .map(|n| DecimalText(n.replace(',', ".")));
+            r.amount = s.nonempty(0, 1).map(|n| DecimalText(n.replace(',', ".")));
             r.currency = s.nonempty(0, 2).map(str::to_owned);
         }
     }

@@ -42,7 +42,8 @@ pub fn particulars(d: &Node) -> Option<TransitDraft> {
         offices_of_transit: offices(["50", "TRA"]),
         office_of_destination: offices(["122", "DES"]).into_iter().next(),
         itinerary: in_order(routing.into_iter(), "", ["", ""], "RoutingCountryCode"),
-        binding_itinerary: itinerary.and_then(|i| i.text_at(&["BindingIndicatorCode"])) == Some("1"),
+        binding_itinerary: itinerary.and_then(|i| i.text_at(&["BindingIndicatorCode"]))
+            == Some("1"),
         time_limit: d
             .text_at(&["LimitDateTime", "DateTimeString"])
             .map(crate::dec::date),

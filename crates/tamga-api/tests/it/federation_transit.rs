@@ -316,5 +316,10 @@ async fn an_overdue_movement_is_enquired_about_and_answered() {
     assert_eq!(balance.body["balance"], "20000.00", "{}", balance.body);
     let bad = json!({"text": "?", "outcome": "maybe"});
     let refused = tj.post(&reply, &route.destination, &bad).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
 }

@@ -46,9 +46,17 @@ async fn enquiry_replies(app: TestApp) {
     let o = setup(&app).await;
     let supervisor = app.user("boss", Role::Supervisor, None).await;
     let late = released(&app, &o.departure, "TR-ENQ-1").await;
-    let evidence = json!({"step": "arrival_evidence", "remarks": "CMR stamped at UZSKD on arrival"});
+    let evidence =
+        json!({"step": "arrival_evidence", "remarks": "CMR stamped at UZSKD on arrival"});
     // No enquiry yet: a reply is out of order, and the answer names the state.
-    let early = refused(&app, &app.broker, &late, evidence.clone(), StatusCode::CONFLICT).await;
+    let early = refused(
+        &app,
+        &app.broker,
+        &late,
+        evidence.clone(),
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert!(
         early["detail"].as_str().unwrap().contains("released"),
         "{early}"
@@ -69,7 +77,14 @@ async fn enquiry_replies(app: TestApp) {
     )
     .await;
     assert_eq!(bare["errors"][0]["pointer"], "/remarks", "{bare}");
-    refused(&app, &o.departure, &late, evidence.clone(), StatusCode::FORBIDDEN).await;
+    refused(
+        &app,
+        &o.departure,
+        &late,
+        evidence.clone(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
     // The holder says the goods never arrived: recovery at once, which a second such reply
     // cannot repeat.
@@ -83,7 +98,14 @@ async fn enquiry_replies(app: TestApp) {
     assert_eq!(balance(&app).await, "7500.00");
 
     // Evidence found later stops the recovery; the departure office writes off.
-    expect(&app, &app.broker, &late, evidence.clone(), "arrival_evidenced").await;
+    expect(
+        &app,
+        &app.broker,
+        &late,
+        evidence.clone(),
+        "arrival_evidenced",
+    )
+    .await;
     let moved = app
         .get(&format!("/api/v1/transit/movements/{late}"), &o.departure)
         .await;
@@ -95,7 +117,13 @@ async fn enquiry_replies(app: TestApp) {
         .collect();
     assert_eq!(
         steps,
-        ["mrn_allocated", "release", "enquiry", "non_arrival", "arrival_evidence"]
+        [
+            "mrn_allocated",
+            "release",
+            "enquiry",
+            "non_arrival",
+            "arrival_evidence"
+        ]
     );
     let last = &moved.body["events"][4];
     assert_eq!(last["office"], "UZSKD");
@@ -108,7 +136,14 @@ async fn enquiry_replies(app: TestApp) {
         StatusCode::CONFLICT,
     )
     .await;
-    expect(&app, &o.departure, &late, json!({"step": "write_off"}), "ended").await;
+    expect(
+        &app,
+        &o.departure,
+        &late,
+        json!({"step": "write_off"}),
+        "ended",
+    )
+    .await;
     assert_eq!(balance(&app).await, "20000.00");
     refused(&app, &app.broker, &late, evidence, StatusCode::CONFLICT).await;
     // Nothing more is due for a movement whose arrival is evidenced and written off.

@@ -263,7 +263,13 @@ mod tests {
         assert!(StepKind::Recovery.next(S::ArrivalEvidenced).is_err());
         assert!(evidence.by_holder() && StepKind::NonArrival.by_holder());
         assert_eq!(
-            due_step(S::ArrivalEvidenced, time::macros::date!(2026 - 01 - 01), None, time::macros::datetime!(2027-01-01 0:00 UTC), Duration::days(1)),
+            due_step(
+                S::ArrivalEvidenced,
+                time::macros::date!(2026 - 01 - 01),
+                None,
+                time::macros::datetime!(2027-01-01 0:00 UTC),
+                Duration::days(1)
+            ),
             None
         );
     }

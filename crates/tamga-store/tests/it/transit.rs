@@ -230,7 +230,11 @@ pub async fn transit_movements_run_their_lifecycle(store: Arc<dyn Store>) {
     let held = store.guarantee_accounts(Some("UZ305123456")).await.unwrap();
     assert_eq!(held.len(), 1);
     assert_eq!(store.guarantee_accounts(None).await.unwrap().len(), 1);
-    assert!(store.guarantee_accounts(Some("KZ990011")).await.unwrap().is_empty());
+    assert!(store
+        .guarantee_accounts(Some("KZ990011"))
+        .await
+        .unwrap()
+        .is_empty());
 
     // The transit view: by office and state, seal discrepancies, a trader's own.
     let by_office = MovementQuery {

@@ -126,9 +126,10 @@ impl Nodes {
             max_connections: 1024,
             ..Default::default()
         };
-        self.tasks.push(tokio::spawn(until(stopped.clone(), move |s| async move {
-            let _ = tamga_api::serve_with(part.listener, router, limits, s).await;
-        })));
+        self.tasks
+            .push(tokio::spawn(until(stopped.clone(), move |s| async move {
+                let _ = tamga_api::serve_with(part.listener, router, limits, s).await;
+            })));
         let outbox = Outbox::new(store.clone(), federation)
             .await?
             .context("the node has a country, so it has an outbox")?;
@@ -179,7 +180,11 @@ async fn part(country: &'static str) -> anyhow::Result<Part> {
 }
 
 /// An administrator and an officer rostered at `office`; their tokens.
-async fn accounts(store: &Arc<dyn Store>, url: &str, office: &str) -> anyhow::Result<(String, String)> {
+async fn accounts(
+    store: &Arc<dyn Store>,
+    url: &str,
+    office: &str,
+) -> anyhow::Result<(String, String)> {
     let admin = user(&**store, "bench-admin", Role::Admin, None).await?.1;
     let (officer_id, officer) = user(&**store, "bench-officer", Role::Officer, None).await?;
     let body = json!({"office": office, "section": "transit", "group": "examiner"});

@@ -69,9 +69,14 @@ async fn prepare(nodes: &Nodes) -> anyhow::Result<Run> {
     let [uz, kz, tj] = &nodes.nodes[..] else {
         bail!("three nodes were started");
     };
-    let broker = user(&*uz.store, "bench-broker", Role::Declarant, Some("UZ305123456"))
-        .await?
-        .1;
+    let broker = user(
+        &*uz.store,
+        "bench-broker",
+        Role::Declarant,
+        Some("UZ305123456"),
+    )
+    .await?
+    .1;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .timeout(Duration::from_secs(60))
@@ -118,7 +123,8 @@ async fn drive(
                 tokio::time::timeout(PATIENCE, run.movement(n))
                     .await
                     .with_context(|| format!("movement {n} took longer than {PATIENCE:?}"))??;
-                latencies.record(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX))?;
+                latencies
+                    .record(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX))?;
             }
         }));
     }
@@ -140,7 +146,8 @@ impl Run {
         // Each report waits for the anticipated arrival to reach its node (404 until then).
         let at_kz = json!({"office": "KZCIT"});
         self.report(&self.kz, &arrival, &at_kz).await?;
-        self.wait_for(&mrn, |m| passed(m, "transit_passage")).await?;
+        self.wait_for(&mrn, |m| passed(m, "transit_passage"))
+            .await?;
         self.report(&self.tj, &arrival, &json!({"office": "TJDYU"}))
             .await?;
         let results = json!({"office": "TJDYU", "conform": true, "seals_intact": true});
@@ -222,7 +229,13 @@ impl Run {
         token: &str,
         body: &Value,
     ) -> anyhow::Result<(reqwest::StatusCode, String)> {
-        let response = self.http.post(url).bearer_auth(token).json(body).send().await?;
+        let response = self
+            .http
+            .post(url)
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await?;
         Ok((response.status(), response.text().await?))
     }
 }

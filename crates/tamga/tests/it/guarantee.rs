@@ -54,13 +54,22 @@ fn administrators_keep_guarantee_accounts() {
     };
     let (code, out, err) = add("26UZ0000010000001", "1", "USD", "20000.00", "AB12");
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "26UZ0000010000001\t1\tUZ305123456\t20000.00 / 20000.00 USD\n");
+    assert_eq!(
+        out,
+        "26UZ0000010000001\t1\tUZ305123456\t20000.00 / 20000.00 USD\n"
+    );
     let (code, _, err) = add("26UZ0000010000001", "1", "USD", "5.00", "AB12");
     assert_eq!(code, 1);
     assert!(err.contains("already exists"), "{err}");
     let (code, _, err) = add("26uz-1", "3", "XXX", "-5", "AB1");
     assert_eq!(code, 1);
-    for field in ["/grn", "/type", "/currency", "/reference_amount", "/access_code"] {
+    for field in [
+        "/grn",
+        "/type",
+        "/currency",
+        "/reference_amount",
+        "/access_code",
+    ] {
         assert!(err.contains(field), "{field} in {err}");
     }
     let (code, _, _) = add("26UZ0000020000002", "0", "UZS", "900000000.00", "ZZ99");
@@ -82,8 +91,14 @@ fn administrators_keep_guarantee_accounts() {
     assert_eq!(code, 0);
     assert!(out.contains("balance:          20000.00 USD"), "{out}");
     assert!(out.contains("no reservations"), "{out}");
-    assert!(!out.contains("AB12"), "the access code is never shown: {out}");
+    assert!(
+        !out.contains("AB12"),
+        "the access code is never shown: {out}"
+    );
     let (code, _, err) = run(&["show", "26UZ0000099999999"]);
     assert_eq!(code, 1);
-    assert!(err.contains("no guarantee account 26UZ0000099999999"), "{err}");
+    assert!(
+        err.contains("no guarantee account 26UZ0000099999999"),
+        "{err}"
+    );
 }
