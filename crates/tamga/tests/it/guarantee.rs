@@ -61,7 +61,7 @@ fn administrators_keep_guarantee_accounts() {
     let (code, _, err) = add("26UZ0000010000001", "1", "USD", "5.00", "AB12");
     assert_eq!(code, 1);
     assert!(err.contains("already exists"), "{err}");
-    let (code, _, err) = add("26uz-1", "3", "XXX", "-5", "AB1");
+    let (code, _, err) = add("26uz-1", "3", "QQQ", "12.345", "AB1");
     assert_eq!(code, 1);
     for field in [
         "/grn",
