@@ -23,12 +23,16 @@
 //! | `RFF+HS` | commodity code, when `CST` carries none |
 //! | `PAC` 7224, 7065 | packages |
 //! | `GIS` 7365 of four digits in an item | procedure code |
+//!
+//! A TR declaration's transit particulars (offices, time limit, seals, guarantees) are read by
+//! `cusdec_transit`.
 
 use tamga_core::draft::{
     DecimalText, DeclarationDraft, DocumentDraft, InvoiceDraft, ItemDraft, PackagesDraft,
     PartyDraft, TransportDraft,
 };
 
+use crate::cusdec_transit::TransitReader;
 use crate::interchange::Message;
 use crate::parse::Segment;
 
@@ -41,11 +45,16 @@ pub fn to_draft(message: &Message<'_>) -> DeclarationDraft {
         .unwrap_or(body.len());
     let (header, rest) = body.split_at(split);
     let mut draft = DeclarationDraft::default();
+    let mut transit = TransitReader::default();
     for segment in header {
         header_segment(&mut draft, segment);
+        transit.segment(segment);
     }
     for segment in rest {
         item_segment(&mut draft, segment);
+    }
+    if draft.declaration_type.as_deref() == Some("TR") {
+        draft.transit = transit.finish();
     }
     draft
 }
@@ -145,7 +154,7 @@ fn is_commodity(code: &str) -> bool {
 }
 
 /// `CCYYMMDD` (format 102) as `YYYY-MM-DD`; anything else is passed on for validation to refuse.
-fn date_102(raw: &str) -> String {
+pub(crate) fn date_102(raw: &str) -> String {
     match (raw.get(..4), raw.get(4..6), raw.get(6..8)) {
         (Some(y), Some(m), Some(d)) if raw.len() == 8 => format!("{y}-{m}-{d}"),
         _ => raw.to_owned(),

@@ -33,6 +33,7 @@ pub mod charset;
 pub mod contrl;
 pub mod cuscar;
 pub mod cusdec;
+mod cusdec_transit;
 pub mod cusres;
 pub mod decode;
 pub mod delimiters;

@@ -137,6 +137,20 @@ pub struct ControlResults {
 pub struct Enquiry {
     pub mrn: String,
     pub text: String,
+    /// A reply's finding, which the departure node takes as a step of the movement; left out
+    /// (an enquiry, or a reply with information only), the state stays as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<ReplyOutcome>,
+}
+
+/// What a reply to an enquiry found at destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyOutcome {
+    /// The goods were presented: evidence of arrival, the movement may be written off.
+    Arrived,
+    /// The goods were not presented: recovery starts.
+    NotArrived,
 }
 
 /// A body read for its type.

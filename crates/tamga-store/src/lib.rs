@@ -670,6 +670,16 @@ pub trait Store: Send + Sync + 'static {
         &self,
         query: &crossings::CrossingQuery,
     ) -> Result<Vec<crossings::StoredCrossing>>;
+    // --- transit2: guarantee accounts listed and their ledger (`tamga guarantee`).
+
+    /// Every guarantee account, or `holder`'s, in GRN order, with their balances.
+    async fn guarantee_accounts(
+        &self,
+        holder: Option<&str>,
+    ) -> Result<Vec<transit::GuaranteeAccount>>;
+
+    /// The reservations and restorations of a guarantee account, oldest first.
+    async fn guarantee_entries(&self, grn: &str) -> Result<Vec<transit::GuaranteeEntry>>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -43,6 +43,20 @@ pub struct GuaranteeAccount {
     pub created_at: OffsetDateTime,
 }
 
+/// A change of a guarantee account's balance: negative, reserved on a movement's release for
+/// transit; positive, restored on its write-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct GuaranteeEntry {
+    pub mrn: String,
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    /// The account's balance after the change.
+    #[schema(value_type = String)]
+    pub balance: Decimal,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
 /// The stored hash of an access code, salted with its GRN (an access code is 4 characters).
 pub fn access_code_hash(grn: &str, access_code: &str) -> String {
     crate::audit::digest(format!("tamga-guarantee\0{grn}\0{access_code}").as_bytes())

@@ -21,6 +21,9 @@
 //! | `Commodity/DutyTaxFee` `TypeCode`, tax base, `TaxRateNumeric`, `Payment` | declared taxes (kept beside tamga's own assessment, which alone decides what is owed); a `DutyTaxFee` with no tax type and no computed tax (only a regime, quota, base quantity or payment method) declares none |
 //! | `GoodsMeasure/TariffQuantity` (`unitCode`) | supplementary quantity; without `unitCode` it is in the commodity's supplementary unit, which the tariff gives |
 //! | `ValuationAdjustment/AdditionCode` | valuation adjustment codes |
+//!
+//! A TR declaration's transit particulars (offices by role, itinerary, time limit, seals,
+//! guarantees) are mapped by [`crate::transit`].
 
 use tamga_core::draft::{
     AuthorisationDraft, DecimalText, DeclarationDraft, DeclaredTaxDraft, DocumentDraft,
@@ -104,11 +107,14 @@ pub fn draft(d: &Node) -> DeclarationDraft {
             .map(item)
             .collect();
     }
+    if draft.declaration_type.as_deref() == Some("TR") {
+        draft.transit = crate::transit::particulars(d);
+    }
     draft
 }
 
 /// `CCYYMMDD` (102) or `CCYYMMDDhhmmssZ` (304) as `YYYY-MM-DD`.
-fn date(raw: &str) -> String {
+pub(crate) fn date(raw: &str) -> String {
     match (raw.get(..4), raw.get(4..6), raw.get(6..8)) {
         (Some(y), Some(m), Some(d)) if raw.bytes().take(8).all(|b| b.is_ascii_digit()) => {
             format!("{y}-{m}-{d}")

@@ -31,4 +31,5 @@ pub mod function;
 pub mod intake;
 mod invoice;
 pub mod notification;
+pub mod transit;
 pub mod xml;

@@ -575,6 +575,7 @@ transit-state-unloading_permitted = unloading permitted
 transit-state-unloading_remarks = unloading remarks received
 transit-state-goods_released = goods released
 transit-state-ended = ended
+transit-state-arrival_evidenced = arrival evidenced
 transit-step-mrn_allocated = MRN allocated
 transit-step-control_decision = Control decision
 transit-step-release = Release for transit
@@ -588,6 +589,8 @@ transit-step-goods_release = Release goods
 transit-step-write_off = Write off
 transit-step-enquiry = Enquiry opened
 transit-step-recovery = Recovery started
+transit-step-arrival_evidence = Evidence of arrival
+transit-step-non_arrival = Goods not arrived
 
 valuation-title = Valuation indicators
 valuation-unit-value = Customs value per kg

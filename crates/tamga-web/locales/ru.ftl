@@ -576,6 +576,7 @@ transit-state-unloading_permitted = выгрузка разрешена
 transit-state-unloading_remarks = замечания о выгрузке получены
 transit-state-goods_released = товары выпущены
 transit-state-ended = завершено
+transit-state-arrival_evidenced = прибытие подтверждено
 transit-step-mrn_allocated = MRN присвоен
 transit-step-control_decision = Решение о контроле
 transit-step-release = Выпустить для транзита
@@ -589,6 +590,8 @@ transit-step-goods_release = Выпустить товары
 transit-step-write_off = Списать
 transit-step-enquiry = Начат розыск
 transit-step-recovery = Начато взыскание
+transit-step-arrival_evidence = Подтверждение прибытия
+transit-step-non_arrival = Товары не прибыли
 
 valuation-title = Индикаторы стоимости
 valuation-unit-value = Таможенная стоимость за кг

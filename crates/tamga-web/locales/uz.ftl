@@ -572,6 +572,7 @@ transit-state-unloading_permitted = tushirishga ruxsat berildi
 transit-state-unloading_remarks = tushirish izohlari olindi
 transit-state-goods_released = tovarlar chiqarildi
 transit-state-ended = yakunlandi
+transit-state-arrival_evidenced = yetib kelish tasdiqlandi
 transit-step-mrn_allocated = MRN berildi
 transit-step-control_decision = Nazorat qarori
 transit-step-release = Tranzitga chiqarish
@@ -585,6 +586,8 @@ transit-step-goods_release = Tovarlarni chiqarish
 transit-step-write_off = Hisobdan chiqarish
 transit-step-enquiry = Qidiruv boshlandi
 transit-step-recovery = Undiruv boshlandi
+transit-step-arrival_evidence = Yetib kelish dalili
+transit-step-non_arrival = Tovarlar yetib kelmadi
 
 valuation-title = Qiymat indikatorlari
 valuation-unit-value = Bir kg uchun bojxona qiymati

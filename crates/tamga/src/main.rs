@@ -11,6 +11,7 @@ mod bench;
 mod client;
 mod control;
 mod federation;
+mod guarantee;
 mod import;
 mod ingest;
 mod model;
@@ -126,7 +127,14 @@ enum Command {
         #[command(subcommand)]
         command: federation::FederationCommand,
     },
-    /// Measure a running server.
+    /// Transit guarantee accounts on the database: open, show with the ledger, list,
+    /// balance.
+    Guarantee {
+        #[command(subcommand)]
+        command: guarantee::GuaranteeCommand,
+    },
+    /// Measure a running server, fill a database, or run transit movements across three
+    /// nodes started for the purpose.
     Bench {
         #[command(subcommand)]
         command: bench::BenchCommand,
@@ -198,6 +206,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<std::p
         Command::PrintConfig => print!("{}", toml::to_string_pretty(&settings)?),
         Command::Admin { command } => admin::run(&settings, command).await?,
         Command::Bench { command } => bench::run(&settings, command).await?,
+        Command::Guarantee { command } => guarantee::run(&settings, command).await?,
         Command::Backup { file } => backup::backup(&settings, &file).await?,
         Command::Restore { file } => backup::restore(&settings, &file).await?,
         Command::Retention { command } => retention::run(&settings, command).await?,

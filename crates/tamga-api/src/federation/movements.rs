@@ -9,7 +9,9 @@
 //! the unloading permission and remarks and, when the goods conform with seals intact, their
 //! release at destination. The write-off stays with the departure office's officers. The
 //! destination's officers answer an enquiry (enquiry reply), which stays in the departure
-//! node's inbox for its officers to read.
+//! node's inbox for its officers to read and, when it states an outcome, is taken there as a
+//! step: the goods arrived (`arrival_evidence`: the enquiry ends, or a recovery stops, and the
+//! departure office may write off) or were not presented (`non_arrival`: recovery).
 //!
 //! Steps are applied when a message is accepted and again when a copy comes as a duplicate:
 //! a step already taken is refused by the state machine, so a message's effect happens once
@@ -23,7 +25,9 @@ use tamga_core::codes::Locode;
 use tamga_core::role::Role;
 use tamga_core::transit::lifecycle::StepKind;
 use tamga_core::FieldError;
-use tamga_federation::body::{AnticipatedArrival, ArrivalAdvice, ControlResults, Enquiry};
+use tamga_federation::body::{
+    AnticipatedArrival, ArrivalAdvice, ControlResults, Enquiry, ReplyOutcome,
+};
 use tamga_federation::inbox::Admitted;
 use tamga_federation::{Body, Kind};
 use tamga_store::federation::{Outgoing, Received};
@@ -42,6 +46,7 @@ pub(crate) async fn apply(state: &AppState, admitted: &Admitted) -> Result<(), A
     let steps = match &admitted.body {
         Body::ArrivalAdvice(advice) => arrival_steps(state, advice).await?,
         Body::ControlResults(results) => control_steps(results),
+        Body::EnquiryReply(reply) => reply_steps(reply),
         _ => return Ok(()),
     };
     let mrn = &admitted.envelope.conversation;
@@ -110,6 +115,21 @@ fn control_steps(results: &ControlResults) -> Vec<Step> {
         steps.push((StepKind::GoodsRelease, office, StepDetail::default()));
     }
     steps
+}
+
+/// The step a reply's outcome asks for (none for information only); the state machine takes
+/// it at the destination office, which the movement names.
+fn reply_steps(reply: &Enquiry) -> Vec<Step> {
+    let kind = match reply.outcome {
+        Some(ReplyOutcome::Arrived) => StepKind::ArrivalEvidence,
+        Some(ReplyOutcome::NotArrived) => StepKind::NonArrival,
+        None => return Vec::new(),
+    };
+    let detail = StepDetail {
+        remarks: Some(reply.text.clone()).filter(|t| !t.is_empty()),
+        ..StepDetail::default()
+    };
+    vec![(kind, None, detail)]
 }
 
 /// A movement announced to this node, with everything received about it.
@@ -258,6 +278,10 @@ pub async fn control_results(
 #[serde(deny_unknown_fields)]
 pub struct EnquiryAnswer {
     pub text: String,
+    /// What was found: `arrived` (the departure office may write the movement off) or
+    /// `not_arrived` (recovery starts there); left out, information only.
+    #[serde(default)]
+    pub outcome: Option<ReplyOutcome>,
 }
 
 /// Answers the departure administration's enquiry about an announced movement (officers of its
@@ -296,6 +320,7 @@ pub async fn enquiry_reply(
     let reply = Enquiry {
         mrn: mrn.clone(),
         text: answer.text,
+        outcome: answer.outcome,
     };
     let body = serde_json::to_string(&reply).map_err(|e| ApiError::Internal(e.into()))?;
     report_back(&state, &user, &sender, &mrn, Kind::EnquiryReply, body).await

@@ -8,6 +8,7 @@ use axum::Json;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use tamga_core::codes::CurrencyCode;
+use tamga_core::refdata::ReferenceData;
 use tamga_core::role::Role;
 use tamga_core::transit::{access_code_ok, grn_ok, GuaranteeType};
 use tamga_core::FieldError;
@@ -70,8 +71,11 @@ fn check<T>(
     }
 }
 
-/// The account to open, or every problem.
-fn parse(r: &NewAccount, state: &AppState) -> Result<NewGuaranteeAccount, Vec<FieldError>> {
+/// The account to open, or every problem (also `tamga guarantee add`'s check).
+pub fn parse(
+    r: &NewAccount,
+    reference: &ReferenceData,
+) -> Result<NewGuaranteeAccount, Vec<FieldError>> {
     let mut e = Vec::new();
     let grn = required(&mut e, "grn", r.grn.as_deref()).map(|g| grn_ok(g).then(|| g.to_owned()));
     let grn = check(&mut e, "grn", grn, "1 to 24 capital letters and digits");
@@ -97,7 +101,7 @@ fn parse(r: &NewAccount, state: &AppState) -> Result<NewGuaranteeAccount, Vec<Fi
     let currency = required(&mut e, "currency", r.currency.as_deref()).map(|c| {
         CurrencyCode::parse(c)
             .ok()
-            .filter(|c| state.reference.currencies.contains(c.as_str()))
+            .filter(|c| reference.currencies.contains(c.as_str()))
     });
     let currency = check(&mut e, "currency", currency, "an ISO 4217 currency");
     let amount = required(&mut e, "reference_amount", r.reference_amount.as_deref()).map(|a| {
@@ -153,7 +157,7 @@ pub async fn create(
             "administrators open guarantee accounts".into(),
         ));
     }
-    let new = parse(&request, &state).map_err(invalid)?;
+    let new = parse(&request, state.reference).map_err(invalid)?;
     let grn = new.grn.clone();
     match state
         .store

@@ -47,7 +47,8 @@ pub async fn one(
 #[serde(deny_unknown_fields)]
 pub struct StepRequest {
     /// control_decision, release, no_release, transit_passage, incident, arrival,
-    /// unloading_permission, unloading_remarks, goods_release or write_off.
+    /// unloading_permission, unloading_remarks, goods_release, write_off, or the replies to an
+    /// enquiry: arrival_evidence, non_arrival.
     #[schema(example = "release")]
     pub step: String,
     /// The office of transit passed (transit_passage) or where an incident is recorded.
@@ -62,7 +63,8 @@ pub struct StepRequest {
     pub conform: Option<bool>,
     /// unloading_remarks: whether the seals were found intact (required).
     pub seals_intact: Option<bool>,
-    /// unloading_remarks or control_decision: free text.
+    /// unloading_remarks, control_decision or non_arrival: free text; arrival_evidence: the
+    /// evidence of the goods' arrival (required).
     pub remarks: Option<String>,
 }
 
@@ -125,8 +127,19 @@ pub fn parse_step(
         is(StepKind::Incident),
         2000,
     );
-    let remarks_step = is(StepKind::UnloadingRemarks) || is(StepKind::ControlDecision);
+    let evidence = is(StepKind::ArrivalEvidence);
+    let remarks_step = is(StepKind::UnloadingRemarks)
+        || is(StepKind::ControlDecision)
+        || evidence
+        || is(StepKind::NonArrival);
     detail.remarks = field("remarks", r.remarks.as_deref(), remarks_step, 2000);
+    if evidence && r.remarks.is_none() {
+        errors.push(FieldError::new(
+            "/remarks",
+            "missing",
+            "/remarks is required: the evidence of the goods' arrival",
+        ));
+    }
     let unloading = is(StepKind::UnloadingRemarks);
     for (name, value) in [("conform", r.conform), ("seals_intact", r.seals_intact)] {
         match (value, unloading) {
@@ -195,7 +208,7 @@ pub fn answer(mrn: &str, outcome: StepOutcome) -> Result<Movement, ApiError> {
 }
 
 /// Take a step of a movement: officers of the office concerned; the holder for arrival
-/// notification, unloading remarks and incidents.
+/// notification, unloading remarks, incidents and the replies to an enquiry.
 #[utoipa::path(post, path = "/api/v1/transit/movements/{mrn}/steps", tag = "transit", security(("bearer" = [])),
     params(("mrn" = String, Path, description = "The movement's MRN")),
     request_body = StepRequest,

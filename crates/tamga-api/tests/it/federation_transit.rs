@@ -279,4 +279,47 @@ async fn an_overdue_movement_is_enquired_about_and_answered() {
         .await
         .body;
     assert_eq!(m["state"], "enquiry");
+
+    // Replies stating an outcome are steps at UZ: not arrived starts recovery, evidence of
+    // arrival found later stops it, and UZ writes the movement off.
+    let state = || async {
+        uz.get(
+            &format!("/api/v1/transit/movements/{mrn}"),
+            &route.departure,
+        )
+        .await
+        .body["state"]
+            .clone()
+    };
+    let lost = json!({"text": "not presented at TJDYU", "outcome": "not_arrived"});
+    let sent = tj.post(&reply, &route.destination, &lost).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+    eventually("recovery at UZ", || async { state().await == "recovery" }).await;
+    let found = json!({"text": "presented at TJDYU late, seals intact", "outcome": "arrived"});
+    let sent = tj.post(&reply, &route.destination, &found).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+    eventually("the arrival evidenced at UZ", || async {
+        state().await == "arrival_evidenced"
+    })
+    .await;
+    let path = format!("/api/v1/transit/movements/{mrn}/steps");
+    let ended = uz
+        .post(&path, &route.departure, &json!({"step": "write_off"}))
+        .await;
+    assert_eq!(ended.body["state"], "ended", "{}", ended.body);
+    let balance = uz
+        .get(
+            &format!("/api/v1/transit/guarantees/{GRN}?access_code=AB12"),
+            &uz.broker,
+        )
+        .await;
+    assert_eq!(balance.body["balance"], "20000.00", "{}", balance.body);
+    let bad = json!({"text": "?", "outcome": "maybe"});
+    let refused = tj.post(&reply, &route.destination, &bad).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
 }

@@ -28,6 +28,8 @@ mod seizures;
 mod socket;
 mod tokens;
 mod transit;
+mod transit_enquiry;
+mod transit_formats;
 mod transit_guarantees;
 mod users;
 mod wco;

@@ -10,7 +10,14 @@
 //! released ─(enquiry, time limit passed)─> enquiry ─(recovery, after the period)─> recovery
 //! released | enquiry ─(arrival)─> arrived ─(unloading_permission)─> unloading_permitted
 //!   ─(unloading_remarks)─> unloading_remarks ─(goods_release)─> goods_released ─(write_off)─> ended
+//! enquiry | recovery ─(arrival_evidence)─> arrival_evidenced ─(write_off)─> ended
+//! enquiry ─(non_arrival)─> recovery
 //! ```
+//!
+//! The last two are the replies to an enquiry, as NCTS takes them: the holder's (or the
+//! destination administration's) evidence that the goods arrived ends the enquiry, or stops a
+//! recovery, and lets the departure office write the movement off; a reply that the goods were
+//! not presented at destination starts recovery at once, without waiting out the period.
 
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
@@ -39,7 +46,8 @@ macro_rules! names {
 }
 
 names!(
-    /// Where a movement stands.
+    /// Where a movement stands (`arrival_evidenced`: an enquiry's reply evidenced the goods'
+    /// arrival, and the departure office may write the movement off).
     MovementState {
         MrnAllocated = "mrn_allocated",
         UnderControl = "under_control",
@@ -51,6 +59,7 @@ names!(
         UnloadingPermitted = "unloading_permitted",
         UnloadingRemarks = "unloading_remarks",
         GoodsReleased = "goods_released",
+        ArrivalEvidenced = "arrival_evidenced",
         Ended = "ended",
     }
 );
@@ -70,6 +79,8 @@ names!(
         WriteOff = "write_off",
         Enquiry = "enquiry",
         Recovery = "recovery",
+        ArrivalEvidence = "arrival_evidence",
+        NonArrival = "non_arrival",
     }
 );
 
@@ -80,12 +91,9 @@ impl MovementState {
         self == MovementState::Released
     }
 
-    /// Whether nothing can follow.
+    /// Whether nothing can follow (a recovery can still be stopped by evidence of arrival).
     pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            MovementState::NoRelease | MovementState::Ended | MovementState::Recovery
-        )
+        matches!(self, MovementState::NoRelease | MovementState::Ended)
     }
 }
 
@@ -126,7 +134,9 @@ impl StepKind {
             (StepKind::UnloadingPermission, S::Arrived) => S::UnloadingPermitted,
             (StepKind::UnloadingRemarks, S::UnloadingPermitted) => S::UnloadingRemarks,
             (StepKind::GoodsRelease, S::UnloadingRemarks) => S::GoodsReleased,
-            (StepKind::WriteOff, S::GoodsReleased) => S::Ended,
+            (StepKind::WriteOff, S::GoodsReleased | S::ArrivalEvidenced) => S::Ended,
+            (StepKind::ArrivalEvidence, S::Enquiry | S::Recovery) => S::ArrivalEvidenced,
+            (StepKind::NonArrival, S::Enquiry) => S::Recovery,
             _ => {
                 return Err(IllegalStep {
                     state: from,
@@ -149,17 +159,24 @@ impl StepKind {
             StepKind::Arrival
             | StepKind::UnloadingPermission
             | StepKind::UnloadingRemarks
-            | StepKind::GoodsRelease => Office::Destination,
+            | StepKind::GoodsRelease
+            | StepKind::ArrivalEvidence
+            | StepKind::NonArrival => Office::Destination,
             StepKind::Enquiry | StepKind::Recovery => Office::System,
         }
     }
 
     /// Whether the holder of the movement (its declarant) may take the step, as NCTS traders
-    /// send IE007 arrival notifications and IE044 unloading remarks, and report incidents.
+    /// send IE007 arrival notifications and IE044 unloading remarks, report incidents and
+    /// answer an enquiry (IE141) with what they know of the goods' arrival.
     pub fn by_holder(self) -> bool {
         matches!(
             self,
-            StepKind::Arrival | StepKind::UnloadingRemarks | StepKind::Incident
+            StepKind::Arrival
+                | StepKind::UnloadingRemarks
+                | StepKind::Incident
+                | StepKind::ArrivalEvidence
+                | StepKind::NonArrival
         )
     }
 
@@ -226,6 +243,35 @@ mod tests {
         );
         assert!(StepKind::Release.next(MovementState::NoRelease).is_err());
         assert!(StepKind::Release.next(MovementState::Released).is_err());
+    }
+
+    #[test]
+    fn an_enquiry_reply_ends_the_enquiry_or_starts_recovery() {
+        use MovementState as S;
+        let evidence = StepKind::ArrivalEvidence;
+        assert_eq!(evidence.next(S::Enquiry), Ok(S::ArrivalEvidenced));
+        assert_eq!(evidence.next(S::Recovery), Ok(S::ArrivalEvidenced));
+        assert_eq!(StepKind::WriteOff.next(S::ArrivalEvidenced), Ok(S::Ended));
+        assert_eq!(StepKind::NonArrival.next(S::Enquiry), Ok(S::Recovery));
+        let refused = StepKind::NonArrival.next(S::Recovery).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "the movement is recovery; non_arrival is not possible now"
+        );
+        assert!(evidence.next(S::Released).is_err());
+        assert!(evidence.next(S::Ended).is_err());
+        assert!(StepKind::Recovery.next(S::ArrivalEvidenced).is_err());
+        assert!(evidence.by_holder() && StepKind::NonArrival.by_holder());
+        assert_eq!(
+            due_step(
+                S::ArrivalEvidenced,
+                time::macros::date!(2026 - 01 - 01),
+                None,
+                time::macros::datetime!(2027-01-01 0:00 UTC),
+                Duration::days(1)
+            ),
+            None
+        );
     }
 
     #[test]

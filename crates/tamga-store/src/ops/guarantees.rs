@@ -17,7 +17,7 @@ use crate::conn::{Bind, Conn};
 use crate::transit::{access_code_hash, GuaranteeAccount, NewGuaranteeAccount};
 use crate::{Result, StoreError};
 
-type AccountRow = (
+pub(super) type AccountRow = (
     String,
     String,
     String,
@@ -38,11 +38,11 @@ fn select(conn: &Conn<'_>, lock: bool) -> String {
     )
 }
 
-fn decimal(text: &str) -> Result<Decimal> {
+pub(super) fn decimal(text: &str) -> Result<Decimal> {
     Decimal::from_str(text).map_err(|e| StoreError::Corrupt(format!("amount {text:?}: {e}")))
 }
 
-fn account(row: AccountRow) -> Result<GuaranteeAccount> {
+pub(super) fn account(row: AccountRow) -> Result<GuaranteeAccount> {
     let (grn, kind, holder, currency, reference, balance, created_at) = row;
     Ok(GuaranteeAccount {
         guarantee_type: GuaranteeType::parse(&kind)

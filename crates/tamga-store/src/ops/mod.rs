@@ -16,6 +16,7 @@ pub(crate) mod decisions;
 pub(crate) mod declarations;
 pub(crate) mod documents;
 pub(crate) mod federation;
+pub(crate) mod guarantee_ledger;
 pub(crate) mod guarantees;
 pub(crate) mod lab;
 pub(crate) mod parties;

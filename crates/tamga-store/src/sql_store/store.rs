@@ -829,5 +829,16 @@ impl Store for SqlStore {
         query: &crate::crossings::CrossingQuery,
     ) -> Result<Vec<crate::crossings::StoredCrossing>> {
         posts::crossings(&mut self.read().await?.conn(), query).await
+    // --- transit2: guarantee accounts listed and their ledger.
+
+    async fn guarantee_accounts(
+        &self,
+        holder: Option<&str>,
+    ) -> Result<Vec<crate::transit::GuaranteeAccount>> {
+        crate::ops::guarantee_ledger::accounts(&mut self.read().await?.conn(), holder).await
+    }
+
+    async fn guarantee_entries(&self, grn: &str) -> Result<Vec<crate::transit::GuaranteeEntry>> {
+        crate::ops::guarantee_ledger::entries(&mut self.read().await?.conn(), grn).await
     }
 }

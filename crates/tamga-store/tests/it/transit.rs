@@ -216,6 +216,25 @@ pub async fn transit_movements_run_their_lifecycle(store: Arc<dyn Store>) {
         ]
     );
     assert_eq!(ended.events[2].office.as_deref(), Some("UZJIZ"));
+    // The account's ledger: the release's reservation, the write-off's restoration.
+    let ledger: Vec<(String, String)> = store
+        .guarantee_entries(GRN)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.amount.to_string(), e.balance.to_string()))
+        .collect();
+    let pairs = [("-12500.00", "7500.00"), ("12500.00", "20000.00")];
+    let expected: Vec<(String, String)> = pairs.map(|(a, b)| (a.into(), b.into())).into();
+    assert_eq!(ledger, expected);
+    let held = store.guarantee_accounts(Some("UZ305123456")).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(store.guarantee_accounts(None).await.unwrap().len(), 1);
+    assert!(store
+        .guarantee_accounts(Some("KZ990011"))
+        .await
+        .unwrap()
+        .is_empty());
 
     // The transit view: by office and state, seal discrepancies, a trader's own.
     let by_office = MovementQuery {

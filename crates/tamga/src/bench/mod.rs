@@ -16,6 +16,8 @@ use crate::settings::Settings;
 mod data;
 mod fill;
 mod post;
+mod nodes;
+mod transit;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
@@ -65,6 +67,18 @@ pub enum BenchCommand {
         /// A plate on a named list of codes or a watchlist: one truck in ten uses it.
         #[arg(long)]
         listed_plate: Option<String>,
+    /// Drive COUNT transit movements through their whole lifecycle across three nodes (UZ,
+    /// KZ, TJ) started in this process on loopback, each with its own SQLite database.
+    Transit {
+        /// Movements to run.
+        #[arg(long, default_value_t = 500)]
+        count: usize,
+        /// Movements in flight at once.
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        /// How often an idle outbox looks for messages to deliver, in milliseconds.
+        #[arg(long, default_value_t = 10)]
+        poll_ms: u64,
     },
 }
 
@@ -105,6 +119,11 @@ pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<(
             };
             return post::run(run).await;
         }
+        BenchCommand::Transit {
+            count,
+            concurrency,
+            poll_ms,
+        } => return transit::run(count, concurrency, poll_ms).await,
     };
     anyhow::ensure!(
         clients > 0 && count > 0,

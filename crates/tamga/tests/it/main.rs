@@ -5,6 +5,7 @@ mod cli;
 mod control;
 mod crash;
 mod federation;
+mod guarantee;
 mod ingest;
 mod learning;
 mod ops;
