@@ -134,6 +134,9 @@ fn main() {
         println!("  yellow, task opened, nobody on duty:   {opened:8.0} ({:+.1} %)", (opened / baseline - 1.0) * 100.0);
         println!("  yellow, drawn among {OFFICERS} on duty:       {drawn:8.0} ({:+.1} %)", (drawn / baseline - 1.0) * 100.0);
         println!("  baseline again, after the others:      {again:8.0}");
+        // What the draw adds to one lodgement's time on the writer, against the mean baseline.
+        let each = (1.0 / drawn - 2.0 / (baseline + again)) * 1000.0;
+        println!("allocation of a new task in its lodgement at {OFFICERS} officers on duty: {each:.3} ms");
         // Open tasks (red with no chief on duty would do; here, tasks opened before the roster).
         let open: Vec<i64> = store.office_tasks(Some("UZTAS"), Some("open")).await.unwrap().iter().take(200).map(|t| t.id).collect();
         let start = Instant::now();

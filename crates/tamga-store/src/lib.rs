@@ -32,6 +32,7 @@ pub mod postgres;
 mod records;
 mod revenue;
 pub mod risk;
+mod roster_cache;
 mod rows;
 mod script;
 pub mod situation;

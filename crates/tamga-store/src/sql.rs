@@ -131,7 +131,9 @@ pub(crate) fn insert_declaration_with_id(dialect: Dialect) -> String {
 /// holding the declarant's LRN, if any (id, MRN, fingerprint).
 pub(crate) const RESERVE_SQLITE: &str = "SELECT c.value + 1, \
      COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'declarations'), 0) + 1, \
-     e.id, e.mrn, e.fingerprint FROM counters c \
+     e.id, e.mrn, e.fingerprint, \
+     COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'control_tasks'), 0) + 1, \
+     (SELECT token FROM control_roster_state WHERE office = $3) FROM counters c \
      LEFT JOIN declarations e ON e.declarant_id = $1 AND e.lrn = $2 \
      WHERE c.name = 'mrn_serial'";
 

@@ -23,6 +23,8 @@ pub(crate) type WriteFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>
 pub struct SqlStore {
     read: Pool,
     writer: Writer,
+    /// What draws keep between transactions (the secret, rosters checked by token).
+    control: std::sync::Arc<crate::roster_cache::ControlCache>,
 }
 
 /// Where writes go.
@@ -42,6 +44,7 @@ impl SqlStore {
         Self {
             read: Pool::Sqlite(read),
             writer: Writer::Sqlite(jobs),
+            control: Default::default(),
         }
     }
 
@@ -49,6 +52,7 @@ impl SqlStore {
         Self {
             read: Pool::Postgres(pool.clone()),
             writer: Writer::Postgres(pool),
+            control: Default::default(),
         }
     }
 
@@ -74,6 +78,19 @@ impl SqlStore {
                 Ok(value)
             }
         }
+    }
+
+    /// What draws keep in the process, with the allocation secret once it is committed (read
+    /// on a read connection, which sees only committed data).
+    async fn control(&self) -> Result<std::sync::Arc<crate::roster_cache::ControlCache>> {
+        if self.control.should_look() {
+            let name = crate::control::ALLOCATION_SECRET;
+            let stored = crate::ops::secrets::stored(&mut self.read().await?.conn(), name).await?;
+            if let Some(secret) = stored {
+                self.control.keep_secret(secret);
+            }
+        }
+        Ok(self.control.clone())
     }
 
     /// Fails unless the database answers (and, for SQLite, its writer runs).

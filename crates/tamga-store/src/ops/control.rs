@@ -3,24 +3,36 @@
 //! auditor can replay it; green and blue declarations released automatically once nothing is
 //! owed; the tasks, their draws and their history read back.
 
-use tamga_control::allocation::{allocate, declaration_weight, Allocation, Draw, DrawContext};
+use tamga_control::allocation::{declaration_weight, Candidate, Draw};
 use tamga_control::task::{tasks_for, Channel, ControlTask, NewTask};
 use tamga_core::codes::PartyId;
 use time::OffsetDateTime;
 
-use super::roster;
 use crate::conn::{Bind, Conn};
 use crate::control::{state_str, StoredDraw, TaskEvent, TaskRow, ALLOCATION_SECRET, TASK_COLUMNS};
 use crate::records::{Event, Lodgement};
+use crate::roster_cache::ControlCache;
+use crate::script::Script;
+use crate::sql::Dialect;
 use crate::{Result, StoreError, SYSTEM_ACTOR};
 
+/// Where a lodgement's control task comes from: on SQLite the writer's lodgement read gives
+/// the task's id and the office's roster token; on PostgreSQL both are read here.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TaskSlot {
+    pub id: Option<i64>,
+    pub token: Option<Option<i64>>,
+}
+
 /// Opens the tasks the settled channel asks for and allocates each one when officers are on
-/// duty; a task nobody can take yet stays open, said so in its history.
+/// duty; a task nobody can take yet stays open, said so in its history. What it writes goes
+/// into the lodgement's `script` (on PostgreSQL the task's row is inserted at once, for its id).
 pub(crate) async fn open_tasks(
     conn: &mut Conn<'_>,
-    declaration_id: i64,
-    mrn: &str,
+    (script, cache): (&mut Script<'_>, &ControlCache),
+    (declaration_id, mrn): (i64, &str),
     l: &Lodgement,
+    slot: TaskSlot,
 ) -> Result<Vec<ControlTask>> {
     let Some(risk) = &l.risk else {
         return Ok(Vec::new());
@@ -33,133 +45,193 @@ pub(crate) async fn open_tasks(
     let weight = declaration_weight(d.items.len());
     let parties: Vec<PartyId> = d.party_ids().cloned().collect();
     let mut tasks = Vec::with_capacity(new.len());
-    for task in new {
-        let id = insert_task(conn, declaration_id, &task, weight).await?;
-        let detail = format!("{} channel", channel.as_str());
-        insert_event(conn, id, l.at, SYSTEM_ACTOR, "opened", Some(&detail)).await?;
+    for (n, task) in new.into_iter().enumerate() {
+        let next = slot.id.map(|id| id + i64::try_from(n).unwrap_or(0));
+        let id = insert_task(conn, script, (declaration_id, next), &task, weight).await?;
+        let opened = ("opened", Some(format!("{} channel", channel.as_str())));
+        insert_event_into(script, id, l.at, SYSTEM_ACTOR, opened);
         let mut task = ControlTask::open(id, mrn, task, weight);
-        draw_officers(conn, &mut task, &parties, l.at).await?;
+        let drawing = (&mut task, parties.as_slice(), l.at);
+        super::allocation::draw_officers(conn, cache, drawing, slot.token, script).await?;
         tasks.push(task);
     }
     Ok(tasks)
 }
 
+/// Inserts a task: with its id known (SQLite), in the script; otherwise at once, for its id.
 async fn insert_task(
     conn: &mut Conn<'_>,
-    declaration_id: i64,
+    script: &mut Script<'_>,
+    (declaration_id, id): (i64, Option<i64>),
     task: &NewTask,
     weight: u32,
 ) -> Result<i64> {
-    let insert =
-        "INSERT INTO control_tasks (declaration_id, task_type, office, explanation, state, \
-         weight, due, opened_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) RETURNING id";
-    let binds = [
+    let mut binds = vec![
         Bind::Int(declaration_id),
-        Bind::Str(task.task_type.as_str()),
-        Bind::Str(task.office.as_str()),
-        Bind::Str(&task.explanation),
+        Bind::Text(task.task_type.as_str().to_owned()),
+        Bind::Text(task.office.as_str().to_owned()),
+        Bind::Text(task.explanation.clone()),
         Bind::Int(i64::from(weight)),
         Bind::OptText(task.due.map(tamga_core::dates::format_date)),
         Bind::Time(task.opened_at),
     ];
-    conn.scalar(insert, &binds).await
-}
-
-/// Draws the officers of an open task from the roster on duty at `at`, records the draws and
-/// moves the task to allocated; leaves it open (and says why) when nobody eligible is on duty.
-pub(crate) async fn draw_officers(
-    conn: &mut Conn<'_>,
-    task: &mut ControlTask,
-    parties: &[PartyId],
-    at: OffsetDateTime,
-) -> Result<bool> {
-    let secret = secret(conn).await?;
-    let on_duty = roster::on_duty(conn, &task.office, at, parties).await?;
-    let context = DrawContext {
-        secret: &secret,
-        roster: &on_duty.roster,
-        loads: &on_duty.loads,
-        at,
-        parties,
-    };
-    let key = format!("{}/{}", task.mrn, task.id);
-    let (examiner, chief) = match allocate(&context, task, &key) {
-        Allocation::Drawn { examiner, chief } => (examiner, chief),
-        refused => {
-            let why = match refused {
-                Allocation::NoChiefOnDuty => "no chief examiner of the office is on duty",
-                _ => "no examiner of the office is on duty",
-            };
-            insert_event(
-                conn,
-                task.id,
-                at,
-                SYSTEM_ACTOR,
-                "awaiting-allocation",
-                Some(why),
-            )
-            .await?;
-            return Ok(false);
-        }
-    };
-    task.allocate(examiner.chosen, chief.as_ref().map(|c| c.chosen), at)
-        .map_err(|e| StoreError::Corrupt(format!("control task {}: {e}", task.id)))?;
-    save_allocation(conn, task).await?;
-    super::roster::add_workload(conn, &[task.examiner, task.chief], i64::from(task.weight)).await?;
-    for draw in std::iter::once(&examiner).chain(chief.as_ref()) {
-        insert_draw(conn, task.id, draw, at, SYSTEM_ACTOR, None).await?;
+    let columns = "declaration_id, task_type, office, explanation, state, weight, due, opened_at";
+    let values = "$1, $2, $3, $4, 'open', $5, $6, $7";
+    if let Some(id) = id {
+        binds.push(Bind::Int(id));
+        let insert = format!("INSERT INTO control_tasks ({columns}, id) VALUES ({values}, $8)");
+        script.push(insert, binds);
+        return Ok(id);
     }
-    Ok(true)
+    let insert = format!("INSERT INTO control_tasks ({columns}) VALUES ({values}) RETURNING id");
+    conn.scalar(&insert, &binds).await
 }
 
-async fn save_allocation(conn: &mut Conn<'_>, task: &ControlTask) -> Result<()> {
+/// Adds to `script` what records a task's allocation by `draws`: its state and officers, the
+/// officers' workloads, and each draw with its history entry.
+pub(crate) fn draw_writes<'d>(
+    (script, dialect): (&mut Script<'_>, Dialect),
+    task: &ControlTask,
+    draws: impl Iterator<Item = &'d Draw>,
+    at: OffsetDateTime,
+) -> Result<()> {
     let update = "UPDATE control_tasks SET state = $1, examiner_id = $2, chief_id = $3, \
          allocated_at = $4 WHERE id = $5";
-    let binds = [
+    let binds = vec![
         Bind::Str(state_str(task.state)),
         Bind::OptInt(task.examiner.map(|u| u.0)),
         Bind::OptInt(task.chief.map(|u| u.0)),
         Bind::Time(task.allocated_at.unwrap_or(task.opened_at)),
         Bind::Int(task.id),
     ];
-    conn.execute(update, &binds).await?;
+    script.push(update, binds);
+    let workload = "UPDATE control_officers SET workload = workload + $1 WHERE user_id = $2";
+    for officer in [task.examiner, task.chief].into_iter().flatten() {
+        let binds = vec![Bind::Int(i64::from(task.weight)), Bind::Int(officer.0)];
+        script.push(workload, binds);
+    }
+    for draw in draws {
+        let (sql, binds) = draw_insert(dialect, task.id, draw, (at, SYSTEM_ACTOR, None))?;
+        script.push(sql, binds);
+        insert_event_into(script, task.id, at, SYSTEM_ACTOR, allocated(draw));
+    }
     Ok(())
 }
 
+/// Records a draw made outside a lodgement (a supervisor's reallocation) with its history entry.
 pub(crate) async fn insert_draw(
     conn: &mut Conn<'_>,
     task_id: i64,
     draw: &Draw,
-    at: OffsetDateTime,
-    by: &str,
-    reason: Option<&str>,
+    (at, by, reason): (OffsetDateTime, &str, Option<&str>),
 ) -> Result<()> {
-    let candidates =
-        serde_json::to_string(&draw.candidates).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let (insert, binds) = draw_insert(conn.dialect(), task_id, draw, (at, by, reason))?;
+    conn.execute(&insert, &binds).await?;
+    let (event, detail) = allocated(draw);
+    insert_event(conn, task_id, at, by, event, detail.as_deref()).await
+}
+
+/// The statement recording a draw; its candidates are written packed ([`pack`]).
+fn draw_insert<'b>(
+    dialect: Dialect,
+    task_id: i64,
+    draw: &Draw,
+    (at, by, reason): (OffsetDateTime, &str, Option<&str>),
+) -> Result<(String, Vec<Bind<'b>>)> {
+    let candidates = serde_json::to_string(&pack(&draw.candidates))
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let insert = format!(
         "INSERT INTO control_draws (task_id, grp, draw_key, candidates, chosen, drawn_at, \
          drawn_by, reason) VALUES ($1, $2, $3, {}, $5, $6, $7, $8)",
-        conn.dialect().json_param(4)
+        dialect.json_param(4)
     );
-    let binds = [
+    let binds = vec![
         Bind::Int(task_id),
-        Bind::Str(draw.group.as_str()),
-        Bind::Str(&draw.key),
+        Bind::Text(draw.group.as_str().to_owned()),
+        Bind::Text(draw.key.clone()),
         Bind::Text(candidates),
         Bind::Int(draw.chosen.0),
         Bind::Time(at),
-        Bind::Str(by),
-        Bind::OptStr(reason),
+        Bind::Text(by.to_owned()),
+        Bind::OptText(reason.map(str::to_owned)),
     ];
-    conn.execute(&insert, &binds).await?;
+    Ok((insert, binds))
+}
+
+/// The history entry of a draw.
+fn allocated(draw: &Draw) -> (&'static str, Option<String>) {
     let detail = format!(
         "{} {} drawn among {}",
         draw.group.as_str(),
         draw.chosen,
         draw.candidates.len()
     );
-    insert_event(conn, task_id, at, by, "allocated", Some(&detail)).await
+    ("allocated", Some(detail))
 }
+
+/// A draw's candidates as stored: `officer:workload` in draw order, separated by spaces, as one
+/// JSON string. A candidate's weight is not stored: it is `tamga_control`'s `weight(workload)`.
+/// Draws recorded before 0028 hold a JSON array of `{officer, workload, weight}` objects; with
+/// 500 officers on duty that array took 25 KB per draw, this about 4 KB.
+fn pack(candidates: &[Candidate]) -> String {
+    use std::fmt::Write;
+    let mut packed = String::with_capacity(candidates.len() * 10);
+    for c in candidates {
+        if !packed.is_empty() {
+            packed.push(' ');
+        }
+        let _ = write!(packed, "{}:{}", c.officer.0, c.workload);
+    }
+    packed
+}
+
+/// The candidates of a stored draw, packed or (older draws) as a list.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StoredCandidates {
+    Packed(String),
+    List(Vec<Candidate>),
+}
+
+fn unpack(raw: &str) -> Option<Vec<Candidate>> {
+    match serde_json::from_str(raw).ok()? {
+        StoredCandidates::List(list) => Some(list),
+        StoredCandidates::Packed(packed) => packed
+            .split(' ')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (officer, workload) = p.split_once(':')?;
+                let workload: u64 = workload.parse().ok()?;
+                Some(Candidate {
+                    officer: tamga_control::UserId(officer.parse().ok()?),
+                    workload,
+                    weight: tamga_control::allocation::weight(workload),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Appends to a task's history, in `script`.
+pub(crate) fn insert_event_into(
+    script: &mut Script<'_>,
+    task_id: i64,
+    at: OffsetDateTime,
+    actor: &str,
+    (event, detail): (&str, Option<String>),
+) {
+    let binds = vec![
+        Bind::Int(task_id),
+        Bind::Time(at),
+        Bind::Text(actor.to_owned()),
+        Bind::Text(event.to_owned()),
+        Bind::OptText(detail),
+    ];
+    script.push(INSERT_EVENT, binds);
+}
+
+const INSERT_EVENT: &str = "INSERT INTO control_task_events (task_id, at, actor, event, detail) \
+     VALUES ($1, $2, $3, $4, $5)";
 
 /// Appends to a task's history.
 pub(crate) async fn insert_event(
@@ -170,8 +242,6 @@ pub(crate) async fn insert_event(
     event: &str,
     detail: Option<&str>,
 ) -> Result<()> {
-    let insert = "INSERT INTO control_task_events (task_id, at, actor, event, detail) \
-         VALUES ($1, $2, $3, $4, $5)";
     let binds = [
         Bind::Int(task_id),
         Bind::Time(at),
@@ -179,7 +249,7 @@ pub(crate) async fn insert_event(
         Bind::Str(event),
         Bind::OptStr(detail),
     ];
-    conn.execute(insert, &binds).await?;
+    conn.execute(INSERT_EVENT, &binds).await?;
     Ok(())
 }
 
@@ -336,8 +406,11 @@ pub(crate) async fn draws(conn: &mut Conn<'_>, task_id: i64) -> Result<Vec<Store
     rows.into_iter()
         .map(
             |(group, key, candidates, chosen, drawn_at, drawn_by, reason)| {
-                let candidates = serde_json::from_str(&candidates)
-                    .map_err(|e| StoreError::Corrupt(format!("draw of task {task_id}: {e}")))?;
+                let candidates = unpack(&candidates).ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "draw of task {task_id}: candidates {candidates:?}"
+                    ))
+                })?;
                 let draw = Draw {
                     key,
                     group: crate::control::group(&group)?,

@@ -4,8 +4,10 @@ use tamga_core::mrn::Mrn;
 use tamga_core::status::{check_transition, Status};
 
 use super::audit::Change;
+use super::control::TaskSlot;
 use crate::conn::{Bind, Conn};
 use crate::records::*;
+use crate::roster_cache::ControlCache;
 use crate::rows::{acceptance_events, DeclarationRow, EventRow, ExistingRow, SummaryRow};
 use crate::script::Script;
 use crate::sql;
@@ -19,10 +21,14 @@ use crate::{Result, StoreError};
 /// connection's thread), so there a lodgement is one read (existing LRN, next serial, next
 /// id) and one script (everything written); PostgreSQL takes its serial from a sequence and
 /// its id from the insert.
-pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<LodgeOutcome> {
-    let (serial, id) = match reserve(conn, &l).await? {
+pub(crate) async fn lodge(
+    conn: &mut Conn<'_>,
+    mut l: Lodgement,
+    cache: &ControlCache,
+) -> Result<LodgeOutcome> {
+    let (serial, id, task_slot) = match reserve(conn, &l).await? {
         Slot::Taken(existing) => return resubmission(conn, existing, &l.fingerprint).await,
-        Slot::Free { serial, id } => (serial, id),
+        Slot::Free { serial, id, task } => (serial, id, task),
     };
     let mrn = mrn_of(&l, serial)?;
     let (id, insert_in_script) = match id {
@@ -62,13 +68,14 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
         detail.as_bytes(),
     );
     super::audit::push(conn, &mut script, change).await?;
+    // The control the settled channel asks for is opened and drawn in this transaction.
+    let opened = (id, mrn.as_str());
+    super::control::open_tasks(conn, (&mut script, cache), opened, &l, task_slot).await?;
     script.run(conn).await?;
     // A TR declaration with transit particulars opens its movement in this transaction.
     if let Some(transit) = &l.declaration.transit {
         super::transit::open(conn, id, mrn.as_str(), &l, transit).await?;
     }
-    // The control the settled channel asks for is opened and drawn in this transaction.
-    super::control::open_tasks(conn, id, mrn.as_str(), &l).await?;
     let seq = events.last().map_or(1, |e| e.seq + 1);
     if let Some(released) = super::control::release_at_acceptance(conn, id, &l, seq).await? {
         events.push(released);
@@ -84,13 +91,27 @@ pub(crate) async fn lodge(conn: &mut Conn<'_>, mut l: Lodgement) -> Result<Lodge
     })))
 }
 
+/// The serial, the next declaration id, the holder of the LRN, the next task id and the
+/// office's roster token, as the SQLite writer reads them.
+type ReservedRow = (
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
+
 /// Whether the LRN is free, and what the new declaration takes.
 enum Slot {
     Taken(ExistingRow),
-    /// The MRN serial, and on SQLite the declaration's id (PostgreSQL's comes from the insert).
+    /// The MRN serial, and on SQLite the declaration's id (PostgreSQL's comes from the insert)
+    /// and its control task's id and roster token.
     Free {
         serial: i64,
         id: Option<i64>,
+        task: TaskSlot,
     },
 }
 
@@ -102,27 +123,37 @@ async fn reserve(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Slot> {
     let binds = [
         Bind::Str(d.declarant.id.as_str()),
         Bind::Str(d.lrn.as_str()),
+        Bind::Str(d.customs_office.as_str()),
     ];
     if let Conn::Sqlite(..) = conn {
-        let row: (i64, i64, Option<i64>, Option<String>, Option<String>) =
-            conn.one(sql::RESERVE_SQLITE, &binds).await?;
+        let row: ReservedRow = conn.one(sql::RESERVE_SQLITE, &binds).await?;
         return Ok(match row {
-            (_, _, Some(id), Some(mrn), Some(fingerprint)) => Slot::Taken(ExistingRow {
+            (_, _, Some(id), Some(mrn), Some(fingerprint), ..) => Slot::Taken(ExistingRow {
                 id,
                 mrn,
                 fingerprint,
             }),
-            (serial, next_id, ..) => Slot::Free {
+            (serial, next_id, _, _, _, task, token) => Slot::Free {
                 serial,
                 id: Some(next_id),
+                task: TaskSlot {
+                    id: Some(task),
+                    token: Some(token),
+                },
             },
         });
     }
-    if let Some(existing) = conn.optional(sql::SELECT_EXISTING, &binds).await? {
+    let binds = &binds[..2];
+    if let Some(existing) = conn.optional(sql::SELECT_EXISTING, binds).await? {
         return Ok(Slot::Taken(existing));
     }
     let serial = conn.scalar(conn.dialect().next_serial(), &[]).await?;
-    Ok(Slot::Free { serial, id: None })
+    let task = TaskSlot::default();
+    Ok(Slot::Free {
+        serial,
+        id: None,
+        task,
+    })
 }
 
 /// Inserts the declaration row and returns its id, or the row that took the LRN meanwhile.

@@ -108,15 +108,23 @@ async fn conflicts_with(conn: &mut Conn<'_>, parties: &[PartyId]) -> Result<Vec<
         .collect()
 }
 
-/// Adds `delta` (negative when a task ends) to the workloads of a task's officers.
+/// Adds `delta` (negative when a task ends) to the workloads of a task's officers, and replaces
+/// their office's roster token, so that no server draws from the workloads it holds in memory
+/// ([`crate::roster_cache`]). A draw keeps the workloads its own way
+/// ([`super::allocation::draw_officers`]).
 pub(crate) async fn add_workload(
     conn: &mut Conn<'_>,
     officers: &[Option<UserId>],
     delta: i64,
 ) -> Result<()> {
     let update = "UPDATE control_officers SET workload = workload + $1 WHERE user_id = $2";
+    let replace = "UPDATE control_roster_state SET token = $1 WHERE office = \
+         (SELECT office FROM control_officers WHERE user_id = $2)";
     for officer in officers.iter().flatten() {
         conn.execute(update, &[Bind::Int(delta), Bind::Int(officer.0)])
+            .await?;
+        let token = rand::random::<i64>();
+        conn.execute(replace, &[Bind::Int(token), Bind::Int(officer.0)])
             .await?;
     }
     Ok(())

@@ -31,6 +31,13 @@ pub(crate) async fn node_secret(conn: &mut Conn<'_>, name: &str) -> Result<Vec<u
     decode(name, &text)
 }
 
+/// The secret called `name` if it was made (a read).
+pub(crate) async fn stored(conn: &mut Conn<'_>, name: &str) -> Result<Option<Vec<u8>>> {
+    let select = "SELECT secret FROM node_secrets WHERE name = $1";
+    let stored: Option<String> = conn.optional_scalar(select, &[Bind::Str(name)]).await?;
+    stored.map(|text| decode(name, &text)).transpose()
+}
+
 fn fresh() -> String {
     let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::STANDARD.encode(bytes)

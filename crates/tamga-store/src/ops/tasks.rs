@@ -11,16 +11,20 @@ use tamga_core::codes::PartyId;
 use tamga_core::status::Status;
 use time::OffsetDateTime;
 
-use super::control::{append_status, draw_officers, insert_draw, insert_event, secret};
+use super::allocation::{draw_officers, secret};
+use super::control::{append_status, insert_draw, insert_event};
 use crate::conn::{Bind, Conn};
 use crate::control::{TaskOutcome, TaskRow, TaskStep, TASK_COLUMNS};
 use crate::records::User;
 use crate::risk::StoredOutcome;
+use crate::roster_cache::ControlCache;
+use crate::script::Script;
 use crate::{Result, StoreError};
 
 /// Takes one step on a task as `by`.
 pub(crate) async fn step(
     conn: &mut Conn<'_>,
+    cache: &ControlCache,
     id: i64,
     by: &User,
     step: TaskStep,
@@ -65,14 +69,20 @@ pub(crate) async fn step(
         TaskStep::Endorse => endorse(conn, &task, me, at).await?,
         TaskStep::Reallocate { group, reason } => {
             let parties = parties(conn, declaration_id).await?;
-            reallocation(conn, &mut task, by, (group, &reason), &parties, at).await?
+            let secret = secret(conn, cache).await?;
+            let drawing = (&mut task, parties.as_slice(), at);
+            reallocation(conn, &secret, drawing, by, (group, &reason)).await?
         }
         TaskStep::Allocate => {
             if task.state != tamga_control::task::TaskState::Open {
                 return Ok(TaskOutcome::Illegal(illegal_allocation(&task)));
             }
             let parties = parties(conn, declaration_id).await?;
-            if draw_officers(conn, &mut task, &parties, at).await? {
+            let mut script = Script::default();
+            let drawing = (&mut task, parties.as_slice(), at);
+            let drawn = draw_officers(conn, cache, drawing, None, &mut script).await?;
+            script.run(conn).await?;
+            if drawn {
                 None
             } else {
                 Some(Refusal::Words(
@@ -211,16 +221,14 @@ async fn endorse(
 
 async fn reallocation(
     conn: &mut Conn<'_>,
-    task: &mut ControlTask,
+    secret: &[u8],
+    (task, parties, at): (&mut ControlTask, &[PartyId], OffsetDateTime),
     by: &User,
     (group, reason): (tamga_control::allocation::Group, &str),
-    parties: &[PartyId],
-    at: OffsetDateTime,
 ) -> Result<Option<Refusal>> {
-    let secret = secret(conn).await?;
     let on_duty = super::roster::on_duty(conn, &task.office, at, parties).await?;
     let context = DrawContext {
-        secret: &secret,
+        secret,
         roster: &on_duty.roster,
         loads: &on_duty.loads,
         at,
@@ -246,7 +254,8 @@ async fn reallocation(
         Err(other) => return Ok(Some(Refusal::Words(other.to_string()))),
     };
     done.apply(task);
-    insert_draw(conn, task.id, &done.draw, at, &by.name, Some(&done.reason)).await?;
+    let recorded = (at, by.name.as_str(), Some(done.reason.as_str()));
+    insert_draw(conn, task.id, &done.draw, recorded).await?;
     Ok(None)
 }
 

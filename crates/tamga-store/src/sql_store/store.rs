@@ -82,8 +82,11 @@ impl Store for SqlStore {
     }
 
     async fn lodge(&self, lodgement: Lodgement) -> Result<LodgeOutcome> {
-        self.write(|c| Box::pin(declarations::lodge(c, lodgement)))
-            .await
+        let cache = self.control().await?;
+        self.write(move |c| {
+            Box::pin(async move { declarations::lodge(c, lodgement, &cache).await })
+        })
+        .await
     }
 
     async fn lrn_holder(&self, declarant: &str, lrn: &str) -> Result<Option<(String, String)>> {
@@ -332,7 +335,8 @@ impl Store for SqlStore {
 
     async fn task_step(&self, id: i64, by: &User, step: TaskStep) -> Result<TaskOutcome> {
         let by = by.clone();
-        self.write(move |c| Box::pin(async move { tasks::step(c, id, &by, step).await }))
+        let cache = self.control().await?;
+        self.write(move |c| Box::pin(async move { tasks::step(c, &cache, id, &by, step).await }))
             .await
     }
 

@@ -81,3 +81,53 @@ async fn two_stores_never_exceed_the_red_capacity_together() {
         [("UZTAS".to_owned(), 7)]
     );
 }
+
+/// Two servers drawing at one office: each keeps the roster in memory, yet a draw on one sees
+/// the workloads the other's draws added and a conflict the other recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stores_draw_from_one_roster() {
+    use tamga_control::allocation::{Conflict, Group};
+    use tamga_control::UserId;
+    use tamga_core::codes::PartyId;
+
+    use crate::control::{decided, officer};
+
+    let db = TestStore::postgres().await;
+    let url = db.url.clone().unwrap();
+    let first: Arc<dyn Store> = db.store.clone();
+    let second: Arc<dyn Store> = Arc::new(PgStore::connect(&url, 8).await.unwrap());
+    let lodger = user(&*first, "lodger", Role::Officer, None).await;
+    let a = officer(&*first, "exa-a", Group::Examiner, true).await;
+    let b = officer(&*first, "exa-b", Group::Examiner, true).await;
+    let mut last = None;
+    for i in 0..12 {
+        let store = if i % 2 == 0 { &first } else { &second };
+        let l = lodgement(declaration(&format!("CL-{i}")), &lodger).with_risk(decided("yellow"));
+        let LodgeOutcome::Accepted(record) = store.lodge(l).await.unwrap() else {
+            panic!("CL-{i} not accepted")
+        };
+        let task = store.tasks_of(&record.mrn).await.unwrap().remove(0);
+        last = Some(store.task_draws(task.id).await.unwrap().remove(0).draw);
+    }
+    let total: u64 = last.unwrap().candidates.iter().map(|c| c.workload).sum();
+    assert_eq!(total, 11 * 20, "each server saw the other's allocations");
+    let conflict = Conflict {
+        officer: UserId(a.id),
+        party: PartyId::parse("CN91310000MA1").unwrap(),
+    };
+    second.add_conflict(conflict).await.unwrap();
+    for i in 0..6 {
+        let l = lodgement(declaration(&format!("CL-C-{i}")), &lodger).with_risk(decided("yellow"));
+        let LodgeOutcome::Accepted(record) = first.lodge(l).await.unwrap() else {
+            panic!("CL-C-{i} not accepted")
+        };
+        let task = first.tasks_of(&record.mrn).await.unwrap().remove(0);
+        let draw = first.task_draws(task.id).await.unwrap().remove(0).draw;
+        let candidates: Vec<UserId> = draw.candidates.iter().map(|c| c.officer).collect();
+        assert_eq!(
+            candidates,
+            [UserId(b.id)],
+            "the conflict recorded by the other server holds"
+        );
+    }
+}
