@@ -20,6 +20,8 @@ use async_trait::async_trait;
 
 pub mod attachments;
 pub mod audit;
+#[cfg(feature = "bench-knobs")]
+pub mod bench_knobs;
 pub mod cargo;
 mod conn;
 pub mod control;
@@ -43,6 +45,7 @@ pub mod token;
 pub mod transit;
 pub mod web;
 
+pub use ops::retention_records::RetentionRecord;
 pub use records::*;
 pub use revenue::*;
 pub use sql_store::SqlStore;
@@ -632,6 +635,25 @@ pub trait Store: Send + Sync + 'static {
         now: time::OffsetDateTime,
         recovery_after: time::Duration,
     ) -> Result<Vec<(String, tamga_core::transit::lifecycle::StepKind)>>;
+
+    // --- access: retention of cargo reports and seizures
+
+    /// Up to `limit` unmasked cargo reports received, and seizures of closed offence cases
+    /// recorded, before `cutoff` (a declaration's risk explanation is masked with it).
+    async fn retention_records(
+        &self,
+        cutoff: time::OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<RetentionRecord>>;
+
+    /// Masks the personal data of `record` if it is still unmasked and older than `cutoff`,
+    /// with one audit entry; returns whether it did.
+    async fn mask_record(
+        &self,
+        record: RetentionRecord,
+        cutoff: time::OffsetDateTime,
+        by: &str,
+    ) -> Result<bool>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

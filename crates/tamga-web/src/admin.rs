@@ -37,7 +37,8 @@ struct UsersPage {
 }
 
 async fn users(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
-    let accounts = tamga_api::users::list(State(state), user.caller()).await;
+    let accounts =
+        tamga_api::users::list(State(state), user.caller_for("GET /api/v1/users")?).await;
     let accounts = accounts.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&UsersPage {
         page: Page::new(&user, "users-title", "/admin/users"),
@@ -57,7 +58,12 @@ async fn revoke(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    let done = tamga_api::users::revoke_sessions(State(state), user.caller(), PathParam(id)).await;
+    let done = tamga_api::users::revoke_sessions(
+        State(state),
+        user.caller_for("POST /api/v1/users/{id}/sessions/revoke")?,
+        PathParam(id),
+    )
+    .await;
     let _ended = done.map_err(|e| WebError::api(user.tr, e))?;
     Ok(Redirect::to("/admin/users").into_response())
 }
@@ -119,7 +125,12 @@ async fn tokens(
     user: WebUser,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let tokens = tamga_api::tokens::list(State(state), user.caller(), PathParam(id)).await;
+    let tokens = tamga_api::tokens::list(
+        State(state),
+        user.caller_for("GET /api/v1/users/{id}/tokens")?,
+        PathParam(id),
+    )
+    .await;
     let tokens = tokens.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&TokensPage {
         page: Page::new(&user, "tokens-title", "/admin/users"),
@@ -136,7 +147,12 @@ async fn revoke_token(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let ids = PathParam((id, token_id));
-    let done = tamga_api::tokens::revoke(State(state), user.caller(), ids).await;
+    let done = tamga_api::tokens::revoke(
+        State(state),
+        user.caller_for("POST /api/v1/users/{id}/tokens/{token_id}/revoke")?,
+        ids,
+    )
+    .await;
     let _revoked = done.map_err(|e| WebError::api(user.tr, e))?;
     Ok(Redirect::to(&format!("/admin/users/{id}/tokens")).into_response())
 }

@@ -14,7 +14,7 @@ use tamga_core::FieldError;
 use tamga_store::transit::{GuaranteeAccount, NewGuaranteeAccount};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::control::invalid;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
@@ -145,14 +145,9 @@ fn parse(r: &NewAccount, state: &AppState) -> Result<NewGuaranteeAccount, Vec<Fi
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     JsonBody(request): JsonBody<NewAccount>,
 ) -> Result<(StatusCode, Json<GuaranteeAccount>), ApiError> {
-    if user.role != Role::Admin {
-        return Err(ApiError::Forbidden(
-            "administrators open guarantee accounts".into(),
-        ));
-    }
     let new = parse(&request, &state).map_err(invalid)?;
     let grn = new.grn.clone();
     match state
@@ -186,7 +181,7 @@ pub struct BalanceQuery {
     ))]
 pub async fn balance(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(grn): PathParam<String>,
     query: Result<Query<BalanceQuery>, QueryRejection>,
 ) -> Result<Json<GuaranteeAccount>, ApiError> {

@@ -1,5 +1,6 @@
 //! API tests: the router driven in-process with `oneshot`, plus one over a real socket.
 
+mod access;
 mod app;
 mod attachments;
 mod audit;
@@ -12,6 +13,7 @@ mod declarations;
 mod edifact;
 mod federation;
 mod federation_transit;
+mod forwarded;
 mod lab;
 mod lab_access;
 mod limits;

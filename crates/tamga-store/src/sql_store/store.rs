@@ -775,4 +775,30 @@ impl Store for SqlStore {
         }
         Ok(done)
     }
+
+    // --- access: retention of cargo reports and seizures
+
+    async fn retention_records(
+        &self,
+        cutoff: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<crate::RetentionRecord>> {
+        let mut read = self.read().await?;
+        crate::ops::retention_records::candidates(&mut read.conn(), cutoff, limit).await
+    }
+
+    async fn mask_record(
+        &self,
+        record: crate::RetentionRecord,
+        cutoff: OffsetDateTime,
+        by: &str,
+    ) -> Result<bool> {
+        let by = by.to_owned();
+        self.write(move |c| {
+            Box::pin(
+                async move { crate::ops::retention_records::mask(c, record, cutoff, &by).await },
+            )
+        })
+        .await
+    }
 }

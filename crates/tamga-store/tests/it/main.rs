@@ -13,6 +13,7 @@ mod lab;
 mod ops;
 mod parties;
 mod postgres_cluster;
+mod retention;
 mod revenue;
 mod risk;
 mod seizures;
@@ -79,6 +80,7 @@ on_both_backends!(
     every_control_step_writes_one_entry,
     tokens_are_issued_listed_and_revoked,
     closed_declarations_are_masked_once,
+    explanations_reports_and_seizures_are_masked,
     transit_movements_run_their_lifecycle,
     guarantees_never_go_below_zero,
     overdue_movements_are_enquired_then_recovered,
@@ -93,6 +95,7 @@ use control_steps::*;
 use lab::*;
 use ops::*;
 use parties::*;
+use retention::*;
 use revenue::*;
 use risk::*;
 use seizures::*;
