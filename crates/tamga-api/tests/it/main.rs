@@ -26,6 +26,7 @@ mod reference;
 mod revenue;
 mod risk;
 mod seizures;
+mod shape;
 mod socket;
 mod tokens;
 mod transit;
