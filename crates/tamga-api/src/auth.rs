@@ -9,17 +9,22 @@ use tamga_store::{token, User};
 use crate::error::{ApiError, Problem};
 use crate::AppState;
 
-/// The authenticated user making the request.
+/// The authenticated user making the request, admitted by the access table
+/// ([`crate::access`]): the gate authenticates and checks the role before the handler runs
+/// and leaves the caller in the request's extensions, where this extractor finds it. Outside
+/// the crate a `Caller` is made only by [`crate::access::caller_for`], under the same table.
 #[derive(Debug, Clone)]
-pub struct Caller(pub User);
+pub struct Caller(pub(crate) User);
 
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
+impl Caller {
+    /// The user.
+    pub fn user(&self) -> &User {
+        &self.0
+    }
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    /// The user of a bearer token (`Authorization: Bearer tmg_...`), failures counted by the
+    /// authentication limiter.
+    pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<User, ApiError> {
         let value = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -61,39 +66,23 @@ impl FromRequestParts<AppState> for Caller {
         {
             return Err(crate::posts::post_refused());
         }
-        Ok(Caller(user))
+        Ok(user)
     }
 }
 
-/// The caller of an endpoint closed to the laboratory. Lab users see samples and lab reports
-/// (`/lab`), reference data (nomenclature, offices, tariff) and the declaration a sample was
-/// taken from; never declarations' lists, risk, revenue, notifications, cargo reports, parties,
-/// control tasks or attachments. They are refused with 403 before anything else is read, the
-/// request body included.
-#[derive(Debug, Clone)]
-pub struct NotLab(pub User);
-
-impl FromRequestParts<AppState> for NotLab {
+impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Caller(user) = Caller::from_request_parts(parts, state).await?;
-        NotLab::check(user)
-    }
-}
-
-impl NotLab {
-    /// The user, unless they are a laboratory user (the web UI's pages use this too).
-    pub fn check(user: User) -> Result<NotLab, ApiError> {
-        if user.role == tamga_core::role::Role::Lab {
-            return Err(ApiError::Forbidden(
-                "the laboratory sees samples and lab reports, not this".into(),
-            ));
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
         }
-        Ok(NotLab(user))
+        // Only a route the gate let through without a token (a public one) gets here: such
+        // a handler has no business asking for a caller, so it is treated as any user's.
+        Ok(Caller(Self::authenticate(parts, state).await?))
     }
 }
 

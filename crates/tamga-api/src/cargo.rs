@@ -15,7 +15,7 @@ use tamga_store::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use tamga_store::User;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{PathParam, RawBody};
 use crate::AppState;
@@ -50,17 +50,11 @@ pub struct CargoAnswer {
 )]
 pub async fn lodge(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     crate::limits::ClientAddress(address): crate::limits::ClientAddress,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
-    if !user.role.may_lodge() {
-        return Err(ApiError::Forbidden(format!(
-            "the role {} may not lodge cargo reports",
-            user.role.as_str()
-        )));
-    }
     state.limiters.lodgement(user.id, address)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -73,7 +67,10 @@ pub async fn lodge(
             Err(refusal) => Ok(*refusal),
         };
     }
-    let report = crate::extract::parse_json::<CargoReport>(&body)?;
+    let report = crate::extract::parse_json_for::<CargoReport>(
+        &body,
+        Some(("POST", "/api/v1/cargo-reports")),
+    )?;
     tamga_core::cargo::check(&report).map_err(ApiError::Invalid)?;
     let carrier = carrier(&user, None, &report)?;
     let (status, stored) = store(&state, &user, carrier, report).await?;
@@ -234,7 +231,7 @@ pub struct ListParams {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CargoAnswer>, ApiError> {
     let carrier =
@@ -272,7 +269,7 @@ pub async fn list(
 )]
 pub async fn one(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<StoredCargoReport>, ApiError> {
     let report = state.store.cargo_report(id).await?;
@@ -320,10 +317,9 @@ pub struct CargoRisk {
 )]
 pub async fn risk(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<CargoRisk>, ApiError> {
-    crate::risk::require_staff(&user)?;
     let stored = state
         .store
         .cargo_report(id)

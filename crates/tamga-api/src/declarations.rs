@@ -14,7 +14,7 @@ use tamga_core::FieldError;
 use tamga_store::{sql::now, Scope, StatusChange, TransitionOutcome};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, NotLab};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam, Submission};
 use crate::lodge::{Lodger, Mode, Verdict};
@@ -188,7 +188,7 @@ pub struct StatusRequest {
 )]
 pub async fn change_status(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<StatusRequest>,
 ) -> Result<Json<DeclarationView>, ApiError> {

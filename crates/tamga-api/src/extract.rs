@@ -19,6 +19,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         require_json(&req)?;
+        let route = req
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map(|p| (req.method().as_str().to_owned(), p.as_str().to_owned()));
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::TooLarge(state.settings.body_limit)
@@ -26,7 +30,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
                 bad_request(rejection.body_text(), Vec::new())
             }
         })?;
-        parse_json(&bytes).map(JsonBody)
+        let route = route.as_ref().map(|(m, p)| (m.as_str(), p.as_str()));
+        parse_json_for(&bytes, route).map(JsonBody)
     }
 }
 
@@ -125,6 +130,22 @@ fn require_json(req: &Request) -> Result<(), ApiError> {
 /// Parses `bytes` as `T`, mapping every failure to a precise 4xx; strings holding control
 /// characters are refused with a 422 naming them (see [`crate::guard`]).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_json_for(bytes, None)
+}
+
+/// [`parse_json`] for the request body of `route` (method, route template): an array where
+/// the route's body schema says object is refused first, with a 422 naming it (see
+/// [`crate::shape`]).
+pub fn parse_json_for<T: DeserializeOwned>(
+    bytes: &[u8],
+    route: Option<(&str, &str)>,
+) -> Result<T, ApiError> {
+    // Only a body with an array can hold one where an object is expected.
+    if let Some((method, path)) = route.filter(|_| bytes.contains(&b'[')) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            crate::shape::check(method, path, &value)?;
+        }
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let pointer = pointer(e.path());

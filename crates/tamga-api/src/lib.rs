@@ -24,6 +24,7 @@ use tamga_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub mod access;
 mod audit;
 pub mod auth;
 
@@ -35,6 +36,7 @@ mod edifact;
 pub mod error;
 pub mod extract;
 pub mod federation;
+pub mod forwarded;
 pub mod guard;
 mod health;
 pub mod limits;
@@ -48,6 +50,7 @@ pub mod posts;
 pub mod revenue;
 pub mod risk;
 mod server;
+pub mod shape;
 pub mod tokens;
 pub mod transit;
 pub mod users;
@@ -74,6 +77,8 @@ pub struct ApiSettings {
     pub transit: transit::TransitSettings,
     /// How border posts' crossings are judged.
     pub posts: posts::PostSettings,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: forwarded::TrustedProxies,
 }
 
 impl Default for ApiSettings {
@@ -86,6 +91,7 @@ impl Default for ApiSettings {
             federation: federation::FederationSettings::default(),
             transit: transit::TransitSettings::default(),
             posts: posts::PostSettings::default(),
+            trusted_proxies: forwarded::TrustedProxies::default(),
         }
     }
 }
@@ -136,6 +142,7 @@ pub fn router(state: AppState) -> Router {
 /// the same question the same way.
 pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
     let body_limit = state.settings.body_limit;
+    let proxies = Arc::new(state.settings.trusted_proxies.clone());
     let api = Router::new()
         .merge(declarations::router())
         .merge(list::router())
@@ -159,6 +166,10 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .merge(pages)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::gate,
+        ))
         .route_layer(axum::middleware::from_fn(guard::check_params))
         .with_state(state)
         .layer(axum::middleware::from_fn(metrics::track))
@@ -167,6 +178,10 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
             error::panicked,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::from_fn_with_state(
+            proxies,
+            forwarded::resolve,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
@@ -177,7 +192,12 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id, user = tracing::field::Empty)
+    let client = request
+        .extensions()
+        .get::<forwarded::ClientIp>()
+        .map(|forwarded::ClientIp(ip)| ip.to_string());
+    let client = client.as_deref().unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), client = %client, request_id = %id, user = tracing::field::Empty)
 }
 
 /// Serves `app` on `listener` with the default [`ServerLimits`] until `shutdown` completes,

@@ -44,9 +44,15 @@ impl Default for RateLimits {
     }
 }
 
-/// The client address of a request: the peer of its connection (unknown when the router is
-/// driven without a socket, as in tests).
+/// The client address of a request: the peer of its connection, or behind a trusted proxy
+/// the address `X-Forwarded-For` names ([`crate::forwarded`]); unknown when the router is
+/// driven without a socket, as in tests.
 pub fn client_address(parts: &Parts) -> Option<IpAddr> {
+    if let Some(crate::forwarded::ClientIp(ip)) =
+        parts.extensions.get::<crate::forwarded::ClientIp>()
+    {
+        return Some(*ip);
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()

@@ -10,7 +10,7 @@ use tamga_core::status::Status;
 use tamga_core::FieldError;
 use tamga_store::{ListQuery, Scope};
 
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::views::DeclarationPage;
 use crate::AppState;
@@ -46,7 +46,7 @@ pub fn router() -> Router<AppState> {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     params: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<DeclarationPage>, ApiError> {
     let Query(params) = params.map_err(ApiError::from)?;

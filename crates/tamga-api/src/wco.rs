@@ -92,7 +92,7 @@ fn answer(lrn: &str, verdict: &Verdict, issued: &str) -> String {
     ))]
 pub async fn notifications(
     axum::extract::State(state): axum::extract::State<AppState>,
-    crate::auth::NotLab(user): crate::auth::NotLab,
+    crate::auth::Caller(user): crate::auth::Caller,
     crate::extract::PathParam(mrn): crate::extract::PathParam<String>,
 ) -> Result<Response, ApiError> {
     use tamga_core::status::Status;

@@ -191,3 +191,22 @@ impl Seizure {
         }
     }
 }
+/// What a masked person's name reads (the declarations' mask).
+pub const MASK: &str = tamga_core::retention::MASK;
+
+/// Masks the persons of a seizure once its case is closed and the retention period is over:
+/// names, birth dates and document numbers go, the conveyance's identification (a plate can
+/// name its owner) too; roles, nationalities, companies, goods, places and dates stay for the
+/// seizure statistics. Returns whether anything changed.
+pub fn mask_persons(seizure: &mut Seizure) -> bool {
+    let before = seizure.clone();
+    for person in &mut seizure.persons {
+        MASK.clone_into(&mut person.name);
+        person.birth_date = None;
+        person.document_number = None;
+    }
+    if let Some(conveyance) = &mut seizure.conveyance {
+        conveyance.identification = None;
+    }
+    *seizure != before
+}

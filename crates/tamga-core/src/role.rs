@@ -1,6 +1,8 @@
 //! The roles a user of tamga holds; each user has exactly one.
 
 use serde::{Deserialize, Serialize};
+
+pub mod rules;
 use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -55,8 +57,8 @@ impl Role {
         !matches!(self, Role::Declarant | Role::Post)
     }
 
-    /// May this role lodge declarations?
+    /// May this role lodge declarations? (The access table's rule for lodging.)
     pub fn may_lodge(self) -> bool {
-        matches!(self, Role::Declarant | Role::Officer | Role::Admin)
+        rules::allows("POST /api/v1/declarations", self)
     }
 }

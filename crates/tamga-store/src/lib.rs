@@ -20,6 +20,8 @@ use async_trait::async_trait;
 
 pub mod attachments;
 pub mod audit;
+#[cfg(feature = "bench-knobs")]
+pub mod bench_knobs;
 pub mod cargo;
 mod conn;
 pub mod control;
@@ -45,6 +47,7 @@ pub mod token;
 pub mod transit;
 pub mod web;
 
+pub use ops::retention_records::RetentionRecord;
 pub use records::*;
 pub use revenue::*;
 pub use sql_store::SqlStore;
@@ -671,6 +674,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         query: &crossings::CrossingQuery,
     ) -> Result<Vec<crossings::StoredCrossing>>;
+
     // --- transit2: guarantee accounts listed and their ledger (`tamga guarantee`).
 
     /// Every guarantee account, or `holder`'s, in GRN order, with their balances.
@@ -681,6 +685,25 @@ pub trait Store: Send + Sync + 'static {
 
     /// The reservations and restorations of a guarantee account, oldest first.
     async fn guarantee_entries(&self, grn: &str) -> Result<Vec<transit::GuaranteeEntry>>;
+
+    // --- access: retention of cargo reports and seizures
+
+    /// Up to `limit` unmasked cargo reports received, and seizures of closed offence cases
+    /// recorded, before `cutoff` (a declaration's risk explanation is masked with it).
+    async fn retention_records(
+        &self,
+        cutoff: time::OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<RetentionRecord>>;
+
+    /// Masks the personal data of `record` if it is still unmasked and older than `cutoff`,
+    /// with one audit entry; returns whether it did.
+    async fn mask_record(
+        &self,
+        record: RetentionRecord,
+        cutoff: time::OffsetDateTime,
+        by: &str,
+    ) -> Result<bool>;
 }
 
 /// Opens (creating and migrating when needed) the store at `location`.

@@ -68,7 +68,8 @@ pub(crate) async fn users_page(
     form: AccountForm,
     problems: Problems,
 ) -> Result<Response, WebError> {
-    let accounts = tamga_api::users::list(State(state), user.caller()).await;
+    let accounts =
+        tamga_api::users::list(State(state), user.caller_for("GET /api/v1/users")?).await;
     let accounts = accounts.map_err(|e| WebError::api(user.tr, e))?.0;
     let status = if problems.is_empty() {
         StatusCode::OK
@@ -117,7 +118,11 @@ async fn create(
         role,
         party_id: form.party(),
     };
-    let created = tamga_api::users::create(State(state.clone()), user.caller(), JsonBody(request));
+    let created = tamga_api::users::create(
+        State(state.clone()),
+        user.caller_for("POST /api/v1/users")?,
+        JsonBody(request),
+    );
     let created = match created.await {
         Ok((_, created)) => created.0,
         Err(e) => {
@@ -161,11 +166,17 @@ async fn user_page_with(
     problems: Problems,
     issued: Option<String>,
 ) -> Result<Response, WebError> {
-    let accounts = tamga_api::users::list(State(state.clone()), user.caller()).await;
+    let accounts =
+        tamga_api::users::list(State(state.clone()), user.caller_for("GET /api/v1/users")?).await;
     let accounts = accounts.map_err(|e| WebError::api(user.tr, e))?.0;
     let account = accounts.into_iter().find(|a| a.user.id == id);
     let account = account.ok_or_else(|| WebError::not_found(user.tr))?;
-    let tokens = tamga_api::tokens::list(State(state), user.caller(), PathParam(id)).await;
+    let tokens = tamga_api::tokens::list(
+        State(state),
+        user.caller_for("GET /api/v1/users/{id}/tokens")?,
+        PathParam(id),
+    )
+    .await;
     let tokens = tokens.map_err(|e| WebError::api(user.tr, e))?.0;
     let form = form.unwrap_or_else(|| AccountForm {
         role: account.user.role.as_str().to_owned(),
@@ -217,7 +228,7 @@ async fn change_role(
         role,
         party_id: form.party(),
     };
-    let caller = user.caller();
+    let caller = user.caller_for("PUT /api/v1/users/{id}/role")?;
     let done = tamga_api::users::set_role(
         State(state.clone()),
         caller,
@@ -245,7 +256,12 @@ async fn issue(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    let issued = tamga_api::tokens::issue(State(state.clone()), user.caller(), PathParam(id)).await;
+    let issued = tamga_api::tokens::issue(
+        State(state.clone()),
+        user.caller_for("POST /api/v1/users/{id}/tokens")?,
+        PathParam(id),
+    )
+    .await;
     let issued = issued.map_err(|e| WebError::api(user.tr, e))?.1 .0;
     user_page_with(
         state,
@@ -266,7 +282,12 @@ async fn revoke_token(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let ids = PathParam((id, token_id));
-    let done = tamga_api::tokens::revoke(State(state), user.caller(), ids).await;
+    let done = tamga_api::tokens::revoke(
+        State(state),
+        user.caller_for("POST /api/v1/users/{id}/tokens/{token_id}/revoke")?,
+        ids,
+    )
+    .await;
     let _revoked = done.map_err(|e| WebError::api(user.tr, e))?;
     Ok(Redirect::to(&format!("/admin/users/{id}/tokens")).into_response())
 }

@@ -52,7 +52,12 @@ async fn revoke(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    let done = tamga_api::users::revoke_sessions(State(state), user.caller(), PathParam(id)).await;
+    let done = tamga_api::users::revoke_sessions(
+        State(state),
+        user.caller_for("POST /api/v1/users/{id}/sessions/revoke")?,
+        PathParam(id),
+    )
+    .await;
     let _ended = done.map_err(|e| WebError::api(user.tr, e))?;
     Ok(Redirect::to("/admin/users").into_response())
 }

@@ -67,7 +67,12 @@ async fn list_page(
         before,
         limit: Some(PAGE_SIZE),
     };
-    let reports = tamga_api::cargo::list(State(state), user.not_lab()?, Ok(Query(params))).await;
+    let reports = tamga_api::cargo::list(
+        State(state),
+        user.caller_for("GET /api/v1/cargo-reports")?,
+        Ok(Query(params)),
+    )
+    .await;
     let reports = reports.map_err(|e| WebError::api(user.tr, e))?.0.reports;
     let full = reports.len() == PAGE_SIZE as usize;
     let next = reports.last().filter(|_| full).map(|r| r.id);
@@ -104,7 +109,7 @@ async fn upload(
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     let lodged = tamga_api::cargo::lodge(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/cargo-reports")?,
         address,
         headers,
         RawBody(bytes.into()),
@@ -163,10 +168,20 @@ async fn show(
     user: WebUser,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let one = tamga_api::cargo::one(State(state.clone()), user.not_lab()?, PathParam(id)).await;
+    let one = tamga_api::cargo::one(
+        State(state.clone()),
+        user.caller_for("GET /api/v1/cargo-reports/{id}")?,
+        PathParam(id),
+    )
+    .await;
     let stored = one.map_err(|e| WebError::api(user.tr, e))?.0;
     let risk = if user.user.role.sees_all_declarations() {
-        let judged = tamga_api::cargo::risk(State(state), user.not_lab()?, PathParam(id)).await;
+        let judged = tamga_api::cargo::risk(
+            State(state),
+            user.caller_for("GET /api/v1/cargo-reports/{id}/risk")?,
+            PathParam(id),
+        )
+        .await;
         Some(judged.map_err(|e| WebError::api(user.tr, e))?.0)
     } else {
         None

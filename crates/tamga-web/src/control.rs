@@ -71,11 +71,18 @@ struct WorklistPage {
 
 async fn worklist(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
     let list = if user.user.role == Role::Officer {
-        tasks::worklist(State(state), user.not_lab()?).await
+        tasks::worklist(State(state), user.caller_for("GET /api/v1/tasks")?).await
     } else {
         let query = serde_urlencoded::from_str("").map(Query);
         match query {
-            Ok(query) => tasks::office(State(state), user.not_lab()?, Ok(query)).await,
+            Ok(query) => {
+                tasks::office(
+                    State(state),
+                    user.caller_for("GET /api/v1/control/tasks")?,
+                    Ok(query),
+                )
+                .await
+            }
             Err(e) => return Err(WebError::internal(user.tr, e)),
         }
     };
@@ -106,13 +113,18 @@ async fn page_of(
     id: i64,
     alert: Option<String>,
 ) -> Result<Response, WebError> {
-    let view = tasks::one(State(state.clone()), user.not_lab()?, PathParam(id)).await;
+    let view = tasks::one(
+        State(state.clone()),
+        user.caller_for("GET /api/v1/tasks/{id}")?,
+        PathParam(id),
+    )
+    .await;
     let view = view.map_err(|e| WebError::api(user.tr, e))?.0;
     let samples = state.store.samples_of(&view.task.mrn).await;
     let samples = samples.map_err(|e| WebError::internal(user.tr, e))?;
     let declaration = tamga_api::declarations::get_declaration(
         State(state),
-        user.caller(),
+        user.caller_for("GET /api/v1/declarations/{mrn}")?,
         PathParam(view.task.mrn.clone()),
     )
     .await;
@@ -204,19 +216,28 @@ async fn step(
         .find(|(k, _)| k == "csrf")
         .map_or("", |(_, v)| v.as_str());
     user.check_csrf(csrf)?;
-    let (s, caller) = (State(state.clone()), user.caller());
+    let s = State(state.clone());
+    let caller = |action: &str| user.api_caller(&format!("POST /api/v1/tasks/{{id}}/{action}"));
     let done = match step.as_str() {
-        "start" => tasks::start(s, user.not_lab()?, PathParam(id))
-            .await
-            .map(drop),
-        "endorse" => tasks::endorse(s, user.not_lab()?, PathParam(id))
-            .await
-            .map(drop),
-        "sample" => match serde_json::from_value(sampling_of(&fields)) {
-            Ok(form) => tamga_api::control::lab::request(s, caller, PathParam(id), JsonBody(form))
-                .await
-                .map(drop),
-            Err(e) => Err(ApiError::Invalid(vec![tamga_core::FieldError::new(
+        "start" => match caller("start") {
+            Ok(caller) => tasks::start(s, caller, PathParam(id)).await.map(drop),
+            Err(e) => Err(e),
+        },
+        "endorse" => match caller("endorse") {
+            Ok(caller) => tasks::endorse(s, caller, PathParam(id)).await.map(drop),
+            Err(e) => Err(e),
+        },
+        "sample" => match (
+            caller("samples"),
+            serde_json::from_value(sampling_of(&fields)),
+        ) {
+            (Err(e), _) => Err(e),
+            (Ok(caller), Ok(form)) => {
+                tamga_api::control::lab::request(s, caller, PathParam(id), JsonBody(form))
+                    .await
+                    .map(drop)
+            }
+            (Ok(_), Err(e)) => Err(ApiError::Invalid(vec![tamga_core::FieldError::new(
                 "/",
                 "invalid",
                 e.to_string(),
@@ -260,7 +281,7 @@ async fn complete(
             match serde_json::from_value(request) {
                 Ok(request) => tasks::complete(
                     State(state.clone()),
-                    user.not_lab()?,
+                    user.caller_for("POST /api/v1/tasks/{id}/complete")?,
                     PathParam(id),
                     JsonBody(request),
                 )
@@ -303,10 +324,10 @@ async fn attach_all(
         let query = tamga_api::control::attachments::UploadQuery {
             file_name: Some(file.file_name.clone()),
         };
-        let not_lab = tamga_api::auth::NotLab::check(user.user.clone())?;
+        let caller = user.api_caller("POST /api/v1/attachments")?;
         let (_, uploaded) = tamga_api::control::attachments::upload(
             State(state.clone()),
-            not_lab,
+            caller,
             Ok(Query(query)),
             headers,
             axum::body::Body::from(file.bytes.clone()),

@@ -64,7 +64,12 @@ async fn list(
                 alert: alert.clone(),
                 ..CrossingsQuery::default()
             };
-            let found = crossings::list(State(state), user.caller(), Ok(Query(query))).await;
+            let found = crossings::list(
+                State(state),
+                user.caller_for("GET /api/v1/crossings")?,
+                Ok(Query(query)),
+            )
+            .await;
             found.map_err(|e| WebError::api(user.tr, e))?.0.crossings
         }
         None => Vec::new(),
@@ -91,7 +96,12 @@ async fn show(
     user: WebUser,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let found = crossings::one(State(state), user.caller(), PathParam(id)).await;
+    let found = crossings::one(
+        State(state),
+        user.caller_for("GET /api/v1/crossings/{id}")?,
+        PathParam(id),
+    )
+    .await;
     let crossing = found.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&CrossingPage {
         page: Page::new(&user, "crossing-title", "/crossings"),

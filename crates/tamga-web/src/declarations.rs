@@ -96,7 +96,12 @@ async fn list(
     Query(filters): Query<Filters>,
 ) -> Result<Response, WebError> {
     let query = Ok(Query(filters.params()));
-    let page = tamga_api::list::list(State(state), user.not_lab()?, query).await;
+    let page = tamga_api::list::list(
+        State(state),
+        user.caller_for("GET /api/v1/declarations")?,
+        query,
+    )
+    .await;
     let page = page.map_err(|e| WebError::api(user.tr, e))?.0;
     let next = page.next_cursor.as_deref().map(|c| filters.next_query(c));
     Ok(render(&ListPage {
@@ -165,7 +170,7 @@ pub(crate) async fn page_with(
 
     let view = tamga_api::declarations::get_declaration(
         State(state.clone()),
-        user.caller(),
+        user.caller_for("GET /api/v1/declarations/{mrn}")?,
         PathParam(mrn.clone()),
     )
     .await;
@@ -173,7 +178,7 @@ pub(crate) async fn page_with(
     let staff = !matches!(user.user.role, Role::Declarant | Role::Lab);
     let decision = tamga_api::risk::feedback::decision(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("GET /api/v1/declarations/{mrn}/risk")?,
         PathParam(mrn.clone()),
     )
     .await;
@@ -184,7 +189,7 @@ pub(crate) async fn page_with(
         .and_then(|e| serde_json::from_value(e).ok());
     let assessment = tamga_api::revenue::routes::assessment(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("GET /api/v1/declarations/{mrn}/assessment")?,
         PathParam(mrn.clone()),
     )
     .await;
@@ -203,7 +208,7 @@ pub(crate) async fn page_with(
     let valuation = if staff {
         let indicators = tamga_api::revenue::valuation::indicators(
             State(state.clone()),
-            user.not_lab()?,
+            user.caller_for("GET /api/v1/declarations/{mrn}/valuation")?,
             PathParam(mrn.clone()),
         )
         .await;
@@ -212,13 +217,17 @@ pub(crate) async fn page_with(
         Vec::new()
     };
     let holds = if staff {
-        let holds = tamga_api::control::roster::holds(
-            State(state.clone()),
-            user.not_lab()?,
-            PathParam(mrn.clone()),
-        )
-        .await;
-        holds.ok().map(|h| h.0.holds)
+        match user.api_caller("GET /api/v1/declarations/{mrn}/holds") {
+            Ok(caller) => tamga_api::control::roster::holds(
+                State(state.clone()),
+                caller,
+                PathParam(mrn.clone()),
+            )
+            .await
+            .ok()
+            .map(|h| h.0.holds),
+            Err(_) => None,
+        }
     } else {
         None
     };
@@ -255,10 +264,13 @@ async fn visible_tasks(
         .await
         .map_err(|e| WebError::internal(user.tr, e))?;
     let mut visible = Vec::new();
+    let Ok(caller) = user.api_caller("GET /api/v1/tasks/{id}") else {
+        return Ok(visible);
+    };
     for task in all {
         let one = tamga_api::control::tasks::one(
             State(state.clone()),
-            user.not_lab()?,
+            caller.clone(),
             PathParam(task.id),
         )
         .await;
@@ -300,7 +312,7 @@ async fn change_status(
     };
     let changed = tamga_api::declarations::change_status(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/declarations/{mrn}/status")?,
         PathParam(mrn.clone()),
         JsonBody(request),
     )

@@ -56,7 +56,7 @@ async fn place(
     };
     let placed = tamga_api::control::roster::place_hold(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/declarations/{mrn}/holds")?,
         PathParam(mrn.clone()),
         JsonBody(request),
     )
@@ -76,7 +76,7 @@ async fn lift(
     };
     let lifted = tamga_api::control::roster::lift_hold(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/declarations/{mrn}/holds/{hold}/lift")?,
         PathParam((mrn.clone(), hold)),
         JsonBody(request),
     )

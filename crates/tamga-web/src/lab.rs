@@ -50,7 +50,12 @@ async fn queue(State(state): State<AppState>, user: WebUser) -> Result<Response,
     let query = serde_urlencoded::from_str("")
         .map(Query)
         .map_err(|e| WebError::internal(user.tr, e))?;
-    let queue = lab::queue(State(state), user.caller(), Ok(query)).await;
+    let queue = lab::queue(
+        State(state),
+        user.caller_for("GET /api/v1/lab/samples")?,
+        Ok(query),
+    )
+    .await;
     let samples = queue.map_err(|e| WebError::api(user.tr, e))?.0.samples;
     Ok(render(&QueuePage {
         page: Page::new(&user, "lab-title", "/lab"),
@@ -74,7 +79,12 @@ async fn page_of(
     id: String,
     alert: Option<String>,
 ) -> Result<Response, WebError> {
-    let sample = lab::one(State(state), user.caller(), PathParam(id)).await;
+    let sample = lab::one(
+        State(state),
+        user.caller_for("GET /api/v1/lab/samples/{id}")?,
+        PathParam(id),
+    )
+    .await;
     let s = sample.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&SamplePage {
         page: Page::new(user, "sample-title", "/lab"),
@@ -139,11 +149,9 @@ async fn run(
     step: &str,
     fields: &[(String, String)],
 ) -> Result<(), ApiError> {
-    let (s, caller, path) = (
-        State(state.clone()),
-        user.caller(),
-        PathParam(id.to_owned()),
-    );
+    let (s, path) = (State(state.clone()), PathParam(id.to_owned()));
+    let caller =
+        |action: &str| user.api_caller(&format!("POST /api/v1/lab/samples/{{id}}/{action}"));
     match step {
         "state" => {
             let reasons: Vec<&str> = Some(field(fields, "reason"))
@@ -152,7 +160,7 @@ async fn run(
                 .collect();
             let request =
                 parse(serde_json::json!({"state": field(fields, "state"), "reasons": reasons}))?;
-            lab::change_state(s, caller, path, JsonBody(request))
+            lab::change_state(s, caller("state")?, path, JsonBody(request))
                 .await
                 .map(drop)
         }
@@ -161,15 +169,20 @@ async fn run(
             let to = user_id(&state, field(fields, "to"), "/to").await?;
             let body = serde_json::json!({"from": from, "to": to, "place": field(fields, "place"),
                                           "seal_seen": field(fields, "seal_seen"), "condition": field(fields, "condition")});
-            lab::handover(s, caller, path, JsonBody(parse(body)?))
+            lab::handover(s, caller("handovers")?, path, JsonBody(parse(body)?))
                 .await
                 .map(drop)
         }
-        "result" => lab::result(s, caller, path, JsonBody(parse(result_of(fields))?))
-            .await
-            .map(drop),
-        "verify" => lab::verify(s, caller, path).await.map(drop),
-        "publish" => lab::publish(s, caller, path).await.map(drop),
+        "result" => lab::result(
+            s,
+            caller("result")?,
+            path,
+            JsonBody(parse(result_of(fields))?),
+        )
+        .await
+        .map(drop),
+        "verify" => lab::verify(s, caller("verify")?, path).await.map(drop),
+        "publish" => lab::publish(s, caller("publish")?, path).await.map(drop),
         _ => Err(ApiError::NotFound(format!("no step {step:?}"))),
     }
 }

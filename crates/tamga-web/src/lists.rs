@@ -75,12 +75,16 @@ struct ListPage {
 }
 
 async fn fetch(state: &AppState, user: &WebUser) -> Result<Vec<ListView>, WebError> {
-    let lists = tamga_api::risk::lists::lists(State(state.clone()), user.not_lab()?).await;
+    let lists = tamga_api::risk::lists::lists(
+        State(state.clone()),
+        user.caller_for("GET /api/v1/risk/lists")?,
+    )
+    .await;
     Ok(lists.map_err(|e| WebError::api(user.tr, e))?.0)
 }
 
 fn may_edit(user: &WebUser) -> bool {
-    tamga_api::risk::require_analyst(&user.user).is_ok()
+    user.may("PUT /api/v1/risk/lists/{name}")
 }
 
 async fn all(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
@@ -170,7 +174,7 @@ async fn store(
         Ok(request) => {
             tamga_api::risk::lists::put_list(
                 State(state.clone()),
-                user.not_lab()?,
+                user.caller_for("PUT /api/v1/risk/lists/{name}")?,
                 PathParam(name.clone()),
                 JsonBody(request),
             )

@@ -107,7 +107,9 @@ async fn list_page(
     form: PartyForm,
     problems: Problems,
 ) -> Result<Response, WebError> {
-    let parties = tamga_api::parties::list_parties(State(state), user.not_lab()?).await;
+    let parties =
+        tamga_api::parties::list_parties(State(state), user.caller_for("GET /api/v1/parties")?)
+            .await;
     let parties = parties.map_err(|e| WebError::api(user.tr, e))?.0;
     let status = if problems.0.is_empty() {
         StatusCode::OK
@@ -137,9 +139,12 @@ async fn register(
     user.check_csrf(&form.csrf)?;
     let request =
         serde_json::from_value(form.request(true)).map_err(|e| WebError::internal(user.tr, e))?;
-    let created =
-        tamga_api::parties::create_party(State(state.clone()), user.not_lab()?, JsonBody(request))
-            .await;
+    let created = tamga_api::parties::create_party(
+        State(state.clone()),
+        user.caller_for("POST /api/v1/parties")?,
+        JsonBody(request),
+    )
+    .await;
     match created {
         Ok((_, view)) => Ok(Redirect::to(&format!("/admin/parties/{}", view.0.id)).into_response()),
         Err(e) => {
@@ -171,13 +176,19 @@ async fn party_page(
     problems: Problems,
 ) -> Result<Response, WebError> {
     let tr = user.tr;
-    let party =
-        tamga_api::parties::get_party(State(state.clone()), user.not_lab()?, PathParam(id.clone()))
-            .await;
+    let party = tamga_api::parties::get_party(
+        State(state.clone()),
+        user.caller_for("GET /api/v1/parties/{id}")?,
+        PathParam(id.clone()),
+    )
+    .await;
     let party = party.map_err(|e| WebError::api(tr, e))?.0;
-    let mandates =
-        tamga_api::parties::mandates::list_mandates(State(state), user.not_lab()?, PathParam(id))
-            .await;
+    let mandates = tamga_api::parties::mandates::list_mandates(
+        State(state),
+        user.caller_for("GET /api/v1/parties/{id}/mandates")?,
+        PathParam(id),
+    )
+    .await;
     let mandates = mandates.map_err(|e| WebError::api(tr, e))?.0;
     let status = if problems.0.is_empty() {
         StatusCode::OK
@@ -220,7 +231,7 @@ async fn change(
         serde_json::from_value(form.request(false)).map_err(|e| WebError::internal(user.tr, e))?;
     let changed = tamga_api::parties::update_party(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("PUT /api/v1/parties/{id}")?,
         PathParam(id.clone()),
         JsonBody(request),
     )
@@ -259,7 +270,7 @@ async fn grant(
     let request = serde_json::from_value(request).map_err(|e| WebError::internal(user.tr, e))?;
     let granted = tamga_api::parties::mandates::grant_mandate(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/parties/{id}/mandates")?,
         PathParam(id.clone()),
         JsonBody(request),
     )
@@ -294,7 +305,7 @@ async fn revoke(
     let request = serde_json::from_value(request).map_err(|e| WebError::internal(user.tr, e))?;
     let revoked = tamga_api::parties::mandates::revoke_mandate(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/parties/{id}/mandates/{mandate}/revoke")?,
         PathParam((id.clone(), mandate)),
         JsonBody(request),
     )

@@ -50,7 +50,7 @@ async fn record(
     };
     let recorded = tamga_api::revenue::routes::pay(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/declarations/{mrn}/payments")?,
         PathParam(mrn.clone()),
         JsonBody(request),
     )
@@ -70,8 +70,12 @@ async fn notifications(
     user: WebUser,
     Path(mrn): Path<String>,
 ) -> Result<Response, WebError> {
-    let answer =
-        tamga_api::wco::notifications(State(state), user.not_lab()?, PathParam(mrn.clone())).await;
+    let answer = tamga_api::wco::notifications(
+        State(state),
+        user.caller_for("GET /api/v1/declarations/{mrn}/notifications")?,
+        PathParam(mrn.clone()),
+    )
+    .await;
     let mut response = answer.map_err(|e| WebError::api(user.tr, e))?;
     let disposition = format!("attachment; filename=\"{mrn}-notifications.xml\"");
     if let Ok(value) = disposition.parse() {

@@ -37,7 +37,11 @@ struct ListPage {
 }
 
 async fn list(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
-    let profiles = tamga_api::risk::profiles::list_profiles(State(state), user.not_lab()?).await;
+    let profiles = tamga_api::risk::profiles::list_profiles(
+        State(state),
+        user.caller_for("GET /api/v1/risk/profiles")?,
+    )
+    .await;
     let profiles = profiles.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&ListPage {
         page: Page::new(&user, "profiles-title", "/risk/profiles"),
@@ -161,8 +165,12 @@ async fn submit(
         let request = serde_json::from_value(serde_json::json!({"profile": form.request()}));
         let answer = match request {
             Ok(request) => {
-                tamga_api::risk::dry_run::dry_run(State(state), user.not_lab()?, JsonBody(request))
-                    .await
+                tamga_api::risk::dry_run::dry_run(
+                    State(state),
+                    user.caller_for("POST /api/v1/risk/profiles/dry-run")?,
+                    JsonBody(request),
+                )
+                .await
             }
             Err(e) => Err(ApiError::Invalid(vec![FieldError::new(
                 "/",
@@ -186,7 +194,7 @@ async fn submit(
         Ok(request) => {
             tamga_api::risk::profiles::create_profile(
                 State(state),
-                user.not_lab()?,
+                user.caller_for("POST /api/v1/risk/profiles")?,
                 JsonBody(request),
             )
             .await
@@ -229,9 +237,12 @@ async fn check(
 ) -> Result<Response, WebError> {
     let request = serde_json::from_value(serde_json::json!({"condition": form.condition}));
     let request = request.map_err(|e| WebError::internal(user.tr, e))?;
-    let answer =
-        tamga_api::risk::lists::check_condition(State(state), user.not_lab()?, JsonBody(request))
-            .await;
+    let answer = tamga_api::risk::lists::check_condition(
+        State(state),
+        user.caller_for("POST /api/v1/risk/conditions/check")?,
+        JsonBody(request),
+    )
+    .await;
     let fragment = match answer {
         Ok(view) => CheckFragment {
             t: user.tr,
@@ -259,9 +270,12 @@ async fn history(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let versions =
-        tamga_api::risk::profiles::profile_history(State(state), user.not_lab()?, PathParam(id))
-            .await;
+    let versions = tamga_api::risk::profiles::profile_history(
+        State(state),
+        user.caller_for("GET /api/v1/risk/profiles/{id}")?,
+        PathParam(id),
+    )
+    .await;
     let versions = versions.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&HistoryPage {
         page: Page::new(&user, "profile-history-title", "/risk/profiles"),

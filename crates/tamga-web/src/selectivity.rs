@@ -118,12 +118,16 @@ fn globals_of(settings: &Selectivity) -> Vec<(&'static str, String)> {
 }
 
 async fn show(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
-    let view = tamga_api::risk::settings::get_selectivity(State(state), user.not_lab()?).await;
+    let view = tamga_api::risk::settings::get_selectivity(
+        State(state),
+        user.caller_for("GET /api/v1/risk/selectivity")?,
+    )
+    .await;
     let view = view.map_err(|e| WebError::api(user.tr, e))?.0;
     let page = SelectivityPage {
         page: Page::new(&user, "selectivity-title", "/risk/selectivity"),
         version: view.version.to_string(),
-        may_edit: tamga_api::risk::require_analyst(&user.user).is_ok(),
+        may_edit: user.may("PUT /api/v1/risk/selectivity"),
         rows: rows_of(&view.settings),
         globals: globals_of(&view.settings),
         columns: COLUMNS,
@@ -304,7 +308,10 @@ async fn keep_unedited(
     user: &WebUser,
     mut settings: Selectivity,
 ) -> Result<Selectivity, WebError> {
-    let stored = tamga_api::risk::settings::get_selectivity(State(state.clone()), user.not_lab()?);
+    let stored = tamga_api::risk::settings::get_selectivity(
+        State(state.clone()),
+        user.caller_for("GET /api/v1/risk/selectivity")?,
+    );
     let stored = stored
         .await
         .map_err(|e| WebError::api(user.tr, e))?
@@ -355,7 +362,7 @@ async fn save(
     let request = serde_json::from_value(request).map_err(|e| WebError::internal(user.tr, e))?;
     let saved = tamga_api::risk::settings::put_selectivity(
         State(state),
-        user.not_lab()?,
+        user.caller_for("PUT /api/v1/risk/selectivity")?,
         JsonBody(request),
     )
     .await;

@@ -99,15 +99,26 @@ pub struct Signed {
 }
 
 impl Signed {
-    /// The API's caller for this user.
-    pub fn caller(&self) -> tamga_api::auth::Caller {
-        tamga_api::auth::Caller(self.user.clone())
+    /// The API's caller for this user on the endpoint named by `key`
+    /// (`"GET /api/v1/risk/profiles"`), under the API's access table: a role the table does not
+    /// admit is refused with a 403 page, as the API refuses it.
+    pub fn caller_for(&self, key: &str) -> Result<tamga_api::auth::Caller, WebError> {
+        tamga_api::access::caller_for(self.user.clone(), key).map_err(|e| WebError::api(self.tr, e))
     }
 
-    /// The API's `NotLab` caller: a laboratory user is refused with a 403 page, as the API
-    /// refuses them.
-    pub fn not_lab(&self) -> Result<tamga_api::auth::NotLab, WebError> {
-        tamga_api::auth::NotLab::check(self.user.clone()).map_err(|e| WebError::api(self.tr, e))
+    /// The same caller with the API's refusal as a value, for a page that shows it in place
+    /// (an alert, a part of the page left out) rather than as a 403 page.
+    pub fn api_caller(
+        &self,
+        key: &str,
+    ) -> Result<tamga_api::auth::Caller, tamga_api::error::ApiError> {
+        tamga_api::access::caller_for(self.user.clone(), key)
+    }
+
+    /// Whether the access table admits this user to the endpoint named by `key` (to offer a
+    /// button only to those whose request would pass).
+    pub fn may(&self, key: &str) -> bool {
+        tamga_api::access::may(&self.user, key)
     }
 
     /// Refuses a form whose CSRF token is not this session's.

@@ -91,8 +91,12 @@ async fn statistics(
     let query = serde_urlencoded::from_str(&text)
         .map(Query)
         .map_err(|e| WebError::internal(user.tr, e))?;
-    let view =
-        tamga_api::risk::feedback::statistics(State(state), user.not_lab()?, Ok(query)).await;
+    let view = tamga_api::risk::feedback::statistics(
+        State(state),
+        user.caller_for("GET /api/v1/risk/statistics")?,
+        Ok(query),
+    )
+    .await;
     let stats = view.map_err(|e| WebError::api(user.tr, e))?.0.statistics;
     let baseline = Row::of(user.tr.get("statistics-random"), &stats.random, 0);
     let rows: Vec<Row> = stats

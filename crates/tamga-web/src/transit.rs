@@ -44,7 +44,12 @@ async fn list(State(state): State<AppState>, user: WebUser) -> Result<Response, 
             office: Some(office.as_str().to_owned()),
             ..MovementsQuery::default()
         };
-        let found = view::list(State(state.clone()), user.not_lab()?, Ok(Query(query))).await;
+        let found = view::list(
+            State(state.clone()),
+            user.caller_for("GET /api/v1/transit/movements")?,
+            Ok(Query(query)),
+        )
+        .await;
         let found = found.map_err(|e| WebError::api(user.tr, e))?.0.movements;
         for m in found {
             if !movements.iter().any(|n: &Movement| n.mrn == m.mrn) {
@@ -84,7 +89,12 @@ async fn page_of(
     mrn: String,
     alert: Option<String>,
 ) -> Result<Response, WebError> {
-    let movement = movements::one(State(state), user.not_lab()?, PathParam(mrn)).await;
+    let movement = movements::one(
+        State(state),
+        user.caller_for("GET /api/v1/transit/movements/{mrn}")?,
+        PathParam(mrn),
+    )
+    .await;
     let movement = movement.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&MovementPage {
         page: Page::new(user, "transit-movement-title", "/transit"),
@@ -139,7 +149,7 @@ async fn step(
     let request = request_of(&fields);
     let done = movements::step(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/transit/movements/{mrn}/steps")?,
         PathParam(mrn.clone()),
         JsonBody(request),
     )

@@ -82,9 +82,13 @@ impl Default for Shown {
 }
 
 async fn page(state: AppState, user: &WebUser, shown: Shown) -> Result<Response, WebError> {
-    let watchlists = tamga_api::risk::watchlists::watchlists(State(state), user.not_lab()?).await;
+    let watchlists = tamga_api::risk::watchlists::watchlists(
+        State(state),
+        user.caller_for("GET /api/v1/risk/watchlists")?,
+    )
+    .await;
     let watchlists = watchlists.map_err(|e| WebError::api(user.tr, e))?.0;
-    let may_import = tamga_api::risk::require_analyst(&user.user).is_ok();
+    let may_import = user.may("PUT /api/v1/risk/watchlists/{name}");
     let page = WatchlistsPage {
         page: Page::new(user, "watchlists-title", "/risk/watchlists"),
         watchlists,
@@ -132,7 +136,7 @@ async fn import(
     };
     let imported = tamga_api::risk::watchlists::import(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("PUT /api/v1/risk/watchlists/{name}")?,
         PathParam(typed.name.clone()),
         Ok(Query(params)),
         Ok(upload.file.into()),
@@ -192,7 +196,7 @@ async fn screen(
     let request = serde_json::from_value(request).map_err(|e| WebError::internal(user.tr, e))?;
     let screened = tamga_api::risk::watchlists::screen(
         State(state.clone()),
-        user.not_lab()?,
+        user.caller_for("POST /api/v1/risk/screen")?,
         JsonBody(request),
     )
     .await;

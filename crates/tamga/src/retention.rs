@@ -1,13 +1,15 @@
 //! `tamga retention apply`, and the hourly run inside `tamga serve`: closed declarations whose
 //! last status change is older than `[retention] personal_data_days` have their personal data
-//! masked (`tamga_core::retention` says what), each masking one audited write.
+//! masked, with their risk explanations; so have cargo reports received and seizures of closed
+//! cases recorded before then (`tamga_core::retention` says what); each masking one audited
+//! write.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::bail;
 use clap::Subcommand;
-use tamga_store::Store;
+use tamga_store::{RetentionRecord, Store};
 use tokio::task::JoinSet;
 
 use crate::settings::Settings;
@@ -37,8 +39,12 @@ pub async fn run(settings: &Settings, command: RetentionCommand) -> anyhow::Resu
     let store = crate::serve::open_store(settings).await?;
     let started = std::time::Instant::now();
     let masked = apply(&store, days).await?;
+    let records = apply_records(&store, days).await?;
     println!(
-        "{masked} declarations masked ({days} days after closing) in {:.3} s",
+        "{masked} declarations, {} cargo reports and {} seizures masked ({days} days after \
+         closing) in {:.3} s",
+        records.cargo_reports,
+        records.seizures,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -70,6 +76,47 @@ pub async fn apply(store: &Arc<dyn Store>, days: u32) -> anyhow::Result<u64> {
     }
 }
 
+/// How many records besides declarations a run masked.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Records {
+    pub cargo_reports: u64,
+    pub seizures: u64,
+}
+
+/// Masks every cargo report received, and every seizure of a closed case recorded, more than
+/// `days` ago.
+pub async fn apply_records(store: &Arc<dyn Store>, days: u32) -> anyhow::Result<Records> {
+    let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(days.into());
+    let mut done = Records::default();
+    loop {
+        let records = store.retention_records(cutoff, ROUND).await?;
+        if records.is_empty() {
+            return Ok(done);
+        }
+        let mut jobs = JoinSet::new();
+        for record in records {
+            let store = store.clone();
+            jobs.spawn(async move {
+                let masked = store.mask_record(record, cutoff, ACTOR).await;
+                masked.map(|m| (record, m))
+            });
+        }
+        let mut round = 0;
+        while let Some(joined) = jobs.join_next().await {
+            let (record, masked) = joined??;
+            round += u64::from(masked);
+            match (record, masked) {
+                (RetentionRecord::CargoReport(_), true) => done.cargo_reports += 1,
+                (RetentionRecord::Seizure(_), true) => done.seizures += 1,
+                (_, false) => {}
+            }
+        }
+        if round == 0 {
+            return Ok(done);
+        }
+    }
+}
+
 /// Applies the retention period every hour while the server runs.
 pub async fn periodically(store: Arc<dyn Store>, days: u32) {
     let mut ticker = tokio::time::interval(Duration::from_secs(3600));
@@ -80,6 +127,19 @@ pub async fn periodically(store: Arc<dyn Store>, days: u32) {
             Ok(masked) => {
                 tracing::info!(masked, days, "personal data of closed declarations masked")
             }
+            Err(e) => tracing::error!(error = %e, "cannot apply the retention period"),
+        }
+        match apply_records(&store, days).await {
+            Ok(Records {
+                cargo_reports: 0,
+                seizures: 0,
+            }) => {}
+            Ok(r) => tracing::info!(
+                cargo_reports = r.cargo_reports,
+                seizures = r.seizures,
+                days,
+                "personal data of old cargo reports and closed seizures masked"
+            ),
             Err(e) => tracing::error!(error = %e, "cannot apply the retention period"),
         }
     }

@@ -138,6 +138,10 @@ pub fn api_settings(settings: &Settings) -> anyhow::Result<tamga_api::ApiSetting
             audit_due_days: days,
         },
         limits: settings.limits.rates(),
+        trusted_proxies: tamga_api::forwarded::TrustedProxies::parse(
+            settings.server.trusted_proxies.as_slice(),
+        )
+        .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?,
         federation: crate::federation::api_settings(&settings.federation)?,
         transit: tamga_api::transit::TransitSettings {
             recovery_after: time::Duration::days(i64::from(

@@ -39,6 +39,8 @@ pub struct Settings {
     #[serde(default)]
     pub limits: LimitsSection,
     #[serde(default)]
+    pub server: ServerSection,
+    #[serde(default)]
     pub transit: TransitSection,
     #[serde(default)]
     pub federation: FederationSection,
@@ -101,6 +103,17 @@ impl LimitsSection {
             max_connections: self.max_connections.max(1),
         }
     }
+}
+
+/// The HTTP server behind reverse proxies.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSection {
+    /// Reverse proxies (IP addresses or CIDR networks, e.g. `["10.0.0.0/8", "::1"]`) whose
+    /// `X-Forwarded-For` is believed: behind one, a request's client address (for rate limits
+    /// and logs) is the right-most untrusted address of that header. Empty by default: the
+    /// connection's peer is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Prometheus metrics.
@@ -295,6 +308,7 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             retention: RetentionSettings::default(),
             limits: LimitsSection::default(),
+            server: ServerSection::default(),
             federation: FederationSection::default(),
             transit: TransitSection::default(),
             posts: PostsSection::default(),
@@ -498,6 +512,35 @@ mod tests {
             assert_eq!(server.header_read_timeout.as_secs(), 3);
             assert_eq!(server.max_connections, 50);
             assert_eq!(server.idle_timeout.as_secs(), 60);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own test harness returns its error type
+    fn trusted_proxies_are_configurable_and_checked() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert!(defaults.server.trusted_proxies.is_empty());
+            let api = crate::serve::api_settings(&defaults).unwrap();
+            assert!(api.trusted_proxies.is_empty());
+            jail.create_file(
+                "tamga.toml",
+                "[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n",
+            )?;
+            let set = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            assert_eq!(set.server.trusted_proxies, ["10.0.0.0/8", "::1"]);
+            assert!(!crate::serve::api_settings(&set)
+                .unwrap()
+                .trusted_proxies
+                .is_empty());
+            jail.create_file(
+                "tamga.toml",
+                "[server]\ntrusted_proxies = [\"10.0.0.0/99\"]\n",
+            )?;
+            let bad = Settings::load(None, &Overrides::default()).map_err(|e| *e)?;
+            let refused = crate::serve::api_settings(&bad).unwrap_err().to_string();
+            assert!(refused.contains("trusted_proxies"), "{refused}");
             Ok(())
         });
     }

@@ -18,8 +18,8 @@ use tamga_store::User;
 use utoipa::{IntoParams, ToSchema};
 
 use super::files::{self, SaveError, TYPES};
-use super::{invalid, require, Action};
-use crate::auth::NotLab;
+use super::invalid;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::PathParam;
 use crate::AppState;
@@ -53,12 +53,11 @@ pub struct Uploaded {
     ))]
 pub async fn upload(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     query: Result<Query<UploadQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
-    require(&user, Action::Attach)?;
     let Query(query) = query?;
     let file_name = file_name(query.file_name.as_deref())?;
     let content_type = content_type(&headers)?;
@@ -92,10 +91,9 @@ pub async fn upload(
     ))]
 pub(crate) async fn download(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(sha256): PathParam<String>,
 ) -> Result<Response, ApiError> {
-    require(&user, Action::Attach)?;
     let not_found = || ApiError::NotFound(format!("no attachment {sha256}"));
     if !tamga_control::text::is_sha256_hex(&sha256) {
         return Err(not_found());

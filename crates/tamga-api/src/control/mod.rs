@@ -2,9 +2,10 @@
 //! roster of examiners, shifts, conflicts and suspensions, and holds on goods (`roster`); the
 //! laboratory's samples, custody, results and reports (`lab`, with its own role table); seizures,
 //! offence cases and the CEN export (`seizures`); attachments uploaded into the data directory
-//! and named by findings and seizures (`attachments`, kept by `files`). Who
-//! may do what is one table, [`allowed`]; the rules themselves are `tamga-control`'s, applied
-//! by the store in the transactions that need them.
+//! and named by findings and seizures (`attachments`, kept by `files`). Which role may call an
+//! endpoint is the core's access table (`tamga_core::role::rules`), applied by the API's gate;
+//! which tasks one sees (own, office's, any) is decided here, and the rules themselves are
+//! `tamga-control`'s, applied by the store in the transactions that need them. In short:
 //!
 //! | action | declarant | officer | analyst | lab | supervisor | admin |
 //! |---|---|---|---|---|---|---|
@@ -20,7 +21,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::Router;
 use tamga_core::codes::Locode;
-use tamga_core::role::Role;
 use tamga_core::FieldError;
 use tamga_store::User;
 
@@ -79,47 +79,6 @@ pub fn router() -> Router<AppState> {
             "/cases/{number}",
             get(seizures::case).post(seizures::change),
         )
-}
-
-/// What a user asks to do with control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// See one's worklist, start, complete or endorse one's own tasks.
-    Work,
-    /// See a task (which ones: `tamga_control::task::may_see`).
-    ViewTask,
-    /// See an office's tasks, cancel a task, set up officers, shifts and conflicts.
-    Oversee,
-    /// Reallocate or allocate a task by a new draw, suspend an examiner.
-    Supervise,
-    /// Place, lift and see holds on goods.
-    Hold,
-    /// Upload attachments; download those of tasks and seizures one may see.
-    Attach,
-}
-
-/// The role table of control (see the module documentation).
-pub fn allowed(role: Role, action: Action) -> bool {
-    use Role::*;
-    match action {
-        Action::Work => matches!(role, Officer | Supervisor),
-        Action::ViewTask | Action::Hold | Action::Attach => {
-            matches!(role, Officer | Supervisor | Admin)
-        }
-        Action::Oversee => matches!(role, Supervisor | Admin),
-        Action::Supervise => role == Supervisor,
-    }
-}
-
-pub fn require(user: &User, action: Action) -> Result<(), ApiError> {
-    if allowed(user.role, action) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "the role {} may not do this with control tasks",
-            user.role.as_str()
-        )))
-    }
 }
 
 /// The offices a supervisor oversees: the office of the section they belong to.

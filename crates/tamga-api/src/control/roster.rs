@@ -15,8 +15,8 @@ use tamga_store::control::{HoldRecord, RosterChange, SuspendOutcome};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{conflict, invalid, require, text, Action};
-use crate::auth::NotLab;
+use super::{conflict, invalid, text};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -43,10 +43,9 @@ pub struct OfficersQuery {
     ))]
 pub async fn officers(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     query: Result<Query<OfficersQuery>, QueryRejection>,
 ) -> Result<Json<OfficerList>, ApiError> {
-    require(&user, Action::Oversee)?;
     let Query(query) = query?;
     let officers = state.store.officers(query.office.as_deref()).await?;
     Ok(Json(OfficerList { officers }))
@@ -121,11 +120,10 @@ fn roster_answer(change: RosterChange, id: i64) -> Result<StatusCode, ApiError> 
     ))]
 pub async fn set_officer(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<OfficerRequest>,
 ) -> Result<StatusCode, ApiError> {
-    require(&user, Action::Oversee)?;
     let officer = officer_of(id, &request)?;
     roster_answer(state.store.set_officer(officer).await?, id)
 }
@@ -153,11 +151,10 @@ pub struct ShiftRequest {
     ))]
 pub async fn add_shift(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<ShiftRequest>,
 ) -> Result<StatusCode, ApiError> {
-    require(&user, Action::Oversee)?;
     if request.end <= request.start || request.end - request.start > time::Duration::days(2) {
         return Err(invalid(vec![FieldError::new(
             "/end",
@@ -192,11 +189,10 @@ pub struct ConflictRequest {
     ))]
 pub async fn add_conflict(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<ConflictRequest>,
 ) -> Result<StatusCode, ApiError> {
-    require(&user, Action::Oversee)?;
     let party = PartyId::parse(&request.party).map_err(|_| {
         invalid(vec![FieldError::new(
             "/party",
@@ -230,11 +226,10 @@ pub struct SuspensionRequest {
     ))]
 pub async fn suspend(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<SuspensionRequest>,
 ) -> Result<StatusCode, ApiError> {
-    require(&user, Action::Supervise)?;
     match state
         .store
         .suspend_officer(id, &user, request.suspended)
@@ -264,10 +259,9 @@ pub struct HoldList {
     ))]
 pub async fn holds(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     PathParam(mrn): PathParam<String>,
 ) -> Result<Json<HoldList>, ApiError> {
-    require(&user, Action::Hold)?;
     let holds = state
         .store
         .holds(&mrn)
@@ -288,11 +282,10 @@ pub async fn holds(
     ))]
 pub async fn place_hold(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<super::tasks::ReasonRequest>,
 ) -> Result<(StatusCode, Json<HoldRecord>), ApiError> {
-    require(&user, Action::Hold)?;
     let reason = text("/reason", &request.reason, 1000).map_err(|e| invalid(vec![e]))?;
     let hold = state.store.place_hold(&mrn, &user, &reason).await?;
     let hold = hold.ok_or_else(|| ApiError::NotFound(format!("no declaration {mrn}")))?;
@@ -311,11 +304,10 @@ pub async fn place_hold(
     ))]
 pub async fn lift_hold(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam((mrn, hold)): PathParam<(String, i64)>,
     JsonBody(request): JsonBody<super::tasks::ReasonRequest>,
 ) -> Result<StatusCode, ApiError> {
-    require(&user, Action::Hold)?;
     let reason = text("/reason", &request.reason, 1000).map_err(|e| invalid(vec![e]))?;
     if state.store.lift_hold(&mrn, hold, &user, &reason).await? {
         Ok(StatusCode::NO_CONTENT)

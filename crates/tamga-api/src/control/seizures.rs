@@ -15,8 +15,8 @@ use tamga_core::role::Role;
 use tamga_store::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{conflict, invalid, require, Action};
-use crate::auth::NotLab;
+use super::{conflict, invalid};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -62,10 +62,9 @@ fn answer(outcome: CaseOutcome) -> Result<(Option<StoredSeizure>, OffenceCase), 
     ))]
 pub(crate) async fn record(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     JsonBody(request): JsonBody<SeizureRequest>,
 ) -> Result<(StatusCode, Json<SeizureView>), ApiError> {
-    require(&user, Action::Hold)?;
     let today = time::OffsetDateTime::now_utc().date();
     let limits = super::attachments::limits(&state);
     let mut errors = request.seizure.validate(today, &limits);
@@ -97,10 +96,9 @@ pub(crate) async fn record(
     ))]
 pub(crate) async fn one(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<SeizureView>, ApiError> {
-    require(&user, Action::Hold)?;
     let seizure = state
         .store
         .seizure(id)
@@ -131,11 +129,10 @@ pub struct CenQuery {
     ))]
 pub(crate) async fn cen(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<i64>,
     query: Result<Query<CenQuery>, QueryRejection>,
 ) -> Result<Json<tamga_control::case::cen::CenSeizure>, ApiError> {
-    require(&user, Action::Hold)?;
     let Query(query) = query?;
     if query.lawful && user.role != Role::Supervisor {
         return Err(ApiError::Forbidden(
@@ -164,10 +161,9 @@ pub(crate) async fn cen(
     ))]
 pub(crate) async fn case(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     PathParam(number): PathParam<String>,
 ) -> Result<Json<OffenceCase>, ApiError> {
-    require(&user, Action::Hold)?;
     let case = state.store.offence_case(&number).await?;
     Ok(Json(case.ok_or_else(|| {
         ApiError::NotFound(format!("no offence case {number}"))
@@ -196,11 +192,10 @@ pub struct CaseChange {
     ))]
 pub(crate) async fn change(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(number): PathParam<String>,
     JsonBody(change): JsonBody<CaseChange>,
 ) -> Result<Json<OffenceCase>, ApiError> {
-    require(&user, Action::Hold)?;
     let step = match (change.note, change.state) {
         (Some(note), None) => {
             CaseStep::Note(super::text("/note", &note, 4000).map_err(|e| invalid(vec![e]))?)

@@ -12,10 +12,9 @@ use tamga_store::federation::{FeedbackOutcome, Outgoing, Received, ReceivedAlert
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
-use crate::risk::{require_analyst, require_staff};
 use crate::AppState;
 
 /// An alert to send.
@@ -76,10 +75,9 @@ pub struct ReceivedAlertView {
     ))]
 pub async fn send(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     JsonBody(request): JsonBody<SendAlert>,
 ) -> Result<(StatusCode, Json<SentAlertView>), ApiError> {
-    require_analyst(&user)?;
     let country = super::country(&state)?;
     let mut errors = request.alert.problems("/alert");
     if state.settings.federation.peer(&request.recipient).is_none() {
@@ -121,9 +119,8 @@ pub async fn send(
     ))]
 pub async fn sent(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
 ) -> Result<Json<Vec<SentAlertView>>, ApiError> {
-    require_staff(&user)?;
     let alerts = state.store.federation_alerts_sent().await?;
     alerts
         .into_iter()
@@ -168,9 +165,8 @@ fn read<T: for<'de> Deserialize<'de>>(body: &str) -> Result<T, ApiError> {
     ))]
 pub async fn received(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
 ) -> Result<Json<Vec<ReceivedAlertView>>, ApiError> {
-    require_staff(&user)?;
     let alerts = state.store.federation_alerts_received().await?;
     alerts
         .into_iter()
@@ -213,11 +209,10 @@ fn received_view(r: ReceivedAlert) -> Result<ReceivedAlertView, ApiError> {
     ))]
 pub async fn feedback(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam((sender, alert_id)): PathParam<(String, String)>,
     JsonBody(feedback): JsonBody<AlertFeedback>,
 ) -> Result<(StatusCode, Json<FeedbackView>), ApiError> {
-    require_analyst(&user)?;
     let country = super::country(&state)?;
     let errors = feedback.problems("");
     if !errors.is_empty() {

@@ -12,16 +12,14 @@
 //! | read movements announced by other administrations | | ✓ | ✓ | | ✓ | ✓ |
 //! | report arrival, control results or an enquiry's reply at one's own office | | ✓ | | | ✓ | |
 //!
-//! Sending and feedback follow the targeting center's rule (`risk::require_analyst`), reading
-//! follows its rule for risk information (`risk::require_staff`).
+//! Sending and feedback follow the targeting center's rule in the access table, reading
+//! follows its rule for risk information.
 
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use tamga_core::role::Role;
 use tamga_core::FieldError;
 use tamga_federation::inbox::{Peer, Policy};
-use tamga_store::User;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -138,17 +136,6 @@ pub(crate) fn country(state: &AppState) -> Result<String, ApiError> {
 pub(crate) fn new_id(country: &str) -> String {
     let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
     format!("{country}-{now}-{:016x}", rand::random::<u64>())
-}
-
-/// Supervisors and administrators oversee the exchange.
-pub(crate) fn require_oversight(user: &User) -> Result<(), ApiError> {
-    if matches!(user.role, Role::Supervisor | Role::Admin) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "the federation's refusals and outbox are for supervisors and administrators".into(),
-        ))
-    }
 }
 
 /// A 422 naming every invalid field.

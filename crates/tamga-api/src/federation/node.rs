@@ -10,7 +10,7 @@ use tamga_federation::keys::NodeKey;
 use tamga_store::federation::{OutboxEntry, Refusal};
 use utoipa::ToSchema;
 
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::PathParam;
 use crate::AppState;
@@ -49,9 +49,8 @@ pub async fn node(State(state): State<AppState>) -> Result<Json<NodeIdentity>, A
     ))]
 pub async fn refusals(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
 ) -> Result<Json<Vec<Refusal>>, ApiError> {
-    super::require_oversight(&user)?;
     Ok(Json(state.store.federation_refusals(200).await?))
 }
 
@@ -64,9 +63,8 @@ pub async fn refusals(
     ))]
 pub async fn outbox(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
 ) -> Result<Json<Vec<OutboxEntry>>, ApiError> {
-    super::require_oversight(&user)?;
     Ok(Json(state.store.federation_outbox(200).await?))
 }
 
@@ -83,10 +81,9 @@ pub async fn outbox(
     ))]
 pub async fn received_envelope(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     PathParam((sender, id)): PathParam<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    crate::risk::require_staff(&user)?;
     let envelope = state.store.federation_envelope(&sender, &id).await?;
     let envelope =
         envelope.ok_or_else(|| ApiError::NotFound(format!("no message {id} from {sender}")))?;

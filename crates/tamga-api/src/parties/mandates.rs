@@ -13,8 +13,8 @@ use tamga_store::parties::{GrantOutcome, MandateRecord, NewMandate, Revocation, 
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 
-use super::{not_registered, require_admin, require_reader};
-use crate::auth::NotLab;
+use super::{not_registered, require_reader};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -99,7 +99,7 @@ impl From<MandateRecord> for MandateView {
     ))]
 pub async fn list_mandates(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<String>,
 ) -> Result<Json<Vec<MandateView>>, ApiError> {
     require_reader(&user, &id)?;
@@ -123,11 +123,10 @@ pub async fn list_mandates(
     ))]
 pub async fn grant_mandate(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<MandateRequest>,
 ) -> Result<(StatusCode, Json<MandateView>), ApiError> {
-    require_admin(&user)?;
     let today = tamga_store::sql::now().date();
     let (representative, terms) = checked(&request, today).map_err(ApiError::Invalid)?;
     if representative == id {
@@ -248,11 +247,10 @@ fn date(errors: &mut Vec<FieldError>, pointer: &str, raw: Option<&str>) -> Optio
     ))]
 pub async fn revoke_mandate(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam((id, mandate)): PathParam<(String, i64)>,
     JsonBody(request): JsonBody<RevokeRequest>,
 ) -> Result<Json<MandateView>, ApiError> {
-    require_admin(&user)?;
     let mut errors = Vec::new();
     let effective = date(&mut errors, "/effective", request.effective.as_deref())
         .ok_or(ApiError::Invalid(errors))?;

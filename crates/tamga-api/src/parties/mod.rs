@@ -14,7 +14,7 @@ use tamga_store::parties::{NewParty, PartyRecord};
 use tamga_store::User;
 use utoipa::ToSchema;
 
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -92,10 +92,9 @@ impl From<PartyRecord> for PartyView {
     ))]
 pub async fn create_party(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     JsonBody(request): JsonBody<PartyRequest>,
 ) -> Result<(StatusCode, Json<PartyView>), ApiError> {
-    require_admin(&user)?;
     let id = request.id.clone().unwrap_or_default();
     let party = checked(&state, &user, &id, &request)?;
     let created = state.store.create_party(party).await?;
@@ -115,11 +114,10 @@ pub async fn create_party(
     ))]
 pub async fn update_party(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<PartyRequest>,
 ) -> Result<Json<PartyView>, ApiError> {
-    require_admin(&user)?;
     if request.id.as_deref().is_some_and(|given| given != id) {
         return Err(ApiError::Invalid(vec![tamga_core::FieldError::new(
             "/id",
@@ -140,7 +138,7 @@ pub async fn update_party(
     responses((status = 200, description = "Parties by identifier", body = [PartyView])))]
 pub async fn list_parties(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
 ) -> Result<Json<Vec<PartyView>>, ApiError> {
     let parties = match own_party(&user) {
         None => state.store.parties(false).await?,
@@ -158,7 +156,7 @@ pub async fn list_parties(
     ))]
 pub async fn get_party(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<String>,
 ) -> Result<Json<PartyView>, ApiError> {
     require_reader(&user, &id)?;
@@ -191,17 +189,6 @@ fn checked(
         by: user.name.clone(),
         at: tamga_store::sql::now(),
     })
-}
-
-/// Only administrators change the registry.
-pub(crate) fn require_admin(user: &User) -> Result<(), ApiError> {
-    if user.role == Role::Admin {
-        return Ok(());
-    }
-    Err(ApiError::Forbidden(format!(
-        "the role {} may not change the party registry",
-        user.role.as_str()
-    )))
 }
 
 /// The party a declarant is confined to; `None` for customs staff, who read every party.

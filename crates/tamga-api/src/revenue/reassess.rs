@@ -9,12 +9,11 @@ use axum::Json;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use tamga_core::draft::DeclarationDraft;
-use tamga_core::role::Role;
 use tamga_core::FieldError;
 use tamga_store::{AssessmentRecord, Balance, NewAssessment, Scope};
 use utoipa::ToSchema;
 
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -61,15 +60,10 @@ pub struct ReassessmentView {
 )]
 pub(crate) async fn reassess(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<ReassessmentRequest>,
 ) -> Result<(StatusCode, Json<ReassessmentView>), ApiError> {
-    if !matches!(user.role, Role::Officer | Role::Supervisor | Role::Admin) {
-        return Err(ApiError::Forbidden(
-            "only customs officers, supervisors and administrators re-assess".into(),
-        ));
-    }
     let reason = request.reason.trim().to_owned();
     if reason.is_empty() || reason.chars().count() > 1000 || reason.chars().any(char::is_control) {
         return Err(ApiError::Invalid(vec![FieldError::new(

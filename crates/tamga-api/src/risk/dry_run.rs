@@ -10,9 +10,9 @@ use tamga_risk::Effect;
 use tamga_store::Scope;
 use utoipa::ToSchema;
 
+use super::invalid;
 use super::profiles::{condition_error, profile_of, ProfileRequest};
-use super::{invalid, require_analyst};
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
 use crate::AppState;
@@ -55,10 +55,9 @@ pub struct DryRunView {
     ))]
 pub async fn dry_run(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     JsonBody(request): JsonBody<DryRunRequest>,
 ) -> Result<Json<DryRunView>, ApiError> {
-    require_analyst(&user)?;
     let last = request.last.unwrap_or(1000);
     let mut errors = Vec::new();
     if !(1..=10_000).contains(&last) {

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use axum::http::StatusCode;
-use tamga_core::role::Role;
 use tamga_core::{Declaration, FieldError};
 use tamga_risk::engine::{Engine, EngineParts, ItemScorer, NameScreen};
 use tamga_risk::facts::ItemFacts;
@@ -273,28 +272,10 @@ pub fn item_facts(
         .collect()
 }
 
-/// Analysts and administrators manage the targeting center.
-pub fn require_analyst(user: &User) -> Result<(), ApiError> {
-    if matches!(user.role, Role::Analyst | Role::Admin) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "the role {} may not manage risk profiles, lists or settings",
-            user.role.as_str()
-        )))
-    }
-}
-
-/// Customs staff see risk information; declarants never do.
-pub fn require_staff(user: &User) -> Result<(), ApiError> {
-    // The laboratory sees samples and reports, never risk profiles, lists or explanations.
-    if matches!(user.role, Role::Declarant | Role::Lab) {
-        Err(ApiError::Forbidden(
-            "risk information is for customs staff outside the laboratory".into(),
-        ))
-    } else {
-        Ok(())
-    }
+/// Whether `user` sees a decision's score and explanation: whoever the access table admits to
+/// the targeting center's profiles (customs staff outside the laboratory), not a declarant.
+pub fn sees_explanations(user: &User) -> bool {
+    crate::access::may(user, "GET /api/v1/risk/profiles")
 }
 
 /// A 422 naming every invalid field of a risk document.

@@ -13,8 +13,8 @@ use tamga_store::risk::{kind, Expected, StoredDocument};
 use time::Date;
 use utoipa::ToSchema;
 
-use super::{check_reason, invalid, require_analyst, require_staff};
-use crate::auth::NotLab;
+use super::{check_reason, invalid};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -220,10 +220,9 @@ async fn save(
     ))]
 pub async fn create_profile(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     JsonBody(request): JsonBody<ProfileRequest>,
 ) -> Result<(StatusCode, Json<ProfileVersion>), ApiError> {
-    require_analyst(&user)?;
     let id = request.id.clone().unwrap_or_default();
     let reason = request.reason.clone();
     let mut errors = Vec::new();
@@ -252,11 +251,10 @@ pub async fn create_profile(
     ))]
 pub async fn update_profile(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<ProfileRequest>,
 ) -> Result<Json<ProfileVersion>, ApiError> {
-    require_analyst(&user)?;
     let mut errors = Vec::new();
     check_reason(&request.reason, &mut errors);
     if request.id.as_deref().is_some_and(|i| i != id) {
@@ -306,11 +304,10 @@ pub struct ReasonRequest {
     responses((status = 200, description = "The new, inactive version", body = ProfileVersion)))]
 pub async fn deactivate_profile(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<ReasonRequest>,
 ) -> Result<Json<ProfileVersion>, ApiError> {
-    require_analyst(&user)?;
     let mut errors = Vec::new();
     check_reason(&request.reason, &mut errors);
     if !errors.is_empty() {
@@ -333,10 +330,9 @@ pub async fn deactivate_profile(
     responses((status = 200, description = "The versions", body = [ProfileVersion])))]
 pub async fn profile_history(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     PathParam(id): PathParam<String>,
 ) -> Result<Json<Vec<ProfileVersion>>, ApiError> {
-    require_staff(&user)?;
     let docs = state
         .store
         .documents(kind::PROFILE, Some(&id), true)
@@ -354,9 +350,8 @@ pub async fn profile_history(
     responses((status = 200, description = "Latest versions", body = [ProfileVersion])))]
 pub async fn list_profiles(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
 ) -> Result<Json<Vec<ProfileVersion>>, ApiError> {
-    require_staff(&user)?;
     let docs = state.store.documents(kind::PROFILE, None, false).await?;
     Ok(Json(
         docs.into_iter().map(version_of).collect::<Result<_, _>>()?,

@@ -9,8 +9,8 @@ use tamga_store::risk::{kind, Expected};
 use utoipa::ToSchema;
 
 use super::lists::save;
-use super::{check_reason, invalid, require_analyst, require_staff};
-use crate::auth::NotLab;
+use super::{check_reason, invalid};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
 use crate::AppState;
@@ -29,9 +29,8 @@ pub struct SelectivityView {
     responses((status = 200, description = "Settings", body = SelectivityView)))]
 pub async fn get_selectivity(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
 ) -> Result<Json<SelectivityView>, ApiError> {
-    require_staff(&user)?;
     let docs = state
         .store
         .documents(kind::SELECTIVITY, None, false)
@@ -59,10 +58,9 @@ pub struct SelectivityRequest {
     ))]
 pub async fn put_selectivity(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     JsonBody(request): JsonBody<SelectivityRequest>,
 ) -> Result<Json<SelectivityView>, ApiError> {
-    require_analyst(&user)?;
     let mut errors = Vec::new();
     check_reason(&request.reason, &mut errors);
     for (pointer, message) in request.settings.problems() {

@@ -12,8 +12,8 @@ use tamga_watchlist::read::Format;
 use utoipa::{IntoParams, ToSchema};
 
 use super::lists::save;
-use super::{check_reason, invalid, require_analyst, require_staff};
-use crate::auth::NotLab;
+use super::{check_reason, invalid};
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
 use crate::AppState;
@@ -67,10 +67,9 @@ pub struct ScreenView {
     ))]
 pub async fn screen(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
     JsonBody(request): JsonBody<ScreenRequest>,
 ) -> Result<Json<ScreenView>, ApiError> {
-    require_staff(&user)?;
     let risk = state.risk.get();
     let threshold = request
         .threshold
@@ -121,9 +120,8 @@ pub struct WatchlistView {
     responses((status = 200, description = "Watchlists", body = [WatchlistView])))]
 pub async fn watchlists(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(_): Caller,
 ) -> Result<Json<Vec<WatchlistView>>, ApiError> {
-    require_staff(&user)?;
     let docs = state.store.documents(kind::WATCHLIST, None, false).await?;
     let screener = state.risk.get();
     let count = |name: &str| {
@@ -170,12 +168,11 @@ pub struct ImportParams {
     ))]
 pub async fn import(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(name): PathParam<String>,
     params: Result<Query<ImportParams>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<WatchlistView>, ApiError> {
-    require_analyst(&user)?;
     let Query(params) = params.map_err(ApiError::from)?;
     let bytes = body.map_err(|rejection| {
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {

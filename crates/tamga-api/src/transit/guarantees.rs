@@ -15,7 +15,7 @@ use tamga_core::FieldError;
 use tamga_store::transit::{GuaranteeAccount, NewGuaranteeAccount};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::control::invalid;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
@@ -149,7 +149,7 @@ pub fn parse(
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     JsonBody(request): JsonBody<NewAccount>,
 ) -> Result<(StatusCode, Json<GuaranteeAccount>), ApiError> {
     if user.role != Role::Admin {
@@ -190,7 +190,7 @@ pub struct BalanceQuery {
     ))]
 pub async fn balance(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(grn): PathParam<String>,
     query: Result<Query<BalanceQuery>, QueryRejection>,
 ) -> Result<Json<GuaranteeAccount>, ApiError> {

@@ -21,9 +21,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use tamga_core::role::Role;
 use tamga_core::FieldError;
-use tamga_store::User;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::ApiError;
@@ -97,17 +95,6 @@ impl Clock {
 
     pub fn now(&self) -> OffsetDateTime {
         (self.0)()
-    }
-}
-
-/// Customs staff who read the transit view.
-pub(crate) fn staff(user: &User) -> Result<(), ApiError> {
-    match user.role {
-        Role::Officer | Role::Supervisor | Role::Analyst | Role::Admin => Ok(()),
-        _ => Err(ApiError::Forbidden(format!(
-            "the role {} may not read the transit view",
-            user.role.as_str()
-        ))),
     }
 }
 

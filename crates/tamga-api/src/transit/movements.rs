@@ -14,7 +14,7 @@ use tamga_store::User;
 use utoipa::ToSchema;
 
 use super::unknown_mrn;
-use crate::auth::NotLab;
+use crate::auth::Caller;
 use crate::control::{conflict, invalid, offices_of, text};
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
@@ -35,7 +35,7 @@ pub(crate) fn holder_of(user: &User) -> Option<(i64, Option<String>)> {
     ))]
 pub async fn one(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
 ) -> Result<Json<Movement>, ApiError> {
     let movement = state.store.transit_movement(&mrn, holder_of(&user)).await?;
@@ -221,7 +221,7 @@ pub fn answer(mrn: &str, outcome: StepOutcome) -> Result<Movement, ApiError> {
     ))]
 pub async fn step(
     State(state): State<AppState>,
-    NotLab(user): NotLab,
+    Caller(user): Caller,
     PathParam(mrn): PathParam<String>,
     JsonBody(request): JsonBody<StepRequest>,
 ) -> Result<Json<Movement>, ApiError> {

@@ -165,4 +165,9 @@ async fn unknown_routes_and_methods_are_problems() {
         .await;
     assert_eq!(wrong.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(wrong.is_problem());
+    // HEAD runs the GET handler, so it passes the GET rule's gate, not around it.
+    let head = app
+        .send(Method::HEAD, "/api/v1/users", Some(&app.officer), None)
+        .await;
+    assert_eq!(head.status, StatusCode::FORBIDDEN);
 }

@@ -1,5 +1,6 @@
 //! API tests: the router driven in-process with `oneshot`, plus one over a real socket.
 
+mod access;
 mod app;
 mod attachments;
 mod audit;
@@ -13,6 +14,7 @@ mod declarations;
 mod edifact;
 mod federation;
 mod federation_transit;
+mod forwarded;
 mod lab;
 mod lab_access;
 mod limits;
@@ -25,6 +27,7 @@ mod reference;
 mod revenue;
 mod risk;
 mod seizures;
+mod shape;
 mod socket;
 mod tokens;
 mod transit;

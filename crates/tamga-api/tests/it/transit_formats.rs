@@ -91,7 +91,7 @@ async fn opened_and_released(app: &TestApp, departure: &str, mrn: &str) {
     let reference = &p["guarantees"][0]["references"][0];
     assert_eq!(p["guarantees"][0]["type"], "1");
     assert_eq!(reference["grn"], "26UZ0000010000001");
-    assert_eq!(reference["amount"], "12500.00");
+    assert_eq!(reference["amount"], "12500");
     assert!(reference.get("access_code").is_none(), "{reference}");
     let released = step(app, departure, mrn, json!({"step": "release"})).await;
     assert_eq!(released.body["state"], "released", "{}", released.body);

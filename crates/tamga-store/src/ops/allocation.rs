@@ -73,7 +73,7 @@ pub(crate) async fn draw_officers(
     };
     let (seen, allocation) = match token {
         None => (None, Allocation::NoExaminerOnDuty),
-        Some(token) => match cache.with(&office, token, at, &draw) {
+        Some(token) => match cache.with(&office, token, at, draw) {
             Some(allocation) => (Some(token), allocation),
             None => {
                 let (held, stable) = load(conn, &task.office, at).await?;

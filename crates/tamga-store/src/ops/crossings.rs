@@ -131,7 +131,10 @@ async fn declared_gross(
             };
             let consignment = doc["consignments"].as_array().and_then(|all| {
                 all.iter()
-                    .find(|c| c["sequence"].to_string() == sequence)
+                    .find(|c| {
+                        c["sequence"].as_i64().is_some()
+                            && c["sequence"].as_i64() == sequence.parse().ok()
+                    })
                     .cloned()
             });
             Ok(consignment.and_then(|c| sum_gross(&c["goods"])))

@@ -25,6 +25,7 @@ pub(crate) mod posts;
 pub(crate) mod reference_data;
 pub(crate) mod release;
 pub(crate) mod retention;
+pub mod retention_records;
 pub(crate) mod revenue;
 pub(crate) mod roster;
 pub(crate) mod secrets;

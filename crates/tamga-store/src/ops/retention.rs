@@ -4,6 +4,8 @@
 //! with one audit entry naming the declaration; the entry's digest covers a fixed text, never
 //! the masked values. Histories are untouched: masking changes the `document` of the
 //! `declarations` row (which is not a history) once, and a trigger refuses any later change.
+//! The declaration's risk explanation loses its watchlist names in the same commit
+//! (`retention_records`), under the same audit entry.
 
 use time::OffsetDateTime;
 
@@ -69,8 +71,13 @@ pub(crate) async fn mask(
         Bind::Int(id),
     ];
     conn.execute(&update, &binds).await?;
+    let explained = super::retention_records::mask_explanation(conn, id).await?;
     let object = format!("declaration:{mrn}");
-    let detail = format!("personal data masked; closed {updated_at}");
+    let detail = if explained {
+        format!("personal data masked, with its risk explanation; closed {updated_at}")
+    } else {
+        format!("personal data masked; closed {updated_at}")
+    };
     let change = Change::new(by, "declaration.mask", &object, detail.as_bytes());
     audit::record(conn, change).await?;
     Ok(true)

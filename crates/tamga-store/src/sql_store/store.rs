@@ -833,6 +833,8 @@ impl Store for SqlStore {
         query: &crate::crossings::CrossingQuery,
     ) -> Result<Vec<crate::crossings::StoredCrossing>> {
         posts::crossings(&mut self.read().await?.conn(), query).await
+    }
+
     // --- transit2: guarantee accounts listed and their ledger.
 
     async fn guarantee_accounts(
@@ -844,5 +846,31 @@ impl Store for SqlStore {
 
     async fn guarantee_entries(&self, grn: &str) -> Result<Vec<crate::transit::GuaranteeEntry>> {
         crate::ops::guarantee_ledger::entries(&mut self.read().await?.conn(), grn).await
+    }
+
+    // --- access: retention of cargo reports and seizures
+
+    async fn retention_records(
+        &self,
+        cutoff: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<crate::RetentionRecord>> {
+        let mut read = self.read().await?;
+        crate::ops::retention_records::candidates(&mut read.conn(), cutoff, limit).await
+    }
+
+    async fn mask_record(
+        &self,
+        record: crate::RetentionRecord,
+        cutoff: OffsetDateTime,
+        by: &str,
+    ) -> Result<bool> {
+        let by = by.to_owned();
+        self.write(move |c| {
+            Box::pin(
+                async move { crate::ops::retention_records::mask(c, record, cutoff, &by).await },
+            )
+        })
+        .await
     }
 }

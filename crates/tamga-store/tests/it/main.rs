@@ -14,6 +14,7 @@ mod ops;
 mod parties;
 mod party_list;
 mod postgres_cluster;
+mod retention;
 mod revenue;
 mod risk;
 mod seizures;
@@ -81,6 +82,7 @@ on_both_backends!(
     every_control_step_writes_one_entry,
     tokens_are_issued_listed_and_revoked,
     closed_declarations_are_masked_once,
+    explanations_reports_and_seizures_are_masked,
     transit_movements_run_their_lifecycle,
     guarantees_never_go_below_zero,
     overdue_movements_are_enquired_then_recovered,
@@ -96,6 +98,7 @@ use lab::*;
 use ops::*;
 use parties::*;
 use party_list::*;
+use retention::*;
 use revenue::*;
 use risk::*;
 use seizures::*;

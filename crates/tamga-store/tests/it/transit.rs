@@ -224,7 +224,7 @@ pub async fn transit_movements_run_their_lifecycle(store: Arc<dyn Store>) {
         .into_iter()
         .map(|e| (e.amount.to_string(), e.balance.to_string()))
         .collect();
-    let pairs = [("-12500.00", "7500.00"), ("12500.00", "20000.00")];
+    let pairs = [("-12500", "7500"), ("12500", "20000")];
     let expected: Vec<(String, String)> = pairs.map(|(a, b)| (a.into(), b.into())).into();
     assert_eq!(ledger, expected);
     let held = store.guarantee_accounts(Some("UZ305123456")).await.unwrap();

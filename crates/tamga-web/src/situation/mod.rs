@@ -2,7 +2,7 @@
 //! each post's figures of the day beside it in a table, a feed of red alerts, and one page per
 //! post with its last 24 hours, recent declarations and officers. The figures region refreshes
 //! itself when the server's watcher ([`live`]) sees a change in the database. Supervisors and
-//! administrators only: the API's rule for overseeing control (`Action::Oversee`).
+//! administrators only: the access table's rule for an office's control tasks.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -14,7 +14,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use futures_util::{Stream, StreamExt};
-use tamga_api::control::{require, Action};
 use tamga_api::AppState;
 use tamga_core::refdata::ReferenceData;
 use tokio_stream::wrappers::BroadcastStream;
@@ -43,7 +42,7 @@ pub fn router() -> Router<AppState> {
 
 /// Refuses every role but supervisors and administrators with a 403 page.
 fn oversee(user: &WebUser) -> Result<(), WebError> {
-    require(&user.user, Action::Oversee).map_err(|e| WebError::api(user.tr, e))
+    user.caller_for("GET /api/v1/control/tasks").map(drop)
 }
 
 #[derive(Template)]

@@ -15,8 +15,8 @@ use crate::settings::Settings;
 
 mod data;
 mod fill;
-mod post;
 mod nodes;
+mod post;
 mod transit;
 
 #[derive(Debug, clap::Subcommand)]
@@ -67,6 +67,7 @@ pub enum BenchCommand {
         /// A plate on a named list of codes or a watchlist: one truck in ten uses it.
         #[arg(long)]
         listed_plate: Option<String>,
+    },
     /// Drive COUNT transit movements through their whole lifecycle across three nodes (UZ,
     /// KZ, TJ) started in this process on loopback, each with its own SQLite database.
     Transit {
