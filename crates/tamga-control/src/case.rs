@@ -171,4 +171,50 @@ impl OffenceCase {
         self.state = self.state.step(to)?;
         Ok(())
     }
+
+    /// Masks what the retention period takes from a closed case: the text of every note,
+    /// which officers write freely and so may name persons. Who wrote each note and when stay,
+    /// as do the seizures, declarations, parties and officers the statistics and the CEN
+    /// export count. Returns whether anything changed.
+    pub fn mask_notes(&mut self) -> bool {
+        let mut changed = false;
+        for note in &mut self.notes {
+            if note.text != crate::seizure::MASK {
+                crate::seizure::MASK.clone_into(&mut note.text);
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn masking_takes_the_notes_text_and_keeps_who_and_when() {
+        let at = datetime!(2026-01-05 10:00 UTC);
+        let mut case = OffenceCase {
+            number: "UZTAS-2026-000001".into(),
+            state: CaseState::Closed,
+            office: Locode::parse("UZTAS").unwrap(),
+            opened_at: at,
+            seizures: BTreeSet::from([7]),
+            declarations: BTreeSet::new(),
+            parties: BTreeSet::new(),
+            officers: BTreeSet::from([UserId(3)]),
+            notes: vec![Note {
+                by: UserId(3),
+                at,
+                text: "driver Ali Valiyev, passport AA1234567".into(),
+            }],
+        };
+        assert!(case.mask_notes());
+        assert_eq!(case.notes[0].text, crate::seizure::MASK);
+        assert_eq!((case.notes[0].by, case.notes[0].at), (UserId(3), at));
+        assert_eq!(case.seizures, BTreeSet::from([7]));
+        assert!(!case.mask_notes(), "a second masking changes nothing");
+    }
 }

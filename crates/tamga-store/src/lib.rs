@@ -688,8 +688,9 @@ pub trait Store: Send + Sync + 'static {
 
     // --- access: retention of cargo reports and seizures
 
-    /// Up to `limit` unmasked cargo reports received, and seizures of closed offence cases
-    /// recorded, before `cutoff` (a declaration's risk explanation is masked with it).
+    /// Up to `limit` each of the unmasked cargo reports received, seizures of closed offence
+    /// cases recorded, and closed offence cases opened, before `cutoff` (a declaration's risk
+    /// explanation is masked with it).
     async fn retention_records(
         &self,
         cutoff: time::OffsetDateTime,

@@ -1,8 +1,8 @@
 //! `tamga retention apply`, and the hourly run inside `tamga serve`: closed declarations whose
 //! last status change is older than `[retention] personal_data_days` have their personal data
-//! masked, with their risk explanations; so have cargo reports received and seizures of closed
-//! cases recorded before then (`tamga_core::retention` says what); each masking one audited
-//! write.
+//! masked, with their risk explanations; so have cargo reports received, seizures of closed
+//! cases recorded and the notes of closed cases opened before then (`tamga_core::retention`
+//! and `tamga_control` say what); each masking one audited write.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,10 +41,11 @@ pub async fn run(settings: &Settings, command: RetentionCommand) -> anyhow::Resu
     let masked = apply(&store, days).await?;
     let records = apply_records(&store, days).await?;
     println!(
-        "{masked} declarations, {} cargo reports and {} seizures masked ({days} days after \
-         closing) in {:.3} s",
+        "{masked} declarations, {} cargo reports, {} seizures and {} offence cases masked \
+         ({days} days after closing) in {:.3} s",
         records.cargo_reports,
         records.seizures,
+        records.offence_cases,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -81,6 +82,7 @@ pub async fn apply(store: &Arc<dyn Store>, days: u32) -> anyhow::Result<u64> {
 pub struct Records {
     pub cargo_reports: u64,
     pub seizures: u64,
+    pub offence_cases: u64,
 }
 
 /// Masks every cargo report received, and every seizure of a closed case recorded, more than
@@ -97,7 +99,7 @@ pub async fn apply_records(store: &Arc<dyn Store>, days: u32) -> anyhow::Result<
         for record in records {
             let store = store.clone();
             jobs.spawn(async move {
-                let masked = store.mask_record(record, cutoff, ACTOR).await;
+                let masked = store.mask_record(record.clone(), cutoff, ACTOR).await;
                 masked.map(|m| (record, m))
             });
         }
@@ -108,6 +110,7 @@ pub async fn apply_records(store: &Arc<dyn Store>, days: u32) -> anyhow::Result<
             match (record, masked) {
                 (RetentionRecord::CargoReport(_), true) => done.cargo_reports += 1,
                 (RetentionRecord::Seizure(_), true) => done.seizures += 1,
+                (RetentionRecord::OffenceCase(_), true) => done.offence_cases += 1,
                 (_, false) => {}
             }
         }
@@ -130,15 +133,13 @@ pub async fn periodically(store: Arc<dyn Store>, days: u32) {
             Err(e) => tracing::error!(error = %e, "cannot apply the retention period"),
         }
         match apply_records(&store, days).await {
-            Ok(Records {
-                cargo_reports: 0,
-                seizures: 0,
-            }) => {}
+            Ok(r) if r == Records::default() => {}
             Ok(r) => tracing::info!(
                 cargo_reports = r.cargo_reports,
                 seizures = r.seizures,
+                offence_cases = r.offence_cases,
                 days,
-                "personal data of old cargo reports and closed seizures masked"
+                "personal data of old cargo reports and closed seizures and cases masked"
             ),
             Err(e) => tracing::error!(error = %e, "cannot apply the retention period"),
         }

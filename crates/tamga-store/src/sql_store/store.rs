@@ -848,7 +848,7 @@ impl Store for SqlStore {
         crate::ops::guarantee_ledger::entries(&mut self.read().await?.conn(), grn).await
     }
 
-    // --- access: retention of cargo reports and seizures
+    // --- access: retention of cargo reports, seizures and offence cases
 
     async fn retention_records(
         &self,

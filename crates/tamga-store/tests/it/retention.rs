@@ -1,7 +1,7 @@
 //! Retention beyond the declaration: a masked declaration's risk explanation loses its
 //! watchlist names in the same commit; cargo reports received, and seizures of closed cases
-//! recorded, before the cut-off lose their persons, each with one audit entry; each table's
-//! trigger refuses any other change.
+//! recorded, before the cut-off lose their persons, and closed cases opened before it the
+//! text of their notes, each with one audit entry and only once.
 
 use std::sync::Arc;
 
@@ -87,7 +87,12 @@ pub async fn explanations_reports_and_seizures_are_masked(store: Arc<dyn Store>)
         }
     };
     let (closed_seizure, case) = seize(None).await;
-    let (open_seizure, _) = seize(None).await;
+    let (open_seizure, open_case) = seize(None).await;
+    for number in [&case, &open_case] {
+        let note = CaseStep::Note("driver Ali Valiyev, passport AA1234567".into());
+        let noted = s.case_step(number, officer, note).await.unwrap();
+        assert!(matches!(noted, CaseOutcome::Done { .. }), "{noted:?}");
+    }
     let step = CaseStep::Move(CaseState::Closed);
     let moved = s.case_step(&case, officer, step).await.unwrap();
     assert!(matches!(moved, CaseOutcome::Done { .. }), "{moved:?}");
@@ -99,13 +104,16 @@ pub async fn explanations_reports_and_seizures_are_masked(store: Arc<dyn Store>)
     due.sort_by_key(|r| format!("{r:?}"));
     let expected = [
         RetentionRecord::CargoReport(stored.id),
+        RetentionRecord::OffenceCase(case.clone()),
         RetentionRecord::Seizure(closed_seizure),
     ];
     assert_eq!(
         due, expected,
-        "the report, and the seizure of the closed case only"
+        "the report, and the closed case and its seizure only"
     );
     let open = RetentionRecord::Seizure(open_seizure);
+    assert!(!s.mask_record(open, cutoff, "ret").await.unwrap());
+    let open = RetentionRecord::OffenceCase(open_case.clone());
     assert!(!s.mask_record(open, cutoff, "ret").await.unwrap());
 
     let before = audit_actions(s).await.len();
@@ -114,17 +122,23 @@ pub async fn explanations_reports_and_seizures_are_masked(store: Arc<dyn Store>)
         .await
         .unwrap());
     for record in expected {
+        let again = record.clone();
         assert!(
-            !s.mask_record(record, past, "ret").await.unwrap(),
+            !s.mask_record(again.clone(), past, "ret").await.unwrap(),
             "too young"
         );
-        assert!(s.mask_record(record, cutoff, "ret").await.unwrap());
+        assert!(s.mask_record(again, cutoff, "ret").await.unwrap());
         assert!(!s.mask_record(record, cutoff, "ret").await.unwrap(), "once");
     }
     let actions = audit_actions(s).await;
     assert_eq!(
         actions[before..],
-        ["declaration.mask", "cargo_report.mask", "seizure.mask"]
+        [
+            "declaration.mask",
+            "cargo_report.mask",
+            "offence_case.mask",
+            "seizure.mask"
+        ]
     );
     assert!(s.retention_records(cutoff, 10).await.unwrap().is_empty());
 
@@ -152,5 +166,14 @@ pub async fn explanations_reports_and_seizures_are_masked(store: Arc<dyn Store>)
         kept.persons[0].name, "Ali Valiyev",
         "an open case keeps its persons"
     );
+    let masked = s.offence_case(&case).await.unwrap().unwrap();
+    assert_eq!(masked.notes[0].text, MASK);
+    assert_eq!(
+        masked.seizures,
+        [closed_seizure].into(),
+        "the case keeps its seizures"
+    );
+    let kept = s.offence_case(&open_case).await.unwrap().unwrap();
+    assert_ne!(kept.notes[0].text, MASK, "an open case keeps its notes");
     assert_eq!(s.audit_verify(None).await.unwrap().broken, None);
 }
