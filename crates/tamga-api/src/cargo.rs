@@ -243,14 +243,7 @@ pub async fn list(
             })?)
         };
     let Query(params) = params.map_err(ApiError::from)?;
-    let limit = params.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::query(
-            "limit",
-            "out_of_range",
-            "limit must be 1 to 200",
-        ));
-    }
+    let limit = crate::list::page_limit(params.limit, 50, 200)?;
     let reports = state
         .store
         .cargo_reports(carrier, params.before, limit)

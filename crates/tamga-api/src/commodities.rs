@@ -133,14 +133,8 @@ pub async fn search(
 ) -> Result<Json<SearchResult>, ApiError> {
     let Query(params) = params.map_err(ApiError::from)?;
     let edition = edition_on(params.date.as_deref())?;
-    let limit = params.limit.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::query(
-            "limit",
-            "out_of_range",
-            "limit must be 1 to 200",
-        ));
-    }
+    let given = params.limit.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+    let limit = crate::list::page_limit(given, 20, 200)? as usize;
     let items = state
         .reference
         .nomenclature(edition)

@@ -18,6 +18,17 @@ use crate::AppState;
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 
+/// A list's `limit` query parameter: `given`, or `default` when absent, from 1 to `max`;
+/// otherwise a 400 naming `limit`.
+pub fn page_limit(given: Option<u32>, default: u32, max: u32) -> Result<u32, ApiError> {
+    let limit = given.unwrap_or(default);
+    if (1..=max).contains(&limit) {
+        return Ok(limit);
+    }
+    let message = format!("limit must be 1 to {max}");
+    Err(ApiError::query("limit", "out_of_range", &message))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/declarations", get(list))
 }

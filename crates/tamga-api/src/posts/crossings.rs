@@ -129,14 +129,7 @@ impl CrossingsQuery {
                 )
             })?)),
         };
-        let limit = self.limit.unwrap_or(100);
-        if !(1..=500).contains(&limit) {
-            return Err(ApiError::query(
-                "limit",
-                "out_of_range",
-                "limit must be 1 to 500",
-            ));
-        }
+        let limit = crate::list::page_limit(self.limit, 100, 500)?;
         Ok(CrossingQuery {
             office: self.office.clone(),
             alert,

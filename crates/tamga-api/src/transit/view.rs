@@ -55,14 +55,7 @@ impl MovementsQuery {
                 "not a UN/LOCODE",
             ));
         }
-        let limit = self.limit.unwrap_or(100);
-        if !(1..=500).contains(&limit) {
-            return Err(ApiError::query(
-                "limit",
-                "out_of_range",
-                "limit must be 1 to 500",
-            ));
-        }
+        let limit = crate::list::page_limit(self.limit, 100, 500)?;
         Ok(MovementQuery {
             office: self.office.clone(),
             state,
