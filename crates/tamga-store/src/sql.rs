@@ -22,17 +22,6 @@ impl Dialect {
         }
     }
 
-    /// The next MRN serial: a counter row in SQLite (safe under its single writer), a
-    /// sequence in PostgreSQL (safe across every server sharing the database).
-    pub(crate) fn next_serial(self) -> &'static str {
-        match self {
-            Dialect::Sqlite => {
-                "UPDATE counters SET value = value + 1 WHERE name = 'mrn_serial' RETURNING value"
-            }
-            Dialect::Postgres => "SELECT nextval('mrn_serial')",
-        }
-    }
-
     /// Locks the selected row until the transaction ends (SQLite's writer is alone anyway).
     pub(crate) fn lock_row(self) -> &'static str {
         match self {
@@ -94,6 +83,11 @@ pub(crate) const INSERT_TOKEN: &str =
 pub(crate) const COUNT_USERS: &str = "SELECT COUNT(*) FROM users";
 pub(crate) const SELECT_EXISTING: &str =
     "SELECT id, mrn, fingerprint FROM declarations WHERE declarant_id = $1 AND lrn = $2";
+/// PostgreSQL's reservation in one round trip: the holder of the declarant's LRN, or (only
+/// then, `CASE` evaluating `nextval` lazily) the next MRN serial.
+pub(crate) const RESERVE_POSTGRES: &str = "SELECT e.id, e.mrn, e.fingerprint, \
+     CASE WHEN e.id IS NULL THEN nextval('mrn_serial') END \
+     FROM (SELECT 1) AS one LEFT JOIN declarations e ON e.declarant_id = $1 AND e.lrn = $2";
 pub(crate) const INSERT_EVENT: &str =
     "INSERT INTO declaration_events (declaration_id, seq, at, status, actor, reason) \
      VALUES ($1, $2, $3, $4, $5, $6)";

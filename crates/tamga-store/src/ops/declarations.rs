@@ -143,18 +143,24 @@ async fn reserve(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Slot> {
             },
         });
     }
-    let binds = &binds[..2];
-    if let Some(existing) = conn.optional(sql::SELECT_EXISTING, binds).await? {
-        return Ok(Slot::Taken(existing));
-    }
-    let serial = conn.scalar(conn.dialect().next_serial(), &[]).await?;
-    let task = TaskSlot::default();
-    Ok(Slot::Free {
-        serial,
-        id: None,
-        task,
+    let row: ReservedPostgres = conn.one(sql::RESERVE_POSTGRES, &binds[..2]).await?;
+    Ok(match row {
+        (Some(id), Some(mrn), Some(fingerprint), _) => Slot::Taken(ExistingRow {
+            id,
+            mrn,
+            fingerprint,
+        }),
+        (_, _, _, serial) => Slot::Free {
+            serial: serial.ok_or_else(|| StoreError::Corrupt("no MRN serial reserved".into()))?,
+            id: None,
+            task: TaskSlot::default(),
+        },
     })
 }
+
+/// The holder of the LRN (id, MRN, fingerprint) or the next MRN serial, as PostgreSQL reads
+/// them.
+type ReservedPostgres = (Option<i64>, Option<String>, Option<String>, Option<i64>);
 
 /// Inserts the declaration row and returns its id, or the row that took the LRN meanwhile.
 async fn insert_declaration(
