@@ -4,9 +4,7 @@
 //! `declaration_releases` (each release's seconds since acceptance, read by offset from the
 //! `(office, released_on, seconds)` index for the median) — and its indexes (open tasks,
 //! seizures, red decisions), so the page's cost follows the number of posts, hours and
-//! minutes, not the number of declarations. On PostgreSQL each counter row is split into
-//! shards (migration 0033) so that concurrent lodgements do not all update one row; every
-//! query here adds them up.
+//! minutes, not the number of declarations.
 
 use std::collections::BTreeMap;
 
@@ -222,10 +220,8 @@ async fn hours(conn: &mut Conn<'_>, office: &str, now: OffsetDateTime) -> Result
             )
         })
         .collect();
-    // PostgreSQL keeps each hour in shards (migration 0033): they are added up.
-    let sql = "SELECT hour, CAST(SUM(lodged) AS BIGINT), CAST(SUM(green) AS BIGINT), \
-               CAST(SUM(yellow) AS BIGINT), CAST(SUM(red) AS BIGINT) FROM situation_hours \
-               WHERE office = $1 AND hour >= $2 GROUP BY hour";
+    let sql = "SELECT hour, lodged, green, yellow, red FROM situation_hours \
+               WHERE office = $1 AND hour >= $2";
     let binds = [Bind::Str(office), Bind::Text(hour_label(since))];
     for (hour, lodged, green, yellow, red) in conn
         .all::<(String, i64, i64, i64, i64)>(sql, &binds)
