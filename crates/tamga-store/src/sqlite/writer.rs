@@ -137,7 +137,7 @@ async fn open(options: &SqliteConnectOptions) -> Result<SqliteConnection> {
     let mut conn = options.connect().await?;
     sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
     // The WAL is copied into the database by `checkpoints`, beside the writer; a commit
-    // checkpoints only if that fell far behind. The page cache holds the indexes every
+    // checkpoints only past `FALLBACK_CHECKPOINT_PAGES`. The page cache holds the indexes every
     // lodgement touches (SQLite's default of 2 MB made a growing database read them back).
     let pragmas = format!(
         "PRAGMA wal_autocheckpoint = {FALLBACK_CHECKPOINT_PAGES}; \
@@ -150,8 +150,11 @@ async fn open(options: &SqliteConnectOptions) -> Result<SqliteConnection> {
 /// How often the WAL is checkpointed beside the writer.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// WAL pages (4 KiB) past which a commit checkpoints after all, should `checkpoints` not run.
-const FALLBACK_CHECKPOINT_PAGES: u32 = 65_536;
+/// WAL pages (4 KiB) past which a commit checkpoints after all. Under a load without pauses
+/// the WAL is never wholly copied when the writer starts its next transaction, so it could
+/// not start over from its beginning: this bounds it (at 16 MiB), and by then `checkpoints`
+/// has copied most of it, so the commit's share is small.
+const FALLBACK_CHECKPOINT_PAGES: u32 = 4_096;
 
 /// The writer's page cache, in KiB.
 const WRITER_CACHE_KIB: u32 = 64 * 1024;
