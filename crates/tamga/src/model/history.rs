@@ -43,7 +43,6 @@ pub async fn rows(
             r
         }));
     }
-    println!("{} item rows from recorded inspection outcomes", rows.len());
     Ok(rows)
 }
 

@@ -147,7 +147,9 @@ async fn train(
         bail!("give at least one --data FILE.csv, or --from-db");
     }
     let (rows, layout) = if from_db {
-        (history::rows(settings, None).await?, Layout::Tamga)
+        let rows = history::rows(settings, None).await?;
+        println!("{} item rows from recorded inspection outcomes", rows.len());
+        (rows, Layout::Tamga)
     } else {
         let mut rows = Vec::new();
         for file in data {
@@ -192,10 +194,12 @@ async fn evaluate(
             check_kcs_rows(&model)?;
             (read_rows(&file)?, file.display().to_string())
         }
-        Source::Db(since) => (
-            history::rows(settings, since).await?,
-            "the database".to_owned(),
-        ),
+        Source::Db(since) => {
+            let rows = history::rows(settings, since).await?;
+            // Standard output holds nothing but the metrics' JSON with --json.
+            eprintln!("{} item rows from recorded inspection outcomes", rows.len());
+            (rows, "the database".to_owned())
+        }
     };
     let metrics = tamga_model::evaluate(&model, &rows).context("evaluation failed")?;
     if json {

@@ -363,9 +363,10 @@ async fn planted_fraud_patterns_rank_first_after_training_on_own_outcomes() {
         &since,
         "--json",
     ];
-    let out = cli(data, &args);
-    assert!(out.contains(&format!("{HELD_OUT} item rows")), "{out}");
-    let metrics: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let (code, out, err) = tamga(&[&["--data-dir", data][..], &args].concat(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("{HELD_OUT} item rows")), "{err}");
+    let metrics: Value = serde_json::from_str(&out).unwrap();
     let at_10 = metrics["probability"]["precision_at"]["10"]
         .as_f64()
         .unwrap();
