@@ -4,10 +4,15 @@
 //! scores a declaration with the features the model was trained on. Files written before
 //! layouts existed (formats 1 and 2) read as [`Layout::Kcs`].
 //!
-//! | layout  | trained on                                   | categorical fields                                                                                   | numeric features                        |
-//! |---------|----------------------------------------------|------------------------------------------------------------------------------------------------------|-----------------------------------------|
-//! | `kcs`   | the KCS files (`tamga model train --data`)   | every KCS column (office, process and import types, payment, parties, courier, HS6/4/2, countries, tax type, origin indicator) | [`NAMES`](super::numeric::NAMES)        |
-//! | `tamga` | tamga's own outcomes (`--from-db`)           | office, transport, procedure, declarant, importer, exporter, commodity code and its HS6/4/2 levels, dispatch, origin, preference, AEO | the same plus `uv_vs_valuation`         |
+//! - `kcs`, trained on the KCS files (`tamga model train --data`): every KCS column (office,
+//!   process type, import type and use, payment type, transport, declarant, importer, seller,
+//!   courier, HS6/HS4/HS2, departure, origin, tax type, origin indicator) and the numeric
+//!   features [`NAMES`](super::numeric::NAMES).
+//! - `tamga`, trained on tamga's recorded outcomes (`--from-db`): office, transport, procedure,
+//!   declarant, importer, exporter, the full commodity code and its HS6/HS4/HS2 levels,
+//!   dispatch, origin, preference and AEO status, and the same numeric features plus
+//!   `uv_vs_valuation` ([`TAMGA`](super::numeric::TAMGA)), the unit value against tamga's
+//!   valuation reference.
 //!
 //! Both also get target statistics of pairs (and lanes) of these fields; see
 //! [`FeatureParams::of`](super::FeatureParams::of).
