@@ -4,7 +4,10 @@
 //!   synthetic declarations layout (and the mapping of its columns to tamga's fields);
 //! - [`features`]: the [`FeatureSpace`], fitted on training rows only: smoothed out-of-fold
 //!   target statistics and counts of the categorical fields (importer, declarant, seller, HS
-//!   codes, office, ...), unit value against commodity and origin references, rates, date parts;
+//!   codes, office, ...), unit value against commodity and origin references, rates, date parts.
+//!   Its [`Layout`] says which fields: the KCS columns (the benchmark), or tamga's own
+//!   (commodity code and its HS levels, procedure, AEO status, unit value against the valuation
+//!   reference, ...), which a model trained with `tamga model train --from-db` uses;
 //! - [`gbdt`]: histogram-based gradient-boosted trees for log-loss, deterministic for a seed;
 //! - [`metrics`]: precision and recall at an inspection rate, AUC and the revenue proxy;
 //! - [`rank`]: the [`Priority`] that ranks for revenue as well as hits, and the expected revenue;
@@ -56,7 +59,7 @@ pub mod rank;
 pub mod row;
 pub mod train;
 
-pub use features::{FeatureParams, FeatureSpace};
+pub use features::{FeatureParams, FeatureSpace, Layout};
 pub use gbdt::BoostParams;
 pub use metrics::Metrics;
 pub use model::{Model, ModelError};

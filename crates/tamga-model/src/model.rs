@@ -3,15 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::FeatureSpace;
+use crate::features::{FeatureSpace, Layout};
 use crate::gbdt::{sigmoid, Forest};
 use crate::rank::Priority;
 use crate::row::Row;
 use crate::Params;
 
 /// The version of the serialised form [`Model::to_bytes`] writes. Format 2 packs statistic
-/// tables and tree nodes as base64 text; [`Model::from_bytes`] reads 1 and 2 and refuses others.
-pub const FORMAT: u32 = 2;
+/// tables and tree nodes as base64 text; format 3 records the feature [`Layout`] (`kcs` or
+/// `tamga`, in the feature parameters and the feature space; older files are KCS models).
+/// [`Model::from_bytes`] reads 1 to 3 and refuses others.
+pub const FORMAT: u32 = 3;
 
 /// The oldest format [`Model::from_bytes`] still reads.
 pub const OLDEST_FORMAT: u32 = 1;
@@ -65,6 +67,13 @@ impl Model {
     /// The feature space.
     pub fn space(&self) -> &FeatureSpace {
         &self.space
+    }
+
+    /// The fields and features this model learns from: which kind of [`Row`] it should be
+    /// given is the caller's business, but a tamga-layout model scores KCS rows (which lack
+    /// tamga's fields) poorly, and the other way round.
+    pub fn layout(&self) -> Layout {
+        self.space.layout()
     }
 
     /// The ranking for hits and revenue this model was trained with.
@@ -162,6 +171,11 @@ impl Model {
         if model.meta.features != model.space.names() {
             return Err(ModelError::Damaged(
                 "the feature names do not match the feature space",
+            ));
+        }
+        if model.meta.params.features.layout != model.space.layout() {
+            return Err(ModelError::Damaged(
+                "the layout of the parameters and of the feature space differ",
             ));
         }
         if !model.forest.is_valid(model.space.len()) {

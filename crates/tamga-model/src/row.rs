@@ -1,5 +1,10 @@
 //! One goods item as the model sees it, and the reader of the KCS declarations layout.
 //!
+//! A [`Row`] has the KCS columns below, then four fields only tamga's own declarations have
+//! (`commodity`, `procedure`, `aeo` and `unit_value_ratio`, empty in KCS rows); the
+//! [`Layout`](crate::features::Layout) a model was trained on says which of them it uses.
+//! `tamga_risk::model` builds rows from tamga declarations.
+//!
 //! The Korea Customs Service synthetic declarations (`kcs-declarations`, see
 //! `data/kcs/README.md`) have one row per goods item. [`read_kcs`] maps each column to a field
 //! of [`Row`], which carries tamga's meaning:
@@ -65,6 +70,15 @@ pub struct Row {
     pub item_price: f64,
     /// Whether inspection found fraud; `None` for unlabelled rows.
     pub fraud: Option<bool>,
+    /// The full commodity code (tamga's ten digits; KCS rows have the HS6 only).
+    pub commodity: Option<String>,
+    /// The customs procedure code (four digits).
+    pub procedure: Option<String>,
+    /// Whether the declarant or the importer holds AEO status; `None` when unknown.
+    pub aeo: Option<bool>,
+    /// The unit value over the valuation reference's median for its HS6 and origin; `None`
+    /// when there is no reference.
+    pub unit_value_ratio: Option<f64>,
 }
 
 impl Row {
@@ -225,6 +239,10 @@ impl Columns {
             net_mass: self.number(r, 18)?,
             item_price: self.number(r, 19)?,
             fraud: self.fraud(r)?,
+            commodity: None,
+            procedure: None,
+            aeo: None,
+            unit_value_ratio: None,
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{FeatureParams, FeatureSpace};
+use crate::features::{FeatureParams, FeatureSpace, Layout};
 use crate::gbdt::{BoostParams, Forest};
 use crate::metrics::{self, Metrics};
 use crate::model::{Metadata, Model, FORMAT};
@@ -17,6 +17,16 @@ pub struct Params {
     /// The ranking for revenue as well as hits (absent from format 1 models: the default).
     #[serde(default)]
     pub rank: RankParams,
+}
+
+impl Params {
+    /// The default parameters for a model of `layout`.
+    pub fn of(layout: Layout) -> Self {
+        Self {
+            features: FeatureParams::of(layout),
+            ..Self::default()
+        }
+    }
 }
 
 /// Why a model could not be trained or evaluated.

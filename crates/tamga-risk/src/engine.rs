@@ -10,7 +10,7 @@ use time::Date;
 
 use crate::compile::{compile, CompileError, CompiledLists, Node};
 use crate::explain::{Decision, Explanation, FiredProfile, ModelPart, PartyHit, Thresholds};
-use crate::facts::{DeclarationFacts, ItemFacts, ItemView, Subject, View};
+use crate::facts::{DeclarationFacts, ItemView, ScoredItem, Subject, View};
 use crate::fields::Field;
 use crate::lang::ParseError;
 use crate::lists::NamedList;
@@ -19,6 +19,7 @@ use crate::selectivity::{Capacity, DrawSecret, Selectivity};
 
 mod cargo;
 mod route;
+mod scoring;
 
 pub(crate) use route::{forced as forced_channel, summary};
 
@@ -44,15 +45,9 @@ pub struct WatchHit {
 /// A learned model scoring goods items (0 = surely clean, 1 = surely fraud).
 pub trait ItemScorer: Send + Sync + fmt::Debug {
     fn name(&self) -> &str;
-    fn score(&self, declaration: &Declaration, item: usize, facts: &ItemFacts) -> f64;
+    fn score(&self, item: ScoredItem<'_>) -> f64;
     /// The `top` features that pushed the score most, with their contributions.
-    fn explain(
-        &self,
-        declaration: &Declaration,
-        item: usize,
-        facts: &ItemFacts,
-        top: usize,
-    ) -> Vec<(String, f64)>;
+    fn explain(&self, item: ScoredItem<'_>, top: usize) -> Vec<(String, f64)>;
 }
 
 /// Why a profile cannot run.
@@ -186,7 +181,7 @@ impl Engine {
         facts.watchlist_hit = !watchlist.is_empty();
         facts.watchlist_score = watchlist.iter().map(|h| h.score).fold(0.0, f64::max);
         let mut items = item_views(subject);
-        let model = self.score_items(subject, &mut items);
+        let model = self.score_items(subject, &mut items, facts.aeo);
         let fired = self.fire(&facts, &items, today);
         let mut explanation = self.explain(fired, watchlist, model, facts.aeo);
         explanation.random_key = format!("{}/{}", d.declarant.id, d.lrn);
@@ -199,6 +194,12 @@ impl Engine {
         facts.aeo = self.is_aeo(&facts);
         let items = item_views(subject);
         fire_one(compiled, &facts, &items)
+    }
+
+    /// Whether the declarant or the importer of `declaration` holds AEO status, by the
+    /// register the selectivity settings name (what the AEO reduction and the model see).
+    pub fn aeo(&self, declaration: &Declaration) -> bool {
+        self.is_aeo(&DeclarationFacts::new(declaration))
     }
 
     fn is_aeo(&self, facts: &DeclarationFacts<'_>) -> bool {
@@ -269,34 +270,6 @@ impl Engine {
             );
         }
         out
-    }
-
-    fn score_items(&self, subject: Subject<'_>, items: &mut [ItemView<'_>]) -> Option<ModelPart> {
-        let scorer = self.scorer.as_ref()?;
-        let mut best: Option<(usize, f64)> = None;
-        let (mut duty_at_stake, mut expected_revenue) = (0.0, 0.0);
-        for (i, view) in items.iter_mut().enumerate() {
-            let facts = subject.items.get(i).copied().unwrap_or_default();
-            let score = scorer.score(subject.declaration, i, &facts);
-            view.model_score = Some(score);
-            let duty = facts.duty_at_stake();
-            duty_at_stake += duty;
-            expected_revenue += tamga_model::expected_revenue(score, duty);
-            if best.is_none_or(|(_, b)| score > b) {
-                best = Some((i, score));
-            }
-        }
-        let (i, score) = best?;
-        let facts = subject.items.get(i).copied().unwrap_or_default();
-        Some(ModelPart {
-            model: scorer.name().to_owned(),
-            score,
-            item: sequence(subject.declaration, i),
-            contribution: (score * self.selectivity.model_weight).round() as i64,
-            top_features: scorer.explain(subject.declaration, i, &facts, 5),
-            duty_at_stake,
-            expected_revenue,
-        })
     }
 
     fn fire(

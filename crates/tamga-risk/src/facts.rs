@@ -31,6 +31,18 @@ impl ItemFacts {
     }
 }
 
+/// One goods item as a learned model is given it: the declaration, the item's position, its
+/// facts, and the AEO status the engine reads from its register.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoredItem<'a> {
+    pub declaration: &'a Declaration,
+    /// The item's position in the declaration (0 for the first).
+    pub index: usize,
+    pub facts: ItemFacts,
+    /// Whether the declarant or the importer holds AEO status.
+    pub aeo: bool,
+}
+
 /// The declaration under assessment, with what the caller knows besides.
 #[derive(Debug, Clone, Copy)]
 pub struct Subject<'a> {

@@ -126,14 +126,7 @@ async fn load(
             p
         })
         .collect();
-    let lists = parse_all::<NamedList>(&store.documents(kind::LIST, None, false).await?);
-    let selectivity = store.documents(kind::SELECTIVITY, None, false).await?;
-    let selectivity = parse_all::<Selectivity>(&selectivity)
-        .pop()
-        .map(|(_, s)| s)
-        .unwrap_or_default();
-    let mut lists: Vec<NamedList> = lists.into_iter().map(|(_, l)| l).collect();
-    aeo::merge(&mut lists, &selectivity.aeo_register, aeo_holders);
+    let (lists, selectivity) = lists_and_selectivity(store, aeo_holders).await?;
     let screener = screener(store, &signature, current).await?;
     let model = model(store, current).await?;
     let digest: Vec<String> = signature
@@ -160,6 +153,36 @@ async fn load(
         screener,
         model,
     })
+}
+
+/// The named lists (the AEO register joined by the party registry's holders) and the
+/// selectivity settings in force.
+async fn lists_and_selectivity(
+    store: &dyn Store,
+    aeo_holders: Vec<String>,
+) -> Result<(Vec<NamedList>, Selectivity), StoreError> {
+    let lists = parse_all::<NamedList>(&store.documents(kind::LIST, None, false).await?);
+    let selectivity = store.documents(kind::SELECTIVITY, None, false).await?;
+    let selectivity = parse_all::<Selectivity>(&selectivity)
+        .pop()
+        .map(|(_, s)| s)
+        .unwrap_or_default();
+    let mut lists: Vec<NamedList> = lists.into_iter().map(|(_, l)| l).collect();
+    aeo::merge(&mut lists, &selectivity.aeo_register, aeo_holders);
+    Ok((lists, selectivity))
+}
+
+/// An engine with the lists and selectivity settings in force and nothing else (no profiles,
+/// watchlists or model): enough to ask [`Engine::aeo`] who holds AEO status as acceptance
+/// does, for training rows built outside a server (`tamga model train --from-db`).
+pub async fn register_engine(store: &dyn Store) -> Result<Engine, StoreError> {
+    let holders = aeo::holders(store).await?;
+    let (lists, selectivity) = lists_and_selectivity(store, holders).await?;
+    Ok(Engine::build(EngineParts {
+        lists,
+        selectivity,
+        ..EngineParts::default()
+    }))
 }
 
 type Loaded = Option<((String, u32), Arc<tamga_risk::model::ModelScorer>)>;

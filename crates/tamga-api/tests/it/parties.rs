@@ -29,6 +29,7 @@ on_both_backends!(
     admins_manage_the_registry,
     readers_see_what_their_role_allows,
     identifier_only_parties_are_filled_in_from_the_registry,
+    training_rows_see_the_aeo_status_acceptance_sees,
 );
 
 /// An administrator's token.
@@ -233,4 +234,26 @@ async fn a_registered_aeo_is_what_targeting_reduces() {
         "{}",
         risk.body
     );
+}
+
+/// `tamga model train --from-db` asks an engine built by `register_engine` who holds AEO
+/// status: the party registry's holders, as at acceptance.
+async fn training_rows_see_the_aeo_status_acceptance_sees(app: TestApp) {
+    let root = admin(&app).await;
+    let body = json!({"id": "UZ305123456", "name": "Samarqand Savdo MChJ", "country": "UZ", "aeo": "AEOF"});
+    let created = app.post("/api/v1/parties", &root, &body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let declaration = |party: &str| {
+        let mut value = sample();
+        value["declarant"]["id"] = json!(party);
+        value["importer"]["id"] = json!(party);
+        let draft: tamga_core::draft::DeclarationDraft = serde_json::from_value(value).unwrap();
+        let reference = tamga_core::refdata::ReferenceData::embedded();
+        tamga_core::validate::validate(&draft, reference, time::OffsetDateTime::now_utc()).unwrap()
+    };
+    let engine = tamga_api::risk::register_engine(&*app.state.store)
+        .await
+        .unwrap();
+    assert!(engine.aeo(&declaration("UZ305123456")));
+    assert!(!engine.aeo(&declaration("UZ300000001")));
 }

@@ -1,10 +1,15 @@
 //! The categorical fields of a [`Row`] and the stable keys of their values.
+//!
+//! The KCS layout names fields after the KCS columns; the tamga layout uses tamga's words, and
+//! three of its fields read the same row values under them: `exporter` is `seller`, `dispatch`
+//! is `departure` and `preference` is `tax_type`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::row::Row;
 
-/// A categorical field of a row; HS4 and HS2 are prefixes of the HS6 code.
+/// A categorical field of a row; HS4 and HS2 are prefixes of the HS6 code. New fields go at
+/// the end, in [`Field::ALL`] too, whose order [`Field::index`] follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -25,11 +30,22 @@ pub enum Field {
     Origin,
     TaxType,
     OriginIndicator,
+    /// The full commodity code (tamga's ten digits).
+    Commodity,
+    Procedure,
+    /// Whether the declarant or the importer holds AEO status.
+    Aeo,
+    /// The exporter: the seller's value under tamga's name.
+    Exporter,
+    /// The country of dispatch: the departure's value under tamga's name.
+    Dispatch,
+    /// The preference claimed: the tax type's value under tamga's name.
+    Preference,
 }
 
 impl Field {
     /// Every field, in feature order.
-    pub const ALL: [Field; 17] = [
+    pub const ALL: [Field; 23] = [
         Field::Office,
         Field::ProcessType,
         Field::ImportType,
@@ -47,6 +63,12 @@ impl Field {
         Field::Origin,
         Field::TaxType,
         Field::OriginIndicator,
+        Field::Commodity,
+        Field::Procedure,
+        Field::Aeo,
+        Field::Exporter,
+        Field::Dispatch,
+        Field::Preference,
     ];
 
     /// The name used in feature names (`te_importer`, `n_hs6+origin`).
@@ -69,6 +91,12 @@ impl Field {
             Field::Origin => "origin",
             Field::TaxType => "tax_type",
             Field::OriginIndicator => "origin_indicator",
+            Field::Commodity => "commodity",
+            Field::Procedure => "procedure",
+            Field::Aeo => "aeo",
+            Field::Exporter => "exporter",
+            Field::Dispatch => "dispatch",
+            Field::Preference => "preference",
         }
     }
 
@@ -88,13 +116,16 @@ impl Field {
             Field::Transport => &row.transport_mode,
             Field::Declarant => &row.declarant,
             Field::Importer => &row.importer,
-            Field::Seller => &row.seller,
+            Field::Seller | Field::Exporter => &row.seller,
             Field::Courier => &row.courier,
             Field::Hs6 | Field::Hs4 | Field::Hs2 => &row.hs6,
-            Field::Departure => &row.departure,
+            Field::Departure | Field::Dispatch => &row.departure,
             Field::Origin => &row.origin,
-            Field::TaxType => &row.tax_type,
+            Field::TaxType | Field::Preference => &row.tax_type,
             Field::OriginIndicator => &row.origin_indicator,
+            Field::Commodity => &row.commodity,
+            Field::Procedure => &row.procedure,
+            Field::Aeo => return row.aeo.map(|aeo| if aeo { "yes" } else { "no" }),
         };
         let text = text.as_deref()?;
         match self {

@@ -10,13 +10,19 @@
 //! its features. Then come the [`numeric`] features: amounts, the unit value per kg against the
 //! HS2/HS4/HS6/HS6+origin references, the duty rate against its commodity's usual rate, and the
 //! month, day and weekday of acceptance.
+//!
+//! Which fields and numeric features there are is the [`Layout`]'s choice: the KCS columns, or
+//! tamga's own fields (see [`layout`]).
 
 pub mod field;
+pub mod layout;
 pub mod numeric;
 pub mod table;
 
 use rand::{rngs::StdRng, seq::SliceRandom, SeedableRng};
 use serde::{Deserialize, Serialize};
+
+pub use self::layout::Layout;
 
 use self::field::{group_name, hashes, key_of, Field, FieldHashes};
 use self::numeric::Numeric;
@@ -34,37 +40,29 @@ pub struct FeatureParams {
     pub folds: usize,
     /// The groups of categorical fields that get a target statistic and a count.
     pub groups: Vec<Vec<Field>>,
+    /// The fields and features the model learns from (absent before format 3: KCS).
+    #[serde(default)]
+    pub layout: Layout,
 }
 
 impl Default for FeatureParams {
-    /// Every single field, plus the pairs and lanes that carried signal on the 2021 Q1
-    /// validation quarter: the trade lane (commodity × origin × dispatch × duty regime) most,
-    /// then parties by commodity and by each other.
+    /// The KCS layout's features (see [`FeatureParams::of`]).
     fn default() -> Self {
-        use Field::{Declarant, Departure, Hs4, Hs6, Importer, Office, Origin, Seller, TaxType};
-        let mut groups: Vec<Vec<Field>> = Field::ALL.iter().map(|f| vec![*f]).collect();
-        groups.extend([
-            vec![Hs6, Origin],
-            vec![Importer, Hs6],
-            vec![Declarant, Importer],
-            vec![Importer, Seller],
-            vec![Office, Hs6],
-            vec![Declarant, Hs6],
-            vec![Importer, Origin],
-            vec![Seller, Hs6],
-            vec![Office, Importer],
-            vec![Hs6, Origin, TaxType],
-            vec![Hs4, Origin],
-            vec![Hs6, Origin, TaxType, Departure],
-            vec![Hs6, Departure],
-            vec![Hs6, TaxType],
-            vec![Departure, Origin],
-        ]);
+        Self::of(Layout::Kcs)
+    }
+}
+
+impl FeatureParams {
+    /// Every single field of `layout`, plus its pairs and lanes ([`Layout::pairs`]).
+    pub fn of(layout: Layout) -> Self {
+        let mut groups: Vec<Vec<Field>> = layout.fields().iter().map(|f| vec![*f]).collect();
+        groups.extend(layout.pairs());
         Self {
             smoothing: 5.0,
             reference_smoothing: 5.0,
             folds: 5,
             groups,
+            layout,
         }
     }
 }
@@ -79,6 +77,9 @@ struct Group {
 /// The fitted feature space: turns any row into [`FeatureSpace::len`] named features.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureSpace {
+    /// Absent before format 3: KCS.
+    #[serde(default)]
+    layout: Layout,
     prior: f64,
     smoothing: f64,
     numeric: Numeric,
@@ -109,7 +110,8 @@ impl FeatureSpace {
             folds,
             smoothing: params.smoothing,
         };
-        let mut names: Vec<String> = numeric::NAMES.iter().map(|n| (*n).to_owned()).collect();
+        let layout = params.layout;
+        let mut names: Vec<String> = numeric::names(layout).map(str::to_owned).collect();
         let (mut groups, mut group_columns) = (Vec::new(), Vec::new());
         for fields in &params.groups {
             let (group, columns) = fitting.group(fields);
@@ -121,6 +123,7 @@ impl FeatureSpace {
         let numeric = Numeric::fit(rows, params.reference_smoothing);
         let (prior, smoothing) = (fitting.prior, params.smoothing);
         let space = Self {
+            layout,
             prior,
             smoothing,
             numeric,
@@ -133,10 +136,12 @@ impl FeatureSpace {
     }
 
     fn numeric_columns(&self, rows: &[Row]) -> Vec<Vec<f32>> {
-        let mut columns = vec![Vec::with_capacity(rows.len()); numeric::NAMES.len()];
-        let mut buffer = [0.0_f32; numeric::NAMES.len()];
+        let width = numeric::width(self.layout);
+        let mut columns = vec![Vec::with_capacity(rows.len()); width];
+        let mut buffer = [0.0_f32; numeric::MAX];
         for row in rows {
-            self.numeric.write(row, &hashes(row), &mut buffer);
+            self.numeric
+                .write(self.layout, row, &hashes(row), &mut buffer);
             for (column, value) in columns.iter_mut().zip(buffer) {
                 column.push(value);
             }
@@ -159,6 +164,11 @@ impl FeatureSpace {
         &self.names
     }
 
+    /// The fields and features this space was fitted for.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
     /// The overall fraud rate of the training rows.
     pub fn prior(&self) -> f64 {
         self.prior
@@ -168,8 +178,9 @@ impl FeatureSpace {
     /// (extra slots are left alone, missing ones are skipped).
     pub fn write(&self, row: &Row, out: &mut [f32]) {
         let hashes = hashes(row);
-        let (numeric, categorical) = out.split_at_mut(numeric::NAMES.len().min(out.len()));
-        self.numeric.write(row, &hashes, numeric);
+        let width = numeric::width(self.layout).min(out.len());
+        let (numeric, categorical) = out.split_at_mut(width);
+        self.numeric.write(self.layout, row, &hashes, numeric);
         for (group, pair) in self.groups.iter().zip(categorical.chunks_mut(2)) {
             let stat = group.table.get(key_of(&group.fields, &hashes));
             let (te, n) = encode(stat, self.prior, self.smoothing);

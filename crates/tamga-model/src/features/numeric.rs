@@ -1,9 +1,11 @@
 //! Numeric features: amounts, the unit value against its commodity and origin references, the
-//! duty rate against its commodity's usual rate, and date parts.
+//! duty rate against its commodity's usual rate, and date parts; in the tamga layout also the
+//! unit value against tamga's valuation reference.
 
 use serde::{Deserialize, Serialize};
 
 use super::field::{key, key_of, Field, FieldHashes};
+use super::layout::Layout;
 use super::table::{FoldStats, KeyTable};
 use crate::row::Row;
 
@@ -15,7 +17,7 @@ const LEVELS: [&[Field]; 4] = [
     &[Field::Hs6, Field::Origin],
 ];
 
-/// The names of the numeric features, in vector order.
+/// The names of the numeric features of every layout, in vector order.
 pub const NAMES: [&str; 15] = [
     "tax_rate",
     "ln_price",
@@ -33,6 +35,34 @@ pub const NAMES: [&str; 15] = [
     "day",
     "weekday",
 ];
+
+/// The numeric features only the tamga layout has, after [`NAMES`]: the natural log of the
+/// unit value over the valuation reference's median (0 at the median, negative below it).
+pub const TAMGA: [&str; 1] = ["uv_vs_valuation"];
+
+/// The most numeric features a layout has.
+pub const MAX: usize = NAMES.len() + TAMGA.len();
+
+/// The names of the numeric features of `layout`, in vector order.
+pub fn names(layout: Layout) -> impl Iterator<Item = &'static str> {
+    let (common, tamga): (&'static [&'static str], &'static [&'static str]) = (&NAMES, &TAMGA);
+    common
+        .iter()
+        .chain(tamga.get(..extra(layout)).unwrap_or(&[]))
+        .copied()
+}
+
+/// How many numeric features `layout` has.
+pub fn width(layout: Layout) -> usize {
+    NAMES.len() + extra(layout)
+}
+
+fn extra(layout: Layout) -> usize {
+    match layout {
+        Layout::Kcs => 0,
+        Layout::Tamga => TAMGA.len(),
+    }
+}
 
 /// The natural log of the value per kg; NaN (missing) when the mass is not positive.
 fn ln_unit_value(row: &Row) -> f64 {
@@ -104,8 +134,9 @@ impl Numeric {
         }
     }
 
-    /// Writes the [`NAMES`] features of `row` (whose field hashes are `hashes`) into `out`.
-    pub fn write(&self, row: &Row, hashes: &FieldHashes, out: &mut [f32]) {
+    /// Writes the numeric features of `row` (whose field hashes are `hashes`) under `layout`
+    /// into `out`, [`width`] of them.
+    pub fn write(&self, layout: Layout, row: &Row, hashes: &FieldHashes, out: &mut [f32]) {
         let uv = ln_unit_value(row);
         let [uv2, uv4, uv6, uv6o] = self.unit_value.chain(hashes);
         let [_, tax4, tax6, tax6o] = self.tax.chain(hashes);
@@ -125,8 +156,9 @@ impl Numeric {
             f64::from(u8::from(row.date.month())),
             f64::from(row.date.day()),
             f64::from(row.date.weekday().number_days_from_monday()),
+            row.unit_value_ratio.map_or(f64::NAN, f64::ln),
         ];
-        for (slot, value) in out.iter_mut().zip(values) {
+        for (slot, value) in out.iter_mut().zip(values).take(width(layout)) {
             *slot = if value.is_finite() {
                 value as f32
             } else {

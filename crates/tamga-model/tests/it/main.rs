@@ -2,6 +2,7 @@
 
 mod data;
 mod features;
+mod layout;
 mod training;
 
 use std::sync::OnceLock;

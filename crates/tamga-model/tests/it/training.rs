@@ -79,11 +79,11 @@ fn listed_nodes(model: &serde_json::Value, index: usize) -> Vec<serde_json::Valu
 fn refuses_other_formats_and_garbage() {
     let model = train(sample_rows(), &quick(2), 5, &mut |_, _| {}).unwrap();
     let text = String::from_utf8(model.to_bytes().unwrap()).unwrap();
-    let newer = text.replacen("\"format\":2", "\"format\":99", 1);
+    let newer = text.replacen("\"format\":3", "\"format\":99", 1);
     assert_ne!(newer, text);
     assert_eq!(
         Model::from_bytes(newer.as_bytes()).unwrap_err().to_string(),
-        "model format 99 is not supported (this build reads formats 1 to 2)"
+        "model format 99 is not supported (this build reads formats 1 to 3)"
     );
     assert!(Model::from_bytes(b"{}").is_err());
     let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -115,12 +115,19 @@ fn reads_format_1() {
         .as_object_mut()
         .unwrap()
         .remove("rank");
+    // Nor a layout (format 3): such files are KCS models.
+    json["meta"]["params"]["features"]
+        .as_object_mut()
+        .unwrap()
+        .remove("layout");
+    json["space"].as_object_mut().unwrap().remove("layout");
     let old = Model::from_bytes(&serde_json::to_vec(&json).unwrap()).unwrap();
     assert_eq!(
         score_all(&old, valid_rows()),
         score_all(&model, valid_rows())
     );
     assert_eq!(old.priority().floor, 0.0);
+    assert_eq!(old.layout(), tamga_model::Layout::Kcs);
 }
 
 #[test]

@@ -3,5 +3,6 @@
 mod engine;
 mod fixture;
 mod lang;
+mod model;
 mod revenue;
 mod semantics;

@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use tamga_core::Declaration;
 use tamga_risk::engine::{Engine, EngineParts, ItemScorer};
-use tamga_risk::facts::ItemFacts;
+use tamga_risk::facts::{ItemFacts, ScoredItem};
 use tamga_risk::selectivity::{Capacity, RevenueReserve, Selectivity};
 use tamga_risk::{Channel, Decision, Effect};
 
@@ -20,11 +19,11 @@ impl ItemScorer for Fixed {
         "fixed"
     }
 
-    fn score(&self, _: &Declaration, _: usize, _: &ItemFacts) -> f64 {
+    fn score(&self, _: ScoredItem<'_>) -> f64 {
         self.0
     }
 
-    fn explain(&self, _: &Declaration, _: usize, _: &ItemFacts, _: usize) -> Vec<(String, f64)> {
+    fn explain(&self, _: ScoredItem<'_>, _: usize) -> Vec<(String, f64)> {
         Vec::new()
     }
 }

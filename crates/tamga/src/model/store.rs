@@ -60,6 +60,7 @@ pub async fn activate(
     }
     let metrics = match evaluate_on {
         Some(data) => {
+            super::check_kcs_rows(&model)?;
             let rows = super::read_rows(data)?;
             let metrics = tamga_model::evaluate(&model, &rows).context("evaluation failed")?;
             println!("{metrics}");
@@ -123,9 +124,14 @@ pub async fn list(settings: &Settings) -> anyhow::Result<()> {
             .and_then(|s| s.get("training_rows"))
             .cloned()
             .unwrap_or_default();
+        let layout = summary
+            .and_then(|s| s.pointer("/params/features/layout"))
+            .and_then(|l| l.as_str())
+            .unwrap_or("kcs")
+            .to_owned();
         let metrics = parsed.and_then(|m| m.metrics).map(|m| summary_of(&m));
         println!(
-            "model {} v{}: {rows} training rows, {}, stored {} by {}",
+            "model {} v{}: layout {layout}, {rows} training rows, {}, stored {} by {}",
             doc.name,
             doc.version,
             metrics.unwrap_or_else(|| "not evaluated".into()),

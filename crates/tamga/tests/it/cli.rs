@@ -368,7 +368,10 @@ fn models_train_evaluate_and_activate_with_an_audit_trail() {
         &[],
     );
     let (_, out, _) = tamga(&["--data-dir", data, "model", "list"], &[]);
-    assert!(out.contains("model pilot v1: 3000 training rows"), "{out}");
+    assert!(
+        out.contains("model pilot v1: layout kcs, 3000 training rows"),
+        "{out}"
+    );
     assert!(
         out.contains("(pilot at UZTAS)") && out.contains("(pilot over)"),
         "{out}"

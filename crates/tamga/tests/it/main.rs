@@ -8,6 +8,7 @@ mod federation;
 mod guarantee;
 mod ingest;
 mod learning;
+mod learning_planted;
 mod ops;
 mod parties;
 mod servers;
