@@ -52,8 +52,13 @@ pub fn merge_particles(tokens: Vec<String>) -> Vec<String> {
             out.push(compound(&token, &next));
         } else if NASAB.contains(&token.as_str()) && i > 0 && i + 1 < count {
             // `Muhammad bin Salman` is written `Muhammad Salman` just as often.
-        } else if is_assimilated(&token, iter.peek().map(|(_, t)| t.as_str())) {
-            // `ash Shaykh`: an article that took the sound of the next word.
+        } else if iter
+            .peek()
+            .is_some_and(|(_, next)| is_assimilated(&token, Some(next)))
+        {
+            // `ash Shaykh`: an article that took the sound of the next word. A last word is
+            // kept: with nothing after it, it is a name (dropping it made `esh` normalise to
+            // nothing, and `normalise` not idempotent).
         } else {
             out.push(single(token));
         }

@@ -248,6 +248,13 @@ mod tests {
     }
 
     #[test]
+    fn normalising_twice_changes_nothing_for_the_case_proptest_found() {
+        let once = normalise("Ésh,K");
+        assert_eq!(once, "esh");
+        assert_eq!(normalise(&once), once);
+    }
+
+    #[test]
     fn drops_legal_forms_but_not_everything() {
         assert_eq!(normalise("OOO Romashka"), "rumashka");
         assert_eq!(normalise("ООО «Ромашка»"), "rumashka");
