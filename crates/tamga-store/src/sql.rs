@@ -419,6 +419,11 @@ pub(crate) fn select_declaration_by_id(dialect: Dialect) -> String {
 /// matching row and sort it: 267 ms a page for a party with 200,000 declarations. Instead each
 /// column gets its own branch, which walks that column's `(column, id)` index newest first and
 /// stops after one page; the union of the branches is sorted again and cut to one page.
+///
+/// A date range is a range of the `accepted_on` index, whose rows the database gathered and
+/// sorted by id: 1.9 s a page for one day of 2,000,000 declarations. Without a party's scope, a
+/// range of up to [`DAY_BRANCHES`] days gets a branch per day, each walking that day's index
+/// entries newest first, as the party columns do.
 pub(crate) fn list<'a>(query: &'a ListQuery, scope: &'a Scope) -> (String, Vec<Bind<'a>>) {
     let (mut binds, filters) = list_filters(query);
     binds.push(Bind::Int(i64::from(query.limit) + 1));
@@ -437,7 +442,10 @@ pub(crate) fn list<'a>(query: &'a ListQuery, scope: &'a Scope) -> (String, Vec<B
         sql.push_str(&format!(" ORDER BY id DESC LIMIT ${limit}"));
         sql
     };
-    let branches = scope_branches(scope, &mut binds);
+    let mut branches = scope_branches(scope, &mut binds);
+    if branches.is_empty() {
+        branches = day_branches(query, &mut binds);
+    }
     if branches.is_empty() {
         return (page(None), binds);
     }
@@ -487,6 +495,28 @@ fn list_filters(query: &ListQuery) -> (Vec<Bind<'_>>, Vec<String>) {
         add("id < ?", Bind::Int(after));
     }
     (binds, conditions)
+}
+
+/// A date range of at most this many days is listed one day at a time (see [`list`]).
+const DAY_BRANCHES: i64 = 31;
+
+/// One condition per day of the query's date range, newest first, when it has both ends and
+/// spans at most [`DAY_BRANCHES`] days; none otherwise.
+fn day_branches<'a>(query: &ListQuery, binds: &mut Vec<Bind<'a>>) -> Vec<String> {
+    let (Some(from), Some(to)) = (query.from, query.to) else {
+        return Vec::new();
+    };
+    if !(0..DAY_BRANCHES).contains(&(to - from).whole_days()) {
+        return Vec::new();
+    }
+    let mut branches = Vec::new();
+    let mut day = Some(to);
+    while let Some(d) = day.filter(|d| *d >= from) {
+        binds.push(Bind::Date(d));
+        branches.push(format!("accepted_on = ${}", binds.len()));
+        day = d.previous_day();
+    }
+    branches
 }
 
 /// One condition per column of `scope` (the lodging user, then each party column), each

@@ -207,23 +207,28 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
             .mrn,
         );
     }
-    let scope = Scope::All;
-    let mut seen = Vec::new();
-    let mut query = ListQuery {
-        limit: 7,
-        ..ListQuery::default()
-    };
-    loop {
-        let page = store.list(&query, &scope).await.unwrap();
-        assert!(page.items.len() <= 7);
-        seen.extend(page.items.into_iter().map(|s| s.mrn));
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => break,
-        }
-    }
     mrns.reverse();
-    assert_eq!(seen, mrns, "pages cover everything once, newest first");
+    let today = sql::now().date();
+    // Without a filter, and with a date range listed a day at a time.
+    for from in [None, Some(today - time::Duration::days(2))] {
+        let mut seen = Vec::new();
+        let mut query = ListQuery {
+            limit: 7,
+            from,
+            to: from.map(|_| today),
+            ..ListQuery::default()
+        };
+        loop {
+            let page = store.list(&query, &Scope::All).await.unwrap();
+            assert!(page.items.len() <= 7);
+            seen.extend(page.items.into_iter().map(|s| s.mrn));
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen, mrns, "pages cover everything once, newest first");
+    }
 
     let by = |q: ListQuery| {
         let store = store.clone();
@@ -280,7 +285,6 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
         .len(),
         25
     );
-    let today = sql::now().date();
     assert_eq!(
         by(ListQuery {
             from: Some(today),
@@ -291,6 +295,16 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
         .len(),
         25
     );
+    // A range of a few days is listed a day at a time; one of more than a month in one go.
+    for days in [3, 45] {
+        let range = ListQuery {
+            from: Some(today - time::Duration::days(days)),
+            to: Some(today + time::Duration::days(1)),
+            hs_chapter: Some("84".into()),
+            ..Default::default()
+        };
+        assert_eq!(by(range).await.len(), 20, "{days} days back");
+    }
     let yesterday = today.previous_day().unwrap();
     assert_eq!(
         by(ListQuery {
