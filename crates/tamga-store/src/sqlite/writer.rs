@@ -159,13 +159,15 @@ const FALLBACK_CHECKPOINT_PAGES: u32 = 4_096;
 /// The writer's page cache, in KiB.
 const WRITER_CACHE_KIB: u32 = 64 * 1024;
 
-/// Copies committed WAL frames into the database file every [`CHECKPOINT_EVERY`], never
-/// returning (the writer's end drops it), on a
-/// connection of its own (so on another thread than the writer's) and passively: it never
-/// waits for the writer or a reader, and what it cannot copy yet is copied at a later turn.
-/// Otherwise SQLite checkpoints inside a commit every 1,000 pages, on the writer's path: the
-/// profile of `tamga bench submit` put 6 % of the server's time there.
+/// Copies committed WAL frames into the database file every [`CHECKPOINT_EVERY`] until the
+/// writer ends, on a connection of its own (so on another thread than the writer's) and
+/// passively: it never waits for the writer or a reader, and what it cannot copy yet is copied
+/// at a later turn. Otherwise SQLite checkpoints inside a commit every 1,000 pages, on the
+/// writer's path: the profile of `tamga bench submit` put 6 % of the server's time there.
 async fn checkpoints(options: SqliteConnectOptions) {
+    // A checkpoint waits for the disk; under load it may take seconds, which is no news.
+    let quiet = std::time::Duration::from_secs(60);
+    let options = options.log_slow_statements(tracing::log::LevelFilter::Debug, quiet);
     let mut conn = match options.connect().await {
         Ok(conn) => conn,
         Err(e) => {
