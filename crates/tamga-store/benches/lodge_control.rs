@@ -7,43 +7,20 @@
 //!
 //! `cargo bench -p tamga-store --bench lodge_control` (add `--profile dev` for a quick look)
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
+use common::{decision, lodge_all, user, LODGEMENTS};
 use tamga_control::allocation::{Group, Officer, Shift};
 use tamga_control::UserId;
 use tamga_core::codes::Locode;
 use tamga_core::role::Role;
 use tamga_store::control::{TaskOutcome, TaskStep};
-use tamga_store::risk::RiskRecord;
-use tamga_store::{token, LodgeOutcome, Lodgement, NewUser, Store, User};
+use tamga_store::Store;
 
-const SAMPLE: &str = include_str!("../../../examples/declaration.json");
-const LODGEMENTS: usize = 2_000;
 const OFFICERS: usize = 500;
-
-fn decision(channel: &str) -> RiskRecord {
-    RiskRecord {
-        office: "UZTAS".into(),
-        channel: channel.into(),
-        score: 50,
-        random: false,
-        day: time::OffsetDateTime::now_utc().date(),
-        document: r#"{"summary":"bench"}"#.into(),
-        profiles: vec![],
-        claim: None,
-    }
-}
-
-async fn user(store: &dyn Store, name: &str, role: Role) -> User {
-    let new = NewUser {
-        name: name.into(),
-        role,
-        party_id: None,
-        token_hash: token::hash(&token::generate()),
-    };
-    store.create_user(new).await.unwrap()
-}
 
 async fn roster(store: &dyn Store) {
     let now = tamga_store::sql::now();
@@ -75,43 +52,6 @@ async fn roster(store: &dyn Store) {
     }
 }
 
-/// Lodges `LODGEMENTS` declarations, 16 at a time; returns lodgements per second.
-async fn lodge_all(store: Arc<dyn Store>, by: &User, prefix: &str, channel: Option<&str>) -> f64 {
-    let draft: tamga_core::draft::DeclarationDraft = serde_json::from_str(SAMPLE).unwrap();
-    let at = time::OffsetDateTime::now_utc();
-    let reference = tamga_core::refdata::ReferenceData::embedded();
-    let mut lodgements = Vec::with_capacity(LODGEMENTS);
-    for i in 0..LODGEMENTS {
-        let mut d = draft.clone();
-        d.lrn = Some(format!("{prefix}-{i}"));
-        let declaration = tamga_core::validate::validate(&d, reference, at).unwrap();
-        let fingerprint = declaration.fingerprint(true);
-        let l = Lodgement::new(declaration, fingerprint, by.clone(), at, None);
-        lodgements.push(match channel {
-            Some(c) => l.with_risk(decision(c)),
-            None => l,
-        });
-    }
-    let start = Instant::now();
-    let mut running = tokio::task::JoinSet::new();
-    for l in lodgements {
-        if running.len() >= 16 {
-            running.join_next().await.unwrap().unwrap();
-        }
-        let store = store.clone();
-        running.spawn(async move {
-            assert!(matches!(
-                store.lodge(l).await.unwrap(),
-                LodgeOutcome::Accepted(_)
-            ));
-        });
-    }
-    while let Some(done) = running.join_next().await {
-        done.unwrap();
-    }
-    LODGEMENTS as f64 / start.elapsed().as_secs_f64()
-}
-
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -123,12 +63,12 @@ fn main() {
         let lodger = user(&*store, "lodger", Role::Officer).await;
         let supervisor = user(&*store, "supervisor", Role::Supervisor).await;
         // A channel the store does not know opens no task: the lodgement as it was before control.
-        let baseline = lodge_all(store.clone(), &lodger, "BASE", Some("none")).await;
-        let opened = lodge_all(store.clone(), &lodger, "OPEN", Some("yellow")).await;
+        let baseline = lodge_all(store.clone(), &lodger, "BASE", Some(decision("none", 50))).await;
+        let opened = lodge_all(store.clone(), &lodger, "OPEN", Some(decision("yellow", 50))).await;
         roster(&*store).await;
-        let drawn = lodge_all(store.clone(), &lodger, "DRAW", Some("yellow")).await;
+        let drawn = lodge_all(store.clone(), &lodger, "DRAW", Some(decision("yellow", 50))).await;
         // The database has grown by then: the baseline again, on the same database.
-        let again = lodge_all(store.clone(), &lodger, "AGAIN", Some("none")).await;
+        let again = lodge_all(store.clone(), &lodger, "AGAIN", Some(decision("none", 50))).await;
         println!("lodgements/s on SQLite, {LODGEMENTS} lodgements, 16 at a time:");
         println!("  decision opening no task (baseline):   {baseline:8.0}");
         println!("  yellow, task opened, nobody on duty:   {opened:8.0} ({:+.1} %)", (opened / baseline - 1.0) * 100.0);
