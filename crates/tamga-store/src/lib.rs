@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub mod advance;
 pub mod attachments;
 pub mod audit;
 #[cfg(feature = "bench-knobs")]
@@ -158,6 +159,25 @@ pub trait Store: Send + Sync + 'static {
         scope: &Scope,
         payment: NewPayment,
     ) -> Result<Option<Option<Balance>>>;
+
+    /// A registered party's advance account (`None`: not registered).
+    async fn advance_account(&self, party: &str) -> Result<Option<advance::AdvanceAccount>>;
+
+    /// Credits a deposit from the bank statement to a registered party's advance account
+    /// (`None`: not registered); a payment order credited before is a `Conflict`.
+    async fn advance_deposit(
+        &self,
+        party: &str,
+        deposit: advance::NewDeposit,
+    ) -> Result<Option<advance::AdvanceEntry>>;
+
+    /// Pays a declaration `scope` may see from the payer's advance account.
+    async fn pay_from_advance(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        payment: advance::AdvancePayment,
+    ) -> Result<advance::PaidFromAdvance>;
 
     /// Records a re-assessment as the next version and returns it with the new balance
     /// (`None`: not visible).

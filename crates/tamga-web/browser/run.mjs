@@ -9,10 +9,11 @@ import { supervisor } from "./flows/supervisor.mjs";
 import { analystSettings, registry, carrier, accounts } from "./flows/registry.mjs";
 import { transit } from "./flows/transit.mjs";
 import { posts } from "./flows/posts.mjs";
+import { advance } from "./flows/advance.mjs";
 
 const flows = [["analyst", analyst], ["declarant", declarant], ["officer", officer], ["lab", lab], ["hit rates", hitRates], ["admin", admin], ["supervisor", supervisor],
   ["analyst settings", analystSettings], ["registry", registry], ["carrier", carrier],
-  ["transit", transit], ["accounts", accounts], ["posts", posts]];
+  ["transit", transit], ["accounts", accounts], ["posts", posts], ["advance payment", advance]];
 const h = new Harness();
 let failed = 0;
 try {

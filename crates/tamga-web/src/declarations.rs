@@ -130,6 +130,8 @@ struct ShowPage {
     may_release: bool,
     /// Customs staff who record payments and guarantees see the form.
     may_record_payment: bool,
+    /// A declarant's advance account balance, when its party has an account to pay from.
+    advance: Option<rust_decimal::Decimal>,
     alert: Option<String>,
     /// What was typed in the payment form, kept when it was refused.
     payment: PaymentTyped,
@@ -236,6 +238,7 @@ pub(crate) async fn page_with(
         Role::Officer | Role::Supervisor | Role::Admin
     );
     let may_release = customs && view.status != tamga_core::status::Status::Released;
+    let advance = crate::advance::own_balance(&state, user).await;
     Ok(render(&ShowPage {
         page: Page::new(user, "declaration-title", "/declarations"),
         view,
@@ -247,6 +250,7 @@ pub(crate) async fn page_with(
         holds,
         may_release,
         may_record_payment: customs,
+        advance,
         alert,
         payment,
     }))

@@ -26,6 +26,7 @@ use tamga_api::AppState;
 
 mod accounts;
 mod admin;
+mod advance;
 mod assets;
 mod cargo;
 pub mod control;
@@ -73,6 +74,7 @@ pub fn router(settings: WebSettings) -> Router<AppState> {
         .merge(admin::router())
         .merge(accounts::router())
         .merge(parties::router())
+        .merge(advance::router())
         .merge(situation::router())
         .merge(transit::router())
         .merge(crossings::router())

@@ -47,6 +47,7 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/declarations", "nav-declarations"),
             ("/declarations/new", "nav-lodge"),
             ("/cargo-reports", "nav-cargo"),
+            ("/advance", "nav-advance"),
         ],
         Role::Officer => &[
             ("/worklist", "nav-worklist"),
@@ -54,6 +55,7 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/crossings", "nav-crossings"),
             ("/declarations", "nav-declarations"),
             ("/cargo-reports", "nav-cargo"),
+            ("/advance", "nav-advance"),
         ],
         Role::Supervisor => &[
             ("/situation", "nav-situation"),
@@ -61,6 +63,7 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/transit", "nav-transit"),
             ("/crossings", "nav-crossings"),
             ("/declarations", "nav-declarations"),
+            ("/advance", "nav-advance"),
         ],
         Role::Analyst => &[
             ("/risk/profiles", "nav-profiles"),
@@ -81,6 +84,7 @@ fn screens(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/offices", "nav-offices"),
             ("/declarations", "nav-declarations"),
             ("/situation", "nav-situation"),
+            ("/advance", "nav-advance"),
         ],
     }
 }

@@ -8,6 +8,7 @@ use tamga_core::{Declaration, FieldError};
 use tamga_store::{RateRow, Store, StoreError, TariffImport};
 use time::OffsetDateTime;
 
+pub mod advance;
 pub(crate) mod reassess;
 pub mod routes;
 pub mod valuation;

@@ -27,6 +27,15 @@ pub fn router() -> Router<AppState> {
         .route("/declarations/{mrn}/assessment", get(assessment))
         .route("/declarations/{mrn}/payments", post(pay))
         .route(
+            "/declarations/{mrn}/advance-payment",
+            post(super::advance::pay),
+        )
+        .route("/parties/{id}/advance", get(super::advance::account))
+        .route(
+            "/parties/{id}/advance/deposits",
+            post(super::advance::deposit),
+        )
+        .route(
             "/declarations/{mrn}/reassessment",
             post(super::reassess::reassess),
         )
@@ -130,28 +139,12 @@ const MAX_PAYMENT: i64 = 1_000_000_000_000_000;
 
 fn payment(request: PaymentRequest, by: tamga_store::User) -> Result<NewPayment, ApiError> {
     let mut errors = Vec::new();
-    let amount = Decimal::from_str(request.amount.0.trim())
-        .ok()
-        .filter(|a| *a > Decimal::ZERO && a.scale() <= 2 && *a <= Decimal::from(MAX_PAYMENT));
-    if amount.is_none() {
-        errors.push(FieldError::new(
-            "/amount",
-            "invalid_amount",
-            "a positive amount of at most 1000000000000000 with at most 2 decimals is required",
-        ));
-    }
+    let amount = checked_amount(&request.amount, &mut errors);
     for (pointer, value) in [
         ("/method", &request.method),
         ("/reference", &request.reference),
     ] {
-        let value = value.trim();
-        if value.is_empty() || value.chars().count() > 70 || value.chars().any(char::is_control) {
-            errors.push(FieldError::new(
-                pointer,
-                "invalid_text",
-                format!("{pointer} needs 1 to 70 characters"),
-            ));
-        }
+        check_text(pointer, value, &mut errors);
     }
     match amount {
         Some(amount) if errors.is_empty() => Ok(NewPayment {
@@ -163,6 +156,35 @@ fn payment(request: PaymentRequest, by: tamga_store::User) -> Result<NewPayment,
             at: tamga_store::sql::now(),
         }),
         _ => Err(ApiError::Invalid(errors)),
+    }
+}
+
+/// A payment's `/amount`: positive, in cents at most, below [`MAX_PAYMENT`]; a problem is
+/// added to `errors` otherwise.
+pub(crate) fn checked_amount(raw: &DecimalText, errors: &mut Vec<FieldError>) -> Option<Decimal> {
+    let amount = Decimal::from_str(raw.0.trim())
+        .ok()
+        .filter(|a| *a > Decimal::ZERO && a.scale() <= 2 && *a <= Decimal::from(MAX_PAYMENT));
+    if amount.is_none() {
+        errors.push(FieldError::new(
+            "/amount",
+            "invalid_amount",
+            "a positive amount of at most 1000000000000000 with at most 2 decimals is required",
+        ));
+    }
+    amount
+}
+
+/// A payment's short text (method, payment order number): 1 to 70 characters, no control
+/// characters.
+pub(crate) fn check_text(pointer: &str, value: &str, errors: &mut Vec<FieldError>) {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 70 || value.chars().any(char::is_control) {
+        errors.push(FieldError::new(
+            pointer,
+            "invalid_text",
+            format!("{pointer} needs 1 to 70 characters"),
+        ));
     }
 }
 

@@ -1,6 +1,7 @@
 //! API tests: the router driven in-process with `oneshot`, plus one over a real socket.
 
 mod access;
+mod advance;
 mod app;
 mod attachments;
 mod audit;

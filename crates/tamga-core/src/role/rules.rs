@@ -48,6 +48,10 @@ const LODGERS: Access = Access::Roles(&[Declarant, Officer, Admin]);
 /// Revenue and goods control at a post: payments, re-assessment, inspections, holds,
 /// seizures, attachments, seeing a task.
 const POST: Access = Access::Roles(&[Officer, Supervisor, Admin]);
+/// An advance account: its trader, and customs staff who take payments.
+const ADVANCE: Access = Access::Roles(&[Declarant, Officer, Supervisor, Admin]);
+/// Traders paying online.
+const TRADERS: Access = Access::Roles(&[Declarant]);
 /// Examiners working their own control tasks.
 const EXAMINERS: Access = Access::Roles(&[Officer, Supervisor]);
 /// Oversight: an office's tasks, the roster, the audit log, the federation's queues.
@@ -86,6 +90,9 @@ pub const RULES: &[(&str, Access)] = &[
     ("GET /api/v1/declarations/{mrn}/notifications", NOT_LAB),
     ("GET /api/v1/declarations/{mrn}/assessment", NOT_LAB),
     ("POST /api/v1/declarations/{mrn}/payments", POST),
+    ("POST /api/v1/declarations/{mrn}/advance-payment", TRADERS),
+    ("GET /api/v1/parties/{id}/advance", ADVANCE),
+    ("POST /api/v1/parties/{id}/advance/deposits", POST),
     ("POST /api/v1/declarations/{mrn}/reassessment", POST),
     ("GET /api/v1/declarations/{mrn}/valuation", STAFF),
     ("GET /api/v1/declarations/{mrn}/risk", NOT_LAB),

@@ -7,6 +7,7 @@
 //! Adding an operation: write it in the module of its concern here, declare it on
 //! [`Store`](crate::Store), and forward to it from [`SqlStore`](crate::SqlStore).
 
+pub(crate) mod advance;
 pub(crate) mod allocation;
 pub(crate) mod attachments;
 pub(crate) mod audit;

@@ -7,6 +7,7 @@ use tamga_core::tariff::valuation::Reference;
 use time::{Date, OffsetDateTime};
 
 use super::SqlStore;
+use crate::advance::{AdvanceAccount, AdvanceEntry, AdvancePayment, NewDeposit, PaidFromAdvance};
 use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
@@ -14,7 +15,7 @@ use crate::control::{TaskEvent, TaskOutcome, TaskStep};
 use crate::federation as fed;
 use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
-use crate::ops::revenue;
+use crate::ops::{advance, revenue};
 use crate::ops::{attachments, lab, release, roster, seizures, tasks, users};
 use crate::ops::{audit, secrets};
 use crate::ops::{cargo, control, decisions, declarations, documents, parties, reference_data};
@@ -133,6 +134,31 @@ impl Store for SqlStore {
             Box::pin(async move { revenue::record_payment(c, &mrn, &scope, payment).await })
         })
         .await
+    }
+
+    async fn advance_account(&self, party: &str) -> Result<Option<AdvanceAccount>> {
+        advance::account(&mut self.read().await?.conn(), party).await
+    }
+
+    async fn advance_deposit(
+        &self,
+        party: &str,
+        deposit: NewDeposit,
+    ) -> Result<Option<AdvanceEntry>> {
+        let party = party.to_owned();
+        self.write(move |c| Box::pin(async move { advance::deposit(c, &party, deposit).await }))
+            .await
+    }
+
+    async fn pay_from_advance(
+        &self,
+        mrn: &str,
+        scope: &Scope,
+        payment: AdvancePayment,
+    ) -> Result<PaidFromAdvance> {
+        let (mrn, scope) = (mrn.to_owned(), scope.clone());
+        self.write(move |c| Box::pin(async move { advance::pay(c, &mrn, &scope, payment).await }))
+            .await
     }
 
     async fn add_assessment(
