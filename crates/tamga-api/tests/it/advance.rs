@@ -8,24 +8,6 @@ use serde_json::json;
 use crate::app::{sample, TestApp};
 use crate::parties::{admin, register};
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(
     a_trader_pays_online_from_its_advance_account,
     advance_accounts_refuse_what_they_must,

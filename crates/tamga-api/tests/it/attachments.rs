@@ -10,24 +10,6 @@ use sha2::{Digest, Sha256};
 use crate::app::{TestApp, ATTACHMENT_LIMIT};
 use crate::control::{lodge_red, post, red_profile};
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(
     uploads_are_kept_by_digest,
     bad_uploads_are_refused,

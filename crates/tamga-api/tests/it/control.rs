@@ -8,24 +8,6 @@ use tamga_core::role::Role;
 use crate::app::{sample, TestApp};
 use crate::risk::{laptops_profile, put, quiet};
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(end_to_end);
 
 /// A post with a supervisor, an administrator, a lab user, an examiner and a chief on duty.

@@ -10,24 +10,6 @@ use tamga_store::{token, NewUser};
 
 use crate::app::{sample, Answer, TestApp};
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(
     a_declared_truck_at_the_right_weight_passes,
     heavy_unannounced_listed_and_broken_seal_trucks_alert,

@@ -3,24 +3,6 @@ use serde_json::json;
 
 use crate::app::{sample, TestApp};
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(
     lodge_then_follow,
     resubmission_is_idempotent_and_reuse_is_a_conflict,

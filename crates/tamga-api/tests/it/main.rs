@@ -1,5 +1,24 @@
 //! API tests: the router driven in-process with `oneshot`, plus one over a real socket.
 
+/// Runs each named `async fn(TestApp)` as two tests, one on SQLite and one on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(crate::app::TestApp::sqlite().await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(crate::app::TestApp::postgres().await).await;
+                }
+            }
+        )+
+    };
+}
+
 mod access;
 mod advance;
 mod app;

@@ -10,24 +10,6 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::app::{sample, TestApp};
 use crate::parties::{admin, register};
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(
     lodging_as_representative_needs_a_valid_mandate,
     mandates_are_granted_read_and_revoked,

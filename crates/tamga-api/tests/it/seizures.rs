@@ -9,24 +9,6 @@ use tamga_core::role::Role;
 use crate::app::TestApp;
 use crate::attachments::{digest, jpeg};
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(seizures_cases_and_the_cen_export);
 
 /// The photo every seizure here names, uploaded first.

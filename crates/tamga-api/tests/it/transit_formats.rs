@@ -15,24 +15,6 @@ use crate::transit::{balance, setup, step};
 const CUSDEC: &str = include_str!("../../../../examples/transit.edi");
 const DEC: &str = include_str!("../../../../examples/transit.xml");
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(
     a_cusdec_opens_a_movement,
     a_dec_dms_declaration_opens_a_movement,

@@ -7,24 +7,6 @@ use serde_json::json;
 use crate::app::TestApp;
 use crate::transit::{balance, setup, step, transit, GRN};
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(crate::app::TestApp::sqlite().await).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(crate::app::TestApp::postgres().await).await;
-                }
-            }
-        )+
-    };
-}
-
 on_both_backends!(guarantee_accounts_and_queries);
 
 async fn guarantee_accounts_and_queries(app: TestApp) {
