@@ -209,15 +209,77 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
     }
     mrns.reverse();
     let today = sql::now().date();
-    // Without a filter, and with a date range listed a day at a time.
-    for from in [None, Some(today - time::Duration::days(2))] {
+    let days = |n| Some(today - time::Duration::days(n));
+    let coffee: Vec<String> = mrns.iter().skip(4).step_by(5).cloned().collect();
+    let machines: Vec<String> = mrns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 5 != 4)
+        .map(|(_, m)| m.clone())
+        .collect();
+    // Each shape of the list (the primary key, a date range short or long or open at one end,
+    // a chapter alone or with another filter), paged by 7: everything once, newest first. The
+    // machines' declarations have two items of chapter 84 each.
+    let shapes = [
+        (ListQuery::default(), &mrns),
+        (
+            ListQuery {
+                from: days(2),
+                to: days(0),
+                ..Default::default()
+            },
+            &mrns,
+        ),
+        (
+            ListQuery {
+                from: days(400),
+                to: days(-3),
+                ..Default::default()
+            },
+            &mrns,
+        ),
+        (
+            ListQuery {
+                to: days(0),
+                ..Default::default()
+            },
+            &mrns,
+        ),
+        (
+            ListQuery {
+                from: days(0),
+                office: Some("UZSKD".into()),
+                ..Default::default()
+            },
+            &coffee,
+        ),
+        (
+            ListQuery {
+                hs_chapter: Some("84".into()),
+                ..Default::default()
+            },
+            &machines,
+        ),
+        (
+            ListQuery {
+                hs_chapter: Some("09".into()),
+                office: Some("UZSKD".into()),
+                ..Default::default()
+            },
+            &coffee,
+        ),
+        (
+            ListQuery {
+                hs_chapter: Some("84".into()),
+                from: days(1),
+                ..Default::default()
+            },
+            &machines,
+        ),
+    ];
+    for (shape, expected) in shapes {
         let mut seen = Vec::new();
-        let mut query = ListQuery {
-            limit: 7,
-            from,
-            to: from.map(|_| today),
-            ..ListQuery::default()
-        };
+        let mut query = ListQuery { limit: 7, ..shape };
         loop {
             let page = store.list(&query, &Scope::All).await.unwrap();
             assert!(page.items.len() <= 7);
@@ -227,7 +289,10 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
                 None => break,
             }
         }
-        assert_eq!(seen, mrns, "pages cover everything once, newest first");
+        assert_eq!(
+            &seen, expected,
+            "{query:?}: pages cover everything once, newest first"
+        );
     }
 
     let by = |q: ListQuery| {
