@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run -p tamga-model --release --example kcs -- [--trees N] [--lr X] [--leaves N]
-//!     [--depth N] [--min-data N] [--lambda X] [--rows X] [--cols X] [--smoothing X]
+//!     [--depth N] [--bags N] [--min-data N] [--lambda X] [--rows X] [--cols X] [--smoothing X]
 //!     [--folds N] [--seed N] [--threads N] [--train FILE] [--valid FILE] [--save FILE]
 //!     [--explain N] [--groups importer,hs6,importer+hs6,...]
 //! ```
@@ -56,6 +56,7 @@ fn options() -> Result<Options, Box<dyn std::error::Error>> {
             "--rows" => b.row_subsample = value.parse()?,
             "--cols" => b.col_subsample = value.parse()?,
             "--threads" => b.threads = value.parse()?,
+            "--bags" => b.bags = value.parse()?,
             "--smoothing" => f.smoothing = value.parse()?,
             "--ref-smoothing" => f.reference_smoothing = value.parse()?,
             "--folds" => f.folds = value.parse()?,

@@ -11,9 +11,10 @@ use crate::Params;
 
 /// The version of the serialised form [`Model::to_bytes`] writes. Format 2 packs statistic
 /// tables and tree nodes as base64 text; format 3 records the feature [`Layout`] (`kcs` or
-/// `tamga`, in the feature parameters and the feature space; older files are KCS models).
-/// [`Model::from_bytes`] reads 1 to 3 and refuses others.
-pub const FORMAT: u32 = 3;
+/// `tamga`, in the feature parameters and the feature space; older files are KCS models);
+/// format 4 may name the `item` field in its groups and records the number of bagged forests
+/// (`bags`, 1 before). [`Model::from_bytes`] reads 1 to 4 and refuses others.
+pub const FORMAT: u32 = 4;
 
 /// The oldest format [`Model::from_bytes`] still reads.
 pub const OLDEST_FORMAT: u32 = 1;

@@ -74,7 +74,28 @@ pub fn train(
         }));
     }
     let (space, columns) = FeatureSpace::fit(rows, &params.features, seed);
-    let forest = Forest::fit(&columns.columns, &labels, &params.boost, seed, progress);
+    let bags = params.boost.bags.max(1);
+    let total = params.boost.trees * bags;
+    let mut forests = Vec::with_capacity(bags);
+    let mut columns = Some(columns);
+    for bag in 0..bags {
+        let bag_seed = seed_of_bag(seed, bag);
+        // Every bag's space has the same tables (they count all the rows); only the folds of
+        // the training rows' out-of-fold statistics, and so their columns, differ.
+        let columns = match columns.take() {
+            Some(first) => first,
+            None => FeatureSpace::fit(rows, &params.features, bag_seed).1,
+        };
+        let done_before = bag * params.boost.trees;
+        forests.push(Forest::fit(
+            &columns.columns,
+            &labels,
+            &params.boost,
+            bag_seed,
+            &mut |done, _| progress(done_before + done, total),
+        ));
+    }
+    let forest = Forest::average(forests);
     let dates = rows.iter().map(|r| r.date);
     let meta = Metadata {
         format: FORMAT,
@@ -88,6 +109,11 @@ pub fn train(
         params: params.clone(),
     };
     Ok(Model::new(meta, space, forest))
+}
+
+/// The seed of bag `bag` of a model trained with `seed`: the first bag's is the seed itself.
+fn seed_of_bag(seed: u64, bag: usize) -> u64 {
+    seed.wrapping_add((bag as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))
 }
 
 /// Scores every row of `rows` (see [`Model::score_many`]).

@@ -41,11 +41,14 @@ pub enum Field {
     Dispatch,
     /// The preference claimed: the tax type's value under tamga's name.
     Preference,
+    /// The item as declared: its exact net mass, value and duty rate together. Rows that share
+    /// it (with the commodity and origin) are repeats of one consignment pattern.
+    Item,
 }
 
 impl Field {
     /// Every field, in feature order.
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 24] = [
         Field::Office,
         Field::ProcessType,
         Field::ImportType,
@@ -69,6 +72,7 @@ impl Field {
         Field::Exporter,
         Field::Dispatch,
         Field::Preference,
+        Field::Item,
     ];
 
     /// The name used in feature names (`te_importer`, `n_hs6+origin`).
@@ -97,6 +101,7 @@ impl Field {
             Field::Exporter => "exporter",
             Field::Dispatch => "dispatch",
             Field::Preference => "preference",
+            Field::Item => "item",
         }
     }
 
@@ -105,9 +110,11 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// The value of the field in `row`, `None` when missing.
+    /// The value of the field in `row`, `None` when missing or not text ([`Field::Item`] is
+    /// three numbers, which only its hash combines).
     pub fn value(self, row: &Row) -> Option<&str> {
         let text = match self {
+            Field::Item => return None,
             Field::Office => &row.office,
             Field::ProcessType => &row.process_type,
             Field::ImportType => &row.import_type,
@@ -164,16 +171,25 @@ impl Field {
 
     /// A stable 64-bit hash (FNV-1a) of the field's value in `row`, missing included.
     fn hash(self, row: &Row) -> u64 {
+        if self == Field::Item {
+            let bytes = [row.net_mass, row.item_price, row.tax_rate].map(f64::to_le_bytes);
+            return fnv(2, bytes.as_flattened());
+        }
         let (tag, bytes) = match self.value(row) {
             Some(value) => (1, value.as_bytes()),
             None => (0, &[][..]),
         };
-        bytes
-            .iter()
-            .fold((FNV_OFFSET ^ tag).wrapping_mul(FNV_PRIME), |hash, byte| {
-                (hash ^ u64::from(*byte)).wrapping_mul(FNV_PRIME)
-            })
+        fnv(tag, bytes)
     }
+}
+
+/// FNV-1a of `bytes` after a tag byte (0 missing, 1 text, 2 numbers).
+fn fnv(tag: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold((FNV_OFFSET ^ tag).wrapping_mul(FNV_PRIME), |hash, byte| {
+            (hash ^ u64::from(*byte)).wrapping_mul(FNV_PRIME)
+        })
 }
 
 /// Every field's hash for `row`, computed once so that groups of fields only combine them.

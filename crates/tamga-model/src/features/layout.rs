@@ -77,7 +77,10 @@ impl Layout {
         match self {
             // The pairs and lanes that carried signal on the 2021 Q1 validation quarter: the
             // trade lane (commodity × origin × dispatch × duty regime) most, then parties by
-            // commodity and by each other.
+            // commodity and by each other. Last the item pattern (commodity, origin and the
+            // exact mass, value and rate): the KCS rows repeat such patterns, and a pattern's
+            // fraud history tells more than any party's (AUC 0.909 → 0.981 on 2021 Q1; it
+            // helps as much on 2020 Q4 with a model trained on Q1–Q3).
             Layout::Kcs => vec![
                 vec![Hs6, Origin],
                 vec![Importer, Hs6],
@@ -94,6 +97,7 @@ impl Layout {
                 vec![Hs6, Departure],
                 vec![Hs6, TaxType],
                 vec![Departure, Origin],
+                vec![Hs6, Origin, Item],
             ],
             // The same ideas in tamga's words, with a trader's history per chapter, heading
             // and subheading, and the origin against each level of the commodity code.

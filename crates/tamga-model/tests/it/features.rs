@@ -102,3 +102,25 @@ fn date_parts_and_missing_unit_values() {
     assert!(features[index(&space, "ln_unit_value")].is_nan());
     assert!(features[index(&space, "uv_vs_hs6+origin")].is_nan());
 }
+
+/// The item field is the exact mass, value and rate together, whoever declares them.
+#[test]
+fn the_item_is_mass_value_and_rate() {
+    use tamga_model::features::field::{key, Field};
+    let row = &valid_rows()[0];
+    let mut other_trader = row.clone();
+    other_trader.importer = Some("SOMEONE".into());
+    other_trader.declarant = None;
+    assert_eq!(key(&[Field::Item], row), key(&[Field::Item], &other_trader));
+    assert_eq!(Field::Item.value(row), None);
+    assert_eq!(Field::parse("item"), Some(Field::Item));
+    for change in [
+        |r: &mut tamga_model::Row| r.net_mass += 1.0,
+        |r: &mut tamga_model::Row| r.item_price *= 2.0,
+        |r: &mut tamga_model::Row| r.tax_rate += 0.5,
+    ] {
+        let mut changed = row.clone();
+        change(&mut changed);
+        assert_ne!(key(&[Field::Item], row), key(&[Field::Item], &changed));
+    }
+}

@@ -56,10 +56,12 @@ fn index(space: &FeatureSpace, name: &str) -> usize {
 fn the_kcs_layout_is_the_default_and_has_no_tamga_fields() {
     let (space, _) = FeatureSpace::fit(sample_rows(), &FeatureParams::default(), 1);
     assert_eq!(space.layout(), Layout::Kcs);
-    // 15 numeric features, then 17 fields and 15 pairs and lanes with two features each.
-    assert_eq!(space.len(), 15 + 32 * 2);
+    // 15 numeric features, then 17 fields and 16 pairs and lanes with two features each, the
+    // item pattern last.
+    assert_eq!(space.len(), 15 + 33 * 2);
     assert_eq!(space.names()[14], "weekday");
     assert_eq!(space.names()[15], "te_office");
+    assert_eq!(space.names()[space.len() - 2], "te_hs6+origin+item");
     for tamga in ["commodity", "aeo", "procedure", "exporter", "valuation"] {
         assert!(!space.names().iter().any(|n| n.contains(tamga)), "{tamga}");
     }

@@ -79,11 +79,11 @@ fn listed_nodes(model: &serde_json::Value, index: usize) -> Vec<serde_json::Valu
 fn refuses_other_formats_and_garbage() {
     let model = train(sample_rows(), &quick(2), 5, &mut |_, _| {}).unwrap();
     let text = String::from_utf8(model.to_bytes().unwrap()).unwrap();
-    let newer = text.replacen("\"format\":3", "\"format\":99", 1);
+    let newer = text.replacen("\"format\":4", "\"format\":99", 1);
     assert_ne!(newer, text);
     assert_eq!(
         Model::from_bytes(newer.as_bytes()).unwrap_err().to_string(),
-        "model format 99 is not supported (this build reads formats 1 to 3)"
+        "model format 99 is not supported (this build reads formats 1 to 4)"
     );
     assert!(Model::from_bytes(b"{}").is_err());
     let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -149,11 +149,42 @@ fn explanations_add_up_to_the_score() {
 #[test]
 fn progress_is_reported_per_tree() {
     let mut calls = Vec::new();
-    train(sample_rows(), &quick(4), 1, &mut |done, total| {
+    let mut params = quick(4);
+    params.boost.bags = 2;
+    train(sample_rows(), &params, 1, &mut |done, total| {
         calls.push((done, total))
     })
     .unwrap();
-    assert_eq!(calls, vec![(1, 4), (2, 4), (3, 4), (4, 4)]);
+    assert_eq!(calls, (1..=8).map(|done| (done, 8)).collect::<Vec<_>>());
+}
+
+/// A model of several bags averages their forests in log-odds: its first bag is the forest
+/// one bag would have given, every value divided by the number of bags.
+#[test]
+fn bags_average_their_forests() {
+    let mut params = quick(5);
+    params.boost.bags = 1;
+    let one = train(sample_rows(), &params, 9, &mut |_, _| {}).unwrap();
+    params.boost.bags = 3;
+    let three = train(sample_rows(), &params, 9, &mut |_, _| {}).unwrap();
+    let json = |m: &Model| -> serde_json::Value {
+        serde_json::from_slice(&m.to_bytes().unwrap()).unwrap()
+    };
+    let (one, three) = (json(&one), json(&three));
+    assert_eq!(one["forest"]["trees"].as_array().unwrap().len(), 5);
+    assert_eq!(three["forest"]["trees"].as_array().unwrap().len(), 15);
+    assert_eq!(one["forest"]["base"], three["forest"]["base"]);
+    for tree in 0..5 {
+        let (a, b) = (listed_nodes(&one, tree), listed_nodes(&three, tree));
+        assert_eq!(a.len(), b.len());
+        for (a, b) in a.iter().zip(&b) {
+            let value = |n: &serde_json::Value| n["value"].as_f64().unwrap() as f32;
+            assert_eq!(value(a) * (1.0 / 3.0), value(b));
+            assert_eq!(a["feature"], b["feature"]);
+        }
+    }
+    // The other bags were boosted on other seeds.
+    assert_ne!(listed_nodes(&three, 5), listed_nodes(&three, 0));
 }
 
 #[test]
