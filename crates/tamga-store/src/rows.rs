@@ -247,7 +247,8 @@ pub(crate) struct TariffRow {
 pub(crate) struct UnitValueRow {
     pub hs6: String,
     pub origin: String,
-    pub unit_value: String,
+    /// The group's unit values as decimal text, joined by commas.
+    pub unit_values: String,
 }
 
 #[derive(Debug, sqlx::FromRow)]

@@ -74,15 +74,14 @@ pub(crate) async fn rates(conn: &mut Conn<'_>) -> Result<Vec<RateRow>> {
 pub(crate) async fn unit_value_samples(conn: &mut Conn<'_>) -> Result<UnitValueSamples> {
     let select = sql::select_unit_values(conn.dialect());
     let rows: Vec<UnitValueRow> = conn.all(&select, &[]).await?;
-    let mut groups: UnitValueSamples = Vec::new();
+    let mut groups: UnitValueSamples = Vec::with_capacity(rows.len());
     for row in rows {
-        let value = decimal(&row.unit_value)?;
-        match groups.last_mut() {
-            Some((hs6, origin, values)) if *hs6 == row.hs6 && *origin == row.origin => {
-                values.push(value);
-            }
-            _ => groups.push((row.hs6, row.origin, vec![value])),
-        }
+        let values = row
+            .unit_values
+            .split(',')
+            .map(decimal)
+            .collect::<Result<Vec<_>>>()?;
+        groups.push((row.hs6, row.origin, values));
     }
     Ok(groups)
 }
