@@ -249,7 +249,15 @@ pub async fn statistics(
             errors,
         });
     }
-    let (first, last) = (from.date(), (to - time::Duration::microseconds(1)).date());
+    // Tallies are kept per office-local day (`office_day`: UTC+5, or UTC+6 in Kyrgyzstan), so
+    // the window's days are the local days it overlaps; its UTC days missed the evening's
+    // lodgements in Tashkent, which fall on the next local day.
+    let local = |at: time::OffsetDateTime, country| {
+        at.to_offset(tamga_core::refdata::office_utc_offset(country))
+            .date()
+    };
+    let first = local(from, "UZ");
+    let last = local(to - time::Duration::microseconds(1), "KG");
     let days = state.store.tallies(first, last).await?;
     Ok(Json(StatisticsView {
         from,
