@@ -300,3 +300,33 @@ async fn versions_deactivation_dry_runs_outcomes_and_statistics() {
         [("/query/from".to_owned(), "invalid_time".to_owned())]
     );
 }
+
+/// Tallies are kept per office-local day (Tashkent, UTC+5): a window from the local midnight of
+/// today counts today's lodgements whatever the hour is in UTC. Its UTC day is yesterday's, so
+/// a window read as UTC days missed them.
+#[tokio::test]
+async fn the_statistics_window_is_read_in_office_local_days() {
+    let app = TestApp::sqlite().await;
+    lodge(&app, "LOCAL-DAY-1").await;
+    let tashkent = time::UtcOffset::from_hms(5, 0, 0).unwrap();
+    let midnight = tamga_store::sql::now()
+        .to_offset(tashkent)
+        .replace_time(time::Time::MIDNIGHT);
+    let rfc3339 = |t: time::OffsetDateTime| {
+        t.to_offset(time::UtcOffset::UTC)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+    };
+    let path = format!(
+        "/api/v1/risk/statistics?from={}&to={}",
+        rfc3339(midnight),
+        rfc3339(midnight + time::Duration::minutes(1))
+    );
+    let stats = app.get(&path, &app.analyst).await;
+    assert_eq!(stats.status, StatusCode::OK, "{}", stats.body);
+    assert_eq!(
+        stats.body["statistics"]["all"]["decided"], 1,
+        "{}",
+        stats.body
+    );
+}
