@@ -162,8 +162,12 @@ fn payment(request: PaymentRequest, by: tamga_store::User) -> Result<NewPayment,
 /// A payment's `/amount`: positive, in cents at most, below [`MAX_PAYMENT`]; a problem is
 /// added to `errors` otherwise.
 pub(crate) fn checked_amount(raw: &DecimalText, errors: &mut Vec<FieldError>) -> Option<Decimal> {
-    let amount = Decimal::from_str(raw.0.trim())
-        .ok()
+    let text = raw.0.trim();
+    // Digits and one decimal point only: `Decimal::from_str` would also read `1e9` and `1_000`.
+    let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let amount = Some(text)
+        .filter(|_| plain)
+        .and_then(|t| Decimal::from_str(t).ok())
         .filter(|a| *a > Decimal::ZERO && a.scale() <= 2 && *a <= Decimal::from(MAX_PAYMENT));
     if amount.is_none() {
         errors.push(FieldError::new(

@@ -144,10 +144,16 @@ async fn advance_accounts_refuse_what_they_must(app: TestApp) {
         above.field_errors()[0],
         ("/amount".to_owned(), "above_due".to_owned())
     );
-    let nonsense = app
-        .post(&pay, &app.broker, &json!({"amount": "lots"}))
-        .await;
-    assert_eq!(nonsense.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for nonsense in ["lots", "1e2", "1_000", "-0.50", ".", "0"] {
+        let refused = app
+            .post(&pay, &app.broker, &json!({ "amount": nonsense }))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{nonsense}"
+        );
+    }
     let partly = app
         .post(&pay, &app.broker, &json!({"amount": "0.50"}))
         .await;

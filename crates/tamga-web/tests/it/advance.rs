@@ -65,7 +65,7 @@ async fn a_trader_pays_online(web: Web) {
     let deposits = "/advance/UZ305123456/deposits";
     let typed = [
         ("csrf", csrf.as_str()),
-        ("amount", "5,000,000"),
+        ("amount", "1e9"),
         ("reference", "PO 118"),
     ];
     let refused = web.post(deposits, &officer, &typed).await;
