@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use time::OffsetDateTime;
 
 use super::declarations::visible_id;
-use super::revenue::{balance_of, record_payment};
+use super::revenue::{balance_of, record_payment_on};
 use crate::advance::*;
 use crate::conn::{Bind, Conn};
 use crate::records::Scope;
@@ -169,9 +169,8 @@ pub(crate) async fn pay(
         by: payment.by,
         at: payment.at,
     };
-    let balance = record_payment(conn, mrn, scope, recorded)
+    let balance = record_payment_on(conn, id, mrn, recorded)
         .await?
-        .flatten()
         .ok_or_else(|| StoreError::Corrupt(format!("{mrn} vanished while paid")))?;
     Ok(PaidFromAdvance::Paid {
         balance,

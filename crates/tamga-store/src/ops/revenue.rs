@@ -73,6 +73,17 @@ pub(crate) async fn record_payment(
     if balance_of(conn, id).await?.is_none() {
         return Ok(Some(None));
     }
+    record_payment_on(conn, id, mrn, payment).await.map(Some)
+}
+
+/// Records a payment or guarantee on the assessed declaration `id`, releasing it when covered,
+/// audited; the new balance.
+pub(crate) async fn record_payment_on(
+    conn: &mut Conn<'_>,
+    id: i64,
+    mrn: &str,
+    payment: NewPayment,
+) -> Result<Option<Balance>> {
     let binds = [
         Bind::Int(id),
         Bind::Str(payment.kind.as_str()),
@@ -100,7 +111,7 @@ pub(crate) async fn record_payment(
         super::control::release_when_covered(conn, id, payment.at).await?;
     }
     super::audit::record_debug(conn, &payment.by.name, "payment.record", mrn, &payment).await?;
-    Ok(Some(balance))
+    Ok(balance)
 }
 
 /// Records a re-assessment as the next version, audited; `None` when the declaration is not
