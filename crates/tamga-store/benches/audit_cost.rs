@@ -22,13 +22,29 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 async fn measure(name: &str, store: Arc<dyn Store>) {
     let by = user(&*store, "lodger", Role::Officer).await;
-    let green = || Some(decision("green", 0));
+    let green = || Some(decision("UZTAS", "green", 0));
     let (mut with, mut without) = (Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         tamga_store::bench_knobs::set_audit_off(false);
-        with.push(lodge_all(store.clone(), &by, &format!("ON{round}"), green()).await);
+        with.push(
+            lodge_all(
+                store.clone(),
+                &by,
+                (&format!("ON{round}"), "UZTAS"),
+                green(),
+            )
+            .await,
+        );
         tamga_store::bench_knobs::set_audit_off(true);
-        without.push(lodge_all(store.clone(), &by, &format!("OFF{round}"), green()).await);
+        without.push(
+            lodge_all(
+                store.clone(),
+                &by,
+                (&format!("OFF{round}"), "UZTAS"),
+                green(),
+            )
+            .await,
+        );
     }
     tamga_store::bench_knobs::set_audit_off(false);
     println!(

@@ -24,6 +24,11 @@ impl<'a> Script<'a> {
         self.statements.push((sql.into(), binds));
     }
 
+    /// Adds `other`'s statements after these.
+    pub(crate) fn append(&mut self, mut other: Script<'a>) {
+        self.statements.append(&mut other.statements);
+    }
+
     /// Runs every statement, in order.
     pub(crate) async fn run(self, conn: &mut Conn<'_>) -> Result<()> {
         if self.statements.is_empty() {

@@ -12,10 +12,10 @@ use tamga_store::{token, LodgeOutcome, Lodgement, NewUser, Store, User};
 const SAMPLE: &str = include_str!("../../../../examples/declaration.json");
 pub const LODGEMENTS: usize = 2_000;
 
-/// A decision on `channel` at UZTAS today, opening what that channel opens.
-pub fn decision(channel: &str, score: i64) -> RiskRecord {
+/// A decision on `channel` at `office` today, opening what that channel opens.
+pub fn decision(office: &str, channel: &str, score: i64) -> RiskRecord {
     RiskRecord {
-        office: "UZTAS".into(),
+        office: office.into(),
         channel: channel.into(),
         score,
         random: false,
@@ -36,15 +36,16 @@ pub async fn user(store: &dyn Store, name: &str, role: Role) -> User {
     store.create_user(new).await.unwrap()
 }
 
-/// Lodges `LODGEMENTS` declarations with LRNs `{prefix}-{n}`, each with `risk` if given, 16 at
-/// a time; returns lodgements per second.
+/// Lodges `LODGEMENTS` declarations at `office` with LRNs `{prefix}-{n}`, each with `risk` if
+/// given, 16 at a time; returns lodgements per second.
 pub async fn lodge_all(
     store: Arc<dyn Store>,
     by: &User,
-    prefix: &str,
+    (prefix, office): (&str, &str),
     risk: Option<RiskRecord>,
 ) -> f64 {
-    let draft: tamga_core::draft::DeclarationDraft = serde_json::from_str(SAMPLE).unwrap();
+    let mut draft: tamga_core::draft::DeclarationDraft = serde_json::from_str(SAMPLE).unwrap();
+    draft.customs_office = Some(office.into());
     let at = time::OffsetDateTime::now_utc();
     let reference = tamga_core::refdata::ReferenceData::embedded();
     let mut lodgements = Vec::with_capacity(LODGEMENTS);

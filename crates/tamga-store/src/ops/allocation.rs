@@ -17,12 +17,12 @@ use tamga_control::UserId;
 use tamga_core::codes::{Locode, PartyId};
 use time::OffsetDateTime;
 
-use super::control::{draw_writes, insert_event_into};
+use super::control::{draw_writes, Entry};
 use crate::conn::{Bind, Conn};
 use crate::roster_cache::{CachedRoster, ControlCache};
 use crate::script::Script;
 use crate::sql::Dialect;
-use crate::{Result, StoreError, SYSTEM_ACTOR};
+use crate::{Result, StoreError};
 
 /// Reads the office's roster token: `None` when the office never had an officer.
 pub(crate) async fn token(conn: &mut Conn<'_>, office: &str) -> Result<Option<i64>> {
@@ -39,16 +39,17 @@ pub(crate) async fn secret(conn: &mut Conn<'_>, cache: &ControlCache) -> Result<
     }
 }
 
-/// Draws the officers of an open task at `at` and adds to `script` what records it: the
-/// task allocated, the workloads, the draws with their history, the office's new token; or,
-/// when nobody eligible is on duty, the history entry saying why the task stays open.
+/// Draws the officers of an open task at `at` and adds to `script` what records it (the
+/// workloads, the draws, the office's new token) and to `entries` the history it makes: the
+/// draws, or, when nobody eligible is on duty, why the task stays open. The task's own row is
+/// the caller's to write.
 /// `known` is the office's token when the caller read it already. Returns whether it drew.
 pub(crate) async fn draw_officers(
     conn: &mut Conn<'_>,
     cache: &ControlCache,
     (task, parties, at): (&mut ControlTask, &[PartyId], OffsetDateTime),
     known: Option<Option<i64>>,
-    script: &mut Script<'_>,
+    (script, entries): (&mut Script<'_>, &mut Vec<Entry>),
 ) -> Result<bool> {
     let office = task.office.as_str().to_owned();
     let token = match known {
@@ -93,15 +94,14 @@ pub(crate) async fn draw_officers(
                 Allocation::NoChiefOnDuty => "no chief examiner of the office is on duty",
                 _ => "no examiner of the office is on duty",
             };
-            let event = ("awaiting-allocation", Some(why.to_owned()));
-            insert_event_into(script, task.id, at, SYSTEM_ACTOR, event);
+            entries.push(("awaiting-allocation", Some(why.to_owned())));
             return Ok(false);
         }
     };
     task.allocate(examiner.chosen, chief.as_ref().map(|c| c.chosen), at)
         .map_err(|e| StoreError::Corrupt(format!("control task {}: {e}", task.id)))?;
     let draws = std::iter::once(&examiner).chain(chief.as_ref());
-    draw_writes((script, conn.dialect()), task, draws, at)?;
+    draw_writes((script, entries, conn.dialect()), task, draws, at)?;
     let officers: Vec<UserId> = [task.examiner, task.chief].into_iter().flatten().collect();
     let seen = seen.ok_or_else(|| StoreError::Corrupt("a draw without a roster".into()))?;
     let moved = (seen, rand::random::<i64>());

@@ -12,7 +12,7 @@ use tamga_core::status::Status;
 use time::OffsetDateTime;
 
 use super::allocation::{draw_officers, secret};
-use super::control::{append_status, insert_draw, insert_event};
+use super::control::{append_status, insert_draw, insert_entries_into, insert_event};
 use crate::conn::{Bind, Conn};
 use crate::control::{TaskOutcome, TaskRow, TaskStep, TASK_COLUMNS};
 use crate::records::User;
@@ -78,9 +78,11 @@ pub(crate) async fn step(
                 return Ok(TaskOutcome::Illegal(illegal_allocation(&task)));
             }
             let parties = parties(conn, declaration_id).await?;
-            let mut script = Script::default();
+            let (mut script, mut entries) = (Script::default(), Vec::new());
             let drawing = (&mut task, parties.as_slice(), at);
-            let drawn = draw_officers(conn, cache, drawing, None, &mut script).await?;
+            let writes = (&mut script, &mut entries);
+            let drawn = draw_officers(conn, cache, drawing, None, writes).await?;
+            insert_entries_into(&mut script, (id, at, crate::SYSTEM_ACTOR), entries);
             script.run(conn).await?;
             if drawn {
                 None
