@@ -26,25 +26,10 @@ async fn measure(name: &str, store: Arc<dyn Store>) {
     let (mut with, mut without) = (Vec::new(), Vec::new());
     for round in 0..ROUNDS {
         tamga_store::bench_knobs::set_audit_off(false);
-        with.push(
-            lodge_all(
-                store.clone(),
-                &by,
-                (&format!("ON{round}"), "UZTAS"),
-                green(),
-            )
-            .await,
-        );
+        let (on, off) = (format!("ON{round}"), format!("OFF{round}"));
+        with.push(lodge_all(store.clone(), &by, (&on, "UZTAS"), green()).await);
         tamga_store::bench_knobs::set_audit_off(true);
-        without.push(
-            lodge_all(
-                store.clone(),
-                &by,
-                (&format!("OFF{round}"), "UZTAS"),
-                green(),
-            )
-            .await,
-        );
+        without.push(lodge_all(store.clone(), &by, (&off, "UZTAS"), green()).await);
     }
     tamga_store::bench_knobs::set_audit_off(false);
     println!(

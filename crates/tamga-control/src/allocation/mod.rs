@@ -7,7 +7,7 @@
 
 pub mod draw;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use tamga_core::codes::{Locode, PartyId};
@@ -98,37 +98,31 @@ pub struct Need<'a> {
 }
 
 impl Roster {
-    /// Officers on duty at `at` (one of their shifts covers it).
-    pub fn on_duty(&self, at: OffsetDateTime) -> BTreeSet<UserId> {
-        self.shifts
+    /// Officers on duty at `at` (one of their shifts covers it), in id order.
+    pub fn on_duty(&self, at: OffsetDateTime) -> Vec<UserId> {
+        let mut ids: Vec<UserId> = self
+            .shifts
             .iter()
             .filter(|s| s.covers(at))
             .map(|s| s.officer)
-            .collect()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// The officers who may be drawn for `need`, in id order: of the office and group, on duty,
     /// not suspended, and with no conflict with any of the parties. (Sorted lists searched by
     /// halves rather than sets: a lodgement at a post of 500 officers draws with this.)
     pub fn eligible(&self, need: &Need<'_>) -> Vec<UserId> {
-        let sorted = |mut ids: Vec<UserId>| {
-            ids.sort_unstable();
-            ids
-        };
-        let on_duty = sorted(
-            self.shifts
-                .iter()
-                .filter(|s| s.covers(need.at))
-                .map(|s| s.officer)
-                .collect(),
-        );
-        let conflicted = sorted(
-            self.conflicts
-                .iter()
-                .filter(|c| need.parties.contains(&c.party))
-                .map(|c| c.officer)
-                .collect(),
-        );
+        let on_duty = self.on_duty(need.at);
+        let mut conflicted: Vec<UserId> = self
+            .conflicts
+            .iter()
+            .filter(|c| need.parties.contains(&c.party))
+            .map(|c| c.officer)
+            .collect();
+        conflicted.sort_unstable();
         let mut ids: Vec<UserId> = self
             .officers
             .iter()

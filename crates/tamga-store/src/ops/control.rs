@@ -229,25 +229,31 @@ pub(crate) fn insert_entries_into(
     if entries.is_empty() {
         return;
     }
-    let mut insert =
-        String::from("INSERT INTO control_task_events (task_id, at, actor, event, detail) VALUES ");
     let mut binds = vec![
         Bind::Int(task_id),
         Bind::Time(at),
         Bind::Text(actor.to_owned()),
     ];
-    for (n, (event, detail)) in entries.into_iter().enumerate() {
-        let first = 4 + 2 * n;
-        let comma = if n == 0 { "" } else { ", " };
-        insert.push_str(&format!("{comma}($1, $2, $3, ${first}, ${})", first + 1));
+    let rows = entries.len();
+    for (event, detail) in entries {
         binds.push(Bind::Str(event));
         binds.push(Bind::OptText(detail));
     }
-    script.push(insert, binds);
+    script.push(insert_entries(rows), binds);
 }
 
-const INSERT_EVENT: &str = "INSERT INTO control_task_events (task_id, at, actor, event, detail) \
-     VALUES ($1, $2, $3, $4, $5)";
+/// The statement appending `rows` entries to one task's history: `$1` the task, `$2` the
+/// instant, `$3` the actor, then each entry's event and detail.
+fn insert_entries(rows: usize) -> String {
+    let mut insert =
+        String::from("INSERT INTO control_task_events (task_id, at, actor, event, detail) VALUES ");
+    for n in 0..rows {
+        let event = 4 + 2 * n;
+        let comma = if n == 0 { "" } else { ", " };
+        insert.push_str(&format!("{comma}($1, $2, $3, ${event}, ${})", event + 1));
+    }
+    insert
+}
 
 /// Appends to a task's history.
 pub(crate) async fn insert_event(
@@ -265,7 +271,7 @@ pub(crate) async fn insert_event(
         Bind::Str(event),
         Bind::OptStr(detail),
     ];
-    conn.execute(INSERT_EVENT, &binds).await?;
+    conn.execute(&insert_entries(1), &binds).await?;
     Ok(())
 }
 
