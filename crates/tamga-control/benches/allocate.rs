@@ -7,7 +7,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use tamga_control::allocation::{
-    allocate, declaration_weight, workloads, Conflict, DrawContext, Group, Officer, Roster, Shift,
+    allocate, declaration_weight, workloads, Conflict, DrawContext, Duty, Group, Officer, Roster,
+    Shift,
 };
 use tamga_control::task::{tasks_for, Channel, ControlTask, TaskSettings};
 use tamga_control::UserId;
@@ -91,9 +92,10 @@ fn bench(c: &mut Criterion) {
         PartyId::parse("UZ300000010").unwrap(),
         PartyId::parse("CN91310000MA1").unwrap(),
     ];
+    let duty = Duty::new(&roster);
     let context = DrawContext {
         secret: b"bench secret",
-        roster: &roster,
+        duty: &duty,
         loads: &loads,
         at: now,
         parties: &parties,

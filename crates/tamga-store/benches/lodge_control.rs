@@ -9,6 +9,11 @@
 //! its median: a single run of each on a shared disk varied by 15 points.
 //!
 //! `cargo bench --workspace --bench lodge_control` (add `--profile dev` for a quick look)
+//!
+//! On a small virtual machine most of the spread comes from the hand-offs between the threads
+//! (the callers, the writer and SQLite's connection thread) landing on different cores: on
+//! 2 cores, runs varied by up to 20 points. Run the built benchmark under `taskset -c 1` as well
+//! to compare the work itself: every thread on one core, runs then agree within a point or two.
 
 mod common;
 

@@ -23,6 +23,7 @@ pub mod attachments;
 pub mod audit;
 #[cfg(feature = "bench-knobs")]
 pub mod bench_knobs;
+mod candidates;
 pub mod cargo;
 mod conn;
 pub mod control;

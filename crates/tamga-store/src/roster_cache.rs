@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
-use tamga_control::allocation::Roster;
+use tamga_control::allocation::Duty;
 use tamga_control::UserId;
 use time::OffsetDateTime;
 
@@ -28,7 +28,7 @@ pub(crate) struct CachedRoster {
     /// Shifts that ended before this instant were not read: the roster answers only for later
     /// instants.
     pub since: OffsetDateTime,
-    pub roster: Roster,
+    pub duty: Duty,
     pub loads: BTreeMap<UserId, u64>,
 }
 

@@ -23,7 +23,7 @@ use tamga_core::codes::PartyId;
 use tamga_core::role::Role;
 use time::OffsetDateTime;
 
-use super::{Group, Need, Roster};
+use super::{Duty, Group, Need};
 use crate::task::{ControlTask, TaskState};
 use crate::UserId;
 
@@ -93,12 +93,12 @@ fn point(secret: &[u8], key: &str, total: u64) -> u64 {
     ((u128::from(r) * u128::from(total)) >> 64) as u64
 }
 
-/// What the draws need besides the task: the secret, the people, their loads, the instant and
-/// the declaration's parties.
+/// What the draws need besides the task: the secret, the people (arranged for drawing), their
+/// loads, the instant and the declaration's parties.
 #[derive(Debug, Clone, Copy)]
 pub struct DrawContext<'a> {
     pub secret: &'a [u8],
-    pub roster: &'a Roster,
+    pub duty: &'a Duty,
     pub loads: &'a BTreeMap<UserId, u64>,
     pub at: OffsetDateTime,
     pub parties: &'a [PartyId],
@@ -119,13 +119,18 @@ impl DrawContext<'_> {
             at: self.at,
             parties: self.parties,
         };
+        // Both in id order: the workloads are walked beside the officers, not looked up.
+        let mut loads = self.loads.iter().peekable();
         let candidates: Vec<Candidate> = self
-            .roster
+            .duty
             .eligible(&need)
             .into_iter()
             .filter(|id| !excluded.contains(id))
             .map(|officer| {
-                let workload = self.loads.get(&officer).copied().unwrap_or(0);
+                while loads.next_if(|(id, _)| **id < officer).is_some() {}
+                let workload = loads
+                    .next_if(|(id, _)| **id == officer)
+                    .map_or(0, |(_, load)| *load);
                 Candidate {
                     officer,
                     workload,

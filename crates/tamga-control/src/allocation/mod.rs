@@ -6,6 +6,7 @@
 //! neither the officer nor the trader chooses who inspects.
 
 pub mod draw;
+pub mod duty;
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,7 @@ pub use draw::{
     allocate, reallocate, replay, weight, Allocation, Candidate, Draw, DrawContext, DrawError,
     Reallocation,
 };
+pub use duty::Duty;
 
 /// ASYCUDA's groups: G1 inspects, G2 endorses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -98,44 +100,6 @@ pub struct Need<'a> {
 }
 
 impl Roster {
-    /// Officers on duty at `at` (one of their shifts covers it), in id order.
-    pub fn on_duty(&self, at: OffsetDateTime) -> Vec<UserId> {
-        let mut ids: Vec<UserId> = self
-            .shifts
-            .iter()
-            .filter(|s| s.covers(at))
-            .map(|s| s.officer)
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
-    /// The officers who may be drawn for `need`, in id order: of the office and group, on duty,
-    /// not suspended, and with no conflict with any of the parties. (Sorted lists searched by
-    /// halves rather than sets: a lodgement at a post of 500 officers draws with this.)
-    pub fn eligible(&self, need: &Need<'_>) -> Vec<UserId> {
-        let on_duty = self.on_duty(need.at);
-        let mut conflicted: Vec<UserId> = self
-            .conflicts
-            .iter()
-            .filter(|c| need.parties.contains(&c.party))
-            .map(|c| c.officer)
-            .collect();
-        conflicted.sort_unstable();
-        let mut ids: Vec<UserId> = self
-            .officers
-            .iter()
-            .filter(|o| o.group == need.group && !o.suspended && &o.office == need.office)
-            .map(|o| o.id)
-            .filter(|id| on_duty.binary_search(id).is_ok())
-            .filter(|id| conflicted.binary_search(id).is_err())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
     pub fn officer(&self, id: UserId) -> Option<&Officer> {
         self.officers.iter().find(|o| o.id == id)
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use tamga_control::allocation::{
     allocate, check_suspension, declaration_weight, reallocate, replay, weight, workloads,
-    Allocation, Candidate, DrawContext, DrawError, Group, SuspendError,
+    Allocation, Candidate, DrawContext, DrawError, Duty, Group, SuspendError,
 };
 use tamga_control::task::{Channel, TaskState};
 use tamga_control::UserId;
@@ -20,13 +20,13 @@ fn parties() -> Vec<PartyId> {
 }
 
 fn context<'a>(
-    roster: &'a tamga_control::allocation::Roster,
+    duty: &'a Duty,
     loads: &'a BTreeMap<UserId, u64>,
     parties: &'a [PartyId],
 ) -> DrawContext<'a> {
     DrawContext {
         secret: SECRET,
-        roster,
+        duty,
         loads,
         at: now(),
         parties,
@@ -61,7 +61,8 @@ fn shares_follow_the_workload_weights_within_two_points() {
     .map(|(id, w)| (UserId(id), w))
     .collect();
     let parties = parties();
-    let ctx = context(&roster, &loads, &parties);
+    let duty = Duty::new(&roster);
+    let ctx = context(&duty, &loads, &parties);
     let t = task(1, Channel::Yellow);
     let mut counts: BTreeMap<UserId, u32> = BTreeMap::new();
     let n = 20_000;
@@ -87,7 +88,8 @@ fn chiefs_are_drawn_for_red_from_their_own_group() {
     let roster = roster(5, 3);
     let loads = BTreeMap::new();
     let parties = parties();
-    let ctx = context(&roster, &loads, &parties);
+    let duty = Duty::new(&roster);
+    let ctx = context(&duty, &loads, &parties);
     let red = task(1, Channel::Red);
     let mut chiefs = BTreeSet::new();
     for i in 0..300 {
@@ -123,7 +125,8 @@ fn conflicted_off_duty_suspended_and_foreign_officers_are_never_drawn() {
     roster.shifts.push(shift(7));
     let loads = BTreeMap::new();
     let parties = parties();
-    let ctx = context(&roster, &loads, &parties);
+    let duty = Duty::new(&roster);
+    let ctx = context(&duty, &loads, &parties);
     let t = task(1, Channel::Yellow);
     let seen: BTreeSet<i64> = (0..2_000)
         .map(|i| drawn(&allocate(&ctx, &t, &format!("key-{i}"))).0 .0)
@@ -137,13 +140,15 @@ fn nobody_eligible_leaves_the_task_open() {
     roster.shifts.clear();
     let loads = BTreeMap::new();
     let parties = parties();
-    let ctx = context(&roster, &loads, &parties);
+    let duty = Duty::new(&roster);
+    let ctx = context(&duty, &loads, &parties);
     assert_eq!(
         allocate(&ctx, &task(1, Channel::Yellow), "k"),
         Allocation::NoExaminerOnDuty
     );
     let only_examiners = crate::fixture::roster(2, 0);
-    let ctx = context(&only_examiners, &loads, &parties);
+    let duty = Duty::new(&only_examiners);
+    let ctx = context(&duty, &loads, &parties);
     assert_eq!(
         allocate(&ctx, &task(1, Channel::Red), "k"),
         Allocation::NoChiefOnDuty
@@ -155,7 +160,8 @@ fn a_recorded_draw_replays_to_the_same_officer() {
     let roster = roster(40, 4);
     let loads: BTreeMap<UserId, u64> = (1..=40).map(|i| (UserId(i), (i as u64 * 7) % 90)).collect();
     let parties = parties();
-    let ctx = context(&roster, &loads, &parties);
+    let duty = Duty::new(&roster);
+    let ctx = context(&duty, &loads, &parties);
     for i in 0..200 {
         let Allocation::Drawn { examiner, chief } =
             allocate(&ctx, &task(i, Channel::Red), &format!("mrn/{i}"))
@@ -209,7 +215,8 @@ fn reallocation_needs_a_supervisor_and_a_reason_and_draws_someone_else() {
     let roster = roster(3, 0);
     let loads = BTreeMap::new();
     let parties = parties();
-    let ctx = context(&roster, &loads, &parties);
+    let duty = Duty::new(&roster);
+    let ctx = context(&duty, &loads, &parties);
     let mut t = task(1, Channel::Yellow);
     let supervisor = (Role::Supervisor, UserId(900));
     assert_eq!(
@@ -254,7 +261,8 @@ fn reallocation_needs_a_supervisor_and_a_reason_and_draws_someone_else() {
         );
     }
     let alone = crate::fixture::roster(1, 0);
-    let ctx = context(&alone, &loads, &parties);
+    let duty = Duty::new(&alone);
+    let ctx = context(&duty, &loads, &parties);
     let mut t = task(2, Channel::Yellow);
     t.allocate(UserId(1), None, now()).unwrap();
     let none = reallocate(&ctx, &t, Group::Examiner, supervisor, "ill", "k");

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use tamga_control::allocation::{allocate, Allocation, Conflict, Officer, Roster, Shift};
+use tamga_control::allocation::{allocate, Allocation, Conflict, Duty, Officer, Roster, Shift};
 use tamga_control::task::ControlTask;
 use tamga_control::UserId;
 use tamga_core::codes::{Locode, PartyId};
@@ -65,7 +65,7 @@ pub(crate) async fn draw_officers(
     let draw = |held: &CachedRoster| {
         let context = tamga_control::allocation::DrawContext {
             secret: &secret,
-            roster: &held.roster,
+            duty: &held.duty,
             loads: &held.loads,
             at,
             parties,
@@ -163,7 +163,7 @@ async fn load(
             let held = CachedRoster {
                 token,
                 since,
-                roster,
+                duty: Duty::new(&roster),
                 loads,
             };
             return Ok((held, stable));

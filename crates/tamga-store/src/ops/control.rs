@@ -3,7 +3,7 @@
 //! auditor can replay it; green and blue declarations released automatically once nothing is
 //! owed; the tasks, their draws and their history read back.
 
-use tamga_control::allocation::{declaration_weight, Candidate, Draw};
+use tamga_control::allocation::{declaration_weight, Draw};
 use tamga_control::task::{tasks_for, Channel, ControlTask};
 use tamga_core::codes::PartyId;
 use time::OffsetDateTime;
@@ -131,15 +131,14 @@ pub(crate) async fn insert_draw(
     insert_event(conn, task_id, at, by, event, detail.as_deref()).await
 }
 
-/// The statement recording a draw; its candidates are written packed ([`pack`]).
+/// The statement recording a draw; its candidates are written short ([`crate::candidates`]).
 fn draw_insert<'b>(
     dialect: Dialect,
     task_id: i64,
     draw: &Draw,
     (at, by, reason): (OffsetDateTime, &str, Option<&str>),
 ) -> Result<(String, Vec<Bind<'b>>)> {
-    let candidates = serde_json::to_string(&pack(&draw.candidates))
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let candidates = crate::candidates::pack(&draw.candidates);
     let insert = format!(
         "INSERT INTO control_draws (task_id, grp, draw_key, candidates, chosen, drawn_at, \
          drawn_by, reason) VALUES ($1, $2, $3, {}, $5, $6, $7, $8)",
@@ -167,53 +166,6 @@ fn allocated(draw: &Draw) -> (&'static str, Option<String>) {
         draw.candidates.len()
     );
     ("allocated", Some(detail))
-}
-
-/// A draw's candidates as stored: `officer:workload` in draw order, separated by spaces, as one
-/// JSON string. A candidate's weight is not stored: it is `tamga_control`'s `weight(workload)`.
-/// Draws recorded before 0028 hold a JSON array of `{officer, workload, weight}` objects; with
-/// 500 officers on duty that array took 25 KB per draw, this about 4 KB.
-/// (It runs on the writer for every lodgement that draws: `itoa`, not `write!`, which a perf
-/// profile of `lodge_control` put at about 40 µs for 500 candidates.)
-fn pack(candidates: &[Candidate]) -> String {
-    let mut packed = String::with_capacity(candidates.len() * 10);
-    let mut digits = itoa::Buffer::new();
-    for c in candidates {
-        if !packed.is_empty() {
-            packed.push(' ');
-        }
-        packed.push_str(digits.format(c.officer.0));
-        packed.push(':');
-        packed.push_str(digits.format(c.workload));
-    }
-    packed
-}
-
-/// The candidates of a stored draw, packed or (older draws) as a list.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum StoredCandidates {
-    Packed(String),
-    List(Vec<Candidate>),
-}
-
-fn unpack(raw: &str) -> Option<Vec<Candidate>> {
-    match serde_json::from_str(raw).ok()? {
-        StoredCandidates::List(list) => Some(list),
-        StoredCandidates::Packed(packed) => packed
-            .split(' ')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (officer, workload) = p.split_once(':')?;
-                let workload: u64 = workload.parse().ok()?;
-                Some(Candidate {
-                    officer: tamga_control::UserId(officer.parse().ok()?),
-                    workload,
-                    weight: tamga_control::allocation::weight(workload),
-                })
-            })
-            .collect(),
-    }
 }
 
 /// A history entry of a task: the event and its detail.
@@ -428,7 +380,7 @@ pub(crate) async fn draws(conn: &mut Conn<'_>, task_id: i64) -> Result<Vec<Store
     rows.into_iter()
         .map(
             |(group, key, candidates, chosen, drawn_at, drawn_by, reason)| {
-                let candidates = unpack(&candidates).ok_or_else(|| {
+                let candidates = crate::candidates::unpack(&candidates).ok_or_else(|| {
                     StoreError::Corrupt(format!(
                         "draw of task {task_id}: candidates {candidates:?}"
                     ))

@@ -3,7 +3,7 @@
 //! imply are stored in the same transaction), cancellation, the chief's endorsement, a
 //! supervisor's reallocation by a new draw, and the draw of a task left open; the worklists.
 
-use tamga_control::allocation::{reallocate, DrawContext, DrawError};
+use tamga_control::allocation::{reallocate, DrawContext, DrawError, Duty};
 use tamga_control::task::{ControlTask, TaskError};
 use tamga_control::transition::Lifecycle;
 use tamga_control::UserId;
@@ -229,9 +229,10 @@ async fn reallocation(
     (group, reason): (tamga_control::allocation::Group, &str),
 ) -> Result<Option<Refusal>> {
     let on_duty = super::roster::on_duty(conn, &task.office, at, parties).await?;
+    let duty = Duty::new(&on_duty.roster);
     let context = DrawContext {
         secret,
-        roster: &on_duty.roster,
+        duty: &duty,
         loads: &on_duty.loads,
         at,
         parties,
