@@ -244,10 +244,12 @@ fn hour_label(at: OffsetDateTime) -> String {
     at.format(&format).unwrap_or_default()
 }
 
+/// The post's latest declarations, newest day first and then by id: the order of the
+/// `(office, accepted_on, id)` index.
 async fn recent(conn: &mut Conn<'_>, office: &str) -> Result<Vec<Recent>> {
     let sql = "SELECT d.mrn, d.accepted_at, d.status, r.channel FROM declarations d \
                LEFT JOIN risk_decisions r ON r.declaration_id = d.id \
-               WHERE d.office = $1 ORDER BY d.id DESC LIMIT $2";
+               WHERE d.office = $1 ORDER BY d.accepted_on DESC, d.id DESC LIMIT $2";
     let rows: Vec<(String, OffsetDateTime, String, Option<String>)> = conn
         .all(sql, &[Bind::Str(office), Bind::Int(RECENT)])
         .await?;

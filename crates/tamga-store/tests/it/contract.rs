@@ -217,8 +217,14 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
         .filter(|(i, _)| i % 5 != 4)
         .map(|(_, m)| m.clone())
         .collect();
+    let uztas: Vec<String> = mrns
+        .iter()
+        .filter(|m| !coffee.contains(m))
+        .cloned()
+        .collect();
     // Each shape of the list (the primary key, a date range short or long or open at one end,
-    // a chapter alone or with another filter), paged by 7: everything once, newest first. The
+    // an office, a declarant or a status alone or with a range, a chapter alone or with
+    // another filter), paged by 7: everything once, newest first. The
     // machines' declarations have two items of chapter 84 each.
     let shapes = [
         (ListQuery::default(), &mrns),
@@ -262,6 +268,31 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
         ),
         (
             ListQuery {
+                office: Some("UZSKD".into()),
+                ..Default::default()
+            },
+            &coffee,
+        ),
+        (
+            ListQuery {
+                declarant: Some("UZ305123456".into()),
+                from: days(30),
+                to: days(0),
+                ..Default::default()
+            },
+            &mrns,
+        ),
+        (
+            ListQuery {
+                status: Some(Status::Accepted),
+                office: Some("UZTAS".into()),
+                to: days(0),
+                ..Default::default()
+            },
+            &uztas,
+        ),
+        (
+            ListQuery {
                 hs_chapter: Some("09".into()),
                 office: Some("UZSKD".into()),
                 ..Default::default()
@@ -277,11 +308,29 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
             &machines,
         ),
     ];
-    for (shape, expected) in shapes {
+    // A party's own list (its branches: what its user lodged, and each party column) pages the
+    // same way, alone and with a range.
+    let party = Scope::Party {
+        user_id: officer.id,
+        party_id: Some("UZ305123456".into()),
+    };
+    let scoped = [
+        (ListQuery::default(), &mrns, &party),
+        (
+            ListQuery {
+                from: days(3),
+                ..Default::default()
+            },
+            &mrns,
+            &party,
+        ),
+    ];
+    let everyone = shapes.into_iter().map(|(q, e)| (q, e, &Scope::All));
+    for (shape, expected, scope) in everyone.chain(scoped) {
         let mut seen = Vec::new();
         let mut query = ListQuery { limit: 7, ..shape };
         loop {
-            let page = store.list(&query, &Scope::All).await.unwrap();
+            let page = store.list(&query, scope).await.unwrap();
             assert!(page.items.len() <= 7);
             seen.extend(page.items.into_iter().map(|s| s.mrn));
             match page.next {
