@@ -1,14 +1,20 @@
-//! Statements that run together, [`Script`]: on SQLite in one call, on PostgreSQL one after
-//! another.
+//! Statements that run together, [`Script`], in one call on either backend.
 //!
 //! Why: a SQLite connection lives on a thread of its own and every call is a hand-off to it
 //! and back. On the single writer those hand-offs, not SQLite, bounded lodgement (a profile of
 //! `tamga bench submit` showed the writer thread waiting on them). SQLite runs a text of
 //! several statements in one call, binding `$n` against one argument list, so a script's
-//! statements are renumbered into one text. PostgreSQL's extended protocol takes one
-//! statement per call, so there the statements run in turn. (sqlx 0.8 supports several
-//! statements in one SQLite text but marks it deprecated; should a later sqlx drop it, `run`
-//! goes back to one call per statement, as on PostgreSQL, and only speed changes.)
+//! statements are renumbered into one text. (sqlx 0.8 supports several statements in one
+//! SQLite text but marks it deprecated; should a later sqlx drop it, `run` goes back to one
+//! call per statement there, and only speed changes.)
+//!
+//! On PostgreSQL every statement is a round trip to the server, and its extended protocol
+//! takes one statement per call, so the statements become one: each but the last a
+//! data-modifying `WITH` clause of the last. PostgreSQL runs them all in one snapshot, so no
+//! statement of a script may depend on what another one of it writes (reads, or updates a
+//! row another inserts or updates); foreign keys are checked at the end, so a row may
+//! reference one inserted beside it. Statements that are `WITH` queries themselves cannot be
+//! nested, so a script holding one runs its statements in turn.
 
 use crate::conn::{Bind, Conn};
 use crate::Result;
@@ -34,30 +40,55 @@ impl<'a> Script<'a> {
         if self.statements.is_empty() {
             return Ok(());
         }
-        if let Conn::Sqlite(..) = conn {
-            let (sql, binds) = self.joined();
-            conn.execute(&sql, &binds).await?;
-            return Ok(());
-        }
-        for (sql, binds) in &self.statements {
-            conn.execute(sql, binds).await?;
-        }
+        let nested = |(sql, _): &(String, _)| sql.trim_start().starts_with("WITH");
+        let layout = match conn {
+            Conn::Sqlite(..) => Layout::Statements,
+            Conn::Postgres(_) if self.statements.iter().any(nested) => {
+                for (sql, binds) in &self.statements {
+                    conn.execute(sql, binds).await?;
+                }
+                return Ok(());
+            }
+            Conn::Postgres(_) => Layout::With,
+        };
+        let (sql, binds) = self.joined(layout);
+        conn.execute(&sql, &binds).await?;
         Ok(())
     }
 
     /// One text of every statement, parameters renumbered after the previous ones'.
-    fn joined(self) -> (String, Vec<Bind<'a>>) {
+    fn joined(self, layout: Layout) -> (String, Vec<Bind<'a>>) {
         let mut text = String::new();
         let mut binds = Vec::new();
-        for (sql, mut own) in self.statements {
-            if !text.is_empty() {
-                text.push_str(";\n");
+        let last = self.statements.len().saturating_sub(1);
+        for (n, (sql, mut own)) in self.statements.into_iter().enumerate() {
+            match layout {
+                Layout::Statements if n > 0 => text.push_str(";\n"),
+                Layout::With if n == 0 && n < last => text.push_str("WITH "),
+                Layout::With if n > 0 && n < last => text.push_str(", "),
+                Layout::With if n > 0 => text.push(' '),
+                _ => {}
             }
-            renumber(&sql, binds.len(), &mut text);
+            if layout == Layout::With && n < last {
+                text.push_str(&format!("s{n} AS ("));
+                renumber(&sql, binds.len(), &mut text);
+                text.push(')');
+            } else {
+                renumber(&sql, binds.len(), &mut text);
+            }
             binds.append(&mut own);
         }
         (text, binds)
     }
+}
+
+/// How a script's statements are put into one text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// SQLite: one after another, separated by semicolons.
+    Statements,
+    /// PostgreSQL: each but the last a `WITH` clause of the last.
+    With,
 }
 
 /// Copies `sql` into `out` with every `$n` placeholder moved up by `offset`. tamga's SQL has
@@ -104,11 +135,32 @@ mod tests {
             vec![Bind::Int(1), Bind::Int(2)],
         );
         script.push("INSERT INTO b VALUES ($1)", vec![Bind::Int(3)]);
-        let (sql, binds) = script.joined();
+        let (sql, binds) = script.joined(Layout::Statements);
         assert_eq!(
             sql,
             "INSERT INTO a VALUES ($1, $2);\nINSERT INTO b VALUES ($3)"
         );
         assert_eq!(binds.len(), 3);
+    }
+
+    #[test]
+    fn on_postgres_every_statement_but_the_last_is_a_with_clause() {
+        let mut script = Script::default();
+        script.push("INSERT INTO a VALUES ($1)", vec![Bind::Int(1)]);
+        script.push("UPDATE b SET v = $1", vec![Bind::Int(2)]);
+        script.push(
+            "INSERT INTO c VALUES ($1, $2)",
+            vec![Bind::Int(3), Bind::Int(4)],
+        );
+        let (sql, binds) = script.joined(Layout::With);
+        assert_eq!(
+            sql,
+            "WITH s0 AS (INSERT INTO a VALUES ($1)), s1 AS (UPDATE b SET v = $2) \
+             INSERT INTO c VALUES ($3, $4)"
+        );
+        assert_eq!(binds.len(), 4);
+        let mut one = Script::default();
+        one.push("UPDATE b SET v = $1", vec![Bind::Int(2)]);
+        assert_eq!(one.joined(Layout::With).0, "UPDATE b SET v = $1");
     }
 }

@@ -82,18 +82,13 @@ pub(crate) async fn push(
         seq: entry.seq,
         hash: entry.hash,
     };
-    if conn.dialect() == crate::sql::Dialect::Postgres {
-        // One round trip: the entry and its chain's new head in one statement.
-        script.push(APPEND_POSTGRES, binds);
-    } else {
-        script.push(INSERT_ENTRY, binds);
-        let update = vec![
-            Bind::Int(head.seq),
-            Bind::Text(head.hash.clone()),
-            Bind::Int(head.chain),
-        ];
-        script.push(UPDATE_HEAD, update);
-    }
+    script.push(INSERT_ENTRY, binds);
+    let update = vec![
+        Bind::Int(head.seq),
+        Bind::Text(head.hash.clone()),
+        Bind::Int(head.chain),
+    ];
+    script.push(UPDATE_HEAD, update);
     if let Some(cache) = conn.head_cache() {
         *cache = Some(head);
     }
@@ -104,12 +99,6 @@ const INSERT_ENTRY: &str = "INSERT INTO audit_log \
     (chain, seq, at, actor, action, object, digest, prev_hash, hash) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 const UPDATE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2 WHERE chain = $3";
-/// [`INSERT_ENTRY`] and [`UPDATE_HEAD`] as one PostgreSQL statement, on the entry's parameters.
-const APPEND_POSTGRES: &str = "WITH entry AS (INSERT INTO audit_log \
-    (chain, seq, at, actor, action, object, digest, prev_hash, hash) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)) \
-    UPDATE audit_head SET seq = $2, hash = $9 WHERE chain = $1";
-
 /// The entry that follows `head`, stamped now (to the microsecond both databases keep).
 fn next_entry(head: &ChainHead, change: Change<'_>) -> AuditEntry {
     let now = crate::sql::now();
