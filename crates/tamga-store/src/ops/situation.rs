@@ -220,8 +220,10 @@ async fn hours(conn: &mut Conn<'_>, office: &str, now: OffsetDateTime) -> Result
             )
         })
         .collect();
-    let sql = "SELECT hour, lodged, green, yellow, red FROM situation_hours \
-               WHERE office = $1 AND hour >= $2";
+    // PostgreSQL keeps each hour in several rows (migration 0038), SQLite in one.
+    let sql = "SELECT hour, CAST(SUM(lodged) AS BIGINT), CAST(SUM(green) AS BIGINT), \
+               CAST(SUM(yellow) AS BIGINT), CAST(SUM(red) AS BIGINT) FROM situation_hours \
+               WHERE office = $1 AND hour >= $2 GROUP BY hour";
     let binds = [Bind::Str(office), Bind::Text(hour_label(since))];
     for (hour, lodged, green, yellow, red) in conn
         .all::<(String, i64, i64, i64, i64)>(sql, &binds)
