@@ -9,16 +9,11 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{decision, lodge_all, user, LODGEMENTS};
+use common::{block_on, decision, lodge_all, median, user, LODGEMENTS};
 use tamga_core::role::Role;
 use tamga_store::Store;
 
 const ROUNDS: usize = 3;
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
 
 async fn measure(name: &str, store: Arc<dyn Store>) {
     let by = user(&*store, "lodger", Role::Officer).await;
@@ -48,11 +43,7 @@ async fn measure(name: &str, store: Arc<dyn Store>) {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    block_on(async {
         let dir = tempfile::tempdir().unwrap();
         let sqlite = tamga_store::sqlite::SqliteStore::open(dir.path())
             .await

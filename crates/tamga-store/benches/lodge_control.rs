@@ -20,7 +20,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::{decision, lodge_all, user, LODGEMENTS};
+use common::{block_on, decision, lodge_all, median, user, LODGEMENTS};
 use tamga_control::allocation::{Group, Officer, Shift};
 use tamga_control::UserId;
 use tamga_core::codes::Locode;
@@ -65,13 +65,13 @@ async fn roster(store: &dyn Store, office: &str) {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> = Arc::new(tamga_store::sqlite::SqliteStore::open(dir.path()).await.unwrap());
+        let store: Arc<dyn Store> = Arc::new(
+            tamga_store::sqlite::SqliteStore::open(dir.path())
+                .await
+                .unwrap(),
+        );
         let lodger = user(&*store, "lodger", Role::Officer).await;
         let supervisor = user(&*store, "supervisor", Role::Supervisor).await;
         roster(&*store, "UZTAS").await;
@@ -81,7 +81,11 @@ fn main() {
             let none = Some(decision("UZTAS", "none", 50));
             let opened = Some(decision(UNSTAFFED, "yellow", 50));
             let drawn = Some(decision("UZTAS", "yellow", 50));
-            let kinds = [("BASE", "UZTAS", none), ("OPEN", UNSTAFFED, opened), ("DRAW", "UZTAS", drawn)];
+            let kinds = [
+                ("BASE", "UZTAS", none),
+                ("OPEN", UNSTAFFED, opened),
+                ("DRAW", "UZTAS", drawn),
+            ];
             for (rate, (prefix, office, risk)) in rates.iter_mut().zip(kinds) {
                 let prefix = format!("{prefix}{round}");
                 rate.push(lodge_all(store.clone(), &lodger, (&prefix, office), risk).await);
@@ -90,25 +94,36 @@ fn main() {
         let [baseline, opened, drawn] = rates.map(median);
         println!("lodgements/s on SQLite, median of {ROUNDS} runs of {LODGEMENTS} lodgements, 16 at a time:");
         println!("  decision opening no task (baseline):   {baseline:8.0}");
-        println!("  yellow, task opened, nobody on duty:   {opened:8.0} ({:+.1} %)", (opened / baseline - 1.0) * 100.0);
-        println!("  yellow, drawn among {OFFICERS} on duty:       {drawn:8.0} ({:+.1} %)", (drawn / baseline - 1.0) * 100.0);
+        println!(
+            "  yellow, task opened, nobody on duty:   {opened:8.0} ({:+.1} %)",
+            (opened / baseline - 1.0) * 100.0
+        );
+        println!(
+            "  yellow, drawn among {OFFICERS} on duty:       {drawn:8.0} ({:+.1} %)",
+            (drawn / baseline - 1.0) * 100.0
+        );
         // What the draw adds to one lodgement's time on the writer, against the baseline.
         let each = (1.0 / drawn - 1.0 / baseline) * 1000.0;
         println!("allocation of a new task in its lodgement at {OFFICERS} officers on duty: {each:.3} ms");
         // The tasks left open where nobody was on duty, once officers are.
         roster(&*store, UNSTAFFED).await;
-        let open: Vec<i64> = store.office_tasks(Some(UNSTAFFED), Some("open")).await.unwrap().iter().take(200).map(|t| t.id).collect();
+        let open: Vec<i64> = store
+            .office_tasks(Some(UNSTAFFED), Some("open"))
+            .await
+            .unwrap()
+            .iter()
+            .take(200)
+            .map(|t| t.id)
+            .collect();
         let start = Instant::now();
         for id in &open {
-            let outcome = store.task_step(*id, &supervisor, TaskStep::Allocate).await.unwrap();
+            let outcome = store
+                .task_step(*id, &supervisor, TaskStep::Allocate)
+                .await
+                .unwrap();
             assert!(matches!(outcome, TaskOutcome::Done(_)), "{outcome:?}");
         }
         let each = start.elapsed().as_secs_f64() * 1000.0 / open.len() as f64;
         println!("allocation of an open task at {OFFICERS} officers on duty (roster read, draw, writes, commit): {each:.3} ms");
     });
-}
-
-fn median(mut runs: Vec<f64>) -> f64 {
-    runs.sort_by(f64::total_cmp);
-    runs[runs.len() / 2]
 }

@@ -10,20 +10,18 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{decision, lodge_all, user, LODGEMENTS};
+use common::{block_on, decision, lodge_all, median, user, LODGEMENTS};
 use tamga_core::role::Role;
 use tamga_store::Store;
 
 const ROUNDS: usize = 5;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    block_on(async {
         let url = tamga_store::testing::fresh_database().await;
-        let store = tamga_store::postgres::PgStore::connect(&url, 16).await.unwrap();
+        let store = tamga_store::postgres::PgStore::connect(&url, 16)
+            .await
+            .unwrap();
         let store: Arc<dyn Store> = Arc::new(store);
         let lodger = user(&*store, "lodger", Role::Officer).await;
         let mut rates: [Vec<f64>; 2] = Default::default();
@@ -39,11 +37,9 @@ fn main() {
         let [baseline, opened] = rates.map(median);
         println!("lodgements/s on PostgreSQL, median of {ROUNDS} runs of {LODGEMENTS} lodgements, 16 at a time:");
         println!("  decision opening no task:             {baseline:8.0}");
-        println!("  yellow, task opened, nobody on duty:  {opened:8.0} ({:+.1} %)", (opened / baseline - 1.0) * 100.0);
+        println!(
+            "  yellow, task opened, nobody on duty:  {opened:8.0} ({:+.1} %)",
+            (opened / baseline - 1.0) * 100.0
+        );
     });
-}
-
-fn median(mut runs: Vec<f64>) -> f64 {
-    runs.sort_by(f64::total_cmp);
-    runs[runs.len() / 2]
 }

@@ -77,3 +77,18 @@ pub async fn lodge_all(
     }
     LODGEMENTS as f64 / start.elapsed().as_secs_f64()
 }
+
+/// The median of a benchmark's runs.
+pub fn median(mut runs: Vec<f64>) -> f64 {
+    runs.sort_by(f64::total_cmp);
+    runs[runs.len() / 2]
+}
+
+/// Runs a benchmark's body on a multi-threaded runtime, as a server runs the store.
+pub fn block_on<F: std::future::Future>(body: F) -> F::Output {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(body)
+}
