@@ -35,7 +35,8 @@ impl<'a> Script<'a> {
         self.statements.append(&mut other.statements);
     }
 
-    /// Runs every statement, in order.
+    /// Runs every statement: on SQLite in order, on PostgreSQL together in one snapshot (see
+    /// the module documentation).
     pub(crate) async fn run(self, conn: &mut Conn<'_>) -> Result<()> {
         if self.statements.is_empty() {
             return Ok(());
