@@ -104,18 +104,17 @@ pub(crate) fn draw_writes<'d>(
     task: &ControlTask,
     draws: impl Iterator<Item = &'d Draw>,
     at: OffsetDateTime,
-) -> Result<()> {
+) {
     let workload = "UPDATE control_officers SET workload = workload + $1 WHERE user_id = $2";
     for officer in [task.examiner, task.chief].into_iter().flatten() {
         let binds = vec![Bind::Int(i64::from(task.weight)), Bind::Int(officer.0)];
         script.push(workload, binds);
     }
     for draw in draws {
-        let (sql, binds) = draw_insert(dialect, task.id, draw, (at, SYSTEM_ACTOR, None))?;
+        let (sql, binds) = draw_insert(dialect, task.id, draw, (at, SYSTEM_ACTOR, None));
         script.push(sql, binds);
         entries.push(allocated(draw));
     }
-    Ok(())
 }
 
 /// Records a draw made outside a lodgement (a supervisor's reallocation) with its history entry.
@@ -125,7 +124,7 @@ pub(crate) async fn insert_draw(
     draw: &Draw,
     (at, by, reason): (OffsetDateTime, &str, Option<&str>),
 ) -> Result<()> {
-    let (insert, binds) = draw_insert(conn.dialect(), task_id, draw, (at, by, reason))?;
+    let (insert, binds) = draw_insert(conn.dialect(), task_id, draw, (at, by, reason));
     conn.execute(&insert, &binds).await?;
     let (event, detail) = allocated(draw);
     insert_event(conn, task_id, at, by, event, detail.as_deref()).await
@@ -137,7 +136,7 @@ fn draw_insert<'b>(
     task_id: i64,
     draw: &Draw,
     (at, by, reason): (OffsetDateTime, &str, Option<&str>),
-) -> Result<(String, Vec<Bind<'b>>)> {
+) -> (String, Vec<Bind<'b>>) {
     let candidates = crate::candidates::pack(&draw.candidates);
     let insert = format!(
         "INSERT INTO control_draws (task_id, grp, draw_key, candidates, chosen, drawn_at, \
@@ -154,7 +153,7 @@ fn draw_insert<'b>(
         Bind::Text(by.to_owned()),
         Bind::OptText(reason.map(str::to_owned)),
     ];
-    Ok((insert, binds))
+    (insert, binds)
 }
 
 /// The history entry of a draw.
