@@ -14,6 +14,7 @@ use sqlx::{SqlitePool, Type};
 use time::{Date, OffsetDateTime};
 
 use crate::audit::ChainHead;
+use crate::roster_cache::Drawn;
 use crate::sql::Dialect;
 use crate::Result;
 
@@ -58,7 +59,9 @@ pub(crate) enum Conn<'c> {
         Option<String>,
         Option<&'c mut Option<ChainHead>>,
     ),
-    Postgres(&'c mut PgConnection),
+    /// With the draws a write transaction made, whose offices' roster tokens move once it
+    /// commits ([`crate::roster_cache`]); `None` on a read connection.
+    Postgres(&'c mut PgConnection, Option<&'c mut Vec<Drawn>>),
 }
 
 /// `sql` after the pending prefix, if one is pending; the prefix is then spent.
@@ -78,7 +81,7 @@ impl Conn<'_> {
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
             Conn::Sqlite(..) => Dialect::Sqlite,
-            Conn::Postgres(_) => Dialect::Postgres,
+            Conn::Postgres(..) => Dialect::Postgres,
         }
     }
 
@@ -86,7 +89,15 @@ impl Conn<'_> {
     pub(crate) fn head_cache(&mut self) -> Option<&mut Option<ChainHead>> {
         match self {
             Conn::Sqlite(_, _, cache) => cache.as_deref_mut(),
-            Conn::Postgres(_) => None,
+            Conn::Postgres(..) => None,
+        }
+    }
+
+    /// Where a PostgreSQL write transaction notes the draws it made.
+    pub(crate) fn drawn_offices(&mut self) -> Option<&mut Vec<Drawn>> {
+        match self {
+            Conn::Sqlite(..) => None,
+            Conn::Postgres(_, drawn) => drawn.as_deref_mut(),
         }
     }
 
@@ -102,7 +113,7 @@ impl Conn<'_> {
                 let sql = prefixed(prefix, sql);
                 sqlx::query_as_with(&sql, args).fetch_all(&mut **c).await?
             }
-            Conn::Postgres(c) => {
+            Conn::Postgres(c, _) => {
                 let args = arguments::<Postgres>(binds)?;
                 sqlx::query_as_with(sql, args).fetch_all(&mut **c).await?
             }
@@ -123,7 +134,7 @@ impl Conn<'_> {
                     .fetch_optional(&mut **c)
                     .await?
             }
-            Conn::Postgres(c) => {
+            Conn::Postgres(c, _) => {
                 let args = arguments::<Postgres>(binds)?;
                 sqlx::query_as_with(sql, args)
                     .fetch_optional(&mut **c)
@@ -177,7 +188,7 @@ impl Conn<'_> {
                     .await?
                     .rows_affected()
             }
-            Conn::Postgres(c) => {
+            Conn::Postgres(c, _) => {
                 let args = arguments::<Postgres>(binds)?;
                 sqlx::query_with(sql, args)
                     .execute(&mut **c)
@@ -273,7 +284,7 @@ impl Pooled {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
             Pooled::Sqlite(c) => Conn::Sqlite(c, None, None),
-            Pooled::Postgres(c) => Conn::Postgres(c),
+            Pooled::Postgres(c) => Conn::Postgres(c, None),
         }
     }
 }

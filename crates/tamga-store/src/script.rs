@@ -44,13 +44,13 @@ impl<'a> Script<'a> {
         let nested = |(sql, _): &(String, _)| sql.trim_start().starts_with("WITH");
         let layout = match conn {
             Conn::Sqlite(..) => Layout::Statements,
-            Conn::Postgres(_) if self.statements.iter().any(nested) => {
+            Conn::Postgres(..) if self.statements.iter().any(nested) => {
                 for (sql, binds) in &self.statements {
                     conn.execute(sql, binds).await?;
                 }
                 return Ok(());
             }
-            Conn::Postgres(_) => Layout::With,
+            Conn::Postgres(..) => Layout::With,
         };
         let (sql, binds) = self.joined(layout);
         conn.execute(&sql, &binds).await?;

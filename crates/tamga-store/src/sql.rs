@@ -89,7 +89,9 @@ pub(crate) const SELECT_EXISTING: &str =
 /// PostgreSQL's reservation in one round trip: the holder of the declarant's LRN, or (only
 /// then, `CASE` evaluating `nextval` lazily) the next MRN serial.
 pub(crate) const RESERVE_POSTGRES: &str = "SELECT e.id, e.mrn, e.fingerprint, \
-     CASE WHEN e.id IS NULL THEN nextval('mrn_serial') END \
+     CASE WHEN e.id IS NULL THEN nextval('mrn_serial') END, \
+     CASE WHEN e.id IS NULL AND $4 THEN nextval(pg_get_serial_sequence('control_tasks', 'id')) END, \
+     (SELECT token FROM control_roster_state WHERE office = $3) \
      FROM (SELECT 1) AS one LEFT JOIN declarations e ON e.declarant_id = $1 AND e.lrn = $2";
 pub(crate) const INSERT_EVENT: &str =
     "INSERT INTO declaration_events (declaration_id, seq, at, status, actor, reason) \

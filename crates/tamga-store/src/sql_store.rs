@@ -9,6 +9,7 @@ use std::pin::Pin;
 use tokio::sync::mpsc;
 
 use crate::conn::{Conn, Pool, Pooled};
+use crate::roster_cache::Drawn;
 use crate::{Result, StoreError};
 
 mod audit;
@@ -71,12 +72,38 @@ impl SqlStore {
         match &self.writer {
             Writer::Sqlite(jobs) => crate::sqlite::write(jobs, op).await,
             Writer::Postgres(pool) => {
+                let mut drawn = Vec::new();
                 let mut tx = pool.begin().await?;
                 // On an error the transaction is dropped, which rolls it back.
-                let value = op(&mut Conn::Postgres(&mut tx)).await?;
-                tx.commit().await?;
-                Ok(value)
+                let done = match op(&mut Conn::Postgres(&mut tx, Some(&mut drawn))).await {
+                    Ok(value) => tx.commit().await.map(|()| value).map_err(Into::into),
+                    Err(e) => Err(e),
+                };
+                if drawn.is_empty() {
+                    return done;
+                }
+                match done {
+                    Ok(value) => {
+                        self.publish_draws(pool, &drawn).await;
+                        Ok(value)
+                    }
+                    Err(e) => {
+                        self.control.forget(drawn.iter().map(String::as_str));
+                        Err(e)
+                    }
+                }
             }
+        }
+    }
+
+    /// Moves the roster tokens of the offices where a committed transaction drew (PostgreSQL, see
+    /// [`crate::roster_cache`]). The draw is committed whatever happens here, so a failure is
+    /// logged, not answered: this process then reads the roster again, and other servers see
+    /// the draw's workloads at the office's next change.
+    async fn publish_draws(&self, pool: &sqlx::PgPool, draws: &[Drawn]) {
+        if let Err(e) = self.control.publish(pool, draws).await {
+            self.control.forget(draws.iter().map(String::as_str));
+            tracing::warn!(error = %e, ?draws, "roster tokens not moved after a draw");
         }
     }
 

@@ -4,10 +4,10 @@
 //! SQLite writer).
 //!
 //! On SQLite the writer owns the database for the whole transaction, so the token read at its
-//! start is still the database's when the script replaces it. On PostgreSQL another server may
-//! draw at the same office meanwhile, so the token is replaced only if it is still the one the
-//! draw was made at, and otherwise replaced anyway and the held roster dropped: a draw is then
-//! made from workloads a moment old, as a draw without the cache could be too.
+//! start is still the database's when the script replaces it. On PostgreSQL the token moves
+//! after the commit (see [`crate::roster_cache`] for why), and another server may draw at the
+//! same office meanwhile: a draw is then made from workloads a moment old, as a draw without the
+//! cache could be too.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +21,6 @@ use super::control::{draw_writes, Entry};
 use crate::conn::{Bind, Conn};
 use crate::roster_cache::{CachedRoster, ControlCache};
 use crate::script::Script;
-use crate::sql::Dialect;
 use crate::{Result, StoreError};
 
 /// Reads the office's roster token: `None` when the office never had an officer.
@@ -104,39 +103,32 @@ pub(crate) async fn draw_officers(
     draw_writes((script, entries, conn.dialect()), task, draws, at);
     let officers: Vec<UserId> = [task.examiner, task.chief].into_iter().flatten().collect();
     let seen = seen.ok_or_else(|| StoreError::Corrupt("a draw without a roster".into()))?;
-    let moved = (seen, rand::random::<i64>());
-    replace_token(conn, script, &office, moved).await?;
-    cache.advance(&office, moved, &officers, u64::from(task.weight));
+    let weight = u64::from(task.weight);
+    match conn.drawn_offices() {
+        // PostgreSQL: the token moves once the transaction has committed.
+        Some(drawn) => {
+            cache.advance(&office, (seen, seen), &officers, weight);
+            drawn.push(office);
+        }
+        None => {
+            let moved = (seen, rand::random::<i64>());
+            replace_token(script, &office, moved);
+            cache.advance(&office, moved, &officers, weight);
+        }
+    }
     Ok(true)
 }
 
-/// Replaces the office's token after a draw changed workloads. SQLite: in the script (the
-/// writer's transaction owns the database). PostgreSQL: at once, only if still `seen`; when
-/// another transaction moved it first, replaced anyway, and this process's roster dropped.
-async fn replace_token(
-    conn: &mut Conn<'_>,
-    script: &mut Script<'_>,
-    office: &str,
-    (seen, new): (i64, i64),
-) -> Result<()> {
+/// Replaces the office's token in the script, on SQLite: the writer's transaction owns the
+/// database, so the token is still `seen`.
+fn replace_token(script: &mut Script<'_>, office: &str, (seen, new): (i64, i64)) {
     let swap = "UPDATE control_roster_state SET token = $1 WHERE office = $2 AND token = $3";
     let binds = vec![
         Bind::Int(new),
         Bind::Text(office.to_owned()),
         Bind::Int(seen),
     ];
-    if conn.dialect() == Dialect::Sqlite {
-        script.push(swap, binds);
-        return Ok(());
-    }
-    if conn.execute(swap, &binds).await? == 1 {
-        return Ok(());
-    }
-    let replace = "UPDATE control_roster_state SET token = $1 WHERE office = $2";
-    let fresh = rand::random::<i64>();
-    conn.execute(replace, &[Bind::Int(fresh), Bind::Str(office)])
-        .await?;
-    Ok(())
+    script.push(swap, binds);
 }
 
 /// Reads an office's roster with the token it belongs to, and whether the two surely belong
@@ -165,6 +157,7 @@ async fn load(
                 since,
                 duty: Duty::new(&roster),
                 loads,
+                earlier: Vec::new(),
             };
             return Ok((held, stable));
         }

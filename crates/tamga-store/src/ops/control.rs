@@ -16,12 +16,18 @@ use crate::script::Script;
 use crate::sql::Dialect;
 use crate::{Result, StoreError, SYSTEM_ACTOR};
 
-/// Where a lodgement's control task comes from: on SQLite the writer's lodgement read gives
-/// the task's id and the office's roster token; on PostgreSQL both are read here.
+/// Where a lodgement's control task comes from: the lodgement's first read gives the task's id
+/// (on PostgreSQL only when [`opens_task`] said so) and the office's roster token.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct TaskSlot {
     pub id: Option<i64>,
     pub token: Option<Option<i64>>,
+}
+
+/// Whether the lodgement's channel opens a control task (every channel but green).
+pub(crate) fn opens_task(l: &Lodgement) -> bool {
+    let channel = l.risk.as_ref().and_then(|r| Channel::parse(&r.channel));
+    channel.is_some_and(|c| c != Channel::Green)
 }
 
 /// Opens the tasks the settled channel asks for and allocates each one when officers are on
@@ -47,9 +53,12 @@ pub(crate) async fn open_tasks(
     let parties: Vec<PartyId> = d.party_ids().cloned().collect();
     let mut tasks = Vec::with_capacity(new.len());
     for (n, task) in new.into_iter().enumerate() {
+        // SQLite's single writer may number tasks on from the first; a sequence may not.
         let id = match slot.id {
-            Some(first) => first + i64::try_from(n).unwrap_or(0),
-            None => conn.scalar(NEXT_TASK_ID_POSTGRES, &[]).await?,
+            Some(first) if n == 0 || conn.dialect() == Dialect::Sqlite => {
+                first + i64::try_from(n).unwrap_or(0)
+            }
+            _ => conn.scalar(NEXT_TASK_ID_POSTGRES, &[]).await?,
         };
         let mut task = ControlTask::open(id, mrn, task, weight);
         let mut drawn = Script::default();

@@ -106,8 +106,8 @@ type ReservedRow = (
 /// Whether the LRN is free, and what the new declaration takes.
 enum Slot {
     Taken(ExistingRow),
-    /// The MRN serial, and on SQLite the declaration's id (PostgreSQL's comes from the insert)
-    /// and its control task's id and roster token.
+    /// The MRN serial, on SQLite the declaration's id (PostgreSQL's comes from the insert), and
+    /// its control task's id and the office's roster token.
     Free {
         serial: i64,
         id: Option<i64>,
@@ -115,9 +115,10 @@ enum Slot {
     },
 }
 
-/// Reads whether the declarant's LRN is taken and reserves a serial: on SQLite in one read
-/// (the single writer makes the next serial and id safe to take from the current ones), on
-/// PostgreSQL from the LRN's row and the sequence.
+/// Reads whether the declarant's LRN is taken and reserves a serial, and reads the office's
+/// roster token and the id of the control task the lodgement may open: on SQLite in one read
+/// (the single writer makes the next serial and ids safe to take from the current ones), on
+/// PostgreSQL from the LRN's row and the sequences, also in one read.
 async fn reserve(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Slot> {
     let d = &l.declaration;
     let binds = [
@@ -143,24 +144,41 @@ async fn reserve(conn: &mut Conn<'_>, l: &Lodgement) -> Result<Slot> {
             },
         });
     }
-    let row: ReservedPostgres = conn.one(sql::RESERVE_POSTGRES, &binds[..2]).await?;
+    let [declarant, lrn, office] = binds;
+    let binds = [
+        declarant,
+        lrn,
+        office,
+        Bind::Bool(super::control::opens_task(l)),
+    ];
+    let row: ReservedPostgres = conn.one(sql::RESERVE_POSTGRES, &binds).await?;
     Ok(match row {
-        (Some(id), Some(mrn), Some(fingerprint), _) => Slot::Taken(ExistingRow {
+        (Some(id), Some(mrn), Some(fingerprint), ..) => Slot::Taken(ExistingRow {
             id,
             mrn,
             fingerprint,
         }),
-        (_, _, _, serial) => Slot::Free {
+        (_, _, _, serial, task, token) => Slot::Free {
             serial: serial.ok_or_else(|| StoreError::Corrupt("no MRN serial reserved".into()))?,
             id: None,
-            task: TaskSlot::default(),
+            task: TaskSlot {
+                id: task,
+                token: Some(token),
+            },
         },
     })
 }
 
-/// The holder of the LRN (id, MRN, fingerprint) or the next MRN serial, as PostgreSQL reads
-/// them.
-type ReservedPostgres = (Option<i64>, Option<String>, Option<String>, Option<i64>);
+/// The holder of the LRN (id, MRN, fingerprint) or the next MRN serial, the control task's id
+/// (when the lodgement opens one) and the office's roster token, as PostgreSQL reads them.
+type ReservedPostgres = (
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
 
 /// Inserts the declaration row and returns its id, or the row that took the LRN meanwhile.
 async fn insert_declaration(

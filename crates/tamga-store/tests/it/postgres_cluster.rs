@@ -131,3 +131,51 @@ async fn two_stores_draw_from_one_roster() {
         );
     }
 }
+
+/// Two servers drawing at one office at once: every task is allocated, and the officers'
+/// workloads in the database count every draw exactly once (the office's token moves after
+/// each commit, outside the lodgement's transaction).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stores_draw_at_once() {
+    use tamga_control::allocation::Group;
+    use tamga_control::task::TaskState;
+
+    use crate::control::{decided, officer};
+
+    let db = TestStore::postgres().await;
+    let url = db.url.clone().unwrap();
+    let first: Arc<dyn Store> = db.store.clone();
+    let second: Arc<dyn Store> = Arc::new(PgStore::connect(&url, 8).await.unwrap());
+    let lodger = user(&*first, "lodger", Role::Officer, None).await;
+    for name in ["exa-a", "exa-b", "exa-c"] {
+        officer(&*first, name, Group::Examiner, true).await;
+    }
+    let mut lodging = Vec::new();
+    for i in 0..48 {
+        let store = [first.clone(), second.clone()][i % 2].clone();
+        let l = lodgement(declaration(&format!("AT-{i}")), &lodger).with_risk(decided("yellow"));
+        lodging.push(tokio::spawn(async move {
+            let LodgeOutcome::Accepted(record) = store.lodge(l).await.unwrap() else {
+                panic!("AT-{i} not accepted")
+            };
+            store.tasks_of(&record.mrn).await.unwrap().remove(0)
+        }));
+    }
+    for task in lodging {
+        let task = task.await.unwrap();
+        assert_eq!(
+            task.state,
+            TaskState::Allocated,
+            "task {} was drawn",
+            task.id
+        );
+    }
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let (total,): (i64,) = sqlx::query_as("SELECT SUM(workload)::BIGINT FROM control_officers")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(total, 48 * 20, "each draw weighs once");
+}
