@@ -132,13 +132,14 @@ async fn two_stores_draw_from_one_roster() {
     }
 }
 
-/// Two servers drawing at one office at once: every task is allocated, and the officers'
-/// workloads in the database count every draw exactly once (the office's token moves after
-/// each commit, outside the lodgement's transaction).
+/// Two servers drawing at one office at once (the office's token moves after each commit,
+/// outside the lodgement's transaction): every task is allocated, and once they are done, a
+/// change of the roster on either server reaches both, which then weigh every draw made.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_stores_draw_at_once() {
-    use tamga_control::allocation::Group;
+    use tamga_control::allocation::{Group, Shift};
     use tamga_control::task::TaskState;
+    use tamga_control::UserId;
 
     use crate::control::{decided, officer};
 
@@ -147,35 +148,44 @@ async fn two_stores_draw_at_once() {
     let first: Arc<dyn Store> = db.store.clone();
     let second: Arc<dyn Store> = Arc::new(PgStore::connect(&url, 8).await.unwrap());
     let lodger = user(&*first, "lodger", Role::Officer, None).await;
+    let mut examiners = Vec::new();
     for name in ["exa-a", "exa-b", "exa-c"] {
-        officer(&*first, name, Group::Examiner, true).await;
+        examiners.push(officer(&*first, name, Group::Examiner, true).await);
     }
+    let lodge = |store: Arc<dyn Store>, lrn: String| {
+        let l = lodgement(declaration(&lrn), &lodger).with_risk(decided("yellow"));
+        async move {
+            let LodgeOutcome::Accepted(record) = store.lodge(l).await.unwrap() else {
+                panic!("{lrn} not accepted")
+            };
+            let task = store.tasks_of(&record.mrn).await.unwrap().remove(0);
+            assert_eq!(
+                task.state,
+                TaskState::Allocated,
+                "task {} was drawn",
+                task.id
+            );
+            store.task_draws(task.id).await.unwrap().remove(0).draw
+        }
+    };
     let mut lodging = Vec::new();
     for i in 0..48 {
         let store = [first.clone(), second.clone()][i % 2].clone();
-        let l = lodgement(declaration(&format!("AT-{i}")), &lodger).with_risk(decided("yellow"));
-        lodging.push(tokio::spawn(async move {
-            let LodgeOutcome::Accepted(record) = store.lodge(l).await.unwrap() else {
-                panic!("AT-{i} not accepted")
-            };
-            store.tasks_of(&record.mrn).await.unwrap().remove(0)
-        }));
+        lodging.push(tokio::spawn(lodge(store, format!("AT-{i}"))));
     }
-    for task in lodging {
-        let task = task.await.unwrap();
-        assert_eq!(
-            task.state,
-            TaskState::Allocated,
-            "task {} was drawn",
-            task.id
-        );
+    for done in lodging {
+        done.await.unwrap();
     }
-    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
-        .await
-        .unwrap();
-    let (total,): (i64,) = sqlx::query_as("SELECT SUM(workload)::BIGINT FROM control_officers")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(total, 48 * 20, "each draw weighs once");
+    let now = tamga_store::sql::now();
+    let shift = Shift {
+        officer: UserId(examiners[0].id),
+        start: now + time::Duration::days(1),
+        end: now + time::Duration::days(1) + time::Duration::hours(8),
+    };
+    second.add_shift(shift).await.unwrap();
+    for (n, store) in [first.clone(), second.clone()].into_iter().enumerate() {
+        let draw = lodge(store, format!("AT-AFTER-{n}")).await;
+        let total: u64 = draw.candidates.iter().map(|c| c.workload).sum();
+        assert_eq!(total, (48 + n as u64) * 20, "server {n} weighs every draw");
+    }
 }
