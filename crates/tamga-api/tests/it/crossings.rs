@@ -12,6 +12,7 @@ use crate::app::{sample, Answer, TestApp};
 
 on_both_backends!(
     a_declared_truck_at_the_right_weight_passes,
+    declared_containers_and_plates_in_any_case_are_expected,
     heavy_unannounced_listed_and_broken_seal_trucks_alert,
     transit_movements_pass_and_arrive_at_the_posts,
     the_post_role_reports_crossings_and_nothing_else
@@ -114,6 +115,35 @@ async fn a_declared_truck_at_the_right_weight_passes(app: TestApp) {
     // The same truck entering again matches nothing left to expect.
     let again = report(&app, &post, &body).await;
     assert_eq!(alert_kinds(&again.body), ["no_pre_arrival"]);
+}
+
+/// A declaration's containers are expected as well as its plate, and a plate declared in lower
+/// case with spaces and dots is expected as posts read it.
+async fn declared_containers_and_plates_in_any_case_are_expected(app: TestApp) {
+    let post = post_at(&app, "gate-tas-3", "UZTAS").await;
+    let mut boxed = sample();
+    boxed["lrn"] = json!("POST-BOX-1");
+    boxed["border_transport"]["identification"] = json!("01D456EF");
+    boxed["containers"] = json!(["CSQU3054383"]);
+    let lodged = app.lodge(&app.broker, &boxed).await;
+    assert_eq!(lodged.status, StatusCode::CREATED, "{}", lodged.body);
+    let boxed_mrn = lodged.body["mrn"].clone();
+    let lower = declared(&app, "POST-LOWER-1", "01 g.789 hk").await;
+    let mut body = crossing("77Z000ZZ", "380");
+    body["containers"] = json!(["CSQU3054383"]);
+    let by_container = report(&app, &post, &body).await;
+    assert_eq!(
+        by_container.status,
+        StatusCode::CREATED,
+        "{}",
+        by_container.body
+    );
+    let matched = &by_container.body["matched"];
+    assert_eq!(matched[0]["reference"], boxed_mrn, "{matched}");
+    let by_plate = report(&app, &post, &crossing("01G789HK", "380")).await;
+    assert_eq!(by_plate.status, StatusCode::CREATED, "{}", by_plate.body);
+    let matched = &by_plate.body["matched"];
+    assert_eq!(matched[0]["reference"], json!(lower), "{matched}");
 }
 
 async fn heavy_unannounced_listed_and_broken_seal_trucks_alert(app: TestApp) {

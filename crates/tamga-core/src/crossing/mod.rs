@@ -30,7 +30,8 @@ pub const MAX_SEALS: usize = 32;
 pub const MAX_IMAGES: usize = 16;
 
 /// An identifier (plate, container) as posts compare it: upper case, without spaces, dashes or
-/// dots. The store's expectations are normalised the same way (migration 0023).
+/// dots. A lodgement writes its post's expectations with it; the store's triggers of migration
+/// 0023 normalise the other expectations the same way (for ASCII letters).
 pub fn ident(raw: &str) -> String {
     raw.chars()
         .filter(|c| !matches!(c, ' ' | '-' | '.'))

@@ -60,6 +60,7 @@ pub(crate) async fn lodge(
     let (events_sql, event_binds) = sql::insert_events(id, &events);
     script.push(events_sql, event_binds);
     acceptance_records(&mut script, conn.dialect(), id, &l);
+    expectations(&mut script, (id, mrn.as_str()), &l);
     let detail = format!("{} {}", l.fingerprint, l.declaration.lrn.as_str());
     let change = Change::new(
         &l.lodged_by.name,
@@ -260,6 +261,53 @@ fn acceptance_records<'a>(script: &mut Script<'a>, dialect: Dialect, id: i64, l:
             sql::insert_unit_values(dialect, id, &l.prepared.unit_values);
         script.push(values_sql, value_binds);
     }
+}
+
+/// What the declaration's post expects to see cross: the border transport's plate and the
+/// containers, as `crossing::ident` writes identifiers (a crossing's reading is matched on
+/// them, see [`super::crossings`]).
+fn expectations<'a>(script: &mut Script<'a>, (id, mrn): (i64, &str), l: &'a Lodgement) {
+    let d = &l.declaration;
+    let plate = d
+        .border_transport
+        .as_ref()
+        .and_then(|t| t.identification.as_deref());
+    let named = plate.map(|p| (p, "plate")).into_iter();
+    let named = named.chain(d.containers.iter().map(|c| (c.as_str(), "container")));
+    let mut idents: Vec<(String, &str)> = Vec::new();
+    for (raw, kind) in named {
+        let ident = tamga_core::crossing::ident(raw);
+        if !ident.is_empty() && idents.iter().all(|(known, _)| *known != ident) {
+            idents.push((ident, kind));
+        }
+    }
+    if idents.is_empty() {
+        return;
+    }
+    let mut sql = String::from(
+        "INSERT INTO crossing_expectations \
+         (office, ident, kind, source, reference, declaration_id, since) VALUES ",
+    );
+    let mut binds = vec![
+        Bind::Str(d.customs_office.as_str()),
+        Bind::Text(mrn.to_owned()),
+        Bind::Int(id),
+        Bind::Time(l.at),
+    ];
+    for (n, (ident, kind)) in idents.into_iter().enumerate() {
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        let at = binds.len();
+        sql.push_str(&format!(
+            "($1, ${}, ${}, 'declaration', $2, $3, $4)",
+            at + 1,
+            at + 2
+        ));
+        binds.extend([Bind::Text(ident), Bind::Str(kind)]);
+    }
+    sql.push_str(" ON CONFLICT DO NOTHING");
+    script.push(sql, binds);
 }
 
 /// The same declaration again is answered with its record; other content under a used LRN
