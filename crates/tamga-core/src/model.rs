@@ -295,9 +295,6 @@ impl Declaration {
             }
         }
         let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-        Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(Sha256::digest(&bytes))
     }
 }

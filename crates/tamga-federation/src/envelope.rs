@@ -117,7 +117,7 @@ impl Envelope {
             self.body.as_str(),
         ];
         let digest = Sha256::digest(encode(CONTENT_TAG, &fields));
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(digest)
     }
 
     /// Does the signature verify under `key`?

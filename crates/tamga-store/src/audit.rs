@@ -60,31 +60,16 @@ pub fn entry_hash(prev: &str, fields: &[&str]) -> String {
         sha.update((field.len() as u64).to_be_bytes());
         sha.update(field.as_bytes());
     }
-    hex(&sha.finalize())
+    hex::encode(sha.finalize())
 }
 
 /// SHA-256 of `bytes`, in lowercase hex.
 pub fn digest(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    hex::encode(Sha256::digest(bytes))
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    let digits = text.as_bytes();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-        .collect()
+    hex::decode(text).ok()
 }
 
 /// A chain's last entry as a checkpoint names it.
@@ -121,8 +106,8 @@ impl Checkpoint {
         }
         let signature = key.sign(message.as_bytes());
         Checkpoint {
-            public_key: hex(key.verifying_key().as_bytes()),
-            signature: hex(&signature.to_bytes()),
+            public_key: hex::encode(key.verifying_key().as_bytes()),
+            signature: hex::encode(signature.to_bytes()),
             message,
         }
     }

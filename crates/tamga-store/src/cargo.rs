@@ -21,10 +21,7 @@ impl NewCargoReport {
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
         let canonical = serde_json::to_vec(&self.report).unwrap_or_default();
-        Sha256::digest(&canonical)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(Sha256::digest(&canonical))
     }
 }
 

@@ -20,10 +20,7 @@ pub fn generate() -> String {
 
 /// The hash stored for `token`: lower-case hex SHA-256.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// An API token as an administrator sees it: never its secret nor its hash.

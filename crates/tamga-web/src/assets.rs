@@ -43,7 +43,7 @@ fn hashes() -> &'static Vec<String> {
             .iter()
             .map(|a| {
                 let digest = Sha256::digest(a.bytes);
-                digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+                hex::encode(digest.get(..6).unwrap_or_default())
             })
             .collect()
     })

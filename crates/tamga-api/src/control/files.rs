@@ -108,7 +108,7 @@ async fn copy(
         file.write_all(&chunk).await?;
     }
     file.flush().await?;
-    Ok((hex(&hasher.finalize()), size, head))
+    Ok((hex::encode(hasher.finalize()), size, head))
 }
 
 fn begins_as(content_type: &str, head: &[u8]) -> bool {
@@ -117,10 +117,6 @@ fn begins_as(content_type: &str, head: &[u8]) -> bool {
         .filter(|(name, _)| *name == content_type)
         .flat_map(|(_, magics)| magics.iter())
         .any(|magic| head.starts_with(magic))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Makes the rename durable: the directory's entry is flushed too.

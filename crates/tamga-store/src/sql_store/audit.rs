@@ -110,7 +110,7 @@ async fn checked(
             base64::engine::general_purpose::STANDARD.decode(s).ok()
         })
         .and_then(|s| signing_key(&s))
-        .map(|k| crate::audit::hex(k.verifying_key().as_bytes()));
+        .map(|k| hex::encode(k.verifying_key().as_bytes()));
     if ours.as_deref() != Some(checkpoint.public_key.as_str()) {
         let why = "the checkpoint was signed by a key that is not this node's".to_owned();
         return Ok((heads, Some(why)));
