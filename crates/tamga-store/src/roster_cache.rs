@@ -185,17 +185,14 @@ impl ControlCache {
         let mut offices: Vec<&str> = draws.iter().map(String::as_str).collect();
         offices.sort_unstable();
         offices.dedup();
-        let tickets: Vec<u64> = offices
-            .iter()
-            .map(|office| self.begun(office, false))
-            .collect();
+        let tickets: Vec<u64> = offices.iter().map(|office| self.begun(office)).collect();
         let _turn = self.publishing.lock().await;
         for (office, ticket) in offices.into_iter().zip(tickets) {
             // A replacement begun after our commit covers our draws as well.
-            if self.begun(office, false) > ticket {
+            if self.begun(office) > ticket {
                 continue;
             }
-            self.begun(office, true);
+            self.begin(office);
             let new = rand::random::<i64>();
             if let Some(seen) = self.expect(office, new) {
                 if replace_token(pool, office, Some(seen), new).await? {
@@ -209,13 +206,16 @@ impl ControlCache {
         Ok(())
     }
 
-    /// How many replacements of the office's token this process has begun, counting one more
-    /// when `begin`.
-    fn begun(&self, office: &str, begin: bool) -> u64 {
+    /// How many replacements of the office's token this process has begun.
+    fn begun(&self, office: &str) -> u64 {
+        let begun = self.begun.lock().unwrap_or_else(|e| e.into_inner());
+        begun.get(office).copied().unwrap_or(0)
+    }
+
+    /// Counts one more replacement of the office's token begun.
+    fn begin(&self, office: &str) {
         let mut begun = self.begun.lock().unwrap_or_else(|e| e.into_inner());
-        let count = begun.entry(office.to_owned()).or_insert(0);
-        *count += u64::from(begin);
-        *count
+        *begun.entry(office.to_owned()).or_insert(0) += 1;
     }
 
     /// The held roster's token, about to be replaced by `new`: draws that read `new` meanwhile
@@ -227,10 +227,12 @@ impl ControlCache {
         Some(held.token)
     }
 
-    /// The held roster follows the token this process replaced, still accepting the old one.
+    /// The held roster follows the token this process replaced, still accepting the old one
+    /// (the new one, accepted since [`Self::expect`], is now its own token).
     fn replaced(&self, office: &str, seen: i64, new: i64) {
         let mut rosters = self.rosters.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(held) = rosters.get_mut(office).filter(|held| held.token == seen) {
+            held.earlier.retain(|token| *token != new);
             held.accept(seen);
             held.token = new;
         }
