@@ -419,6 +419,6 @@ pub(crate) async fn declaration(
 
 pub(crate) async fn list(conn: &mut Conn<'_>, query: &ListQuery, scope: &Scope) -> Result<Page> {
     let (text, binds) = sql::list(conn.dialect(), query, scope);
-    let rows: Vec<SummaryRow> = conn.all(&text, &binds).await?;
+    let rows: Vec<SummaryRow> = conn.all_planned_each_time(&text, &binds).await?;
     crate::records::page(rows, query.limit)
 }

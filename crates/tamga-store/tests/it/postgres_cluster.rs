@@ -189,3 +189,24 @@ async fn two_stores_draw_at_once() {
         assert_eq!(total, (48 + n as u64) * 20, "server {n} weighs every draw");
     }
 }
+
+/// The store's connections never JIT-compile: PostgreSQL would compile a short index walk
+/// whose estimated cost is high (before any ANALYZE) and spend far longer compiling than
+/// running it.
+#[tokio::test]
+async fn connections_run_without_jit() {
+    use sqlx::{ConnectOptions, Row};
+    let db = TestStore::postgres().await;
+    let url = db.url.clone().unwrap();
+    let mut conn = PgStore::connect_options(&url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let jit: String = sqlx::query("SHOW jit")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(jit, "off");
+}
