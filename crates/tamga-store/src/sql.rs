@@ -8,7 +8,7 @@ use crate::conn::Bind;
 use crate::records::{Lodgement, Scope};
 
 mod list;
-pub(crate) use list::list;
+pub(crate) use list::{few_probes, list, FEW};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dialect {

@@ -417,8 +417,26 @@ pub(crate) async fn declaration(
     row.into_record(events).map(Some)
 }
 
+/// The index of the list's filter with the fewest declarations, if it has fewer than
+/// [`sql::FEW`] (see [`sql::list`]); `None` for lists without a chapter.
+async fn few(
+    conn: &mut Conn<'_>,
+    query: &ListQuery,
+    scope: &Scope,
+) -> Result<Option<&'static str>> {
+    let mut fewest = None;
+    for (index, text, binds) in sql::few_probes(conn.dialect(), query, scope) {
+        let count: i64 = conn.scalar(&text, &binds).await?;
+        if count < fewest.map_or(sql::FEW, |(_, least)| least) {
+            fewest = Some((index, count));
+        }
+    }
+    Ok(fewest.map(|(index, _)| index))
+}
+
 pub(crate) async fn list(conn: &mut Conn<'_>, query: &ListQuery, scope: &Scope) -> Result<Page> {
-    let (text, binds) = sql::list(conn.dialect(), query, scope);
+    let few = few(conn, query, scope).await?;
+    let (text, binds) = sql::list(conn.dialect(), query, scope, few);
     let rows: Vec<SummaryRow> = conn.all_planned_each_time(&text, &binds).await?;
     crate::records::page(rows, query.limit)
 }

@@ -25,16 +25,25 @@ use crate::records::{ListQuery, Scope};
 /// - An HS chapter walks the items' `(chapter, declaration_id)` index, with any date range
 ///   checked on the way: checking every declaration (or every one in the range) for an item of
 ///   a rare chapter took 132 ms (53 ms) for the first page at 2,000,000.
+/// - An HS chapter with an office, declarant or status that has fewer than [`FEW`]
+///   declarations (`few`, the index of that filter, which [`few_probes`] found) reads those
+///   declarations instead, keeps the ones with an item of the chapter and sorts them by id:
+///   walking the items of a common chapter for a rare office read all 493,000 of chapter 85 at
+///   2,000,000 declarations, 0.9 s a page on SQLite. Both ways give the same order and pages.
 /// - Otherwise the list walks the primary key, with the other filters checked on the way.
 pub(crate) fn list<'a>(
     dialect: Dialect,
     query: &'a ListQuery,
     scope: &'a Scope,
+    few: Option<&'static str>,
 ) -> (String, Vec<Bind<'a>>) {
     let (mut binds, mut filters) = list_filters(query);
     let branches = scope_branches(scope, &mut binds);
     if !branches.is_empty() {
         return scoped(dialect, query, branches, filters, binds);
+    }
+    if let (Some(index), Some(_)) = (few, &query.hs_chapter) {
+        return by_few(dialect, index, query, filters, binds);
     }
     if let Some(chapter) = query.hs_chapter.as_deref() {
         return by_chapter(chapter, query, filters, binds);
@@ -120,6 +129,71 @@ fn scoped<'a>(
         "SELECT * FROM ({}) AS scoped ORDER BY {BY_DAY} LIMIT ${limit}",
         union.join(" UNION ")
     );
+    (sql, binds)
+}
+
+/// How many declarations a chapter list's filter may match for the list to read them all
+/// rather than walk the chapter's items.
+pub(crate) const FEW: i64 = 2_000;
+
+/// For a chapter list of every declaration (the scope `All`), one probe per office, declarant
+/// or status filter: the filter's index and a query counting its declarations, up to [`FEW`].
+pub(crate) fn few_probes<'a>(
+    dialect: Dialect,
+    query: &'a ListQuery,
+    scope: &Scope,
+) -> Vec<(&'static str, String, Vec<Bind<'a>>)> {
+    if query.hs_chapter.is_none() || !matches!(scope, Scope::All) {
+        return Vec::new();
+    }
+    let filters = [
+        ("declarations_office", "office", query.office.as_deref()),
+        (
+            "declarations_declarant",
+            "declarant_id",
+            query.declarant.as_deref(),
+        ),
+        (
+            "declarations_status",
+            "status",
+            query.status.map(|s| s.as_str()),
+        ),
+    ];
+    filters
+        .into_iter()
+        .filter_map(|(index, column, value)| {
+            let indexed = match dialect {
+                Dialect::Sqlite => format!(" INDEXED BY {index}"),
+                Dialect::Postgres => String::new(),
+            };
+            let sql = format!(
+                "SELECT count(*) FROM (SELECT 1 FROM declarations{indexed} \
+                 WHERE {column} = $1 LIMIT {FEW}) AS few"
+            );
+            Some((index, sql, vec![Bind::Str(value?)]))
+        })
+        .collect()
+}
+
+/// The declarations of a filter with few of them (through its `index`) that have an item of
+/// the chapter, newest first by id, as [`by_chapter`] orders them.
+fn by_few<'a>(
+    dialect: Dialect,
+    index: &str,
+    query: &'a ListQuery,
+    mut filters: Vec<String>,
+    mut binds: Vec<Bind<'a>>,
+) -> (String, Vec<Bind<'a>>) {
+    chapter_filter(query, &mut filters, &mut binds);
+    after_id(query, "id", &mut filters, &mut binds);
+    let mut sql = format!("SELECT {LIST_COLUMNS} FROM declarations");
+    if dialect == Dialect::Sqlite {
+        sql.push_str(" INDEXED BY ");
+        sql.push_str(index);
+    }
+    push_where(&mut sql, &filters);
+    binds.push(Bind::Int(i64::from(query.limit) + 1));
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", binds.len()));
     (sql, binds)
 }
 

@@ -224,7 +224,8 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
         .collect();
     // Each shape of the list (the primary key, a date range short or long or open at one end,
     // an office, a declarant or a status alone or with a range, a chapter alone or with
-    // another filter), paged by 7: everything once, newest first. The
+    // another filter: read through the items, or through a filter with few declarations),
+    // paged by 7: everything once, newest first. The
     // machines' declarations have two items of chapter 84 each.
     let shapes = [
         (ListQuery::default(), &mrns),
@@ -303,6 +304,15 @@ pub async fn list_filters_and_paginates(store: Arc<dyn Store>) {
             ListQuery {
                 hs_chapter: Some("84".into()),
                 from: days(1),
+                ..Default::default()
+            },
+            &machines,
+        ),
+        (
+            ListQuery {
+                hs_chapter: Some("84".into()),
+                declarant: Some("UZ305123456".into()),
+                to: days(0),
                 ..Default::default()
             },
             &machines,
