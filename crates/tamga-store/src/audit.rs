@@ -68,10 +68,6 @@ pub fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    hex::decode(text).ok()
-}
-
 /// A chain's last entry as a checkpoint names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ChainHead {
@@ -114,11 +110,13 @@ impl Checkpoint {
 
     /// The heads the message names, once the signature is found to be the public key's.
     pub fn verified_heads(&self) -> Result<Vec<ChainHead>, String> {
-        let key: [u8; 32] = unhex(&self.public_key)
+        let key: [u8; 32] = hex::decode(&self.public_key)
+            .ok()
             .and_then(|k| k.try_into().ok())
             .ok_or("the public key is not 32 bytes of hex")?;
         let key = VerifyingKey::from_bytes(&key).map_err(|_| "not an Ed25519 public key")?;
-        let signature: [u8; 64] = unhex(&self.signature)
+        let signature: [u8; 64] = hex::decode(&self.signature)
+            .ok()
             .and_then(|s| s.try_into().ok())
             .ok_or("the signature is not 64 bytes of hex")?;
         key.verify(self.message.as_bytes(), &Signature::from_bytes(&signature))

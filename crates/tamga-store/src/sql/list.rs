@@ -42,26 +42,32 @@ pub(crate) fn list<'a>(
     if !branches.is_empty() {
         return scoped(dialect, query, branches, filters, binds);
     }
-    if let (Some(index), Some(_)) = (few, &query.hs_chapter) {
-        return by_few(dialect, index, query, filters, binds);
-    }
-    if let Some(chapter) = query.hs_chapter.as_deref() {
+    if let (Some(chapter), None) = (query.hs_chapter.as_deref(), few) {
         return by_chapter(chapter, query, filters, binds);
     }
-    let mut sql = format!("SELECT {LIST_COLUMNS} FROM declarations");
-    let order = if let Some(index) = day_index(query) {
-        // SQLite's planner, without statistics, could take another filter's index and sort
-        // every row it matches.
-        if dialect == Dialect::Sqlite {
-            sql.push_str(" INDEXED BY ");
-            sql.push_str(index);
+    let (index, order) = match (few, day_index(query)) {
+        // A chapter through a filter with few declarations, in the chapter walk's order.
+        (Some(index), _) => {
+            chapter_filter(query, &mut filters, &mut binds);
+            after_id(query, "id", &mut filters, &mut binds);
+            (Some(index), "id DESC")
         }
-        after_day(query, &mut filters, &mut binds);
-        BY_DAY
-    } else {
-        after_id(query, "id", &mut filters, &mut binds);
-        "id DESC"
+        (None, Some(index)) => {
+            after_day(query, &mut filters, &mut binds);
+            (Some(index), BY_DAY)
+        }
+        (None, None) => {
+            after_id(query, "id", &mut filters, &mut binds);
+            (None, "id DESC")
+        }
     };
+    let mut sql = format!("SELECT {LIST_COLUMNS} FROM declarations");
+    // SQLite's planner, without statistics, could take another filter's index and sort every
+    // row it matches.
+    if let (Dialect::Sqlite, Some(index)) = (dialect, index) {
+        sql.push_str(" INDEXED BY ");
+        sql.push_str(index);
+    }
     push_where(&mut sql, &filters);
     binds.push(Bind::Int(i64::from(query.limit) + 1));
     sql.push_str(&format!(" ORDER BY {order} LIMIT ${}", binds.len()));
@@ -162,6 +168,7 @@ pub(crate) fn few_probes<'a>(
     filters
         .into_iter()
         .filter_map(|(index, column, value)| {
+            let value = value?;
             let indexed = match dialect {
                 Dialect::Sqlite => format!(" INDEXED BY {index}"),
                 Dialect::Postgres => String::new(),
@@ -170,31 +177,9 @@ pub(crate) fn few_probes<'a>(
                 "SELECT count(*) FROM (SELECT 1 FROM declarations{indexed} \
                  WHERE {column} = $1 LIMIT {FEW}) AS few"
             );
-            Some((index, sql, vec![Bind::Str(value?)]))
+            Some((index, sql, vec![Bind::Str(value)]))
         })
         .collect()
-}
-
-/// The declarations of a filter with few of them (through its `index`) that have an item of
-/// the chapter, newest first by id, as [`by_chapter`] orders them.
-fn by_few<'a>(
-    dialect: Dialect,
-    index: &str,
-    query: &'a ListQuery,
-    mut filters: Vec<String>,
-    mut binds: Vec<Bind<'a>>,
-) -> (String, Vec<Bind<'a>>) {
-    chapter_filter(query, &mut filters, &mut binds);
-    after_id(query, "id", &mut filters, &mut binds);
-    let mut sql = format!("SELECT {LIST_COLUMNS} FROM declarations");
-    if dialect == Dialect::Sqlite {
-        sql.push_str(" INDEXED BY ");
-        sql.push_str(index);
-    }
-    push_where(&mut sql, &filters);
-    binds.push(Bind::Int(i64::from(query.limit) + 1));
-    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", binds.len()));
-    (sql, binds)
 }
 
 /// The declarations with an item of `chapter`, found by walking the items' chapter index
