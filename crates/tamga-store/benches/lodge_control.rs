@@ -24,10 +24,11 @@ use std::time::Instant;
 
 use common::{block_on, decision, lodge_all, median, user, LODGEMENTS};
 use tamga_control::allocation::{Group, Officer, Shift};
+use tamga_control::task::TaskState;
 use tamga_control::UserId;
 use tamga_core::codes::Locode;
 use tamga_core::role::Role;
-use tamga_store::control::{TaskOutcome, TaskStep};
+use tamga_store::control::{TaskOutcome, TaskQuery, TaskStep};
 use tamga_store::Store;
 
 const OFFICERS: usize = 500;
@@ -119,9 +120,15 @@ async fn measure(backend: &str, store: Arc<dyn Store>) {
     // The tasks left open where nobody was on duty, once officers are.
     roster(&*store, UNSTAFFED).await;
     let open: Vec<i64> = store
-        .office_tasks(Some(UNSTAFFED), Some("open"))
+        .office_tasks(&TaskQuery {
+            office: Some(UNSTAFFED.into()),
+            state: Some(TaskState::Open),
+            after: None,
+            limit: 200,
+        })
         .await
         .unwrap()
+        .tasks
         .iter()
         .take(200)
         .map(|t| t.id)

@@ -13,6 +13,27 @@ use time::OffsetDateTime;
 
 use crate::StoreError;
 
+/// Which control tasks a page lists, and where it starts.
+#[derive(Debug, Clone, Default)]
+pub struct TaskQuery {
+    /// An office's tasks; every office's when `None`.
+    pub office: Option<String>,
+    /// Tasks in this state only.
+    pub state: Option<TaskState>,
+    /// The `next_after` of the page before; the first page when `None`.
+    pub after: Option<i64>,
+    /// Tasks on the page (at least one).
+    pub limit: u32,
+}
+
+/// One page of control tasks, newest first.
+#[derive(Debug, Clone)]
+pub struct TaskPage {
+    pub tasks: Vec<ControlTask>,
+    /// The `after` of the next page, when there is one.
+    pub next_after: Option<i64>,
+}
+
 /// The name of the secret keying the allocation draws in `node_secrets`.
 pub(crate) const ALLOCATION_SECRET: &str = "allocation";
 
@@ -85,10 +106,25 @@ pub(crate) struct TaskRow {
     pub cancel_reason: Option<String>,
 }
 
-pub(crate) const TASK_COLUMNS: &str = "t.id, d.mrn, t.task_type, t.office, t.explanation, \
-     t.state, t.weight, t.examiner_id, t.chief_id, t.scanner_image, t.due, t.opened_at, \
-     t.allocated_at, t.started_at, t.completed_at, t.cancelled_at, t.cancel_reason \
-     FROM control_tasks t JOIN declarations d ON d.id = t.declaration_id";
+macro_rules! task_fields {
+    () => {
+        "t.id, d.mrn, t.task_type, t.office, t.explanation, t.state, t.weight, t.examiner_id, \
+         t.chief_id, t.scanner_image, t.due, t.opened_at, t.allocated_at, t.started_at, \
+         t.completed_at, t.cancelled_at, t.cancel_reason"
+    };
+}
+macro_rules! task_from {
+    () => {
+        "FROM control_tasks t JOIN declarations d ON d.id = t.declaration_id"
+    };
+}
+
+/// A task's columns as [`TaskRow`] reads them (`t`, with its declaration as `d`).
+pub(crate) const TASK_FIELDS: &str = task_fields!();
+/// The tasks with their declarations, as [`TASK_FIELDS`] names them.
+pub(crate) const TASK_FROM: &str = task_from!();
+/// [`TASK_FIELDS`] from [`TASK_FROM`].
+pub(crate) const TASK_COLUMNS: &str = concat!(task_fields!(), " ", task_from!());
 
 fn corrupt(what: &str, id: i64, raw: &str) -> StoreError {
     StoreError::Corrupt(format!("control task {id} has {what} {raw:?}"))

@@ -318,15 +318,18 @@ pub trait Store: Send + Sync + 'static {
         step: control::TaskStep,
     ) -> Result<control::TaskOutcome>;
 
-    /// Tasks allocated to an officer as examiner or chief, newest first.
-    async fn worklist(&self, user: i64) -> Result<Vec<tamga_control::task::ControlTask>>;
-
-    /// Tasks of an office (every office when `None`), newest first, in one state when given.
-    async fn office_tasks(
+    /// A page of the tasks allocated to an officer as examiner or chief, newest first, after
+    /// the task `after` (a page's `next_after`).
+    async fn worklist(
         &self,
-        office: Option<&str>,
-        state: Option<&str>,
-    ) -> Result<Vec<tamga_control::task::ControlTask>>;
+        user: i64,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<control::TaskPage>;
+
+    /// A page of an office's tasks (every office's when none is named), newest first, in one
+    /// state when given.
+    async fn office_tasks(&self, query: &control::TaskQuery) -> Result<control::TaskPage>;
 
     /// The findings recorded when a task was completed (JSON text).
     async fn task_findings(&self, id: i64) -> Result<Option<String>>;

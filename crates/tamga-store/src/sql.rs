@@ -8,7 +8,9 @@ use crate::conn::Bind;
 use crate::records::{Lodgement, Scope};
 
 mod list;
+mod tasks;
 pub(crate) use list::{few_probes, list, FEW};
+pub(crate) use tasks::{page as task_page, TaskList};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dialect {

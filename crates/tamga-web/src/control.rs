@@ -3,6 +3,7 @@
 //! endorse. Every step is the API's handler; its refusal is shown on the task's page.
 
 use askama::Template;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -67,29 +68,35 @@ const SAMPLING: &[(&str, &str)] = &[
 struct WorklistPage {
     page: Page,
     tasks: Vec<ControlTask>,
+    /// The `after` of the next page of older tasks.
+    next: Option<i64>,
 }
 
-async fn worklist(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
+/// The officer's tasks, or a supervisor's offices' tasks, a page at a time (`?after=`).
+async fn worklist(
+    State(state): State<AppState>,
+    user: WebUser,
+    query: Result<Query<tasks::PageQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
     let list = if user.user.role == Role::Officer {
-        tasks::worklist(State(state), user.caller_for("GET /api/v1/tasks")?).await
+        let caller = user.caller_for("GET /api/v1/tasks")?;
+        tasks::worklist(State(state), caller, query).await
     } else {
-        let query = serde_urlencoded::from_str("").map(Query);
-        match query {
-            Ok(query) => {
-                tasks::office(
-                    State(state),
-                    user.caller_for("GET /api/v1/control/tasks")?,
-                    Ok(query),
-                )
-                .await
-            }
-            Err(e) => return Err(WebError::internal(user.tr, e)),
-        }
+        let query = query.map(|Query(page)| {
+            Query(tasks::OfficeQuery {
+                after: page.after,
+                limit: page.limit,
+                ..tasks::OfficeQuery::default()
+            })
+        });
+        let caller = user.caller_for("GET /api/v1/control/tasks")?;
+        tasks::office(State(state), caller, query).await
     };
     let list = list.map_err(|e| WebError::api(user.tr, e))?.0;
     Ok(render(&WorklistPage {
         page: Page::new(&user, "worklist-title", "/worklist"),
         tasks: list.tasks,
+        next: list.next_after,
     }))
 }
 

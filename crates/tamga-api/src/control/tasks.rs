@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use tamga_control::allocation::Group;
 use tamga_control::finding::{self, AttachmentLimits, Finding};
-use tamga_control::task::{may_see, ControlTask, Viewer};
+use tamga_control::task::{may_see, ControlTask, TaskState, Viewer};
 use tamga_control::UserId;
-use tamga_store::control::{StoredDraw, TaskEvent, TaskOutcome, TaskStep};
+use tamga_store::control::{StoredDraw, TaskEvent, TaskOutcome, TaskPage, TaskQuery, TaskStep};
 use tamga_store::{NewAssessment, User};
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,6 +19,7 @@ use super::{conflict, invalid, offices_of, text};
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::extract::{JsonBody, PathParam};
+use crate::list::page_limit;
 use crate::AppState;
 
 /// A control task as staff see it.
@@ -49,41 +50,76 @@ pub struct TaskView {
     pub draws: Option<Vec<StoredDraw>>,
 }
 
+/// One page of tasks, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaskList {
     #[schema(value_type = Vec<Object>)]
     pub tasks: Vec<ControlTask>,
+    /// The `after` of the next page, when there is one.
+    pub next_after: Option<i64>,
 }
 
-/// The tasks drawn for the caller, as examiner or chief, newest first.
+impl From<TaskPage> for TaskList {
+    fn from(page: TaskPage) -> TaskList {
+        TaskList {
+            tasks: page.tasks,
+            next_after: page.next_after,
+        }
+    }
+}
+
+/// Tasks on a page when the query names no `limit`, and the most it may name.
+const DEFAULT_LIMIT: u32 = 100;
+const MAX_LIMIT: u32 = 500;
+
+/// Where a page of tasks starts, and its size.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The `next_after` of the previous page.
+    pub after: Option<i64>,
+    /// Tasks on the page, 1 to 500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// The tasks drawn for the caller, as examiner or chief, newest first, a page at a time.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "control", security(("bearer" = [])),
+    params(PageQuery),
     responses(
         (status = 200, description = "The caller's tasks", body = TaskList),
+        (status = 400, description = "An unreadable query or a limit out of range", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Officers and supervisors only", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn worklist(
     State(state): State<AppState>,
     Caller(user): Caller,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<TaskList>, ApiError> {
-    let tasks = state.store.worklist(user.id).await?;
-    Ok(Json(TaskList { tasks }))
+    let Query(query) = query?;
+    let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let page = state.store.worklist(user.id, query.after, limit).await?;
+    Ok(Json(page.into()))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OfficeQuery {
     /// UN/LOCODE of the office; a supervisor may ask only for their own.
     pub office: Option<String>,
     /// open, allocated, in-progress, completed or cancelled.
     pub state: Option<String>,
+    /// The `next_after` of the previous page.
+    pub after: Option<i64>,
+    /// Tasks on the page, 1 to 500 (default 100).
+    pub limit: Option<u32>,
 }
 
-/// The tasks of the supervisor's office (any office for administrators), newest first.
+/// The tasks of the supervisor's office (any office for administrators), newest first, by page.
 #[utoipa::path(get, path = "/api/v1/control/tasks", tag = "control", security(("bearer" = [])),
     params(OfficeQuery),
     responses(
         (status = 200, description = "The office's tasks", body = TaskList),
-        (status = 400, description = "An unknown state", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "An unknown state or a limit out of range", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Supervisors of the office and administrators only", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn office(
@@ -92,15 +128,17 @@ pub async fn office(
     query: Result<Query<OfficeQuery>, QueryRejection>,
 ) -> Result<Json<TaskList>, ApiError> {
     let Query(query) = query?;
-    if let Some(s) = query.state.as_deref() {
-        if tamga_control::task::TaskState::parse(s).is_none() {
-            return Err(ApiError::query(
+    let task_state = match query.state.as_deref() {
+        None => None,
+        Some(s) => Some(TaskState::parse(s).ok_or_else(|| {
+            ApiError::query(
                 "state",
                 "unknown_state",
                 "open, allocated, in-progress, completed or cancelled",
-            ));
-        }
-    }
+            )
+        })?),
+    };
+    let limit = page_limit(query.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let mut office = query.office.clone();
     if user.role != tamga_core::role::Role::Admin {
         let mine = offices_of(&state, &user).await?;
@@ -116,11 +154,13 @@ pub async fn office(
         }
         office = Some(own.as_str().to_owned());
     }
-    let tasks = state
-        .store
-        .office_tasks(office.as_deref(), query.state.as_deref())
-        .await?;
-    Ok(Json(TaskList { tasks }))
+    let query = TaskQuery {
+        office,
+        state: task_state,
+        after: query.after,
+        limit,
+    };
+    Ok(Json(state.store.office_tasks(&query).await?.into()))
 }
 
 /// The task if `user` may see it; 404 otherwise, so nobody learns of others' tasks.

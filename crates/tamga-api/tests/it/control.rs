@@ -8,7 +8,7 @@ use tamga_core::role::Role;
 use crate::app::{sample, TestApp};
 use crate::risk::{laptops_profile, put, quiet};
 
-on_both_backends!(end_to_end);
+on_both_backends!(end_to_end, task_lists_come_a_page_at_a_time);
 
 /// A post with a supervisor, an administrator, a lab user, an examiner and a chief on duty.
 pub struct Post {
@@ -288,4 +288,47 @@ async fn end_to_end(app: TestApp) {
         StatusCode::FORBIDDEN
     );
     let _ = (&p.admin, &p.lab);
+}
+
+/// The worklist and an office's tasks come a page at a time: `limit`, then `after` the
+/// previous page's `next_after`; a limit out of range is a 400 naming it.
+async fn task_lists_come_a_page_at_a_time(app: TestApp) {
+    red_profile(&app).await;
+    let p = post(&app).await;
+    let first = lodge_red(&app, "CTRL-PAGE-1").await;
+    let second = lodge_red(&app, "CTRL-PAGE-2").await;
+    for (path, token) in [
+        ("/api/v1/tasks", &p.examiner),
+        ("/api/v1/control/tasks", &p.supervisor),
+    ] {
+        let page = app.get(&format!("{path}?limit=1"), token).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(
+            page.body["tasks"][0]["mrn"],
+            second.as_str(),
+            "newest first"
+        );
+        let after = page.body["next_after"].as_i64().expect("a next page");
+        let next = app
+            .get(&format!("{path}?limit=1&after={after}"), token)
+            .await;
+        assert_eq!(
+            next.body["tasks"][0]["mrn"],
+            first.as_str(),
+            "{}",
+            next.body
+        );
+        assert_eq!(next.body["next_after"], json!(null), "{}", next.body);
+        let whole = app.get(path, token).await;
+        assert_eq!(whole.body["tasks"].as_array().map(Vec::len), Some(2));
+        for limit in ["0", "501", "-1", "many"] {
+            let refused = app.get(&format!("{path}?limit={limit}"), token).await;
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{path} {limit}");
+            assert!(
+                refused.body.to_string().contains("limit"),
+                "{}",
+                refused.body
+            );
+        }
+    }
 }

@@ -233,7 +233,7 @@ pub(crate) async fn suspend(
         return Ok(SuspendOutcome::UnknownOfficer);
     }
     if suspended {
-        let tasks = super::tasks::worklist(conn, officer.0).await?;
+        let tasks = super::tasks::active(conn, officer.0).await?;
         if let Err(e) = tamga_control::allocation::check_suspension(by.role, officer, &tasks) {
             return Ok(SuspendOutcome::Refused(e));
         }

@@ -14,11 +14,12 @@ use time::OffsetDateTime;
 use super::allocation::{draw_officers, secret};
 use super::control::{append_status, insert_draw, insert_entries_into, insert_event};
 use crate::conn::{Bind, Conn};
-use crate::control::{TaskOutcome, TaskRow, TaskStep, TASK_COLUMNS};
+use crate::control::{TaskOutcome, TaskPage, TaskQuery, TaskRow, TaskStep, TASK_COLUMNS};
 use crate::records::User;
 use crate::risk::StoredOutcome;
 use crate::roster_cache::ControlCache;
 use crate::script::Script;
+use crate::sql::{self, TaskList};
 use crate::{Result, StoreError};
 
 /// Takes one step on a task as `by`.
@@ -331,27 +332,52 @@ pub(crate) async fn findings(conn: &mut Conn<'_>, id: i64) -> Result<Option<Stri
         .flatten())
 }
 
-/// Tasks allocated to an officer (as examiner or chief), newest first.
-pub(crate) async fn worklist(conn: &mut Conn<'_>, user: i64) -> Result<Vec<ControlTask>> {
+/// A page of the tasks allocated to an officer (as examiner or chief), newest first.
+pub(crate) async fn worklist(
+    conn: &mut Conn<'_>,
+    user: i64,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<TaskPage> {
+    task_page(conn, TaskList::Worklist { officer: user }, after, limit).await
+}
+
+/// A page of an office's tasks (every office's when none is named), newest first, in one
+/// state when given.
+pub(crate) async fn office_tasks(conn: &mut Conn<'_>, query: &TaskQuery) -> Result<TaskPage> {
+    let list = TaskList::Office {
+        office: query.office.as_deref(),
+        state: query.state,
+    };
+    task_page(conn, list, query.after, query.limit).await
+}
+
+/// The tasks an officer holds now (allocated or in progress), as examiner or chief, however
+/// many others they have had.
+pub(crate) async fn active(conn: &mut Conn<'_>, user: i64) -> Result<Vec<ControlTask>> {
     let select = format!(
-        "SELECT {TASK_COLUMNS} WHERE t.examiner_id = $1 OR t.chief_id = $1 ORDER BY t.id DESC LIMIT 500"
+        "SELECT {TASK_COLUMNS} WHERE (t.examiner_id = $1 OR t.chief_id = $1) \
+         AND t.state IN ('allocated', 'in-progress') ORDER BY t.id"
     );
     let rows: Vec<TaskRow> = conn.all(&select, &[Bind::Int(user)]).await?;
     rows.into_iter().map(TaskRow::into_task).collect()
 }
 
-/// Tasks of an office (every office when `None`), newest first, in one state when given.
-pub(crate) async fn office_tasks(
+async fn task_page(
     conn: &mut Conn<'_>,
-    office: Option<&str>,
-    state: Option<&str>,
-) -> Result<Vec<ControlTask>> {
-    let select = format!(
-        "SELECT {TASK_COLUMNS} WHERE ($1 IS NULL OR t.office = $1) AND ($2 IS NULL OR t.state = $2) \
-         ORDER BY t.id DESC LIMIT 500"
-    );
-    let rows: Vec<TaskRow> = conn
-        .all(&select, &[Bind::OptStr(office), Bind::OptStr(state)])
-        .await?;
-    rows.into_iter().map(TaskRow::into_task).collect()
+    list: TaskList<'_>,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<TaskPage> {
+    let limit = limit.max(1);
+    let (select, binds) = sql::task_page(conn.dialect(), list, after, limit);
+    let rows: Vec<TaskRow> = conn.all(&select, &binds).await?;
+    let mut tasks = rows
+        .into_iter()
+        .map(TaskRow::into_task)
+        .collect::<Result<Vec<_>>>()?;
+    let more = tasks.len() > limit as usize;
+    tasks.truncate(limit as usize);
+    let next_after = tasks.last().map(|t| t.id).filter(|_| more);
+    Ok(TaskPage { tasks, next_after })
 }

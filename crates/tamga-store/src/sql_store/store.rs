@@ -11,7 +11,7 @@ use crate::advance::{AdvanceAccount, AdvanceEntry, AdvancePayment, NewDeposit, P
 use crate::audit::{AuditEntry, Checkpoint, Verification};
 use crate::cargo::{CargoOutcome, NewCargoReport, StoredCargoReport};
 use crate::control::{HoldRecord, ReplayedDraw, RosterChange, StoredDraw, SuspendOutcome};
-use crate::control::{TaskEvent, TaskOutcome, TaskStep};
+use crate::control::{TaskEvent, TaskOutcome, TaskPage, TaskQuery, TaskStep};
 use crate::federation as fed;
 use crate::lab::{CaseOutcome, CaseStep, StoredSeizure};
 use crate::lab::{NewSample, SampleOutcome, SampleStep, SampleSummary, StoredSample};
@@ -366,16 +366,12 @@ impl Store for SqlStore {
             .await
     }
 
-    async fn worklist(&self, user: i64) -> Result<Vec<ControlTask>> {
-        tasks::worklist(&mut self.read().await?.conn(), user).await
+    async fn worklist(&self, user: i64, after: Option<i64>, limit: u32) -> Result<TaskPage> {
+        tasks::worklist(&mut self.read().await?.conn(), user, after, limit).await
     }
 
-    async fn office_tasks(
-        &self,
-        office: Option<&str>,
-        state: Option<&str>,
-    ) -> Result<Vec<ControlTask>> {
-        tasks::office_tasks(&mut self.read().await?.conn(), office, state).await
+    async fn office_tasks(&self, query: &TaskQuery) -> Result<TaskPage> {
+        tasks::office_tasks(&mut self.read().await?.conn(), query).await
     }
 
     async fn task_findings(&self, id: i64) -> Result<Option<String>> {

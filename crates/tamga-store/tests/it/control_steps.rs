@@ -9,7 +9,7 @@ use tamga_control::task::TaskState;
 use tamga_control::UserId;
 use tamga_core::role::Role;
 use tamga_core::status::Status;
-use tamga_store::control::{SuspendOutcome, TaskOutcome, TaskStep};
+use tamga_store::control::{SuspendOutcome, TaskOutcome, TaskQuery, TaskStep};
 use tamga_store::{sql, LodgeOutcome, Scope, StatusChange, Store, TransitionOutcome, User};
 
 use crate::control::{decided, officer};
@@ -270,15 +270,26 @@ pub async fn supervisors_reallocate_and_suspend(store: Arc<dyn Store>) {
     ));
     assert_eq!(
         store
-            .office_tasks(Some("UZTAS"), Some("cancelled"))
+            .office_tasks(&TaskQuery {
+                office: Some("UZTAS".into()),
+                state: Some(TaskState::Cancelled),
+                after: None,
+                limit: 100,
+            })
             .await
             .unwrap()
+            .tasks
             .len(),
         1
     );
     assert!(
-        store.worklist(holder.id).await.unwrap().is_empty()
-            || store.worklist(holder.id).await.unwrap()[0].id == task.id
+        store
+            .worklist(holder.id, None, 100)
+            .await
+            .unwrap()
+            .tasks
+            .is_empty()
+            || store.worklist(holder.id, None, 100).await.unwrap().tasks[0].id == task.id
     );
     let l = lodgement(declaration("ST-RED-OPEN"), &lodger).with_risk(decided("red"));
     let LodgeOutcome::Accepted(red) = store.lodge(l).await.unwrap() else {

@@ -19,6 +19,7 @@ mod revenue;
 mod risk;
 mod seizures;
 mod sqlite_durability;
+mod task_lists;
 mod transit;
 
 /// Runs one contract test against both backends.
@@ -72,6 +73,7 @@ on_both_backends!(
     tasks_wait_when_nobody_is_on_duty,
     green_is_released_once_paid,
     red_control_runs_to_release,
+    task_lists_page_through_every_task,
     supervisors_reallocate_and_suspend,
     samples_keep_custody_and_four_eyes,
     seizures_open_and_join_cases,
@@ -102,6 +104,7 @@ use retention::*;
 use revenue::*;
 use risk::*;
 use seizures::*;
+use task_lists::*;
 
 // --- federation
 on_both_backends!(

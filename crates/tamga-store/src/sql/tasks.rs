@@ -1,0 +1,203 @@
+//! The control task lists, a page at a time, newest first: an office's tasks (a supervisor's)
+//! and an officer's worklist. Each shape walks an index from its newest end and stops after a
+//! page, so a page costs the same with 500 tasks as with 500,000:
+//!
+//! - **An office's tasks**, in one state or all: one branch per state, each walking
+//!   `(state, office, opened_at)` newest opened first; the branches' pages are merged and cut to
+//!   one. Ordered by opening and then id, the next page's cursor compared as that pair.
+//! - **Every office's tasks** (administrators) walk the tasks by id, newest first, checking a
+//!   state on the way. With a state that few tasks are in, this reads more than a page: no
+//!   index orders every office's tasks of one state, and one would cost every opened task an
+//!   entry more on the lodgement's path.
+//! - **A worklist**: one branch per state for the tasks the officer examines and one per state
+//!   for those they endorse as chief (not also examining them), each walking
+//!   `(examiner_id, state)` or `(chief_id, state)`, whose entries of one state are in id order.
+//!   Ordered by id.
+
+use tamga_control::task::TaskState;
+use tamga_control::transition::Lifecycle;
+
+use super::Dialect;
+use crate::conn::Bind;
+use crate::control::{TASK_FIELDS, TASK_FROM};
+
+/// Which tasks one page lists.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TaskList<'a> {
+    /// An office's tasks (every office's when `None`), in one state when given.
+    Office {
+        office: Option<&'a str>,
+        state: Option<TaskState>,
+    },
+    /// The tasks an officer examines or endorses.
+    Worklist { officer: i64 },
+}
+
+/// The page's query: `limit + 1` rows, so the caller knows whether a next page exists.
+pub(crate) fn page<'a>(
+    dialect: Dialect,
+    list: TaskList<'a>,
+    after: Option<i64>,
+    limit: u32,
+) -> (String, Vec<Bind<'a>>) {
+    let mut binds = Vec::new();
+    let branches = match list {
+        TaskList::Office {
+            office: Some(office),
+            state,
+        } => {
+            binds.push(Bind::Str(office));
+            let states = state.map_or(TaskState::ALL.to_vec(), |s| vec![s]);
+            by_opening(dialect, &states, after, &mut binds)
+        }
+        TaskList::Office {
+            office: None,
+            state,
+        } => by_id(state, after, &mut binds),
+        TaskList::Worklist { officer } => {
+            binds.push(Bind::Int(officer));
+            worklist(dialect, after, &mut binds)
+        }
+    };
+    binds.push(Bind::Int(i64::from(limit) + 1));
+    let limit = binds.len();
+    // A branch names its table's columns (the declaration has an id too); the union its own.
+    let (inner, order) = match list {
+        TaskList::Office {
+            office: Some(_), ..
+        } => ("t.opened_at DESC, t.id DESC", "opened_at DESC, id DESC"),
+        _ => ("t.id DESC", "id DESC"),
+    };
+    let union: Vec<String> = branches
+        .into_iter()
+        .enumerate()
+        .map(|(n, branch)| {
+            format!("SELECT * FROM ({branch} ORDER BY {inner} LIMIT ${limit}) AS b{n}")
+        })
+        .collect();
+    let sql = format!(
+        "SELECT * FROM ({}) AS tasks ORDER BY {order} LIMIT ${limit}",
+        union.join(" UNION ALL ")
+    );
+    (sql, binds)
+}
+
+/// One branch per state of the office bound as `$1`, each on `(state, office, opened_at)`.
+fn by_opening<'a>(
+    dialect: Dialect,
+    states: &[TaskState],
+    after: Option<i64>,
+    binds: &mut Vec<Bind<'a>>,
+) -> Vec<String> {
+    let cursor = after.map(|after| {
+        binds.push(Bind::Int(after));
+        let a = binds.len();
+        format!(
+            " AND (t.opened_at, t.id) < \
+             ((SELECT c.opened_at FROM control_tasks c WHERE c.id = ${a}), ${a})"
+        )
+    });
+    let cursor = cursor.unwrap_or_default();
+    states
+        .iter()
+        .map(|state| {
+            let from = from(dialect, "control_tasks_state_office");
+            let state = state.as_str();
+            format!(
+                "SELECT {TASK_FIELDS} {from} WHERE t.state = '{state}' AND t.office = $1{cursor}"
+            )
+        })
+        .collect()
+}
+
+/// Every office's tasks by id, in one state when given.
+fn by_id<'a>(
+    state: Option<TaskState>,
+    after: Option<i64>,
+    binds: &mut Vec<Bind<'a>>,
+) -> Vec<String> {
+    let mut conditions = Vec::new();
+    if let Some(state) = state {
+        conditions.push(format!("t.state = '{}'", state.as_str()));
+    }
+    if let Some(after) = after {
+        binds.push(Bind::Int(after));
+        conditions.push(format!("t.id < ${}", binds.len()));
+    }
+    let mut branch = format!("SELECT {TASK_FIELDS} {TASK_FROM}");
+    if !conditions.is_empty() {
+        branch.push_str(" WHERE ");
+        branch.push_str(&conditions.join(" AND "));
+    }
+    vec![branch]
+}
+
+/// The branches of the officer bound as `$1`: as examiner, and as chief of tasks they do not
+/// also examine, one per state.
+fn worklist<'a>(dialect: Dialect, after: Option<i64>, binds: &mut Vec<Bind<'a>>) -> Vec<String> {
+    let cursor = after.map(|after| {
+        binds.push(Bind::Int(after));
+        format!(" AND t.id < ${}", binds.len())
+    });
+    let cursor = cursor.unwrap_or_default();
+    let roles = [
+        ("control_tasks_examiner", "t.examiner_id = $1"),
+        (
+            "control_tasks_chief",
+            "t.chief_id = $1 AND (t.examiner_id IS NULL OR t.examiner_id <> $1)",
+        ),
+    ];
+    roles
+        .into_iter()
+        .flat_map(|(index, role)| {
+            let from = from(dialect, index);
+            let cursor = cursor.clone();
+            TaskState::ALL.into_iter().map(move |state| {
+                let state = state.as_str();
+                format!("SELECT {TASK_FIELDS} {from} WHERE {role} AND t.state = '{state}'{cursor}")
+            })
+        })
+        .collect()
+}
+
+/// The tasks joined to their declarations, walking `index` on SQLite (whose planner, without
+/// statistics, could take another index and sort what it matches).
+fn from(dialect: Dialect, index: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!(
+            "FROM control_tasks t INDEXED BY {index} JOIN declarations d ON d.id = t.declaration_id"
+        ),
+        Dialect::Postgres => TASK_FROM.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every branch of every shape names the states apart, so a page never lists a task twice.
+    #[test]
+    fn a_worklist_has_a_branch_per_role_and_state() {
+        let (sql, binds) = page(
+            Dialect::Sqlite,
+            TaskList::Worklist { officer: 7 },
+            Some(40),
+            10,
+        );
+        assert_eq!(sql.matches(" UNION ALL ").count(), 9);
+        assert_eq!(sql.matches("INDEXED BY control_tasks_chief").count(), 5);
+        assert_eq!(binds.len(), 3, "officer, cursor, limit");
+    }
+
+    #[test]
+    fn an_office_in_one_state_is_one_branch() {
+        let list = TaskList::Office {
+            office: Some("UZTAS"),
+            state: Some(TaskState::Completed),
+        };
+        let (sql, _) = page(Dialect::Postgres, list, None, 10);
+        assert!(!sql.contains("UNION"));
+        assert!(sql.contains("t.state = 'completed' AND t.office = $1"));
+        assert!(!sql.contains("INDEXED BY"));
+    }
+}
