@@ -53,7 +53,7 @@ pub(crate) fn page<'a>(
         TaskList::Office {
             office: None,
             state,
-        } => by_id(state, after, &mut binds),
+        } => by_id(dialect, state, after, &mut binds),
         TaskList::Worklist { officer } => {
             binds.push(Bind::Int(officer));
             worklist(dialect, after, &mut binds)
@@ -110,8 +110,11 @@ fn by_opening<'a>(
         .collect()
 }
 
-/// Every office's tasks by id, in one state when given.
+/// Every office's tasks by id, in one state when given. On SQLite the walk is named: its
+/// planner took a state's `(state, office, opened_at)` entries and sorted every one of them
+/// (0.35 s for the open tasks of 1,260,000 declarations).
 fn by_id<'a>(
+    dialect: Dialect,
     state: Option<TaskState>,
     after: Option<i64>,
     binds: &mut Vec<Bind<'a>>,
@@ -124,7 +127,13 @@ fn by_id<'a>(
         binds.push(Bind::Int(after));
         conditions.push(format!("t.id < ${}", binds.len()));
     }
-    let mut branch = format!("SELECT {TASK_FIELDS} {TASK_FROM}");
+    let from = match dialect {
+        Dialect::Sqlite => {
+            "FROM control_tasks t NOT INDEXED JOIN declarations d ON d.id = t.declaration_id"
+        }
+        Dialect::Postgres => TASK_FROM,
+    };
+    let mut branch = format!("SELECT {TASK_FIELDS} {from}");
     if !conditions.is_empty() {
         branch.push_str(" WHERE ");
         branch.push_str(&conditions.join(" AND "));
