@@ -1,6 +1,7 @@
 //! `tamga bench submit`: lodges realistic declarations against a running server and reports
 //! throughput and latency. A measurement, not a test: it asserts nothing.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +18,7 @@ mod data;
 mod fill;
 mod nodes;
 mod post;
+mod staff;
 mod transit;
 
 #[derive(Debug, clap::Subcommand)]
@@ -35,6 +37,15 @@ pub enum BenchCommand {
         /// or UZ305123456 for customs staff).
         #[arg(long)]
         party: Option<String>,
+        /// Before the clock starts, put this many officers on duty at every office the
+        /// declarations go to, so that controlled lodgements draw their examiners (needs an
+        /// administrator's token).
+        #[arg(long, default_value_t = 0)]
+        staff: usize,
+        /// Before the clock starts, set the server's default random yellow rate to this share
+        /// (0 to 1; 1 makes every lodgement a controlled one).
+        #[arg(long)]
+        random_yellow: Option<f64>,
     },
     /// Fill the configured database with COUNT declarations through the lodgement pipeline,
     /// without HTTP (to measure what grows with history).
@@ -92,13 +103,15 @@ struct Tally {
 }
 
 pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<()> {
-    let (target, clients, count, party) = match command {
+    let (target, clients, count, party, control) = match command {
         BenchCommand::Submit {
             target,
             clients,
             count,
             party,
-        } => (target, clients, count, party),
+            staff,
+            random_yellow,
+        } => (target, clients, count, party, (staff, random_yellow)),
         BenchCommand::Fill { count, workers } => return fill::run(settings, count, workers).await,
         BenchCommand::Post {
             target,
@@ -130,6 +143,10 @@ pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<(
         clients > 0 && count > 0,
         "--clients and --count must be positive"
     );
+    anyhow::ensure!(
+        control.1.is_none_or(|rate| (0.0..=1.0).contains(&rate)),
+        "--random-yellow must be a share from 0 to 1"
+    );
     let (url, token) = target.resolve(settings)?;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
@@ -139,7 +156,13 @@ pub async fn run(settings: &Settings, command: BenchCommand) -> anyhow::Result<(
         Some(p) => p,
         None => own_party(&http, &url, &token).await?,
     };
-    let bodies = prepare(count, &party)?;
+    let (bodies, offices) = prepare(count, &party)?;
+    let api = staff::Api {
+        http: http.clone(),
+        url: url.clone(),
+        token: token.clone(),
+    };
+    staff_run(&api, &offices, control).await?;
     eprintln!("tamga bench submit: {count} declarations, {clients} clients, {url}");
     let outcome = drive(&http, &url, &token, bodies, clients).await?;
     report(&outcome.0, &outcome.1, outcome.2);
@@ -160,14 +183,39 @@ async fn own_party(http: &reqwest::Client, url: &str, token: &str) -> anyhow::Re
     Ok(me["party_id"].as_str().unwrap_or("UZ305123456").to_owned())
 }
 
-/// Serialises every body before the clock starts, so the client measures the server.
-fn prepare(count: usize, party: &str) -> anyhow::Result<Arc<Vec<Vec<u8>>>> {
+/// The run's request bodies, shared by its clients.
+type Bodies = Arc<Vec<Vec<u8>>>;
+
+/// Serialises every body before the clock starts, so the client measures the server; with
+/// the offices they are lodged at.
+fn prepare(count: usize, party: &str) -> anyhow::Result<(Bodies, BTreeSet<String>)> {
     let (lines, offices) = (data::lines()?, data::offices());
     let run = format!("{:06}", rand::random::<u32>() % 1_000_000);
-    let bodies = (0..count)
-        .map(|n| serde_json::to_vec(&data::declaration(n, &run, party, &lines, &offices)))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Arc::new(bodies))
+    let mut used = BTreeSet::new();
+    let mut bodies = Vec::with_capacity(count);
+    for n in 0..count {
+        let declaration = data::declaration(n, &run, party, &lines, &offices);
+        if let Some(office) = declaration["customs_office"].as_str() {
+            used.insert(office.to_owned());
+        }
+        bodies.push(serde_json::to_vec(&declaration)?);
+    }
+    Ok((Arc::new(bodies), used))
+}
+
+/// The staffed run's set-up ([`staff`]): officers on duty, then the random yellow rate.
+async fn staff_run(
+    api: &staff::Api,
+    offices: &BTreeSet<String>,
+    (per_office, random_yellow): (usize, Option<f64>),
+) -> anyhow::Result<()> {
+    if per_office > 0 {
+        staff::roster(api, offices, per_office).await?;
+    }
+    if let Some(rate) = random_yellow {
+        staff::random_yellow(api, rate).await?;
+    }
+    Ok(())
 }
 
 async fn drive(

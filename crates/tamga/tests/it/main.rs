@@ -1,6 +1,7 @@
 //! The `tamga` binary end to end: real processes, real sockets.
 
 mod audit;
+mod bench;
 mod cli;
 mod control;
 mod crash;
