@@ -10,7 +10,9 @@ use crate::records::{Lodgement, Scope};
 mod list;
 mod tasks;
 pub(crate) use list::{few_probes, list, FEW};
-pub(crate) use tasks::{page as task_page, TaskList};
+#[cfg(feature = "testing")]
+pub(crate) use tasks::FEW_TASKS;
+pub(crate) use tasks::{few_probe as few_tasks_probe, few_tasks, page as task_page, TaskList};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dialect {

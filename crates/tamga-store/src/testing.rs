@@ -2,7 +2,7 @@
 //! database on the server named by `TAMGA_TEST_DATABASE_URL` (`scripts/test` sets it). A
 //! PostgreSQL test without that variable fails: it is never skipped silently.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
 
 use sqlx::{Connection, PgConnection};
@@ -103,4 +103,21 @@ pub async fn fresh_database() -> String {
         .rsplit_once('/')
         .map_or(admin.as_str(), |(base, _)| base);
     format!("{base}/{name}")
+}
+
+/// How many tasks of one state every office's task list sorts rather than walks past
+/// (`crate::sql::FEW_TASKS` until a test sets another number, for the rest of its process).
+static FEW_TASKS: AtomicI64 = AtomicI64::new(DEFAULT_FEW_TASKS);
+
+/// The number a store uses unless a test sets another.
+pub const DEFAULT_FEW_TASKS: i64 = crate::sql::FEW_TASKS;
+
+/// Makes every office's task list in one state take its other way: `0` walks every task by
+/// id whatever the state; the default sorts a rare state's ids.
+pub fn set_few_tasks(few: i64) {
+    FEW_TASKS.store(few, Ordering::SeqCst);
+}
+
+pub(crate) fn few_tasks() -> i64 {
+    FEW_TASKS.load(Ordering::SeqCst)
 }

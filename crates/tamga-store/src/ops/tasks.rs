@@ -345,9 +345,17 @@ pub(crate) async fn worklist(
 /// A page of an office's tasks (every office's when none is named), newest first, in one
 /// state when given.
 pub(crate) async fn office_tasks(conn: &mut Conn<'_>, query: &TaskQuery) -> Result<TaskPage> {
+    let few = match (&query.office, query.state) {
+        (None, Some(state)) => {
+            let probe = sql::few_tasks_probe(conn.dialect(), state);
+            conn.scalar::<i64>(&probe, &[]).await? < sql::few_tasks()
+        }
+        _ => false,
+    };
     let list = TaskList::Office {
         office: query.office.as_deref(),
         state: query.state,
+        few,
     };
     task_page(conn, list, query.after, query.limit).await
 }

@@ -6,9 +6,12 @@
 //!   `(state, office, opened_at)` newest opened first; the branches' pages are merged and cut to
 //!   one. Ordered by opening and then id, the next page's cursor compared as that pair.
 //! - **Every office's tasks** (administrators) walk the tasks by id, newest first, checking a
-//!   state on the way. With a state that few tasks are in, this reads more than a page: no
-//!   index orders every office's tasks of one state, and one would cost every opened task an
-//!   entry more on the lodgement's path.
+//!   state on the way. No index orders every office's tasks of one state (one would cost every
+//!   opened task an entry more on the lodgement's path), so for a state that fewer than
+//!   [`FEW_TASKS`] tasks are in (counted on `(state, office, opened_at)`, up to that many) the
+//!   walk would read far more than a page: such a page takes the state's task ids from that
+//!   index, sorts them, and reads the page's tasks alone. In a working administration every
+//!   state but `completed` is such a state.
 //! - **A worklist**: one branch per state for the tasks the officer examines and one per state
 //!   for those they endorse as chief (not also examining them), each walking
 //!   `(examiner_id, state)` or `(chief_id, state)`, whose entries of one state are in id order.
@@ -24,13 +27,42 @@ use crate::control::{TASK_FIELDS, TASK_FROM};
 /// Which tasks one page lists.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TaskList<'a> {
-    /// An office's tasks (every office's when `None`), in one state when given.
+    /// An office's tasks (every office's when `None`), in one state when given; `few` when
+    /// that state has fewer than [`FEW_TASKS`] tasks in every office ([`few_probe`]).
     Office {
         office: Option<&'a str>,
         state: Option<TaskState>,
+        few: bool,
     },
     /// The tasks an officer examines or endorses.
     Worklist { officer: i64 },
+}
+
+/// How many tasks of one state every office's list may sort by id rather than walk every
+/// task for (a sort of this many ids, covered by the index, takes a few milliseconds).
+pub(crate) const FEW_TASKS: i64 = 20_000;
+
+/// [`FEW_TASKS`], or what a test set to walk a state's tasks the other way
+/// ([`crate::testing::set_few_tasks`]).
+pub(crate) fn few_tasks() -> i64 {
+    #[cfg(feature = "testing")]
+    return crate::testing::few_tasks();
+    #[cfg(not(feature = "testing"))]
+    FEW_TASKS
+}
+
+/// Counts the tasks in `state`, up to [`few_tasks`], on `(state, office, opened_at)`.
+pub(crate) fn few_probe(dialect: Dialect, state: TaskState) -> String {
+    let indexed = match dialect {
+        Dialect::Sqlite => " INDEXED BY control_tasks_state_office",
+        Dialect::Postgres => "",
+    };
+    format!(
+        "SELECT count(*) FROM (SELECT 1 FROM control_tasks{indexed} WHERE state = '{}' \
+         LIMIT {}) AS few",
+        state.as_str(),
+        few_tasks()
+    )
 }
 
 /// The page's query: `limit + 1` rows, so the caller knows whether a next page exists.
@@ -45,6 +77,7 @@ pub(crate) fn page<'a>(
         TaskList::Office {
             office: Some(office),
             state,
+            ..
         } => {
             binds.push(Bind::Str(office));
             let states = state.map_or(TaskState::ALL.to_vec(), |s| vec![s]);
@@ -52,7 +85,13 @@ pub(crate) fn page<'a>(
         }
         TaskList::Office {
             office: None,
+            state: Some(state),
+            few: true,
+        } => few_by_id(dialect, state, after, limit, &mut binds),
+        TaskList::Office {
+            office: None,
             state,
+            ..
         } => by_id(dialect, state, after, &mut binds),
         TaskList::Worklist { officer } => {
             binds.push(Bind::Int(officer));
@@ -141,6 +180,35 @@ fn by_id<'a>(
     vec![branch]
 }
 
+/// Every office's tasks in a state few tasks are in: the page's ids taken from the state's
+/// `(state, office, opened_at)` entries, which hold every id of the state, sorted.
+fn few_by_id<'a>(
+    dialect: Dialect,
+    state: TaskState,
+    after: Option<i64>,
+    limit: u32,
+    binds: &mut Vec<Bind<'a>>,
+) -> Vec<String> {
+    let cursor = after.map(|after| {
+        binds.push(Bind::Int(after));
+        format!(" AND c.id < ${}", binds.len())
+    });
+    let indexed = match dialect {
+        Dialect::Sqlite => " INDEXED BY control_tasks_state_office",
+        Dialect::Postgres => "",
+    };
+    let ids = format!(
+        "SELECT c.id FROM control_tasks c{indexed} WHERE c.state = '{}'{} \
+         ORDER BY c.id DESC LIMIT {}",
+        state.as_str(),
+        cursor.unwrap_or_default(),
+        u64::from(limit) + 1
+    );
+    vec![format!(
+        "SELECT {TASK_FIELDS} {TASK_FROM} WHERE t.id IN ({ids})"
+    )]
+}
+
 /// The branches of the officer bound as `$1`: as examiner, and as chief of tasks they do not
 /// also examine, one per state.
 fn worklist<'a>(dialect: Dialect, after: Option<i64>, binds: &mut Vec<Bind<'a>>) -> Vec<String> {
@@ -203,6 +271,7 @@ mod tests {
         let list = TaskList::Office {
             office: Some("UZTAS"),
             state: Some(TaskState::Completed),
+            few: false,
         };
         let (sql, _) = page(Dialect::Postgres, list, None, 10);
         assert!(!sql.contains("UNION"));

@@ -152,6 +152,26 @@ pub async fn task_lists_page_through_every_task(store: Arc<dyn Store>) {
     })
     .await;
     assert_eq!(ids(&every), newest_id_first(&tasks));
+    // Every office's tasks in each state: the state's ids sorted (a state few tasks are in),
+    // and every task walked by id (as for a state most tasks are in).
+    for few in [tamga_store::testing::DEFAULT_FEW_TASKS, 0] {
+        tamga_store::testing::set_few_tasks(few);
+        for state in TaskState::ALL {
+            let listed = walk(2, |after| {
+                let store = store.clone();
+                let query = TaskQuery {
+                    office: None,
+                    ..office(Some(state), after, 2)
+                };
+                async move { store.office_tasks(&query).await.unwrap() }
+            })
+            .await;
+            let expected: Vec<ControlTask> =
+                tasks.iter().filter(|t| t.state == state).cloned().collect();
+            let expected = newest_id_first(&expected);
+            assert_eq!(ids(&listed), expected, "{state:?}, few below {few}");
+        }
+    }
 
     // The examiner's worklist has every task; the chief's the red ones, by id.
     for (who, expected) in [
