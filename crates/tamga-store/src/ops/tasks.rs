@@ -19,7 +19,7 @@ use crate::records::User;
 use crate::risk::StoredOutcome;
 use crate::roster_cache::ControlCache;
 use crate::script::Script;
-use crate::sql::{self, TaskList};
+use crate::sql::{self, Dialect, TaskList};
 use crate::{Result, StoreError};
 
 /// Takes one step on a task as `by`.
@@ -345,8 +345,10 @@ pub(crate) async fn worklist(
 /// A page of an office's tasks (every office's when none is named), newest first, in one
 /// state when given.
 pub(crate) async fn office_tasks(conn: &mut Conn<'_>, query: &TaskQuery) -> Result<TaskPage> {
+    // PostgreSQL's planner, with its statistics, takes a rare state's index by itself (2.2 ms
+    // at 100,000 tasks); counting a common state's first 20,000 would cost it 7 ms.
     let few = match (&query.office, query.state) {
-        (None, Some(state)) => {
+        (None, Some(state)) if conn.dialect() == Dialect::Sqlite => {
             let probe = sql::few_tasks_probe(conn.dialect(), state);
             conn.scalar::<i64>(&probe, &[]).await? < sql::few_tasks()
         }

@@ -9,9 +9,10 @@
 //!   state on the way. No index orders every office's tasks of one state (one would cost every
 //!   opened task an entry more on the lodgement's path), so for a state that fewer than
 //!   [`FEW_TASKS`] tasks are in (counted on `(state, office, opened_at)`, up to that many) the
-//!   walk would read far more than a page: such a page takes the state's task ids from that
-//!   index, sorts them, and reads the page's tasks alone. In a working administration every
-//!   state but `completed` is such a state.
+//!   walk would read far more than a page: on SQLite such a page takes the state's task ids
+//!   from that index, sorts them, and reads the page's tasks alone (PostgreSQL's planner makes
+//!   that choice itself from its statistics). In a working administration every state but
+//!   `completed` is such a state.
 //! - **A worklist**: one branch per state for the tasks the officer examines and one per state
 //!   for those they endorse as chief (not also examining them), each walking
 //!   `(examiner_id, state)` or `(chief_id, state)`, whose entries of one state are in id order.
