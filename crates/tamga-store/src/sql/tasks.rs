@@ -54,10 +54,7 @@ pub(crate) fn few_tasks() -> i64 {
 
 /// Counts the tasks in `state`, up to [`few_tasks`], on `(state, office, opened_at)`.
 pub(crate) fn few_probe(dialect: Dialect, state: TaskState) -> String {
-    let indexed = match dialect {
-        Dialect::Sqlite => " INDEXED BY control_tasks_state_office",
-        Dialect::Postgres => "",
-    };
+    let indexed = indexed(dialect, "control_tasks_state_office");
     format!(
         "SELECT count(*) FROM (SELECT 1 FROM control_tasks{indexed} WHERE state = '{}' \
          LIMIT {}) AS few",
@@ -194,10 +191,7 @@ fn few_by_id<'a>(
         binds.push(Bind::Int(after));
         format!(" AND c.id < ${}", binds.len())
     });
-    let indexed = match dialect {
-        Dialect::Sqlite => " INDEXED BY control_tasks_state_office",
-        Dialect::Postgres => "",
-    };
+    let indexed = indexed(dialect, "control_tasks_state_office");
     let ids = format!(
         "SELECT c.id FROM control_tasks c{indexed} WHERE c.state = '{}'{} \
          ORDER BY c.id DESC LIMIT {}",
@@ -243,9 +237,18 @@ fn worklist<'a>(dialect: Dialect, after: Option<i64>, binds: &mut Vec<Bind<'a>>)
 fn from(dialect: Dialect, index: &str) -> String {
     match dialect {
         Dialect::Sqlite => format!(
-            "FROM control_tasks t INDEXED BY {index} JOIN declarations d ON d.id = t.declaration_id"
+            "FROM control_tasks t{} JOIN declarations d ON d.id = t.declaration_id",
+            indexed(dialect, index)
         ),
         Dialect::Postgres => TASK_FROM.to_owned(),
+    }
+}
+
+/// ` INDEXED BY index` on SQLite, which then walks that index; nothing on PostgreSQL.
+fn indexed(dialect: Dialect, index: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!(" INDEXED BY {index}"),
+        Dialect::Postgres => String::new(),
     }
 }
 

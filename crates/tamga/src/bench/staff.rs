@@ -36,19 +36,22 @@ pub struct Api {
 }
 
 impl Api {
-    /// Sends `body` with `method` to `path` and returns the answer's JSON (null when empty);
-    /// a status other than a success is an error naming the path and the server's words.
+    /// Sends `body` (if any) with `method` to `path` and returns the answer's JSON (null when
+    /// empty); a status other than a success is an error naming the path and the server's words.
     async fn send(
         &self,
         method: reqwest::Method,
         path: &str,
-        body: &Value,
+        body: Option<&Value>,
     ) -> anyhow::Result<Value> {
-        let response = self
+        let mut request = self
             .http
             .request(method, format!("{}{path}", self.url))
-            .bearer_auth(&self.token)
-            .json(body)
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
             .send()
             .await
             .with_context(|| format!("cannot reach {}", self.url))?;
@@ -106,7 +109,7 @@ pub async fn roster(
 async fn on_duty(api: &Api, name: &str, office: &str, i: usize) -> anyhow::Result<()> {
     let account = json!({ "name": name, "role": "officer" });
     let made = api
-        .send(reqwest::Method::POST, "/api/v1/users", &account)
+        .send(reqwest::Method::POST, "/api/v1/users", Some(&account))
         .await?;
     let id = made["user"]["id"]
         .as_i64()
@@ -118,7 +121,8 @@ async fn on_duty(api: &Api, name: &str, office: &str, i: usize) -> anyhow::Resul
     };
     let officer = json!({ "office": office, "section": "import", "group": group });
     let path = format!("/api/v1/control/officers/{id}");
-    api.send(reqwest::Method::PUT, &path, &officer).await?;
+    api.send(reqwest::Method::PUT, &path, Some(&officer))
+        .await?;
     let now = time::OffsetDateTime::now_utc();
     let rfc3339 = &time::format_description::well_known::Rfc3339;
     let shift = json!({
@@ -126,30 +130,21 @@ async fn on_duty(api: &Api, name: &str, office: &str, i: usize) -> anyhow::Resul
         "end": (now + time::Duration::hours(SHIFT_HOURS)).format(rfc3339)?,
     });
     let path = format!("/api/v1/control/officers/{id}/shifts");
-    api.send(reqwest::Method::POST, &path, &shift).await?;
+    api.send(reqwest::Method::POST, &path, Some(&shift)).await?;
     Ok(())
 }
 
 /// Sets the server's default random yellow rate to `rate`, keeping every other setting.
 pub async fn random_yellow(api: &Api, rate: f64) -> anyhow::Result<()> {
-    let current = api
-        .http
-        .get(format!("{}/api/v1/risk/selectivity", api.url))
-        .bearer_auth(&api.token)
-        .send()
-        .await?
-        .error_for_status()
-        .context("cannot read the selectivity settings")?
-        .json::<Value>()
-        .await?;
+    let path = "/api/v1/risk/selectivity";
+    let current = api.send(reqwest::Method::GET, path, None).await?;
     let mut settings = current["settings"].clone();
     settings["default"]["random"]["yellow"] = json!(rate);
     let request = json!({
         "settings": settings,
         "reason": format!("tamga bench submit: random yellow rate {rate}"),
     });
-    api.send(reqwest::Method::PUT, "/api/v1/risk/selectivity", &request)
-        .await?;
+    api.send(reqwest::Method::PUT, path, Some(&request)).await?;
     eprintln!("tamga bench submit: the default random yellow rate is now {rate}");
     Ok(())
 }
